@@ -1,0 +1,82 @@
+/*
+ * A streaming JSON (RFC 8259) writer to a FILE * or a growing buffer.
+ *
+ * The writer tracks nesting, commas and keys itself and refuses misuse
+ * instead of writing invalid JSON: a value in an object without a key, a
+ * key outside an object or twice in a row, a close that does not match
+ * the open container, a second top-level value, nesting deeper than
+ * MAX_JSON_DEPTH.  The first error (misuse, out of memory, or a failed
+ * write to the FILE) is sticky: every later call fails too, and
+ * json_finish() reports it.  Calls return 0 on success and -1 on error.
+ *
+ * Strings are taken as UTF-8.  '"', '\\' and control characters are
+ * escaped (\n, \t etc. where JSON has a short form, else \u00XX; DEL as
+ * \u007f).  Invalid UTF-8 (stray continuation bytes, overlong forms,
+ * surrogates, code points above U+10FFFF, truncated sequences) is not
+ * rejected: each maximal invalid subsequence is replaced by U+FFFD, so
+ * names taken from untrusted repositories always yield valid output.
+ *
+ * Layout: compact ("{"a":1,"b":[true]}") or, with JSON_PRETTY, two-space
+ * indentation, "key": value, one member or element per line, empty
+ * containers as {} and [], and a final newline written by json_finish().
+ */
+#ifndef REEF_JSON_H
+#define REEF_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_PRETTY	0x01	/* indent with two spaces per level */
+
+struct json;
+
+/* A writer appending to fp (not owned, not closed); NULL on ENOMEM. */
+struct json	*json_new_file(FILE *fp, int flags);
+
+/* A writer collecting the text in memory (see json_buffer()); NULL on ENOMEM. */
+struct json	*json_new_buffer(int flags);
+
+/* Free the writer (and its buffer); NULL is accepted. */
+void		 json_free(struct json *j);
+
+int		 json_object_begin(struct json *j);
+int		 json_object_end(struct json *j);
+int		 json_array_begin(struct json *j);
+int		 json_array_end(struct json *j);
+
+/* The key of the next member; only directly inside an object. */
+int		 json_key(struct json *j, const char *key);
+
+/* Values: in an array, after a key, or as the single top-level value. */
+int		 json_string(struct json *j, const char *s);
+int		 json_string_len(struct json *j, const char *s, size_t len);
+int		 json_int(struct json *j, int64_t v);
+int		 json_uint(struct json *j, uint64_t v);
+int		 json_bool(struct json *j, int v);
+int		 json_null(struct json *j);
+
+/* Key and value in one call. */
+int		 json_kv_string(struct json *j, const char *key, const char *s);
+int		 json_kv_int(struct json *j, const char *key, int64_t v);
+int		 json_kv_uint(struct json *j, const char *key, uint64_t v);
+int		 json_kv_bool(struct json *j, const char *key, int v);
+
+/*
+ * Check that exactly one complete top-level value was written, write the
+ * final newline in pretty mode and flush a FILE.  Returns -1 if any call
+ * failed or the document is incomplete.
+ */
+int		 json_finish(struct json *j);
+
+/* Non-zero once an error has occurred. */
+int		 json_failed(const struct json *j);
+
+/*
+ * The text of a buffer writer so far, NUL-terminated, owned by j (valid
+ * until the next call on j); *len (may be NULL) gets its length.  NULL for
+ * a FILE writer.
+ */
+const char	*json_buffer(const struct json *j, size_t *len);
+
+#endif

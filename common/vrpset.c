@@ -1,0 +1,412 @@
+/*
+ * Sorted, de-duplicated VRP sets.  See vrpset.h for order and rules.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vrpset.h"
+
+/* First allocation; doubled from there. */
+#define VRPSET_INITIAL	1024
+
+struct vrpset {
+	struct vrp	*v;
+	size_t		 n;
+	size_t		 cap;
+	int		 frozen;
+};
+
+/*
+ * Returns a static string for a payload_err code (payload.h);
+ * the caller must not free it.
+ */
+const char *
+payload_strerror(int err)
+{
+	switch (err) {
+	case PAYLOAD_OK:
+		return "no error";
+	case PAYLOAD_ENOMEM:
+		return "out of memory";
+	case PAYLOAD_ESTATE:
+		return "set frozen or not yet frozen";
+	case PAYLOAD_EPREFIX:
+		return "invalid prefix";
+	case PAYLOAD_EMAXLEN:
+		return "maxLength out of range";
+	case PAYLOAD_EASN:
+		return "AS number not allowed";
+	case PAYLOAD_EPROVIDERS:
+		return "invalid ASPA provider list";
+	case PAYLOAD_ESPKI:
+		return "invalid router key";
+	case PAYLOAD_ELIMIT:
+		return "set too large";
+	default:
+		return "unknown payload error";
+	}
+}
+
+/*
+ * Returns a new empty set owned by the caller, or NULL.
+ */
+struct vrpset *
+vrpset_new(void)
+{
+	return calloc(1, sizeof(struct vrpset));
+}
+
+/*
+ * Frees the set and its entries.
+ */
+void
+vrpset_free(struct vrpset *s)
+{
+	if (s == NULL)
+		return;
+	free(s->v);
+	free(s);
+}
+
+/*
+ * Returns PAYLOAD_OK or the rule *v breaks.
+ */
+int
+vrp_check(const struct vrp *v)
+{
+	if (prefix_check(&v->prefix) != PREFIX_OK)
+		return PAYLOAD_EPREFIX;
+	if (v->maxlen < v->prefix.len ||
+	    v->maxlen > prefix_afi_bits(v->prefix.afi))
+		return PAYLOAD_EMAXLEN;
+	return PAYLOAD_OK;
+}
+
+/* The prefix part of the set order: AFI, address up, length down. */
+static int
+prefix_setcmp(const struct prefix *a, const struct prefix *b)
+{
+	int rv;
+
+	if (a->afi != b->afi)
+		return a->afi < b->afi ? -1 : 1;
+	if ((rv = memcmp(a->addr, b->addr, PREFIX_ADDR_MAX)) != 0)
+		return rv;
+	if (a->len != b->len)
+		return a->len > b->len ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Returns <0, 0 or >0 comparing identities in set order.
+ */
+int
+vrp_cmp(const struct vrp *a, const struct vrp *b)
+{
+	int rv;
+
+	if ((rv = prefix_setcmp(&a->prefix, &b->prefix)) != 0)
+		return rv;
+	if (a->maxlen != b->maxlen)
+		return a->maxlen > b->maxlen ? -1 : 1;
+	if (a->asn != b->asn)
+		return a->asn < b->asn ? -1 : 1;
+	return 0;
+}
+
+/* Identity order, then the preferred duplicate first (see vrpset.h). */
+static int
+vrp_sortcmp(const void *pa, const void *pb)
+{
+	const struct vrp *a = pa, *b = pb;
+	int rv;
+
+	if ((rv = vrp_cmp(a, b)) != 0)
+		return rv;
+	if (a->expires != b->expires)
+		return a->expires > b->expires ? -1 : 1;
+	if (a->ta != b->ta)
+		return a->ta < b->ta ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Returns PAYLOAD_OK with a copy of *v appended, or an error (set
+ * unchanged).
+ */
+int
+vrpset_add(struct vrpset *s, const struct vrp *v)
+{
+	struct vrp *nv;
+	size_t ncap;
+	int rv;
+
+	if (s->frozen)
+		return PAYLOAD_ESTATE;
+	if ((rv = vrp_check(v)) != PAYLOAD_OK)
+		return rv;
+	if (s->n == s->cap) {
+		if (s->n >= PAYLOAD_SET_MAX)
+			return PAYLOAD_ELIMIT;
+		ncap = s->cap == 0 ? VRPSET_INITIAL : s->cap * 2;
+		if (ncap > PAYLOAD_SET_MAX)
+			ncap = PAYLOAD_SET_MAX;
+		if ((nv = reallocarray(s->v, ncap, sizeof(*nv))) == NULL)
+			return PAYLOAD_ENOMEM;
+		s->v = nv;
+		s->cap = ncap;
+	}
+	s->v[s->n++] = *v;
+	return PAYLOAD_OK;
+}
+
+/*
+ * Returns PAYLOAD_OK once the set is sorted and de-duplicated.
+ */
+int
+vrpset_freeze(struct vrpset *s)
+{
+	struct vrp *nv;
+	size_t i, out;
+
+	if (s->frozen)
+		return PAYLOAD_ESTATE;
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(s->v[0]), vrp_sortcmp);
+	/* The first of each run of equal identities is the preferred one. */
+	for (i = 0, out = 0; i < s->n; i++)
+		if (out == 0 || vrp_cmp(&s->v[out - 1], &s->v[i]) != 0)
+			s->v[out++] = s->v[i];
+	s->n = out;
+	/* Give back the growth slack; keeping it is harmless if this fails. */
+	if (s->n > 0 && s->n < s->cap &&
+	    (nv = reallocarray(s->v, s->n, sizeof(*nv))) != NULL) {
+		s->v = nv;
+		s->cap = s->n;
+	}
+	s->frozen = 1;
+	return PAYLOAD_OK;
+}
+
+/*
+ * Returns 1 if the set is frozen.
+ */
+int
+vrpset_frozen(const struct vrpset *s)
+{
+	return s->frozen;
+}
+
+/*
+ * Returns the number of entries.
+ */
+size_t
+vrpset_count(const struct vrpset *s)
+{
+	return s->n;
+}
+
+/*
+ * Returns entry i, owned by the set, or NULL.
+ */
+const struct vrp *
+vrpset_get(const struct vrpset *s, size_t i)
+{
+	return i < s->n ? &s->v[i] : NULL;
+}
+
+/* Index of the first entry whose prefix is not before p in set order. */
+static size_t
+lower_bound_prefix(const struct vrpset *s, const struct prefix *p)
+{
+	size_t lo = 0, hi = s->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (prefix_setcmp(&s->v[mid].prefix, p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Returns the matching entry, owned by the set, or NULL.
+ */
+const struct vrp *
+vrpset_find(const struct vrpset *s, const struct prefix *p,
+    unsigned int maxlen, uint32_t asn)
+{
+	struct vrp key;
+	size_t i;
+	int rv;
+
+	if (!s->frozen)
+		return NULL;
+	memset(&key, 0, sizeof(key));
+	key.prefix = *p;
+	key.maxlen = (uint8_t)maxlen;
+	key.asn = asn;
+	if (maxlen != key.maxlen)
+		return NULL;
+	for (i = lower_bound_prefix(s, p); i < s->n; i++) {
+		if ((rv = vrp_cmp(&s->v[i], &key)) == 0)
+			return &s->v[i];
+		if (rv > 0)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Returns the number of covering VRPs visited, or an error.
+ */
+long
+vrpset_covering(const struct vrpset *s, const struct prefix *route,
+    vrp_visit_fn fn, void *arg)
+{
+	struct prefix key;
+	unsigned int len;
+	size_t i;
+	long found = 0;
+
+	if (!s->frozen)
+		return PAYLOAD_ESTATE;
+	if (prefix_check(route) != PREFIX_OK)
+		return PAYLOAD_EPREFIX;
+	/*
+	 * Every covering prefix is the route cut to some length; entries
+	 * sharing a prefix are adjacent, so one binary search per length.
+	 */
+	for (len = 0; len <= route->len; len++) {
+		prefix_truncate(route, len, &key);
+		for (i = lower_bound_prefix(s, &key); i < s->n &&
+		    prefix_setcmp(&s->v[i].prefix, &key) == 0; i++) {
+			found++;
+			if (fn != NULL && fn(&s->v[i], arg) != 0)
+				return found;
+		}
+	}
+	return found;
+}
+
+struct rov_ctx {
+	uint32_t	origin;
+	unsigned int	routelen;
+	int		state;
+};
+
+static int
+rov_visit(const struct vrp *v, void *arg)
+{
+	struct rov_ctx *c = arg;
+
+	c->state = ROV_INVALID;
+	if (v->asn != 0 && v->asn == c->origin && c->routelen <= v->maxlen) {
+		c->state = ROV_VALID;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Returns the RFC 6811 state of the route, or an error.
+ */
+int
+vrpset_validate_origin(const struct vrpset *s, const struct prefix *route,
+    uint32_t origin)
+{
+	struct rov_ctx c;
+	long rv;
+
+	c.origin = origin;
+	c.routelen = route->len;
+	c.state = ROV_NOTFOUND;
+	if ((rv = vrpset_covering(s, route, rov_visit, &c)) < 0)
+		return (int)rv;
+	return c.state;
+}
+
+/*
+ * One merge pass over two frozen sets: count (lists NULL) or fill the
+ * announce and withdraw lists.
+ */
+static void
+diff_walk(const struct vrpset *o, const struct vrpset *n, struct vrp_diff *d,
+    struct vrp *ann, struct vrp *wd)
+{
+	size_t i = 0, j = 0;
+	int rv;
+
+	d->nannounce = d->nwithdraw = 0;
+	while (i < o->n || j < n->n) {
+		if (i == o->n)
+			rv = 1;
+		else if (j == n->n)
+			rv = -1;
+		else
+			rv = vrp_cmp(&o->v[i], &n->v[j]);
+		if (rv < 0) {
+			if (wd != NULL)
+				wd[d->nwithdraw] = o->v[i];
+			d->nwithdraw++;
+			i++;
+		} else if (rv > 0) {
+			if (ann != NULL)
+				ann[d->nannounce] = n->v[j];
+			d->nannounce++;
+			j++;
+		} else {
+			i++;
+			j++;
+		}
+	}
+}
+
+/*
+ * Returns PAYLOAD_OK with caller-owned lists in *diff, or an
+ * error with *diff empty.
+ */
+int
+vrpset_diff(const struct vrpset *old, const struct vrpset *new,
+    struct vrp_diff *diff)
+{
+	struct vrp_diff d;
+	struct vrp *ann = NULL, *wd = NULL;
+	int rv = PAYLOAD_ESTATE;
+
+	memset(diff, 0, sizeof(*diff));
+	if (!old->frozen || !new->frozen)
+		goto out;
+	rv = PAYLOAD_ENOMEM;
+	diff_walk(old, new, &d, NULL, NULL);
+	if (d.nannounce > 0 &&
+	    (ann = calloc(d.nannounce, sizeof(*ann))) == NULL)
+		goto out;
+	if (d.nwithdraw > 0 && (wd = calloc(d.nwithdraw, sizeof(*wd))) == NULL)
+		goto out;
+	diff_walk(old, new, &d, ann, wd);
+	d.announce = ann;
+	d.withdraw = wd;
+	*diff = d;
+	ann = wd = NULL;
+	rv = PAYLOAD_OK;
+out:
+	free(ann);
+	free(wd);
+	return rv;
+}
+
+/*
+ * Frees the lists of *d and empties it.
+ */
+void
+vrp_diff_free(struct vrp_diff *d)
+{
+	if (d == NULL)
+		return;
+	free(d->announce);
+	free(d->withdraw);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,20 @@
+# One CUnit runner holds every suite (unit and integration), so a run ends
+# with a single CUnit summary.  Suites register themselves (tests/unit/suite.h).
+check_PROGRAMS += tests/unit/reef-tests
+TESTS += tests/unit/reef-tests
+tests_unit_reef_tests_SOURCES = \
+	tests/unit/main.c tests/unit/suite.h tests/unit/util.c tests/unit/util.h \
+	tests/unit/test_log.c tests/unit/test_atomic.c tests/unit/test_b64.c \
+	tests/unit/test_hash.c tests/unit/test_gtime.c tests/unit/test_json.c \
+	tests/unit/test_limits.c \
+	tests/unit/test_prefix.c tests/unit/test_asn.c tests/unit/test_vrpset.c \
+	tests/unit/test_aspaset.c tests/unit/test_rkset.c \
+	tests/unit/test_rrdp_write.c tests/tools/repogen/rrdp_write.c \
+	tests/unit/test_tal.c tests/unit/test_cert.c tests/unit/test_ip.c tests/unit/test_as.c \
+	tests/unit/test_cms.c tests/unit/test_crl.c tests/unit/test_mft.c tests/unit/test_roa.c \
+	tests/unit/test_aspa.c tests/unit/test_tak.c
+tests_unit_reef_tests_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS) $(CUNIT_CFLAGS) \
+	-DTOP_SRCDIR='"$(abs_top_srcdir)"' -DTOP_BUILDDIR='"$(abs_top_builddir)"'
+tests_unit_reef_tests_LDADD = $(LIBVALIDATOR) $(XML_LIBS) $(CUNIT_LIBS)
+AM_TESTS_ENVIRONMENT = REEF_TOP_SRCDIR='$(abs_top_srcdir)'; REEF_TOP_BUILDDIR='$(abs_top_builddir)'; \
+	export REEF_TOP_SRCDIR REEF_TOP_BUILDDIR;

@@ -1,0 +1,346 @@
+/*
+ * Tests for validator/crl.c: RFC 6487 section 5 CRLs, on the BBN
+ * conformance CRLs, real CRLs and hand-made variations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common/gtime.h"
+#include "common/log.h"
+#include "validator/crl.h"
+
+#include "suite.h"
+#include "util.h"
+
+#define BBN	"rpki-commons/conformance/root/"
+
+/* Log capture: warnings go to a temporary file we read back. */
+static FILE	*obj_cap;
+
+static void
+cap_begin(void)
+{
+	struct log_config cfg;
+
+	if (obj_cap == NULL)
+		CU_ASSERT_FATAL((obj_cap = tmpfile()) != NULL);
+	CU_ASSERT(ftruncate(fileno(obj_cap), 0) == 0);
+	lseek(fileno(obj_cap), 0, SEEK_SET);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.level = LOG_LEVEL_WARNING;
+	cfg.fd = fileno(obj_cap);
+	log_init(&cfg);
+}
+
+static const char *
+cap_end(void)
+{
+	static char	buf[8192];
+	ssize_t		n;
+
+	log_init(NULL);
+	lseek(fileno(obj_cap), 0, SEEK_SET);
+	n = read(fileno(obj_cap), buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static unsigned char *
+load(const char *rel, size_t *len)
+{
+	char		*path;
+	unsigned char	*buf;
+
+	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
+	buf = tu_read_file(path, len);
+	free(path);
+	return buf;
+}
+
+struct crl_case {
+	const char	*file;
+	const char	*reason;	/* NULL: accepted */
+	size_t		 nrevoked;
+	size_t		 number_len;
+};
+
+static const struct crl_case crl_cases[] = {
+	{ BBN "CRLVersion0/badCRLVersion0.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLVersion2/badCRLVersion2.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLNoVersion/badCRLNoVersion.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLSigAlgOuter/badCRLSigAlgOuter.crl", "RFC 7935 section 2", 0, 0 },
+	{ BBN "CRLSigAlgInner/badCRLSigAlgInner.crl", "RFC 7935 section 2", 0, 0 },
+	{ BBN "CRLSigAlgMatchButWrong/badCRLSigAlgMatchButWrong.crl",
+	    "RFC 7935 section 2", 0, 0 },
+	{ BBN "CRLIssuerOID/badCRLIssuerOID.crl", "RFC 6487 section 4.4:", 0, 0 },
+	{ BBN "CRLIssuerUTF/badCRLIssuerUTF.crl", "RFC 6487 section 4.4:", 0, 0 },
+	{ BBN "CRLIssuer2Seq/badCRLIssuer2Seq.crl", "RFC 6487 section 4.4:", 0, 0 },
+	{ BBN "CRLIssuer2Sets/badCRLIssuer2Sets.crl", "RFC 6487 section 4.4:", 0, 0 },
+	{ BBN "CRLIssuerSerNum/badCRLIssuerSerNum.crl", "RFC 6487 section 4.4:", 0, 0 },
+	{ BBN "CRLIssuerSet2SerNums/badCRLIssuerSet2SerNums.crl",
+	    "RFC 6487 section 4.4:", 0, 0 },
+	{ BBN "CRLIssuerSeq2SerNums/badCRLIssuerSeq2SerNums.crl",
+	    "RFC 6487 section 4.4:", 0, 0 },
+	{ BBN "CRLThisUpdateTyp/badCRLThisUpdateTyp.crl",
+	    "RFC 5280 section 5.1.2.4:", 0, 0 },
+	{ BBN "CRLNextUpdateTyp/badCRLNextUpdateTyp.crl",
+	    "RFC 5280 section 5.1.2.5:", 0, 0 },
+	{ BBN "CRLUpdatesCrossed/badCRLUpdatesCrossed.crl",
+	    "RFC 5280 section 5.1.2.5:", 0, 0 },
+	{ BBN "CRLNoAKI/badCRLNoAKI.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLNoCRLNum/badCRLNoCRLNum.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRL2CRLNums/badCRL2CRLNums.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLIssAltName/badCRLIssAltName.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLIssDistPt/badCRLIssDistPt.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLDeltaCRLInd/badCRLDeltaCRLInd.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLNumberNeg/badCRLNumberNeg.crl", "RFC 9829 section 2", 0, 0 },
+	{ BBN "CRLNumber2Big/badCRLNumber2Big.crl", "RFC 9829 section 2", 0, 0 },
+	{ BBN "CRLEntryReason/badCRLEntryReason.crl", "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLEntryHasExtension/badCRLEntryHasExtension.crl",
+	    "RFC 6487 section 5:", 0, 0 },
+	{ BBN "CRLEntrySerNum0/badCRLEntrySerNum0.crl",
+	    "RFC 5280 section 4.1.2.2:", 0, 0 },
+	{ BBN "CRLEntrySerNumNeg/badCRLEntrySerNumNeg.crl",
+	    "RFC 5280 section 4.1.2.2:", 0, 0 },
+	{ BBN "CRLEntrySerNumTooBig/badCRLEntrySerNumTooBig.crl",
+	    "RFC 5280 section 4.1.2.2:", 0, 0 },
+	{ BBN "CRLNumberZero/goodCRLNumberZero.crl", NULL, 0, 0 },
+	{ BBN "CRLNumberMax/goodCRLNumberMax.crl", NULL, 0, 20 },
+	{ BBN "CRLEntrySerNumMax/goodCRLEntrySerNumMax.crl", NULL, 1, 1 },
+	{ BBN "NAMSetNameSer/goodCRLMatch.crl", NULL, 0, 1 },
+	{ BBN "NAMSeqNameSer/goodCRLMatch.crl", NULL, 0, 1 },
+	{ BBN "NAMSeqSerName/goodCRLMatch.crl", NULL, 0, 1 },
+	/* parses; only crl_check_issued() finds it stale */
+	{ BBN "CRLNextUpdatePast/badCRLNextUpdatePast.crl", NULL, 0, 1 },
+	{ BBN "root.crl", NULL, 0, 1 },
+	{ "rpki-rs/repository/ta.crl", NULL, 6, 1 },
+	{ "rpki-rs/repository/ca1.crl", NULL, 163, 2 },
+};
+
+static void
+test_crl_corpus(void)
+{
+	const struct crl_case	*c;
+	struct crl		*crl;
+	unsigned char		*der;
+	const char		*log;
+	size_t			 i, len;
+
+	if (tu_corpusdir() == NULL) {
+		fprintf(stderr, "corpus absent: skipping CRL corpus cases\n");
+		return;
+	}
+	for (i = 0; i < sizeof(crl_cases) / sizeof(crl_cases[0]); i++) {
+		c = &crl_cases[i];
+		der = load(c->file, &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+		cap_begin();
+		crl = crl_parse(c->file, der, len);
+		log = cap_end();
+		if (c->reason == NULL) {
+			CU_ASSERT_PTR_NOT_NULL(crl);
+			if (crl == NULL)
+				fprintf(stderr, "%s: %s\n", c->file, log);
+			else {
+				CU_ASSERT_EQUAL(crl->nrevoked, c->nrevoked);
+				CU_ASSERT_EQUAL(crl->number_len, c->number_len);
+				CU_ASSERT(crl->this_update < crl->next_update);
+			}
+		} else {
+			CU_ASSERT_PTR_NULL(crl);
+			if (strstr(log, c->reason) == NULL) {
+				fprintf(stderr, "%s: log \"%s\", want \"%s\"\n",
+				    c->file, log, c->reason);
+				CU_FAIL("wrong reason");
+			}
+		}
+		crl_free(crl);
+		free(der);
+	}
+}
+
+static X509 *
+load_cert(const char *rel)
+{
+	unsigned char		*der;
+	const unsigned char	*p;
+	size_t			 len;
+	X509			*x;
+
+	if ((der = load(rel, &len)) == NULL)
+		return NULL;
+	p = der;
+	x = d2i_X509(NULL, &p, (long)len);
+	free(der);
+	return x;
+}
+
+static struct crl *
+load_crl(const char *rel)
+{
+	unsigned char	*der;
+	size_t		 len;
+	struct crl	*crl;
+
+	if ((der = load(rel, &len)) == NULL)
+		return NULL;
+	crl = crl_parse(rel, der, len);
+	free(der);
+	return crl;
+}
+
+/* Signature, AKI, issuer name and currency at fixed times. */
+static void
+test_crl_check_issued(void)
+{
+	struct crl	*crl, *stale;
+	X509		*ca, *other;
+	char		 why[256];
+	int64_t		 now, then;
+
+	if (tu_corpusdir() == NULL)
+		return;
+	CU_ASSERT(gtime_parse_user("2020-01-01T00:00:00Z", &now) == 0);
+	crl = load_crl(BBN "CRLNumberZero/goodCRLNumberZero.crl");
+	ca = load_cert(BBN "CRLNumberZero.cer");
+	other = load_cert(BBN "CRLNextUpdatePast.cer");
+	stale = load_crl(BBN "CRLNextUpdatePast/badCRLNextUpdatePast.crl");
+	CU_ASSERT_FATAL(crl != NULL && ca != NULL && other != NULL &&
+	    stale != NULL);
+
+	CU_ASSERT(crl_check_issued(crl, ca, now, why, sizeof(why)) == 0);
+	/* before thisUpdate */
+	CU_ASSERT(crl_check_issued(crl, ca, crl->this_update - 1, why,
+	    sizeof(why)) == -1);
+	CU_ASSERT(strstr(why, "RFC 5280 section 5.1.2.4") != NULL);
+	/* after nextUpdate */
+	CU_ASSERT(crl_check_issued(crl, ca, crl->next_update + 1, why,
+	    sizeof(why)) == -1);
+	CU_ASSERT(strstr(why, "stale") != NULL);
+	/* another CA */
+	CU_ASSERT(crl_check_issued(crl, other, now, why, sizeof(why)) == -1);
+	CU_ASSERT(strstr(why, "RFC") != NULL);
+	/* a CRL whose nextUpdate lies in the past at any sensible time */
+	CU_ASSERT(gtime_parse_user("2026-11-26", &then) == 0);
+	CU_ASSERT(crl_check_issued(stale, other, then, why,
+	    sizeof(why)) == -1);
+	CU_ASSERT(strstr(why, "RFC 5280 section 5.1.2.5") != NULL);
+
+	crl_free(crl);
+	crl_free(stale);
+	X509_free(ca);
+	X509_free(other);
+}
+
+/* A flipped signature bit must fail the issuer check, not the parse. */
+static void
+test_crl_bad_signature(void)
+{
+	unsigned char	*der;
+	size_t		 len;
+	struct crl	*crl;
+	X509		*ca;
+	char		 why[256];
+	int64_t		 now;
+
+	if (tu_corpusdir() == NULL)
+		return;
+	CU_ASSERT(gtime_parse_user("2020-01-01", &now) == 0);
+	der = load(BBN "CRLNumberZero/goodCRLNumberZero.crl", &len);
+	ca = load_cert(BBN "CRLNumberZero.cer");
+	CU_ASSERT_FATAL(der != NULL && ca != NULL);
+	der[len - 1] ^= 0x80;
+	crl = crl_parse("flip.crl", der, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
+	CU_ASSERT(crl_check_issued(crl, ca, now, why, sizeof(why)) == -1);
+	CU_ASSERT(strstr(why, "signature") != NULL);
+	crl_free(crl);
+
+	/* trailing data and truncation are parse errors */
+	cap_begin();
+	CU_ASSERT_PTR_NULL(crl_parse("t.crl", der, len - 1));
+	CU_ASSERT(strstr(cap_end(), "t.crl: RFC 5280 section 5") != NULL);
+	free(der);
+	X509_free(ca);
+}
+
+/* Binary search over the revoked serials of a real CRL. */
+static void
+test_crl_revoked(void)
+{
+	struct crl		*crl;
+	STACK_OF(X509_REVOKED)	*revs;
+	const ASN1_INTEGER	*s;
+	ASN1_INTEGER		*absent;
+	unsigned char		 buf[CRL_SERIAL_MAX_LEN + 2];
+	int			 i, n;
+
+	if (tu_corpusdir() == NULL)
+		return;
+	crl = load_crl("rpki-rs/repository/ca1.crl");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
+	revs = X509_CRL_get_REVOKED(crl->x509_crl);
+	n = sk_X509_REVOKED_num(revs);
+	CU_ASSERT_EQUAL(n, 163);
+	for (i = 0; i < n; i++) {
+		s = X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revs,
+		    i));
+		CU_ASSERT(crl_is_revoked(crl, s));
+		/* the same with leading zero octets */
+		memset(buf, 0, 2);
+		memcpy(buf + 2, ASN1_STRING_get0_data(s),
+		    (size_t)ASN1_STRING_length(s));
+		CU_ASSERT(crl_is_revoked_bytes(crl, buf,
+		    (size_t)ASN1_STRING_length(s) + 2));
+	}
+	for (i = 1; i < (int)crl->nrevoked; i++)
+		CU_ASSERT(crl_serial_cmp(&crl->revoked[i - 1],
+		    &crl->revoked[i]) <= 0);
+	CU_ASSERT_FATAL((absent = ASN1_INTEGER_new()) != NULL);
+	CU_ASSERT(ASN1_INTEGER_set_int64(absent, 0x7fffffffffffLL) == 1);
+	CU_ASSERT(!crl_is_revoked(crl, absent));
+	CU_ASSERT(!crl_is_revoked(crl, NULL));
+	CU_ASSERT(!crl_is_revoked_bytes(crl, buf, 0));
+	ASN1_INTEGER_free(absent);
+	crl_free(crl);
+}
+
+static void
+test_crl_serial_order(void)
+{
+	struct crl_serial a = { 1, { 0xff } }, b = { 2, { 0x01, 0x00 } };
+	struct crl_serial c = { 2, { 0x01, 0x01 } };
+
+	CU_ASSERT(crl_serial_cmp(&a, &b) < 0);
+	CU_ASSERT(crl_serial_cmp(&b, &c) < 0);
+	CU_ASSERT(crl_serial_cmp(&c, &b) > 0);
+	CU_ASSERT(crl_serial_cmp(&c, &c) == 0);
+}
+
+/* Garbage of every small size is rejected without crashing. */
+static void
+test_crl_garbage(void)
+{
+	unsigned char	buf[256];
+	size_t		i;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 37 + 11);
+	cap_begin();
+	for (i = 0; i <= sizeof(buf); i += 5)
+		CU_ASSERT_PTR_NULL(crl_parse("g.crl", buf, i));
+	cap_end();
+	crl_free(NULL);
+}
+
+REEF_SUITE(crl,
+    REEF_TEST(test_crl_corpus),
+    REEF_TEST(test_crl_check_issued),
+    REEF_TEST(test_crl_bad_signature),
+    REEF_TEST(test_crl_revoked),
+    REEF_TEST(test_crl_serial_order),
+    REEF_TEST(test_crl_garbage))

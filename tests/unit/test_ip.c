@@ -1,0 +1,443 @@
+/*
+ * Tests for validator/ip.c: RFC 3779 IP address blocks built in memory
+ * with OpenSSL, canonical-form enforcement, containment, inherit, printing.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <openssl/x509v3.h>
+
+#include "common/log.h"
+#include "common/prefix.h"
+#include "validator/ip.h"
+#include "suite.h"
+
+/* Warnings go to a temporary file so tests can check the reason given. */
+static FILE *logfp;
+
+static void
+log_reset(void)
+{
+	CU_ASSERT_EQUAL(ftruncate(fileno(logfp), 0), 0);
+	rewind(logfp);
+}
+
+/* Returns 1 if the warnings logged since log_reset() contain want. */
+static int
+logged(const char *want)
+{
+	static char buf[8192];
+	size_t n;
+
+	rewind(logfp);
+	n = fread(buf, 1, sizeof(buf) - 1, logfp);
+	buf[n] = '\0';
+	if (strstr(buf, want) == NULL) {
+		fprintf(stderr, "\nwanted \"%s\", log: %s\n", want, buf);
+		return 0;
+	}
+	return 1;
+}
+
+static IPAddrBlocks *
+blocks_new(void)
+{
+	IPAddrBlocks *b = sk_IPAddressFamily_new_null();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	return b;
+}
+
+static void
+blocks_free(IPAddrBlocks *b)
+{
+	sk_IPAddressFamily_pop_free(b, IPAddressFamily_free);
+}
+
+/* Append prefix text "a.b.c.d/n" or "x::/n" without canonising the block. */
+static void
+add_prefix(IPAddrBlocks *b, const char *text)
+{
+	struct prefix p;
+	unsigned afi;
+
+	CU_ASSERT_EQUAL_FATAL(prefix_parse(text, &p), PREFIX_OK);
+	afi = p.afi == AFI_IPV4 ? IANA_AFI_IPV4 : IANA_AFI_IPV6;
+	CU_ASSERT_FATAL(X509v3_addr_add_prefix(b, afi, NULL, p.addr, p.len));
+}
+
+static void
+add_range(IPAddrBlocks *b, const char *lo, const char *hi)
+{
+	struct prefix a, z;
+	unsigned afi;
+
+	CU_ASSERT_EQUAL_FATAL(prefix_parse_addr(lo, &a), PREFIX_OK);
+	CU_ASSERT_EQUAL_FATAL(prefix_parse_addr(hi, &z), PREFIX_OK);
+	afi = a.afi == AFI_IPV4 ? IANA_AFI_IPV4 : IANA_AFI_IPV6;
+	CU_ASSERT_FATAL(X509v3_addr_add_range(b, afi, NULL, a.addr, z.addr));
+}
+
+/* Parse b expecting failure with a warning containing why; frees b. */
+static void
+expect_reject(IPAddrBlocks *b, const char *why)
+{
+	struct ip_res *r;
+
+	log_reset();
+	r = ip_res_parse("test.cer", b);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT(logged("test.cer: "));
+	CU_ASSERT(logged(why));
+	ip_res_free(r);
+	blocks_free(b);
+}
+
+static struct ip_res *
+parse_ok(IPAddrBlocks *b)
+{
+	struct ip_res *r;
+
+	r = ip_res_parse("test.cer", b);
+	CU_ASSERT_PTR_NOT_NULL(r);
+	blocks_free(b);
+	return r;
+}
+
+static struct prefix
+pfx(const char *s)
+{
+	struct prefix p;
+
+	memset(&p, 0, sizeof(p));
+	CU_ASSERT_EQUAL(prefix_parse(s, &p), PREFIX_OK);
+	return p;
+}
+
+static void
+test_parse_basic(void)
+{
+	IPAddrBlocks *b = blocks_new();
+	struct ip_res *r;
+	char buf[IP_RANGE_STRLEN];
+
+	add_prefix(b, "10.0.0.0/8");
+	add_range(b, "192.0.2.1", "192.0.2.7");
+	add_prefix(b, "2001:db8::/32");
+	r = parse_ok(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V4].nranges, 2);
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V6].nranges, 1);
+	CU_ASSERT_EQUAL(ip_res_count(r), 3);
+	CU_ASSERT_FALSE(ip_res_has_inherit(r));
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V4].ranges[0].plen, 8);
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V4].ranges[1].plen, -1);
+	CU_ASSERT(ip_range_format(AFI_IPV4, &r->afi[IP_RES_V4].ranges[0], buf,
+	    sizeof(buf)) > 0);
+	CU_ASSERT_STRING_EQUAL(buf, "10.0.0.0/8");
+	CU_ASSERT(ip_range_format(AFI_IPV4, &r->afi[IP_RES_V4].ranges[1], buf,
+	    sizeof(buf)) > 0);
+	CU_ASSERT_STRING_EQUAL(buf, "192.0.2.1-192.0.2.7");
+	CU_ASSERT(ip_range_format(AFI_IPV6, &r->afi[IP_RES_V6].ranges[0], buf,
+	    sizeof(buf)) > 0);
+	CU_ASSERT_STRING_EQUAL(buf, "2001:db8::/32");
+	/* Too small a buffer fails cleanly. */
+	CU_ASSERT_EQUAL(ip_range_format(AFI_IPV4, &r->afi[IP_RES_V4].ranges[1],
+	    buf, 5), -1);
+	ip_res_free(r);
+}
+
+static void
+test_parse_inherit(void)
+{
+	IPAddrBlocks *b = blocks_new();
+	struct ip_res *r;
+
+	CU_ASSERT_FATAL(X509v3_addr_add_inherit(b, IANA_AFI_IPV6, NULL));
+	add_prefix(b, "10.0.0.0/8");
+	/* add_inherit created IPv6 first: sort the families as DER requires. */
+	sk_IPAddressFamily_set_cmp_func(b, NULL);
+	X509v3_addr_canonize(b);
+	r = parse_ok(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(ip_res_has_inherit(r));
+	CU_ASSERT(r->afi[IP_RES_V6].inherit);
+	CU_ASSERT(r->afi[IP_RES_V6].present);
+	CU_ASSERT_FALSE(r->afi[IP_RES_V4].inherit);
+	ip_res_free(r);
+}
+
+static void
+test_reject_noncanonical(void)
+{
+	IPAddrBlocks *b;
+	IPAddressOrRange *aor;
+	unsigned safi = 1;
+	unsigned char v4[4] = { 10, 0, 0, 0 }, ten[1] = { 10 };
+
+	/* Unsorted. */
+	b = blocks_new();
+	add_prefix(b, "11.0.0.0/8");
+	add_prefix(b, "10.0.0.0/8");
+	expect_reject(b, "RFC 3779 section 2.2.3.6: IPv4 entries unsorted");
+	/* Overlapping. */
+	b = blocks_new();
+	add_prefix(b, "10.0.0.0/8");
+	add_prefix(b, "10.1.0.0/16");
+	expect_reject(b, "RFC 3779 section 2.2.3.6: IPv4 entries unsorted or overlapping");
+	/* Adjacent prefixes that must be merged (10/8 + 11/8 is not a prefix, still adjacent). */
+	b = blocks_new();
+	add_prefix(b, "10.0.0.0/8");
+	add_prefix(b, "11.0.0.0/8");
+	expect_reject(b, "RFC 3779 section 2.2.3.6: adjacent IPv4");
+	/* Duplicate. */
+	b = blocks_new();
+	add_prefix(b, "10.0.0.0/8");
+	add_prefix(b, "10.0.0.0/8");
+	expect_reject(b, "RFC 3779 section 2.2.3.6");
+	/* A range that is exactly a prefix must be encoded as one. */
+	b = blocks_new();
+	add_range(b, "10.0.0.1", "10.255.255.255");
+	aor = sk_IPAddressOrRange_value(sk_IPAddressFamily_value(b, 0)->
+	    ipAddressChoice->u.addressesOrRanges, 0);
+	/* Lower bound 10.0.0.0 in canonical form: 7 bits "0000101". */
+	CU_ASSERT_FATAL(ASN1_BIT_STRING_set(aor->u.addressRange->min, ten, 1));
+	aor->u.addressRange->min->flags = ASN1_STRING_FLAG_BITS_LEFT | 1;
+	expect_reject(b, "RFC 3779 section 2.2.3.7: IPv4 range must be encoded as a prefix");
+	/* Adjacent IPv6 ranges. */
+	b = blocks_new();
+	add_range(b, "2001:db8::1", "2001:db8::2");
+	add_range(b, "2001:db8::3", "2001:db8::5");
+	expect_reject(b, "RFC 3779 section 2.2.3.6: adjacent IPv6");
+	/* SAFI present (RFC 6487 section 4.8.10). */
+	b = blocks_new();
+	CU_ASSERT_FATAL(X509v3_addr_add_prefix(b, IANA_AFI_IPV4, &safi, v4, 8));
+	expect_reject(b, "RFC 6487 section 4.8.10: addressFamily must be a 2-octet AFI without SAFI");
+	/* Empty extension. */
+	expect_reject(blocks_new(), "RFC 6487 section 4.8.10");
+	/* Families out of order: IPv6 before IPv4. */
+	b = blocks_new();
+	add_prefix(b, "2001:db8::/32");
+	add_prefix(b, "10.0.0.0/8");
+	expect_reject(b, "RFC 3779 section 2.2.3.3");
+}
+
+static void
+test_reject_empty_family(void)
+{
+	IPAddrBlocks *b = blocks_new();
+	IPAddressFamily *f;
+
+	add_prefix(b, "10.0.0.0/8");
+	f = sk_IPAddressFamily_value(b, 0);
+	/* Drop the one entry: addressesOrRanges becomes empty. */
+	IPAddressOrRange_free(sk_IPAddressOrRange_pop(
+	    f->ipAddressChoice->u.addressesOrRanges));
+	expect_reject(b, "RFC 3779 section 2.2.3.6: empty IPv4");
+}
+
+static void
+test_reject_bad_afi(void)
+{
+	IPAddrBlocks *b = blocks_new();
+	IPAddressFamily *f;
+
+	add_prefix(b, "10.0.0.0/8");
+	f = sk_IPAddressFamily_value(b, 0);
+	f->addressFamily->data[1] = 3;
+	expect_reject(b, "RFC 6487 section 4.8.10: unknown AFI 3");
+}
+
+/* A range bound whose bit string keeps a trailing zero (lower) is not canonical. */
+static void
+test_reject_bound_encoding(void)
+{
+	IPAddrBlocks *b = blocks_new();
+	IPAddressFamily *f;
+	IPAddressOrRange *aor;
+	ASN1_BIT_STRING *lo;
+	unsigned char bytes[2] = { 10, 0 };
+
+	add_range(b, "10.0.0.1", "10.0.0.7");
+	f = sk_IPAddressFamily_value(b, 0);
+	aor = sk_IPAddressOrRange_value(f->ipAddressChoice->u.addressesOrRanges,
+	    0);
+	lo = aor->u.addressRange->min;
+	/* 10.0.0.0 as 16 bits with no unused bits: the trailing zeros stay. */
+	CU_ASSERT_FATAL(ASN1_BIT_STRING_set(lo, bytes, 2));
+	lo->flags = ASN1_STRING_FLAG_BITS_LEFT | 0;
+	expect_reject(b, "RFC 3779 section 2.2.3.9: malformed IPv4 range bound");
+}
+
+static struct ip_res *
+res_of(const char *const *prefixes)
+{
+	IPAddrBlocks *b = blocks_new();
+
+	for (; *prefixes != NULL; prefixes++)
+		add_prefix(b, *prefixes);
+	return parse_ok(b);
+}
+
+static void
+test_contains(void)
+{
+	static const char *const parent_p[] = { "10.0.0.0/8",
+	    "192.168.0.0/16", "2001:db8::/32", NULL };
+	static const char *const child_p[] = { "10.1.0.0/16",
+	    "192.168.255.0/24", "2001:db8:ff00::/40", NULL };
+	static const char *const over_p[] = { "10.0.0.0/7", NULL };
+	static const char *const v6only_p[] = { "2001:db9::/32", NULL };
+	struct ip_res *parent, *child, *over, *v6only;
+	struct prefix p;
+
+	parent = res_of(parent_p);
+	child = res_of(child_p);
+	over = res_of(over_p);
+	v6only = res_of(v6only_p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(child);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(over);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v6only);
+	CU_ASSERT(ip_res_contains(parent, child));
+	CU_ASSERT(ip_res_contains(parent, parent));
+	CU_ASSERT_FALSE(ip_res_contains(child, parent));
+	CU_ASSERT_FALSE(ip_res_contains(parent, over));
+	CU_ASSERT_FALSE(ip_res_contains(parent, v6only));
+	CU_ASSERT(ip_res_contains(parent, NULL));
+	CU_ASSERT_FALSE(ip_res_contains(NULL, child));
+
+	p = pfx("10.255.255.0/24");
+	CU_ASSERT(ip_res_covers_prefix(parent, &p));
+	p = pfx("11.0.0.0/24");
+	CU_ASSERT_FALSE(ip_res_covers_prefix(parent, &p));
+	p = pfx("0.0.0.0/0");
+	CU_ASSERT_FALSE(ip_res_covers_prefix(parent, &p));
+	p = pfx("192.168.0.0/16");
+	CU_ASSERT(ip_res_covers_prefix(parent, &p));
+	p = pfx("192.167.255.255/32");
+	CU_ASSERT_FALSE(ip_res_covers_prefix(parent, &p));
+	p = pfx("2001:db8:1::/48");
+	CU_ASSERT(ip_res_covers_prefix(parent, &p));
+	CU_ASSERT_FALSE(ip_res_covers_prefix(v6only, &p));
+	CU_ASSERT_FALSE(ip_res_covers_prefix(NULL, &p));
+
+	ip_res_free(parent);
+	ip_res_free(child);
+	ip_res_free(over);
+	ip_res_free(v6only);
+}
+
+/* Many ranges: the binary search must find every one and nothing between. */
+static void
+test_contains_many(void)
+{
+	IPAddrBlocks *b = blocks_new();
+	struct ip_res *r;
+	struct prefix p;
+	char text[32];
+	int i;
+
+	for (i = 0; i < 200; i += 2) {
+		snprintf(text, sizeof(text), "10.%d.0.0/16", i);
+		add_prefix(b, text);
+	}
+	r = parse_ok(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(ip_res_count(r), 100);
+	for (i = 0; i < 256; i++) {
+		snprintf(text, sizeof(text), "10.%d.128.0/24", i);
+		p = pfx(text);
+		CU_ASSERT_EQUAL(ip_res_covers_prefix(r, &p),
+		    i < 200 && i % 2 == 0);
+	}
+	ip_res_free(r);
+}
+
+static void
+test_inherit_resolve(void)
+{
+	static const char *const parent_p[] = { "10.0.0.0/8",
+	    "2001:db8::/32", NULL };
+	IPAddrBlocks *b = blocks_new();
+	struct ip_res *parent, *child, *dup;
+	struct prefix p;
+
+	parent = res_of(parent_p);
+	CU_ASSERT_FATAL(X509v3_addr_add_inherit(b, IANA_AFI_IPV4, NULL));
+	child = parse_ok(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(child);
+	/* Inherit counts as contained, covers nothing until resolved. */
+	CU_ASSERT(ip_res_contains(parent, child));
+	p = pfx("10.1.0.0/16");
+	CU_ASSERT_FALSE(ip_res_covers_prefix(child, &p));
+	dup = ip_res_dup(child);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dup);
+	CU_ASSERT_EQUAL(ip_res_inherit(child, parent), 0);
+	CU_ASSERT_FALSE(ip_res_has_inherit(child));
+	CU_ASSERT(ip_res_covers_prefix(child, &p));
+	/* Only IPv4 was inherited; IPv6 stays absent. */
+	CU_ASSERT_FALSE(child->afi[IP_RES_V6].present);
+	p = pfx("2001:db8::/48");
+	CU_ASSERT_FALSE(ip_res_covers_prefix(child, &p));
+	/* An issuer marking inherit itself cannot be inherited from. */
+	CU_ASSERT_EQUAL(ip_res_inherit(parent, dup), 0);	/* no-op */
+	CU_ASSERT_EQUAL(ip_res_inherit(dup, dup), -1);
+	CU_ASSERT(dup->afi[IP_RES_V4].inherit);		/* unchanged */
+	CU_ASSERT_EQUAL(ip_res_inherit(dup, NULL), -1);
+	ip_res_free(parent);
+	ip_res_free(child);
+	ip_res_free(dup);
+}
+
+static void
+test_full_space(void)
+{
+	IPAddrBlocks *b = blocks_new();
+	struct ip_res *r;
+	struct prefix p;
+
+	add_prefix(b, "0.0.0.0/0");
+	add_range(b, "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe");
+	r = parse_ok(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	p = pfx("255.255.255.255/32");
+	CU_ASSERT(ip_res_covers_prefix(r, &p));
+	p = pfx("::/128");
+	CU_ASSERT_FALSE(ip_res_covers_prefix(r, &p));
+	p = pfx("8000::/1");
+	CU_ASSERT_FALSE(ip_res_covers_prefix(r, &p));	/* includes ffff..ff */
+	p = pfx("4000::/2");
+	CU_ASSERT(ip_res_covers_prefix(r, &p));
+	ip_res_free(r);
+}
+
+static int
+quiet_init(void)
+{
+	struct log_config lc = { NULL, LOG_LEVEL_WARNING, 0, 0, -1 };
+
+	if ((logfp = tmpfile()) == NULL)
+		return -1;
+	lc.fd = fileno(logfp);
+	log_init(&lc);
+	return 0;
+}
+
+static int
+quiet_fini(void)
+{
+	log_init(NULL);
+	fclose(logfp);
+	return 0;
+}
+
+REEF_SUITE_FULL(ip, quiet_init, quiet_fini,
+    REEF_TEST(test_parse_basic), REEF_TEST(test_parse_inherit),
+    REEF_TEST(test_reject_noncanonical), REEF_TEST(test_reject_empty_family),
+    REEF_TEST(test_reject_bad_afi), REEF_TEST(test_reject_bound_encoding),
+    REEF_TEST(test_contains), REEF_TEST(test_contains_many),
+    REEF_TEST(test_inherit_resolve), REEF_TEST(test_full_space))

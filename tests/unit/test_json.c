@@ -1,0 +1,469 @@
+/*
+ * Tests for common/json.c: exact compact and pretty output, escaping and
+ * UTF-8 repair, misuse detection, FILE output and write errors.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common/json.h"
+#include "common/limits.h"
+#include "suite.h"
+#include "util.h"
+
+#define MANY	10000
+
+/* The document used for the layout tests. */
+static void
+write_doc(struct json *j)
+{
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_kv_string(j, "name", "reef"), 0);
+	CU_ASSERT_EQUAL(json_kv_int(j, "neg", -5), 0);
+	CU_ASSERT_EQUAL(json_kv_uint(j, "big", UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(json_kv_bool(j, "ok", 1), 0);
+	CU_ASSERT_EQUAL(json_key(j, "list"), 0);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_int(j, 1), 0);
+	CU_ASSERT_EQUAL(json_null(j), 0);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_array_end(j), 0);
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_kv_bool(j, "f", 0), 0);
+	CU_ASSERT_EQUAL(json_object_end(j), 0);
+	CU_ASSERT_EQUAL(json_array_end(j), 0);
+	CU_ASSERT_EQUAL(json_key(j, "empty"), 0);
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_object_end(j), 0);
+	CU_ASSERT_EQUAL(json_object_end(j), 0);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+	CU_ASSERT_FALSE(json_failed(j));
+}
+
+static void
+test_json_compact(void)
+{
+	struct json *j = json_new_buffer(0);
+	size_t len = 0;
+	const char *want = "{\"name\":\"reef\",\"neg\":-5,"
+	    "\"big\":18446744073709551615,\"ok\":true,"
+	    "\"list\":[1,null,[],{\"f\":false}],\"empty\":{}}";
+
+	CU_ASSERT_FATAL(j != NULL);
+	write_doc(j);
+	CU_ASSERT_STRING_EQUAL(json_buffer(j, &len), want);
+	CU_ASSERT_EQUAL(len, strlen(want));
+	json_free(j);
+}
+
+static void
+test_json_pretty(void)
+{
+	struct json *j = json_new_buffer(JSON_PRETTY);
+
+	CU_ASSERT_FATAL(j != NULL);
+	write_doc(j);
+	CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL),
+	    "{\n"
+	    "  \"name\": \"reef\",\n"
+	    "  \"neg\": -5,\n"
+	    "  \"big\": 18446744073709551615,\n"
+	    "  \"ok\": true,\n"
+	    "  \"list\": [\n"
+	    "    1,\n"
+	    "    null,\n"
+	    "    [],\n"
+	    "    {\n"
+	    "      \"f\": false\n"
+	    "    }\n"
+	    "  ],\n"
+	    "  \"empty\": {}\n"
+	    "}\n");
+	json_free(j);
+}
+
+static void
+test_json_scalars(void)
+{
+	struct {
+		int		 kind;
+		const char	*want;
+	} cases[] = {
+		{ 0, "-9223372036854775808" },
+		{ 1, "9223372036854775807" },
+		{ 2, "0" },
+		{ 3, "null" },
+		{ 4, "false" },
+		{ 5, "\"\"" },
+	};
+	struct json *j;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		j = json_new_buffer(JSON_PRETTY);
+		CU_ASSERT_FATAL(j != NULL);
+		switch (cases[i].kind) {
+		case 0:
+			rc = json_int(j, INT64_MIN);
+			break;
+		case 1:
+			rc = json_int(j, INT64_MAX);
+			break;
+		case 2:
+			rc = json_uint(j, 0);
+			break;
+		case 3:
+			rc = json_null(j);
+			break;
+		case 4:
+			rc = json_bool(j, 0);
+			break;
+		case 5:
+			rc = json_string(j, "");
+			break;
+		}
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT_EQUAL(json_finish(j), 0);
+		CU_ASSERT_NSTRING_EQUAL(json_buffer(j, NULL), cases[i].want,
+		    strlen(cases[i].want));
+		CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL) +
+		    strlen(cases[i].want), "\n");
+		json_free(j);
+	}
+}
+
+/* Compact encoding of len bytes of s as a lone string value. */
+static char *
+enc(const char *s, size_t len)
+{
+	struct json *j = json_new_buffer(0);
+	char *out;
+
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_string_len(j, s, len), 0);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+	out = strdup(json_buffer(j, NULL));
+	json_free(j);
+	return out;
+}
+
+#define R	"\xef\xbf\xbd"	/* U+FFFD */
+
+static void
+test_json_escaping(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} cases[] = {
+		{ "plain", "\"plain\"" },
+		{ "q\"b\\s/", "\"q\\\"b\\\\s/\"" },
+		{ "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"" },
+		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"" },
+		/* Valid UTF-8 passes through: 2, 3 and 4 byte forms, limits. */
+		{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		    "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+		{ "\xc2\x80\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf",
+		    "\"\xc2\x80\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf\"" },
+		/* Invalid UTF-8: one U+FFFD per maximal invalid subpart. */
+		{ "\x80", "\"" R "\"" },
+		{ "a\xbf" "b", "\"a" R "b\"" },
+		{ "\xc0\xaf", "\"" R R "\"" },		/* overlong '/' */
+		{ "\xc1\xbf", "\"" R R "\"" },
+		{ "\xe0\x80\x80", "\"" R R R "\"" },	/* overlong */
+		{ "\xed\xa0\x80", "\"" R R R "\"" },	/* surrogate */
+		{ "\xf0\x80\x80\x80", "\"" R R R R "\"" },
+		{ "\xf4\x90\x80\x80", "\"" R R R R "\"" }, /* > U+10FFFF */
+		{ "\xf5\x80", "\"" R R "\"" },
+		{ "\xff", "\"" R "\"" },
+		{ "\xe2\x82", "\"" R "\"" },		/* truncated at end */
+		{ "\xe2\x82" "A", "\"" R "A\"" },
+		{ "\xf0\x9f\x98" "x", "\"" R "x\"" },
+		{ "\xf0\x9f\x98\xc3\xa9", "\"" R "\xc3\xa9\"" },
+	};
+	char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		out = enc(cases[i].in, strlen(cases[i].in));
+		CU_ASSERT_STRING_EQUAL(out, cases[i].want);
+		free(out);
+	}
+	/* Embedded NUL with an explicit length. */
+	out = enc("a\0b", 3);
+	CU_ASSERT_STRING_EQUAL(out, "\"a\\u0000b\"");
+	free(out);
+}
+
+static void
+test_json_keys_escaped(void)
+{
+	struct json *j = json_new_buffer(0);
+
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_kv_string(j, "a\"\n\xff", "v"), 0);
+	CU_ASSERT_EQUAL(json_object_end(j), 0);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+	CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL),
+	    "{\"a\\\"\\n" R "\":\"v\"}");
+	json_free(j);
+}
+
+/* Misuse scenarios; each ends with the call that must fail. */
+static int
+misuse(int which, struct json *j)
+{
+	switch (which) {
+	case 0:		/* value without key in an object */
+		json_object_begin(j);
+		return json_int(j, 1);
+	case 1:		/* key in an array */
+		json_array_begin(j);
+		return json_key(j, "k");
+	case 2:		/* key at top level */
+		return json_key(j, "k");
+	case 3:		/* two keys in a row */
+		json_object_begin(j);
+		json_key(j, "a");
+		return json_key(j, "b");
+	case 4:		/* mismatched close */
+		json_array_begin(j);
+		return json_object_end(j);
+	case 5:
+		json_object_begin(j);
+		return json_array_end(j);
+	case 6:		/* close with nothing open */
+		return json_object_end(j);
+	case 7:		/* a second top-level value */
+		json_int(j, 1);
+		return json_int(j, 2);
+	case 8:		/* close with a key still waiting for its value */
+		json_object_begin(j);
+		json_key(j, "dangling");
+		return json_object_end(j);
+	case 9:		/* NULL string */
+		json_array_begin(j);
+		return json_string(j, NULL);
+	case 10:	/* NULL key */
+		json_object_begin(j);
+		return json_key(j, NULL);
+	case 11:	/* kv outside an object */
+		json_array_begin(j);
+		return json_kv_int(j, "x", 1);
+	case 12:
+		return json_kv_uint(j, "x", 1);
+	case 13:
+		return json_kv_bool(j, "x", 1);
+	case 14:
+		return json_kv_string(j, "x", "y");
+	case 15:	/* a container after the top-level value */
+		json_object_begin(j);
+		json_object_end(j);
+		return json_array_begin(j);
+	default:
+		return 0;
+	}
+}
+#define NMISUSE	16
+
+static void
+test_json_misuse(void)
+{
+	struct json *j;
+	const char *before;
+	char *saved;
+	int i;
+
+	for (i = 0; i < NMISUSE; i++) {
+		j = json_new_buffer(0);
+		CU_ASSERT_FATAL(j != NULL);
+		errno = 0;
+		CU_ASSERT_EQUAL(misuse(i, j), -1);
+		CU_ASSERT_EQUAL(errno, EINVAL);
+		CU_ASSERT_TRUE(json_failed(j));
+		/* Sticky: nothing else is accepted or written. */
+		saved = strdup(json_buffer(j, NULL));
+		CU_ASSERT_EQUAL(json_null(j), -1);
+		CU_ASSERT_EQUAL(json_string(j, "x"), -1);
+		CU_ASSERT_EQUAL(json_string(j, NULL), -1);
+		CU_ASSERT_EQUAL(json_array_begin(j), -1);
+		CU_ASSERT_EQUAL(json_array_end(j), -1);
+		CU_ASSERT_EQUAL(json_object_end(j), -1);
+		CU_ASSERT_EQUAL(json_key(j, "k"), -1);
+		CU_ASSERT_EQUAL(json_finish(j), -1);
+		before = json_buffer(j, NULL);
+		CU_ASSERT_STRING_EQUAL(before, saved);
+		free(saved);
+		json_free(j);
+	}
+}
+
+static void
+test_json_incomplete(void)
+{
+	struct json *j;
+
+	/* Nothing written. */
+	j = json_new_buffer(0);
+	CU_ASSERT_FATAL(j != NULL);
+	errno = 0;
+	CU_ASSERT_EQUAL(json_finish(j), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	json_free(j);
+
+	/* A container left open. */
+	j = json_new_buffer(JSON_PRETTY);
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_array_end(j), 0);
+	CU_ASSERT_EQUAL(json_finish(j), -1);
+	CU_ASSERT_TRUE(json_failed(j));
+	json_free(j);
+	json_free(NULL);
+}
+
+static void
+test_json_depth(void)
+{
+	struct json *j = json_new_buffer(0);
+	int i;
+
+	CU_ASSERT_FATAL(j != NULL);
+	for (i = 0; i < MAX_JSON_DEPTH; i++)
+		CU_ASSERT_EQUAL_FATAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_array_begin(j), -1);
+	CU_ASSERT_TRUE(json_failed(j));
+	json_free(j);
+
+	j = json_new_buffer(0);
+	CU_ASSERT_FATAL(j != NULL);
+	for (i = 0; i < MAX_JSON_DEPTH; i++)
+		CU_ASSERT_EQUAL_FATAL(json_array_begin(j), 0);
+	for (i = 0; i < MAX_JSON_DEPTH; i++)
+		CU_ASSERT_EQUAL_FATAL(json_array_end(j), 0);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+	CU_ASSERT_EQUAL(strlen(json_buffer(j, NULL)), 2 * MAX_JSON_DEPTH);
+	json_free(j);
+}
+
+static void
+test_json_growth(void)
+{
+	struct json *j = json_new_buffer(0);
+	const char *s;
+	size_t len, want = 2;
+	int i;
+
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	for (i = 0; i < MANY; i++) {
+		CU_ASSERT_EQUAL_FATAL(json_int(j, i), 0);
+		want += snprintf(NULL, 0, "%d", i) + (i > 0);
+	}
+	CU_ASSERT_EQUAL(json_array_end(j), 0);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+	s = json_buffer(j, &len);
+	CU_ASSERT_EQUAL(len, want);
+	CU_ASSERT_EQUAL(strlen(s), len);
+	CU_ASSERT_NSTRING_EQUAL(s, "[0,1,2,", 7);
+	CU_ASSERT_STRING_EQUAL(s + len - 6, ",9999]");
+	json_free(j);
+}
+
+static void
+test_json_file(void)
+{
+	char *dir = tu_tmpdir("json"), *path, *text;
+	struct json *j;
+	FILE *fp;
+
+	CU_ASSERT_FATAL(dir != NULL);
+	path = tu_asprintf("%s/out.json", dir);
+	fp = fopen(path, "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	j = json_new_file(fp, JSON_PRETTY);
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_PTR_NULL(json_buffer(j, NULL));
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_key(j, "roas"), 0);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_kv_string(j, "prefix", "192.0.2.0/24"), 0);
+	CU_ASSERT_EQUAL(json_kv_uint(j, "maxLength", 24), 0);
+	CU_ASSERT_EQUAL(json_object_end(j), 0);
+	CU_ASSERT_EQUAL(json_array_end(j), 0);
+	CU_ASSERT_EQUAL(json_object_end(j), 0);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+	json_free(j);
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+	text = (char *)tu_read_file(path, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	CU_ASSERT_STRING_EQUAL(text,
+	    "{\n"
+	    "  \"roas\": [\n"
+	    "    {\n"
+	    "      \"prefix\": \"192.0.2.0/24\",\n"
+	    "      \"maxLength\": 24\n"
+	    "    }\n"
+	    "  ]\n"
+	    "}\n");
+	free(text);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_json_write_error(void)
+{
+	struct json *j;
+	FILE *fp;
+
+	/* /dev/full fails every write with ENOSPC. */
+	if ((fp = fopen("/dev/full", "w")) == NULL) {
+		fprintf(stderr, "no /dev/full, write errors not tested\n");
+		return;
+	}
+	j = json_new_file(fp, 0);
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_string(j, "buffered by stdio"), 0);
+	errno = 0;
+	CU_ASSERT_EQUAL(json_finish(j), -1);
+	CU_ASSERT_EQUAL(errno, ENOSPC);
+	CU_ASSERT_TRUE(json_failed(j));
+	json_free(j);
+	fclose(fp);
+
+	/* Unbuffered: the failure shows at the write itself. */
+	fp = fopen("/dev/full", "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	setvbuf(fp, NULL, _IONBF, 0);
+	j = json_new_file(fp, 0);
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_array_begin(j), -1);
+	CU_ASSERT_EQUAL(errno, ENOSPC);
+	CU_ASSERT_EQUAL(json_finish(j), -1);
+	json_free(j);
+	fclose(fp);
+}
+
+REEF_SUITE(json,
+    REEF_TEST(test_json_compact),
+    REEF_TEST(test_json_pretty),
+    REEF_TEST(test_json_scalars),
+    REEF_TEST(test_json_escaping),
+    REEF_TEST(test_json_keys_escaped),
+    REEF_TEST(test_json_misuse),
+    REEF_TEST(test_json_incomplete),
+    REEF_TEST(test_json_depth),
+    REEF_TEST(test_json_growth),
+    REEF_TEST(test_json_file),
+    REEF_TEST(test_json_write_error))

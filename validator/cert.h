@@ -1,0 +1,123 @@
+/*
+ * RPKI resource certificates (RFC 6487) and BGPsec router certificates
+ * (RFC 8209): DER in, a plain struct out, every rule of the profile
+ * enforced.  OpenSSL decodes the ASN.1 and checks signatures; the profile
+ * rules are ours, so anything OpenSSL tolerates but the RPKI does not
+ * (BER, trailing data, lax times, unknown or duplicate extensions ...) is
+ * rejected here.
+ *
+ * Every rejection is logged as a warning naming the file and citing the
+ * RFC section, e.g. "x.cer: RFC 6487 section 4.8.1: basicConstraints must
+ * be critical".
+ *
+ * Life cycle of a CA certificate in the tree walk:
+ *	c = cert_parse(fn, der, len);           profile checks only
+ *	cert_check_ta(c, tal, now, ...)         for a TA, or
+ *	cert_check_issued(c, issuer, now, ...)  signature, names, AKI,
+ *	                                        validity, resources; on
+ *	                                        success inherit is resolved
+ * after which c->ips / c->ases hold the effective resources (no inherit
+ * left) and c can act as issuer for the next level.
+ */
+#ifndef REEF_VALIDATOR_CERT_H
+#define REEF_VALIDATOR_CERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/x509.h>
+
+#include "validator/as.h"
+#include "validator/ip.h"
+#include "validator/tal.h"
+
+/* RFC 6487 section 4.8.2: the key identifier is a 160-bit SHA-1 hash. */
+#define CERT_KEYID_LEN		20
+/* RFC 6487 section 4.2 / RFC 5280 section 4.1.2.2: serial at most 20 octets. */
+#define CERT_SERIAL_MAX_LEN	20
+/* RFC 7935 section 3: RSA modulus size of resource certificates. */
+#define CERT_RSA_BITS		2048
+/* RFC 7935 section 3: RSA public exponent. */
+#define CERT_RSA_EXPONENT	65537
+
+enum cert_purpose {
+	CERT_TA,	/* self-signed trust anchor (RFC 6487, RFC 8630) */
+	CERT_CA,	/* CA certificate below a TA */
+	CERT_EE,	/* EE certificate of a signed object */
+	CERT_ROUTER	/* BGPsec router certificate (RFC 8209) */
+};
+
+/* Flags for cert_parse_ee(): the SIA must be absent (RFC 9323 RSC). */
+#define CERT_EE_NO_SIA	0x01
+
+struct cert {
+	enum cert_purpose purpose;
+	X509		*x509;		/* owned reference */
+	unsigned char	 ski[CERT_KEYID_LEN];
+	unsigned char	 aki[CERT_KEYID_LEN];
+	int		 has_aki;	/* 0 only for a TA that omits AKI */
+	char		*aia;		/* caIssuers rsync URI; NULL on a TA */
+	char		*crldp;		/* CRL rsync URI; NULL on a TA */
+	char		*repo;		/* CA: caRepository rsync URI (ends in '/') */
+	char		*mft;		/* CA: rpkiManifest rsync URI (ends in ".mft") */
+	char		*notify;	/* CA: rpkiNotify https URI, or NULL */
+	char		*signedobj;	/* EE: signedObject rsync URI, or NULL */
+	int64_t		 notbefore;
+	int64_t		 notafter;
+	struct ip_res	*ips;		/* NULL if the extension is absent */
+	struct as_res	*ases;		/* NULL if the extension is absent */
+	unsigned char	*spki;		/* DER SubjectPublicKeyInfo */
+	size_t		 spki_len;
+	char		*serial;	/* serial number, lowercase hex */
+};
+
+/*
+ * Parse a .cer file: a TA, a CA or a BGPsec router certificate, decided by
+ * content; any other EE certificate is rejected.  A CA certificate whose
+ * subject equals its issuer is taken as a TA, so its AKI must be absent or
+ * equal to its SKI.  der must be exactly one DER certificate.  Returns a
+ * new cert (free with cert_free()), or NULL after logging why.
+ */
+struct cert	*cert_parse(const char *fn, const unsigned char *der,
+		    size_t len);
+
+/*
+ * Check the EE certificate x of a signed object against the profile.
+ * x is not consumed: the cert takes its own reference, the caller still
+ * frees x.  To find BER, x's cached TBSCertificate encoding is dropped and
+ * x re-encoded (identical bytes whenever x is accepted).  flags:
+ * CERT_EE_NO_SIA or 0 (then an SIA with an rsync signedObject URI is
+ * required, RFC 6487 section 4.8.8.2).  Signature, issuer and resources
+ * are checked later by cert_check_issued().  Returns a new cert with
+ * purpose CERT_EE, or NULL after logging why.
+ */
+struct cert	*cert_parse_ee(const char *fn, X509 *x, int flags);
+
+/* Release cert and everything it owns; NULL is allowed. */
+void		 cert_free(struct cert *cert);
+
+/*
+ * Check a TA certificate against its TAL (RFC 8630 section 2.3): purpose
+ * CERT_TA, public key equal to the TAL's, valid self-signature, validity
+ * at now, no inherit in its resources (RFC 6487 section 7.2).  Returns 0,
+ * or -1 with a reason (naming the RFC) in why (whylen bytes, may be 0).
+ */
+int		 cert_check_ta(const struct cert *cert, const struct tal *tal,
+		    int64_t now, char *why, size_t whylen);
+
+/*
+ * Check child against its issuer (a TA or CA already validated, so with
+ * no inherit left): issuer name, AKI = issuer SKI, signature by the issuer
+ * key, validity at now, resources contained in the issuer's (RFC 6487
+ * section 7.2, RFC 3779 sections 2.3 and 3.3).  On success returns 0 and
+ * replaces inherit in child's resources by the issuer's (so child's
+ * resources become the effective ones).  On failure returns -1, leaves
+ * child unchanged and puts a reason in why.
+ */
+int		 cert_check_issued(struct cert *child, const struct cert *issuer,
+		    int64_t now, char *why, size_t whylen);
+
+/* Static name of a purpose: "TA", "CA", "EE", "router". */
+const char	*cert_purpose_name(enum cert_purpose purpose);
+
+#endif

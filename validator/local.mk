@@ -1,0 +1,24 @@
+# The object parsers and checks live in a library so the test runner and the
+# fuzz harnesses link exactly what reef runs.
+noinst_LIBRARIES += validator/libvalidator.a
+validator_libvalidator_a_SOURCES = \
+	validator/oid.c validator/oid.h \
+	validator/x509ext.c validator/x509ext.h \
+	validator/tal.c validator/tal.h \
+	validator/ip.c validator/ip.h \
+	validator/as.c validator/as.h \
+	validator/cert.c validator/cert.h \
+	validator/crl.c validator/crl.h \
+	validator/cms.c validator/cms.h \
+	validator/mft.c validator/mft.h \
+	validator/roa.c validator/roa.h \
+	validator/aspa.c validator/aspa.h \
+	validator/tak.c validator/tak.h
+validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS)
+
+LIBVALIDATOR = validator/libvalidator.a $(LIBREEF)
+
+bin_PROGRAMS += validator/reef
+validator_reef_SOURCES = validator/main.c
+validator_reef_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
+validator_reef_LDADD = $(LIBVALIDATOR) $(CURL_LIBS) $(XML_LIBS)

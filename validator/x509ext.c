@@ -1,0 +1,242 @@
+/*
+ * Strict checks on what OpenSSL decodes leniently: extension values and
+ * names in DER, RFC 6487 name rules, URIs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/asn1.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include "common/limits.h"
+#include "common/log.h"
+#include "validator/x509ext.h"
+
+/* Longest dotted OID text we compare; RPKI OIDs are far shorter. */
+#define OID_TEXT_MAX	128
+
+/* Returns 1 if obj is the dotted OID text oid, else 0. */
+int
+x509ext_oid_is(const ASN1_OBJECT *obj, const char *oid)
+{
+	char buf[OID_TEXT_MAX];
+	int n;
+
+	n = OBJ_obj2txt(buf, sizeof(buf), obj, 1);
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return 0;
+	return strcmp(buf, oid) == 0;
+}
+
+/*
+ * Returns 0 if the extension value re-encodes to the same bytes, else -1
+ * (logged).
+ */
+int
+x509ext_der_check(const char *fn, const X509_EXTENSION *ext)
+{
+	const X509V3_EXT_METHOD *m;
+	const ASN1_OCTET_STRING *os;
+	const ASN1_ITEM *it;
+	const unsigned char *p;
+	ASN1_VALUE *v = NULL;
+	unsigned char *out = NULL;
+	int n, rc = -1;
+
+	os = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
+	if ((m = X509V3_EXT_get((X509_EXTENSION *)ext)) == NULL ||
+	    m->it == NULL) {
+		log_warnx_obj(fn, "X.690 section 10: extension %s has no "
+		    "known encoding", OBJ_nid2sn(OBJ_obj2nid(
+		    X509_EXTENSION_get_object((X509_EXTENSION *)ext))));
+		return -1;
+	}
+	it = ASN1_ITEM_ptr(m->it);
+	p = os->data;
+	v = ASN1_item_d2i(NULL, &p, os->length, it);
+	if (v == NULL || p != os->data + os->length) {
+		log_warnx_crypto(fn, "X.690 section 10: extension %s: "
+		    "malformed value or trailing data", OBJ_nid2sn(m->ext_nid));
+		goto out;
+	}
+	n = ASN1_item_i2d(v, &out, it);
+	if (n != os->length || memcmp(out, os->data, n) != 0) {
+		log_warnx_obj(fn, "X.690 section 10: extension %s is not "
+		    "DER encoded", OBJ_nid2sn(m->ext_nid));
+		goto out;
+	}
+	rc = 0;
+out:
+	ASN1_item_free(v, it);
+	OPENSSL_free(out);
+	return rc;
+}
+
+/* The attribute value is a PrintableString (X.680 section 41.4). */
+static int
+printable_ok(const ASN1_STRING *s)
+{
+	int i;
+	unsigned char c;
+
+	if (ASN1_STRING_type(s) != V_ASN1_PRINTABLESTRING ||
+	    ASN1_STRING_length(s) <= 0)
+		return 0;
+	for (i = 0; i < ASN1_STRING_length(s); i++) {
+		c = ASN1_STRING_get0_data(s)[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr(" '()+,-./:=?", c) != NULL)
+		    || c == '\0')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Rebuild name from its entries and compare the fresh encoding with the
+ * one received: OpenSSL keeps and re-emits the received bytes of a name,
+ * so BER there would otherwise go unnoticed.
+ */
+static int
+name_is_der(const X509_NAME *name)
+{
+	X509_NAME *fresh;
+	const X509_NAME_ENTRY *e;
+	const unsigned char *der;
+	unsigned char *out = NULL;
+	size_t derlen;
+	int i, n, set, prevset = -1, rc = 0;
+
+	if ((fresh = X509_NAME_new()) == NULL)
+		return 0;
+	for (i = 0; i < X509_NAME_entry_count(name); i++) {
+		e = X509_NAME_get_entry(name, i);
+		set = X509_NAME_ENTRY_set(e);
+		if (!X509_NAME_add_entry(fresh, e, -1, set == prevset ? -1 : 0))
+			goto out;
+		prevset = set;
+	}
+	if (!X509_NAME_get0_der(name, &der, &derlen))
+		goto out;
+	n = i2d_X509_NAME(fresh, &out);
+	rc = n > 0 && (size_t)n == derlen && memcmp(out, der, n) == 0;
+out:
+	OPENSSL_free(out);
+	X509_NAME_free(fresh);
+	return rc;
+}
+
+/*
+ * Returns 0 if name follows RFC 6487 sections 4.4/4.5 and is DER, else -1
+ * (logged).
+ */
+int
+x509ext_name_check(const char *fn, const char *what, const X509_NAME *name)
+{
+	const X509_NAME_ENTRY *e;
+	const ASN1_STRING *s;
+	int i, nid, ncn = 0, nsn = 0;
+
+	for (i = 0; i < X509_NAME_entry_count(name); i++) {
+		e = X509_NAME_get_entry(name, i);
+		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+		s = X509_NAME_ENTRY_get_data(e);
+		if (nid == NID_commonName)
+			ncn++;
+		else if (nid == NID_serialNumber)
+			nsn++;
+		else {
+			log_warnx_obj(fn, "RFC 6487 section 4.5: %s name has "
+			    "an attribute other than commonName and "
+			    "serialNumber", what);
+			return -1;
+		}
+		if (!printable_ok(s)) {
+			log_warnx_obj(fn, "RFC 6487 section 4.5: %s name "
+			    "attribute %s is not a PrintableString", what,
+			    OBJ_nid2sn(nid));
+			return -1;
+		}
+	}
+	if (ncn != 1) {
+		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name must have "
+		    "exactly one commonName, has %d", what, ncn);
+		return -1;
+	}
+	if (nsn > 1) {
+		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name has more "
+		    "than one serialNumber", what);
+		return -1;
+	}
+	if (!name_is_der(name)) {
+		log_warnx_obj(fn, "X.690 section 10: %s name is not DER "
+		    "encoded", what);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Copies a well-formed URI GeneralName into *out (caller frees); see
+ * x509ext.h.
+ */
+int
+x509ext_uri(const char *fn, const char *rfc, const GENERAL_NAME *gn,
+    char **out)
+{
+	const ASN1_IA5STRING *s;
+	const unsigned char *d;
+	int i, len;
+
+	*out = NULL;
+	if (gn->type != GEN_URI)
+		return 0;
+	s = gn->d.uniformResourceIdentifier;
+	d = ASN1_STRING_get0_data(s);
+	len = ASN1_STRING_length(s);
+	if (len <= 0 || len > MAX_URI_LENGTH) {
+		log_warnx_obj(fn, "%s: URI length %d out of range 1..%d",
+		    rfc, len, MAX_URI_LENGTH);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		/* Printable ASCII only: no NUL, controls, space or 8-bit. */
+		if (d[i] <= 0x20 || d[i] >= 0x7f) {
+			log_warnx_obj(fn, "%s: URI has a forbidden character "
+			    "(0x%02x)", rfc, d[i]);
+			return -1;
+		}
+	}
+	if ((*out = strndup((const char *)d, len)) == NULL) {
+		log_warnx_obj(fn, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+has_scheme(const char *uri, const char *scheme)
+{
+	size_t n = strlen(scheme);
+	const char *host;
+
+	if (strncasecmp(uri, scheme, n) != 0)
+		return 0;
+	host = uri + n;
+	return *host != '\0' && *host != '/';
+}
+
+/* Returns non-zero for an rsync URI with a host. */
+int
+x509ext_is_rsync(const char *uri)
+{
+	return has_scheme(uri, "rsync://");
+}
+
+/* Returns non-zero for an https URI with a host. */
+int
+x509ext_is_https(const char *uri)
+{
+	return has_scheme(uri, "https://");
+}

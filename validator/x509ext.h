@@ -1,0 +1,63 @@
+/*
+ * Helpers shared by the parsers of X.509 based RPKI objects (certificates,
+ * CRLs, the EE certificates of signed objects): strict DER checks of
+ * what OpenSSL decoded leniently, RFC 6487 names and URIs.
+ *
+ * Functions returning int give 0 when the input conforms and -1 when it
+ * does not, after logging a warning that names fn and the RFC rule.
+ */
+#ifndef REEF_VALIDATOR_X509EXT_H
+#define REEF_VALIDATOR_X509EXT_H
+
+#include <stddef.h>
+
+#include <openssl/x509v3.h>
+
+/* The RPKI certificate policy, RFC 6484 section 1.2 (id-cp-ipAddr-asNumber). */
+#define X509EXT_OID_RPKI_POLICY		"1.3.6.1.5.5.7.14.2"
+/* RFC 8182 section 3.2: rpkiNotify access method. */
+#define X509EXT_OID_RPKI_NOTIFY		"1.3.6.1.5.5.7.48.13"
+/* RFC 6487 section 4.8.8.1: rpkiManifest access method. */
+#define X509EXT_OID_RPKI_MANIFEST	"1.3.6.1.5.5.7.48.10"
+/* RFC 6487 section 4.8.8.2: signedObject access method. */
+#define X509EXT_OID_SIGNED_OBJECT	"1.3.6.1.5.5.7.48.11"
+/* RFC 8209 section 3.1.3.2: id-kp-bgpsec-router. */
+#define X509EXT_OID_BGPSEC_ROUTER	"1.3.6.1.5.5.7.3.30"
+
+/*
+ * The extension's value (the OCTET STRING content) must be DER: decode it
+ * with OpenSSL's template for the extension, re-encode, compare bytes.
+ * Extensions OpenSSL has no template for fail.
+ */
+int	x509ext_der_check(const char *fn, const X509_EXTENSION *ext);
+
+/*
+ * RFC 6487 sections 4.4 and 4.5: exactly one commonName (PrintableString),
+ * at most one serialNumber (PrintableString), nothing else, encoded in DER.
+ * what is "issuer" or "subject", for the message.
+ */
+int	x509ext_name_check(const char *fn, const char *what,
+	    const X509_NAME *name);
+
+/*
+ * If gn is a uniformResourceIdentifier, copy it into a new NUL-terminated
+ * string *out (caller frees) after checking it is 1..MAX_URI_LENGTH bytes
+ * of printable ASCII (no NUL, controls, spaces or 8-bit bytes).  Returns 0
+ * with *out set, 0 with *out NULL for another GeneralName type, -1 for a
+ * malformed URI (logged, citing section rfc).
+ */
+int	x509ext_uri(const char *fn, const char *rfc, const GENERAL_NAME *gn,
+	    char **out);
+
+/* Non-zero if uri starts with "rsync://" (RFC 5781) and has a host part. */
+int	x509ext_is_rsync(const char *uri);
+
+/* Non-zero if uri starts with "https://" and has a host part. */
+int	x509ext_is_https(const char *uri);
+
+/*
+ * The object identifier text oid equals obj.  Returns 1 or 0.
+ */
+int	x509ext_oid_is(const ASN1_OBJECT *obj, const char *oid);
+
+#endif

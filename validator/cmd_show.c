@@ -382,7 +382,7 @@ show_check_issuer(struct show_obj *obj, const char *issuer_file,
 /* Parse, check and print one file; 0 if well-formed and valid, else 1. */
 static int
 show_one(const struct show_opts *o, const char *fn, const struct cert *issuer,
-    FILE *out, struct json *j)
+    FILE *out, struct json *j, int *shown)
 {
 	struct show_obj	 obj;
 	unsigned char	*buf;
@@ -408,8 +408,13 @@ show_one(const struct show_opts *o, const char *fn, const struct cert *issuer,
 	}
 	if (j != NULL)
 		show_json(j, &obj);
-	else
+	else {
+		/* A blank line between the objects of text output. */
+		if (*shown > 0)
+			fputc('\n', out);
 		show_text(out, &obj);
+	}
+	(*shown)++;
 	if (obj.valid && (obj.issuer_file == NULL || obj.issuer_ok))
 		rc = 0;
 	show_obj_clear(&obj);
@@ -497,7 +502,7 @@ cmd_show_run(int argc, char **argv, FILE *out, FILE *err)
 	struct json		*j = NULL;
 	unsigned char		*buf;
 	size_t			 len = 0;
-	int			 i, rc = 0;
+	int			 i, rc = 0, shown = 0;
 
 	if (show_getopt(argc, argv, &o, err) == -1) {
 		fputs(SHOW_USAGE, err);
@@ -519,12 +524,9 @@ cmd_show_run(int argc, char **argv, FILE *out, FILE *err)
 		}
 		json_array_begin(j);
 	}
-	for (i = 0; i < o.nfiles; i++) {
-		if (!o.json && i > 0)
-			fputc('\n', out);
-		if (show_one(&o, o.files[i], issuer, out, j) != 0)
+	for (i = 0; i < o.nfiles; i++)
+		if (show_one(&o, o.files[i], issuer, out, j, &shown) != 0)
 			rc = 1;
-	}
 	if (j != NULL) {
 		json_array_end(j);
 		if (json_finish(j) == -1) {

@@ -96,7 +96,7 @@ const char	*show_type_name(const struct show_obj *obj);
 void		 show_text(FILE *out, const struct show_obj *obj);
 
 /*
- * Append obj as one JSON object to j (schema in reef-formats(5)).
+ * Append obj as one JSON object to j (schema in reef(8)).
  * Returns 0, or -1 if the writer failed.
  */
 int		 show_json(struct json *j, const struct show_obj *obj);

@@ -13,10 +13,13 @@ validator_libvalidator_a_SOURCES = \
 	validator/mft.c validator/mft.h \
 	validator/roa.c validator/roa.h \
 	validator/aspa.c validator/aspa.h \
-	validator/tak.c validator/tak.h
-validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS)
+	validator/tak.c validator/tak.h \
+	validator/rsc.c validator/rsc.h \
+	validator/cmd_show.c validator/cmd_show.h validator/show_text.c validator/show_json.c \
+	validator/http.c validator/http.h
+validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 
-LIBVALIDATOR = validator/libvalidator.a $(LIBREEF)
+LIBVALIDATOR = validator/libvalidator.a $(LIBREEF) $(CURL_LIBS) $(XML_LIBS)
 
 bin_PROGRAMS += validator/reef
 validator_reef_SOURCES = validator/main.c

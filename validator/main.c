@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validator/cmd_show.h"
+
 struct subcommand {
 	const char	*name;
 	int		(*run)(int, char **);
@@ -21,6 +23,7 @@ static int	cmd_help(int, char **);
 
 static const struct subcommand subcommands[] = {
 	{ "help",	cmd_help,	"list the subcommands" },
+	{ "show",	cmd_show,	"print and check RPKI objects" },
 	{ "version",	cmd_version,	"print the version" },
 };
 

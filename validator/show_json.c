@@ -1,6 +1,6 @@
 /*
  * reef show, JSON output: one object per file, its schema documented in
- * reef-formats(5) ("reef show JSON").  Optional fields are omitted rather
+ * reef(8) under "show".  Optional fields are omitted rather
  * than null so that consumers test for presence only.
  */
 #include <stdio.h>

@@ -13,7 +13,7 @@ fuzz:
 	@for h in $(FUZZ_HARNESSES); do \
 		echo "  FUZZ     tests/fuzz/$$h"; \
 		$(FUZZ_CC) $(FUZZ_FLAGS) -o tests/fuzz/$$h $(top_srcdir)/tests/fuzz/$$h.c \
-		    $(FUZZ_LIBSRC:%=$(top_srcdir)/%) $(OPENSSL_LIBS) || exit 1; \
+		    $(FUZZ_LIBSRC:%=$(top_srcdir)/%) $(OPENSSL_LIBS) $(CURL_LIBS) $(XML_LIBS) || exit 1; \
 	done
 
 clean-local: clean-fuzz

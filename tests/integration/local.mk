@@ -1,3 +1,3 @@
 # Integration suites run inside reef-tests; their scripts are shipped with the tarball.
-tests_unit_reef_tests_SOURCES += tests/integration/test_peers.c
-EXTRA_DIST += tests/tools/serve.sh tests/integration/peers.sh
+tests_unit_reef_tests_SOURCES += tests/integration/test_peers.c tests/integration/test_http.c
+EXTRA_DIST += tests/tools/serve.sh tests/integration/peers.sh tests/tools/hostile_httpd.py

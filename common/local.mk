@@ -12,7 +12,9 @@ common_libreef_a_SOURCES = \
 	common/payload.h \
 	common/vrpset.c common/vrpset.h \
 	common/aspaset.c common/aspaset.h \
-	common/rkset.c common/rkset.h
+	common/rkset.c common/rkset.h \
+	common/handoff.c common/handoff.h \
+	common/jsonread.c common/jsonread.h
 common_libreef_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 
 # What every program linking libreef needs.

@@ -16,7 +16,10 @@ validator_libvalidator_a_SOURCES = \
 	validator/tak.c validator/tak.h \
 	validator/rsc.c validator/rsc.h \
 	validator/cmd_show.c validator/cmd_show.h validator/show_text.c validator/show_json.c \
-	validator/http.c validator/http.h
+	validator/http.c validator/http.h \
+	validator/rrdp.h validator/rrdp_xml.c validator/rrdp_xml.h validator/rrdp_notification.c \
+	validator/rrdp_snapshot.c validator/rrdp_delta.c \
+	validator/uri.c validator/uri.h validator/rsync.c validator/rsync.h
 validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 
 LIBVALIDATOR = validator/libvalidator.a $(LIBREEF) $(CURL_LIBS) $(XML_LIBS)

@@ -3,8 +3,9 @@
 #	tests/fuzz/fuzz_roa -max_total_time=60 CORPUS_DIR
 FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-	-I$(top_srcdir) -I$(top_builddir)
-FUZZ_HARNESSES = fuzz_tal fuzz_cert fuzz_crl fuzz_cms fuzz_mft fuzz_roa fuzz_aspa
+	-I$(top_srcdir) -I$(top_builddir) $(XML_CFLAGS)
+FUZZ_HARNESSES = fuzz_tal fuzz_cert fuzz_crl fuzz_cms fuzz_mft fuzz_roa fuzz_aspa fuzz_rrdp fuzz_uri \
+	fuzz_jsonread fuzz_handoff
 FUZZ_LIBSRC = $(filter %.c,$(validator_libvalidator_a_SOURCES) $(common_libreef_a_SOURCES))
 EXTRA_DIST += $(FUZZ_HARNESSES:%=tests/fuzz/%.c)
 

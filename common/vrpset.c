@@ -163,6 +163,18 @@ vrpset_add(struct vrpset *s, const struct vrp *v)
 /*
  * Returns PAYLOAD_OK once the set is sorted and de-duplicated.
  */
+/* Returns 1 when v[0..n) is already in vrp_sortcmp() order. */
+static int
+vrp_sorted(const struct vrp *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (vrp_sortcmp(&v[i - 1], &v[i]) > 0)
+			return 0;
+	return 1;
+}
+
 int
 vrpset_freeze(struct vrpset *s)
 {
@@ -171,7 +183,8 @@ vrpset_freeze(struct vrpset *s)
 
 	if (s->frozen)
 		return PAYLOAD_ESTATE;
-	if (s->n > 1)
+	/* Inputs read back from our own files are already in order. */
+	if (s->n > 1 && !vrp_sorted(s->v, s->n))
 		qsort(s->v, s->n, sizeof(s->v[0]), vrp_sortcmp);
 	/* The first of each run of equal identities is the preferred one. */
 	for (i = 0, out = 0; i < s->n; i++)

@@ -19,7 +19,10 @@ validator_libvalidator_a_SOURCES = \
 	validator/http.c validator/http.h \
 	validator/rrdp.h validator/rrdp_xml.c validator/rrdp_xml.h validator/rrdp_notification.c \
 	validator/rrdp_snapshot.c validator/rrdp_delta.c \
-	validator/uri.c validator/uri.h validator/rsync.c validator/rsync.h
+	validator/uri.c validator/uri.h validator/rsync.c validator/rsync.h \
+	validator/report.c validator/report.h validator/slurm.c validator/slurm.h \
+	validator/output.c validator/output.h validator/output_csv.c validator/output_json.c \
+	validator/output_bgpd.c validator/output_bird.c validator/output_handoff.c
 validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 
 LIBVALIDATOR = validator/libvalidator.a $(LIBREEF) $(CURL_LIBS) $(XML_LIBS)

@@ -5,8 +5,9 @@ FUZZ_CC = clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
 	-I$(top_srcdir) -I$(top_builddir) $(XML_CFLAGS)
 FUZZ_HARNESSES = fuzz_tal fuzz_cert fuzz_crl fuzz_cms fuzz_mft fuzz_roa fuzz_aspa fuzz_rrdp fuzz_uri \
-	fuzz_jsonread fuzz_handoff
-FUZZ_LIBSRC = $(filter %.c,$(validator_libvalidator_a_SOURCES) $(common_libreef_a_SOURCES))
+	fuzz_jsonread fuzz_handoff fuzz_rtr_pdu
+FUZZ_LIBSRC = $(filter %.c,$(validator_libvalidator_a_SOURCES) $(rtrd_librtrd_a_SOURCES) \
+	$(common_libreef_a_SOURCES))
 EXTRA_DIST += $(FUZZ_HARNESSES:%=tests/fuzz/%.c)
 
 fuzz:

@@ -14,9 +14,11 @@ tests_unit_reef_tests_SOURCES = \
 	tests/unit/test_cms.c tests/unit/test_crl.c tests/unit/test_mft.c tests/unit/test_roa.c \
 	tests/unit/test_aspa.c tests/unit/test_tak.c tests/unit/test_rsc.c tests/unit/test_show.c \
 	tests/unit/test_http.c tests/unit/test_rrdp.c tests/unit/test_uri.c \
-	tests/unit/test_handoff.c tests/unit/test_jsonread.c
+	tests/unit/test_handoff.c tests/unit/test_jsonread.c \
+	tests/unit/test_input.c tests/unit/test_pdu.c tests/unit/test_serial.c \
+	tests/unit/test_report.c tests/unit/test_slurm.c
 tests_unit_reef_tests_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) $(CUNIT_CFLAGS) \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"' -DTOP_BUILDDIR='"$(abs_top_builddir)"'
-tests_unit_reef_tests_LDADD = $(LIBVALIDATOR) $(XML_LIBS) $(CUNIT_LIBS)
+tests_unit_reef_tests_LDADD = rtrd/librtrd.a $(LIBVALIDATOR) $(XML_LIBS) $(CUNIT_LIBS)
 AM_TESTS_ENVIRONMENT = REEF_TOP_SRCDIR='$(abs_top_srcdir)'; REEF_TOP_BUILDDIR='$(abs_top_builddir)'; \
 	export REEF_TOP_SRCDIR REEF_TOP_BUILDDIR;

@@ -1,0 +1,229 @@
+/*
+ * The table of output writers, format selection and the all-or-nothing
+ * replacement of the output files (output.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/atomic.h"
+#include "common/gtime.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "validator/output.h"
+#include "validator/report.h"
+
+/* Longest format name accepted by output_parse_formats(). */
+#define OUTPUT_FORMAT_NAME_MAX	32
+
+const struct output_writer output_writers[] = {
+	{ OUTPUT_CSV,	  "csv",	"vrps.csv",	output_csv },
+	{ OUTPUT_JSON,	  "json",	"vrps.json",	output_json },
+	{ OUTPUT_BGPD,	  "bgpd",	"openbgpd",	output_bgpd },
+	{ OUTPUT_BIRD,	  "bird",	"bird",		output_bird2 },
+	{ OUTPUT_BIRD1,	  "bird1",	"bird1v4",	output_bird1v4 },
+	{ OUTPUT_BIRD1,	  "bird1",	"bird1v6",	output_bird1v6 },
+	{ OUTPUT_HANDOFF, "handoff",	"reef.handoff",	output_handoff },
+	{ OUTPUT_REPORT,  "report",	"report.json",	output_report },
+	{ 0,		  NULL,		NULL,		NULL }
+};
+
+/* Spellings accepted besides the names in the table. */
+static const struct {
+	const char	*name;
+	unsigned int	 flags;
+} format_aliases[] = {
+	{ "openbgpd",	OUTPUT_BGPD },
+	{ "bird2",	OUTPUT_BIRD },
+	{ "all",	OUTPUT_ALL },
+};
+
+/*
+ * The name of TA index ta, or "unknown"; owned by d.
+ */
+const char *
+output_ta_name(const struct output_data *d, uint32_t ta)
+{
+	if (d->ta_names == NULL || ta >= d->nta || d->ta_names[ta] == NULL)
+		return "unknown";
+	return d->ta_names[ta];
+}
+
+static unsigned int
+format_flag(const char *name)
+{
+	size_t i;
+
+	for (i = 0; output_writers[i].name != NULL; i++)
+		if (strcmp(name, output_writers[i].name) == 0)
+			return output_writers[i].flag;
+	for (i = 0; i < sizeof(format_aliases) / sizeof(format_aliases[0]); i++)
+		if (strcmp(name, format_aliases[i].name) == 0)
+			return format_aliases[i].flags;
+	return 0;
+}
+
+/*
+ * Parse "csv,json,..." into OUTPUT_* flags.  Returns 0 or -1.
+ */
+int
+output_parse_formats(const char *list, unsigned int *flags)
+{
+	char name[OUTPUT_FORMAT_NAME_MAX + 1];
+	const char *p = list, *end;
+	unsigned int f = 0, one;
+	size_t len;
+
+	if (list == NULL || *list == '\0')
+		return -1;
+	for (;;) {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (len == 0 || len > OUTPUT_FORMAT_NAME_MAX)
+			return -1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if ((one = format_flag(name)) == 0)
+			return -1;
+		f |= one;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	*flags = f;
+	return 0;
+}
+
+/*
+ * Write every selected file to a temporary, then rename them all.
+ * Returns 0 or -1 (see output.h).
+ */
+int
+output_write_all(const char *outdir, unsigned int flags,
+    const struct output_data *d)
+{
+	struct atomic_file *af[sizeof(output_writers) /
+	    sizeof(output_writers[0])];
+	char path[MAX_PATH_LENGTH + 1];
+	size_t i, n = 0;
+	int rc = -1, len;
+	FILE *fp;
+
+	memset(af, 0, sizeof(af));
+	for (i = 0; output_writers[i].name != NULL; i++) {
+		if ((flags & output_writers[i].flag) == 0)
+			continue;
+		len = snprintf(path, sizeof(path), "%s/%s", outdir,
+		    output_writers[i].filename);
+		if (len < 0 || (size_t)len >= sizeof(path)) {
+			log_errorx_obj(outdir, "output path too long");
+			goto out;
+		}
+		if ((af[i] = atomic_begin(path, 0644)) == NULL) {
+			log_msg_errno(LOG_LEVEL_ERROR, path, "cannot create");
+			goto out;
+		}
+		fp = atomic_stream(af[i]);
+		if (output_writers[i].write(fp, d) != 0 || fflush(fp) != 0 ||
+		    ferror(fp)) {
+			log_msg_errno(LOG_LEVEL_ERROR, path,
+			    "%s output failed", output_writers[i].name);
+			goto out;
+		}
+		n++;
+	}
+
+	/* Every file is complete: now, and only now, replace the old ones. */
+	rc = 0;
+	for (i = 0; output_writers[i].name != NULL; i++) {
+		if (af[i] == NULL)
+			continue;
+		if (atomic_commit(af[i]) != 0) {
+			log_msg_errno(LOG_LEVEL_ERROR, outdir,
+			    "cannot replace %s", output_writers[i].filename);
+			rc = -1;
+		}
+		af[i] = NULL;
+	}
+	if (rc == 0)
+		log_info_obj(outdir, "%zu output files written", n);
+ out:
+	for (i = 0; output_writers[i].name != NULL; i++)
+		atomic_abort(af[i]);
+	return rc;
+}
+
+/*
+ * report.json: the report of the run, or an empty one.
+ */
+int
+output_report(FILE *fp, const struct output_data *d)
+{
+	return report_write_file(d->report, fp);
+}
+
+/* "Thu Jan  1 00:00:00 UTC 1970", as strftime "%a %b %e %H:%M:%S UTC %Y". */
+static int
+format_ctime(int64_t t, char *buf, size_t len)
+{
+	static const char *const days[] = {
+		"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"
+	};
+	static const char *const months[] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	struct gtime_tm tm;
+	int64_t day;
+	int n;
+
+	if (gtime_split(t, &tm) != 0)
+		return -1;
+	/* 1970-01-01 was a Thursday; floor division for times before it. */
+	day = (t >= 0 ? t / 86400 : -((-t + 86399) / 86400)) % 7;
+	if (day < 0)
+		day += 7;
+	n = snprintf(buf, len, "%s %s %2d %02d:%02d:%02d UTC %d", days[day],
+	    months[tm.mon - 1], tm.day, tm.hour, tm.min, tm.sec, tm.year);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/*
+ * The "# ..." lines opening the bgpd and BIRD files.  Returns 0 or -1.
+ */
+int
+output_text_header(FILE *fp, const struct output_data *d)
+{
+	const struct output_stats *st = &d->stats;
+	char when[64];
+	size_t i;
+
+	if (format_ctime(d->buildtime, when, sizeof(when)) != 0)
+		return -1;
+	if (fprintf(fp,
+	    "# Generated on host %s at %s\n"
+	    "# Processing time %lld seconds (%llds user, %llds system)\n"
+	    "# Route Origin Authorizations: %zu (%zu failed parse, 0 invalid)\n"
+	    "# BGPsec Router Certificates: %zu\n"
+	    "# Certificates: %zu (%zu invalid)\n"
+	    "# Trust Anchor Locators: %zu (%zu invalid) [",
+	    d->hostname != NULL ? d->hostname : "localhost", when,
+	    (long long)d->elapsed, (long long)d->usertime,
+	    (long long)d->systemtime, st->roas, st->roas_failed,
+	    st->router_certs, st->certs, st->certs_failed,
+	    st->tals, st->tals_failed) < 0)
+		return -1;
+	for (i = 0; i < d->nta; i++)
+		if (fprintf(fp, " %s", output_ta_name(d, i)) < 0)
+			return -1;
+	if (fprintf(fp, " ]\n"
+	    "# Manifests: %zu (%zu failed parse)\n"
+	    "# Certificate revocation lists: %zu\n"
+	    "# Repositories: %zu\n"
+	    "# VRP Entries: %zu (%zu unique)\n",
+	    st->manifests, st->manifests_failed, st->crls, st->repositories,
+	    st->vrps, d->vrps != NULL ? vrpset_count(d->vrps) : 0) < 0)
+		return -1;
+	return 0;
+}

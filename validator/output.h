@@ -1,0 +1,140 @@
+/*
+ * The outputs of "reef validate": the validated payloads in the formats
+ * routers and other tools read, written into the output directory.
+ *
+ *	vrps.csv	rpki-client's CSV (output_csv.c)
+ *	vrps.json	rpki-client's JSON, read by StayRTR (output_json.c)
+ *	openbgpd	OpenBGPD roa-set / aspa-set (output_bgpd.c)
+ *	bird		BIRD 2 roa4/roa6 tables (output_bird.c)
+ *	bird1v4, bird1v6 BIRD 1 roa tables (output_bird.c)
+ *	reef.handoff	binary hand-off for reef-rtrd (output_handoff.c)
+ *	report.json	every object seen and its fate (report.c)
+ *
+ * Each writer prints one complete file to a stdio stream and returns 0,
+ * or -1 when a write failed.  output_write_all() writes the selected
+ * files to temporaries first and renames them into place only when every
+ * one succeeded, so a failed run replaces no output at all.
+ *
+ * The order of entries is the order of the frozen sets (vrpset.h,
+ * aspaset.h, rkset.h), which is rpki-client's, so the text outputs of the
+ * two compare line by line.
+ */
+#ifndef REEF_VALIDATOR_OUTPUT_H
+#define REEF_VALIDATOR_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/aspaset.h"
+#include "common/rkset.h"
+#include "common/vrpset.h"
+
+struct report;
+
+/* Output format flags (output_parse_formats()). */
+#define OUTPUT_CSV	0x01
+#define OUTPUT_JSON	0x02
+#define OUTPUT_BGPD	0x04
+#define OUTPUT_BIRD	0x08	/* BIRD 2 */
+#define OUTPUT_BIRD1	0x10	/* BIRD 1: bird1v4 and bird1v6 */
+#define OUTPUT_HANDOFF	0x20
+#define OUTPUT_REPORT	0x40
+#define OUTPUT_ALL	0x7f
+/* What reef validate writes without -f. */
+#define OUTPUT_DEFAULT	(OUTPUT_CSV | OUTPUT_JSON | OUTPUT_HANDOFF | \
+			    OUTPUT_REPORT)
+
+/* Longest host name kept for the metadata (NI_MAXHOST is 1025). */
+#define OUTPUT_HOSTNAME_MAX	256
+/* BIRD table name prefix (rpki-client's default, -B). */
+#define OUTPUT_BIRD_TABLE	"ROAS"
+
+/* Counters shown in the metadata of the outputs (rpki-client's names). */
+struct output_stats {
+	size_t	roas, roas_failed;
+	size_t	aspas, aspas_failed;
+	size_t	router_certs;
+	size_t	certs, certs_failed;
+	size_t	tals, tals_failed;
+	size_t	manifests, manifests_failed;
+	size_t	crls;
+	size_t	repositories;
+	size_t	vrps;		/* before de-duplication */
+	size_t	slurm_filtered;	/* payloads removed by SLURM filters */
+	size_t	slurm_asserted;	/* payloads added by SLURM assertions */
+};
+
+/*
+ * Everything the writers print.  Nothing is owned: the caller keeps the
+ * sets (frozen; NULL is taken as empty), the names and the report.
+ * ta_names[i] is the name of TA index i; an index beyond nta prints as
+ * "unknown" in the text formats (the hand-off writer refuses it).
+ */
+struct output_data {
+	const struct vrpset	*vrps;
+	const struct aspaset	*aspas;
+	const struct rkset	*rks;
+	const char * const	*ta_names;
+	size_t			 nta;
+	int64_t			 buildtime;	/* validation time (s since epoch) */
+	int64_t			 elapsed;	/* wall-clock seconds of the run */
+	int64_t			 usertime;	/* CPU seconds */
+	int64_t			 systemtime;
+	const char		*hostname;	/* NULL: "localhost" */
+	struct output_stats	 stats;
+	struct report		*report;	/* NULL: an empty report */
+};
+
+/* One output file. */
+struct output_writer {
+	unsigned int	 flag;		/* OUTPUT_* */
+	const char	*name;		/* format name for -f */
+	const char	*filename;	/* file in the output directory */
+	int		(*write)(FILE *, const struct output_data *);
+};
+
+/* The writers, ended by an entry with a NULL name. */
+extern const struct output_writer output_writers[];
+
+int	output_csv(FILE *, const struct output_data *);
+int	output_json(FILE *, const struct output_data *);
+int	output_bgpd(FILE *, const struct output_data *);
+int	output_bird2(FILE *, const struct output_data *);
+int	output_bird1v4(FILE *, const struct output_data *);
+int	output_bird1v6(FILE *, const struct output_data *);
+int	output_handoff(FILE *, const struct output_data *);
+int	output_report(FILE *, const struct output_data *);
+
+/*
+ * The comment lines ("# ...") that open the bgpd and BIRD files, as
+ * rpki-client writes them: host, time, processing time and counters.
+ * Returns 0 or -1 on a write error.
+ */
+int		 output_text_header(FILE *, const struct output_data *);
+
+/*
+ * The name of TA index ta: d->ta_names[ta], or "unknown" when out of
+ * range.  The string belongs to d.
+ */
+const char	*output_ta_name(const struct output_data *d, uint32_t ta);
+
+/*
+ * Parse a comma-separated list of format names ("csv,json,bgpd", with
+ * "openbgpd" for "bgpd", "bird2" for "bird" and "all" for every format)
+ * into OUTPUT_* flags.  Returns 0 with *flags set, or -1 on an unknown or
+ * empty name (the list is then not used).
+ */
+int		 output_parse_formats(const char *list, unsigned int *flags);
+
+/*
+ * Write the files selected by flags into the existing directory outdir:
+ * each to a temporary file first; only when every one was written
+ * completely are they renamed into place (mode 0644).  Returns 0, or -1
+ * after logging what failed (no file is then replaced, except when a
+ * rename itself fails after others succeeded, which is logged).
+ */
+int		 output_write_all(const char *outdir, unsigned int flags,
+		    const struct output_data *d);
+
+#endif

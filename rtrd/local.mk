@@ -6,7 +6,10 @@ rtrd_librtrd_a_SOURCES = \
 	rtrd/pdu_control.c rtrd/pdu_prefix.c rtrd/pdu_routerkey.c rtrd/pdu_aspa.c \
 	rtrd/pdu_error.c rtrd/pdu_decode.c \
 	rtrd/serial.c rtrd/serial.h \
-	rtrd/input.c rtrd/input.h
+	rtrd/input.c rtrd/input.h \
+	rtrd/history.c rtrd/history.h \
+	rtrd/session.c rtrd/session.h \
+	rtrd/server.c rtrd/server.h
 rtrd_librtrd_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 
 LIBRTRD = rtrd/librtrd.a $(LIBREEF)

@@ -22,7 +22,10 @@ validator_libvalidator_a_SOURCES = \
 	validator/uri.c validator/uri.h validator/rsync.c validator/rsync.h \
 	validator/report.c validator/report.h validator/slurm.c validator/slurm.h \
 	validator/output.c validator/output.h validator/output_csv.c validator/output_json.c \
-	validator/output_bgpd.c validator/output_bird.c validator/output_handoff.c
+	validator/output_bgpd.c validator/output_bird.c validator/output_handoff.c \
+	validator/walk.c validator/walk.h validator/validate.c validator/validate.h \
+	validator/pubpoint.c validator/pubpoint.h validator/store.c validator/store.h \
+	validator/threadpool.c validator/threadpool.h
 validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 
 LIBVALIDATOR = validator/libvalidator.a $(LIBREEF) $(CURL_LIBS) $(XML_LIBS)

@@ -1,0 +1,586 @@
+/*
+ * Integration: the validation walk against reef-repogen repositories.
+ *
+ * Each case generates a small repository, lays its rsync tree out as a
+ * cache (CACHE/rsync/localhost/<module>/...), runs walk_run() offline at a
+ * fixed time and compares the VRPs, ASPAs and router keys, printed as the
+ * generator prints its expected CSV files, byte for byte with
+ * OUTDIR/gen<N>/expected/{vrps,aspa,router_keys}.csv.  Every generator defect is run on its own.
+ * The store cases run the walk twice over a changed cache.
+ *
+ * Set REEF_REPOGEN to use another reef-repogen binary.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/b64.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "common/prefix.h"
+#include "tests/unit/suite.h"
+#include "tests/unit/util.h"
+#include "validator/tal.h"
+#include "validator/walk.h"
+
+/* Seed of every generated repository (any fixed value will do). */
+#define GEN_SEED	7
+/* reef-repogen's default base time, 2026-01-01T00:00:00Z. */
+#define GEN_BASE	1767225600LL
+/* Validation time: two days after the base, after generation 2's issue. */
+#define WALK_NOW	(GEN_BASE + 2 * 86400)
+/* Threads for the "parallel" runs. */
+#define WALK_THREADS	4
+
+/* Every defect of reef-repogen(1) that shows in a single generation. */
+static const char *const one_gen_defects[] = {
+	"expired-cert", "not-yet-valid-cert", "bad-signature",
+	"ee-resources-outside-issuer", "ca-overclaim", "roa-prefix-outside-ee",
+	"manifest-hash-mismatch", "file-missing-from-manifest",
+	"file-not-on-manifest", "stale-manifest", "stale-crl", "revoked-ee",
+	"wrong-econtent-type", "truncated-der", "trailing-garbage",
+	"ber-not-der",
+};
+
+static int
+skipped(void)
+{
+	const char *e = getenv("REEF_TESTS_UNIT_ONLY");
+
+	if (e == NULL || *e == '\0')
+		return 0;
+	printf("\n    SKIPPED: REEF_TESTS_UNIT_ONLY is set\n    ");
+	return 1;
+}
+
+static char *
+repogen_path(void)
+{
+	const char *e = getenv("REEF_REPOGEN");
+
+	if (e != NULL && *e != '\0')
+		return tu_asprintf("%s", e);
+	return tu_asprintf("%s/tests/tools/repogen/reef-repogen",
+	    tu_builddir());
+}
+
+static char *
+key_cache(void)
+{
+	const char *e = getenv("REEF_KEY_CACHE");
+
+	if (e != NULL && *e != '\0')
+		return tu_asprintf("%s", e);
+	return tu_asprintf("%s/.key-cache", tu_builddir());
+}
+
+/* Returns 1 if the generator is there, else 0 after printing SKIPPED. */
+static int
+have_repogen(void)
+{
+	char *gen = repogen_path();
+	int ok = access(gen, X_OK) == 0;
+
+	if (!ok)
+		printf("\n    SKIPPED: %s is not built\n    ", gen);
+	free(gen);
+	return ok;
+}
+
+/*
+ * Generate into out with the extra options; 1 on success, 0 after
+ * printing SKIPPED (no generator) or failing the test.
+ */
+static int
+generate(const char *out, const char *opts)
+{
+	char *gen = repogen_path(), *keys = key_cache();
+	int st;
+
+	if (access(gen, X_OK) == -1) {
+		printf("\n    SKIPPED: %s is not built\n    ", gen);
+		free(gen);
+		free(keys);
+		return 0;
+	}
+	mkdir(keys, 0700);
+	st = tu_system("'%s' -o '%s' --seed %d --scale small --key-cache '%s' "
+	    "%s >'%s.log' 2>&1", gen, out, GEN_SEED, keys, opts, out);
+	if (st != 0) {
+		printf("\n    reef-repogen %s failed (%d)\n    ", opts, st);
+		tu_system("tail -5 '%s.log'", out);
+	}
+	CU_ASSERT_EQUAL(st, 0);
+	free(gen);
+	free(keys);
+	return st == 0;
+}
+
+/* Make cache hold generation gen of out as the fetcher would. */
+static void
+make_cache(const char *cache, const char *out, int gen)
+{
+	CU_ASSERT_EQUAL(tu_system("rm -rf '%s/rsync' && mkdir -p '%s/rsync' "
+	    "&& cp -R '%s/gen%d/rsync' '%s/rsync/localhost'", cache, cache,
+	    out, gen, cache), 0);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The TALs of out, sorted by name (ta0, ta1, ...); returns how many. */
+static size_t
+load_tals(const char *out, struct tal **tals, size_t max)
+{
+	char *dir = tu_asprintf("%s/tals", out), *names[MAX_TALS], *p;
+	struct dirent *de;
+	unsigned char *buf;
+	size_t n = 0, i, len;
+	DIR *d;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = opendir(dir));
+	while ((de = readdir(d)) != NULL && n < MAX_TALS)
+		if (strstr(de->d_name, ".tal") != NULL)
+			names[n++] = tu_asprintf("%s", de->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (i = 0; i < n && i < max; i++) {
+		p = tu_asprintf("%s/%s", dir, names[i]);
+		buf = tu_read_file(p, &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+		tals[i] = tal_parse(p, (char *)buf, len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tals[i]);
+		free(buf);
+		free(p);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(dir);
+	return n < max ? n : max;
+}
+
+/* Append printf output to a growing string. */
+static void
+cat(char **s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+cat(char **s, const char *fmt, ...)
+{
+	va_list ap;
+	char *add, *n;
+
+	va_start(ap, fmt);
+	CU_ASSERT_FATAL(vasprintf(&add, fmt, ap) != -1);
+	va_end(ap);
+	n = tu_asprintf("%s%s", *s, add);
+	free(add);
+	free(*s);
+	*s = n;
+}
+
+/* The three sets as the generator's expected CSV files (concatenated). */
+static char *
+result_csv(const struct walk_result *r)
+{
+	char *s = tu_asprintf("%s", ""), pfx[PREFIX_STRLEN], *b64;
+	char hex[2 * ROUTER_KEY_SKI_LEN + 1];
+	const struct vrp *v;
+	struct aspa a;
+	struct router_key k;
+	size_t i, j;
+
+	cat(&s, "ASN,IP Prefix,Max Length,Trust Anchor\n");
+	for (i = 0; (v = vrpset_get(r->vrps, i)) != NULL; i++) {
+		prefix_format(&v->prefix, pfx, sizeof(pfx));
+		cat(&s, "AS%u,%s,%u,%s\n", v->asn, pfx, v->maxlen,
+		    r->ta_names[v->ta]);
+	}
+	cat(&s, "Customer ASN,Providers\n");
+	for (i = 0; aspaset_get(r->aspas, i, &a); i++) {
+		cat(&s, "AS%u,", a.customer);
+		for (j = 0; j < a.nproviders; j++)
+			cat(&s, "%sAS%u", j > 0 ? " " : "", a.providers[j]);
+		cat(&s, "\n");
+	}
+	cat(&s, "ASN,SKI,Public Key\n");
+	for (i = 0; rkset_get(r->rks, i, &k); i++) {
+		hash_hex_encode(k.ski, sizeof(k.ski), hex);
+		CU_ASSERT_FATAL(b64_encode(k.spki, k.spki_len, &b64, NULL) ==
+		    0);
+		cat(&s, "AS%u,%s,%s\n", k.asn, hex, b64);
+		free(b64);
+	}
+	return s;
+}
+
+static char *
+expected_csv(const char *out, int gen)
+{
+	static const char *const files[] = { "vrps", "aspa", "router_keys" };
+	char *s = tu_asprintf("%s", ""), *p;
+	unsigned char *buf;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		p = tu_asprintf("%s/gen%d/expected/%s.csv", out, gen, files[i]);
+		buf = tu_read_file(p, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+		cat(&s, "%s", (char *)buf);
+		free(buf);
+		free(p);
+	}
+	return s;
+}
+
+/* Compare and, on a difference, show it (diff -u) with the label. */
+static int
+same_csv(const char *label, const char *want, const char *got,
+    const char *tmp)
+{
+	char *a, *b;
+
+	if (strcmp(want, got) == 0)
+		return 1;
+	a = tu_asprintf("%s/want.csv", tmp);
+	b = tu_asprintf("%s/got.csv", tmp);
+	tu_write_file(a, want, strlen(want));
+	tu_write_file(b, got, strlen(got));
+	printf("\n    %s: payloads differ from the expected set:\n", label);
+	fflush(stdout);
+	tu_system("diff -u '%s' '%s' | head -20 | sed 's/^/    /'", a, b);
+	free(a);
+	free(b);
+	return 0;
+}
+
+struct run {
+	struct tal	*tals[MAX_TALS];
+	size_t		 ntals;
+	char		*tmp;
+	char		*out;
+	char		*cache;
+	char		*store;
+};
+
+static int
+run_open(struct run *r, const char *tag, const char *opts)
+{
+	memset(r, 0, sizeof(*r));
+	r->tmp = tu_tmpdir(tag);
+	r->out = tu_asprintf("%s/out", r->tmp);
+	r->cache = tu_asprintf("%s/cache", r->tmp);
+	r->store = tu_asprintf("%s/store", r->tmp);
+	if (!generate(r->out, opts))
+		return 0;
+	r->ntals = load_tals(r->out, r->tals, MAX_TALS);
+	CU_ASSERT(r->ntals > 0);
+	return r->ntals > 0;
+}
+
+static void
+run_close(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntals; i++)
+		tal_free(r->tals[i]);
+	if (getenv("REEF_KEEP_TMP") == NULL)
+		tu_rmtree(r->tmp);
+	free(r->tmp);
+	free(r->out);
+	free(r->cache);
+	free(r->store);
+}
+
+static int
+walk(const struct run *r, unsigned int threads, int use_store,
+    struct walk_result *res)
+{
+	struct walk_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tals = r->tals;
+	cfg.ntals = r->ntals;
+	cfg.cache_dir = r->cache;
+	cfg.store_dir = use_store ? r->store : NULL;
+	cfg.now = WALK_NOW;
+	cfg.threads = threads;
+	cfg.allow_dubious = 1;	/* the generator's URIs say "localhost" */
+	return walk_run(&cfg, res);
+}
+
+/* Walk generation gen of r with threads and compare; returns 1 if equal. */
+static int
+check_gen(const struct run *r, int gen, unsigned int threads, int use_store,
+    const char *label, struct walk_stats *stats)
+{
+	struct walk_result res;
+	char *want, *got;
+	int ok;
+
+	CU_ASSERT_EQUAL_FATAL(walk(r, threads, use_store, &res), 0);
+	want = expected_csv(r->out, gen);
+	got = result_csv(&res);
+	ok = same_csv(label, want, got, r->tmp);
+	CU_ASSERT(ok);
+	if (stats != NULL)
+		*stats = res.stats;
+	free(want);
+	free(got);
+	walk_result_free(&res);
+	return ok;
+}
+
+static void
+quiet(void)
+{
+	struct log_config lc = { NULL, LOG_LEVEL_ERROR, 0, 0, 2 };
+
+	if (getenv("REEF_TEST_VERBOSE") == NULL)
+		log_init(&lc);
+}
+
+/* Most repositories the counting fetcher records. */
+#define FETCH_MAX	256
+
+/* A fetcher that records the repositories asked for. */
+struct fetch_log {
+	pthread_mutex_t	 lock;
+	char		*uris[FETCH_MAX];
+	size_t		 n;
+	int		 dup;
+};
+
+static int
+fetch_count(void *arg, const char *repo, const char *notify)
+{
+	struct fetch_log *fl = arg;
+	size_t i;
+
+	pthread_mutex_lock(&fl->lock);
+	for (i = 0; i < fl->n; i++)
+		if (strcmp(fl->uris[i], repo) == 0)
+			fl->dup = 1;
+	if (fl->n < FETCH_MAX)
+		fl->uris[fl->n++] = tu_asprintf("%s", repo);
+	pthread_mutex_unlock(&fl->lock);
+	return 0;
+}
+
+/* The walk asks for each repository once, and the result is unchanged. */
+static void
+check_fetcher(const struct run *r)
+{
+	struct fetch_log fl;
+	struct repo_fetcher f = { fetch_count, &fl };
+	struct walk_config cfg;
+	struct walk_result res;
+	char *want, *got;
+	size_t i;
+
+	memset(&fl, 0, sizeof(fl));
+	pthread_mutex_init(&fl.lock, NULL);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tals = r->tals;
+	cfg.ntals = r->ntals;
+	cfg.cache_dir = r->cache;
+	cfg.now = WALK_NOW;
+	cfg.threads = WALK_THREADS;
+	cfg.allow_dubious = 1;
+	cfg.fetcher = &f;
+	CU_ASSERT_EQUAL_FATAL(walk_run(&cfg, &res), 0);
+	CU_ASSERT(fl.n > 0);
+	CU_ASSERT_EQUAL(fl.dup, 0);
+	want = expected_csv(r->out, 1);
+	got = result_csv(&res);
+	CU_ASSERT(same_csv("with fetcher", want, got, r->tmp));
+	free(want);
+	free(got);
+	walk_result_free(&res);
+	for (i = 0; i < fl.n; i++)
+		free(fl.uris[i]);
+	pthread_mutex_destroy(&fl.lock);
+}
+
+/* A clean repository: exact payloads, identical for 1 and 4 threads. */
+static void
+test_walk_clean(void)
+{
+	struct run r;
+	struct walk_stats st;
+
+	if (skipped())
+		return;
+	quiet();
+	if (run_open(&r, "walk-clean", "--generations 2")) {
+		make_cache(r.cache, r.out, 1);
+		check_gen(&r, 1, 1, 0, "gen1 -j 1", &st);
+		CU_ASSERT_EQUAL(st.tas, 2);
+		CU_ASSERT_EQUAL(st.pubpoints_failed, 0);
+		CU_ASSERT_EQUAL(st.roas_failed, 0);
+		CU_ASSERT(st.cas > 0);
+		check_gen(&r, 1, WALK_THREADS, 0, "gen1 -j 4", NULL);
+		check_fetcher(&r);
+		make_cache(r.cache, r.out, 2);
+		check_gen(&r, 2, WALK_THREADS, 0, "gen2 -j 4", NULL);
+		check_gen(&r, 2, 1, 0, "gen2 -j 1", NULL);
+	}
+	log_init(NULL);
+	run_close(&r);
+}
+
+/* CAs with IP inherit resolve it from their parents. */
+static void
+test_walk_ip_inherit(void)
+{
+	struct run r;
+
+	if (skipped())
+		return;
+	quiet();
+	if (run_open(&r, "walk-inherit", "--ip-inherit")) {
+		make_cache(r.cache, r.out, 1);
+		check_gen(&r, 1, WALK_THREADS, 0, "ip-inherit", NULL);
+	}
+	log_init(NULL);
+	run_close(&r);
+}
+
+/* Each defect alone gives exactly the generator's expected payloads. */
+static void
+test_walk_defects(void)
+{
+	struct run r;
+	char *opts;
+	size_t i;
+
+	if (skipped() || !have_repogen())
+		return;
+	quiet();
+	for (i = 0; i < sizeof(one_gen_defects) / sizeof(one_gen_defects[0]);
+	    i++) {
+		opts = tu_asprintf("--defect %s", one_gen_defects[i]);
+		if (run_open(&r, "walk-defect", opts)) {
+			make_cache(r.cache, r.out, 1);
+			check_gen(&r, 1, WALK_THREADS, 0, one_gen_defects[i],
+			    NULL);
+		}
+		run_close(&r);
+		free(opts);
+	}
+	log_init(NULL);
+}
+
+/* Corrupt the first byte-flippable manifest below a CA (not a TA's). */
+static char *
+corrupt_a_manifest(const char *cache)
+{
+	char *list, *path = NULL, line[4096];
+	FILE *f;
+	size_t n;
+
+	list = tu_asprintf("%s/mfts.txt", cache);
+	CU_ASSERT_EQUAL_FATAL(tu_system("find '%s/rsync' -name '*.mft' "
+	    "! -path '*/repo-ta*' | sort > '%s'", cache, list), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(list, "r"));
+	if (fgets(line, sizeof(line), f) != NULL) {
+		n = strcspn(line, "\n");
+		line[n] = '\0';
+		path = tu_asprintf("%s", line);
+	}
+	fclose(f);
+	unlink(list);
+	free(list);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	/* Overwrite bytes in the middle: signature or content breaks. */
+	CU_ASSERT_EQUAL(tu_system("printf 'XXXXXXXX' | dd of='%s' bs=1 "
+	    "seek=200 conv=notrunc 2>/dev/null", path), 0);
+	return path;
+}
+
+/*
+ * RFC 9286 section 6: a publication point whose manifest breaks falls
+ * back to the store's last good copy, so its payloads survive; without
+ * a store they are lost.
+ */
+static void
+test_walk_store_fallback(void)
+{
+	struct run r;
+	struct walk_result res;
+	struct walk_stats st;
+	char *mft, *want, *got;
+
+	if (skipped())
+		return;
+	quiet();
+	if (run_open(&r, "walk-store", "--generations 1")) {
+		make_cache(r.cache, r.out, 1);
+		check_gen(&r, 1, WALK_THREADS, 1, "first run", &st);
+		CU_ASSERT_EQUAL(st.pubpoints_stored, 0);
+		mft = corrupt_a_manifest(r.cache);
+		check_gen(&r, 1, WALK_THREADS, 1, "broken manifest, store",
+		    &st);
+		CU_ASSERT_EQUAL(st.pubpoints_stored, 1);
+		CU_ASSERT_EQUAL(st.manifests_failed, 1);
+		CU_ASSERT_EQUAL(st.pubpoints_failed, 0);
+		/* Without the store, the broken point is lost. */
+		CU_ASSERT_EQUAL_FATAL(walk(&r, 1, 0, &res), 0);
+		CU_ASSERT_EQUAL(res.stats.pubpoints_failed, 1);
+		want = expected_csv(r.out, 1);
+		got = result_csv(&res);
+		CU_ASSERT(strcmp(want, got) != 0);
+		free(want);
+		free(got);
+		walk_result_free(&res);
+		free(mft);
+	}
+	log_init(NULL);
+	run_close(&r);
+}
+
+/*
+ * RFC 9286 section 4.2.1: having seen generation 1, a generation 2
+ * manifest whose number went backwards is rejected and the stored one
+ * kept (the payloads stay the same); a fresh validator accepts it.
+ */
+static void
+test_walk_mft_backwards(void)
+{
+	struct run r;
+	struct walk_stats st;
+
+	if (skipped())
+		return;
+	quiet();
+	if (run_open(&r, "walk-backwards", "--generations 2 --defect "
+	    "manifest-number-backwards")) {
+		make_cache(r.cache, r.out, 1);
+		check_gen(&r, 1, WALK_THREADS, 1, "gen1", &st);
+		make_cache(r.cache, r.out, 2);
+		check_gen(&r, 2, WALK_THREADS, 1, "gen2 after gen1", &st);
+		CU_ASSERT_EQUAL(st.manifests_failed, 1);
+		CU_ASSERT_EQUAL(st.pubpoints_stored, 1);
+		check_gen(&r, 2, 1, 0, "gen2, no store", &st);
+		CU_ASSERT_EQUAL(st.manifests_failed, 0);
+		CU_ASSERT_EQUAL(st.pubpoints_stored, 0);
+	}
+	log_init(NULL);
+	run_close(&r);
+}
+
+REEF_SUITE(integration_walk,
+    REEF_TEST(test_walk_clean),
+    REEF_TEST(test_walk_ip_inherit),
+    REEF_TEST(test_walk_defects),
+    REEF_TEST(test_walk_store_fallback),
+    REEF_TEST(test_walk_mft_backwards))

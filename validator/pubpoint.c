@@ -1,0 +1,697 @@
+/*
+ * One publication point; see pubpoint.h.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/hash.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "validator/aspa.h"
+#include "validator/crl.h"
+#include "validator/mft.h"
+#include "validator/pubpoint.h"
+#include "validator/roa.h"
+#include "validator/uri.h"
+#include "validator/validate.h"
+
+/* One listed file as read and hash-checked. */
+struct pp_file {
+	unsigned char	*der;
+	size_t		 len;
+};
+
+/* A publication point as read from one directory (cache or store). */
+struct pp_view {
+	struct mft	*mft;
+	unsigned char	*mft_der;
+	size_t		 mft_len;
+	unsigned char	 mft_hash[HASH_SHA256_LEN];
+	struct crl	*crl;
+	size_t		 crl_idx;	/* index of the CRL in mft->files */
+	struct pp_file	*files;		/* parallel to mft->files */
+	int64_t		 expires;	/* ctx->expires, CRL and manifest */
+};
+
+/* Names derived from the CA's rpkiManifest URI. */
+struct pp_names {
+	const char	*mft_uri;
+	char		*dir_uri;	/* "rsync://.../" of the manifest */
+	const char	*mft_name;	/* last segment of mft_uri */
+	char		*cache_dir;	/* local directory in the cache */
+};
+
+static void
+report(const struct pubpoint_ctx *ctx, const char *uri, const char *type,
+    int ok, const char *why)
+{
+	if (ctx->report != NULL)
+		ctx->report(ctx->report_arg, uri, type, ok, why);
+}
+
+/* Returns 0 with the whole regular file at path in *buf, else -1. */
+int
+pp_read_file(const char *path, unsigned char **buf, size_t *len)
+{
+	struct stat sb;
+	unsigned char *b = NULL;
+	size_t off = 0;
+	ssize_t n;
+	int fd, serr;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1)
+		goto fail;
+	if (!S_ISREG(sb.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (sb.st_size > MAX_FILE_SIZE) {
+		errno = EFBIG;
+		goto fail;
+	}
+	/* One more byte to notice a file growing under us. */
+	if ((b = malloc((size_t)sb.st_size + 1)) == NULL)
+		goto fail;
+	while (off <= (size_t)sb.st_size) {
+		n = read(fd, b + off, (size_t)sb.st_size + 1 - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off != (size_t)sb.st_size) {
+		errno = EAGAIN;	/* changed while we read it */
+		goto fail;
+	}
+	close(fd);
+	*buf = b;
+	*len = off;
+	return 0;
+ fail:
+	serr = errno;
+	free(b);
+	close(fd);
+	errno = serr;
+	return -1;
+}
+
+static char *
+join(const char *a, const char *b)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s", a, b) == -1)
+		return NULL;
+	return s;
+}
+
+static void
+names_free(struct pp_names *n)
+{
+	free(n->dir_uri);
+	free(n->cache_dir);
+	memset(n, 0, sizeof(*n));
+}
+
+/* Split the manifest URI; returns 0 or -1 (why). */
+static int
+names_init(const struct pubpoint_ctx *ctx, struct pp_names *n, char *why,
+    size_t whylen)
+{
+	const char *slash;
+	char *rel = NULL;
+	enum uri_error e;
+
+	memset(n, 0, sizeof(*n));
+	n->mft_uri = ctx->ca->mft;
+	if (n->mft_uri == NULL || (slash = strrchr(n->mft_uri, '/')) == NULL) {
+		snprintf(why, whylen, "RFC 6487 section 4.8.8.1: no "
+		    "rpkiManifest");
+		return -1;
+	}
+	n->mft_name = slash + 1;
+	if ((n->dir_uri = strndup(n->mft_uri,
+	    (size_t)(slash - n->mft_uri) + 1)) == NULL)
+		goto nomem;
+	if ((e = uri_to_cache_path(n->dir_uri, ctx->uri_flags, &rel)) !=
+	    URI_OK) {
+		snprintf(why, whylen, "manifest URI: %s", uri_strerror(e));
+		names_free(n);
+		return -1;
+	}
+	if (asprintf(&n->cache_dir, "%s/rsync/%s", ctx->cache_dir, rel) ==
+	    -1) {
+		n->cache_dir = NULL;
+		free(rel);
+		goto nomem;
+	}
+	free(rel);
+	return 0;
+ nomem:
+	snprintf(why, whylen, "out of memory");
+	names_free(n);
+	return -1;
+}
+
+static void
+view_free(struct pp_view *v)
+{
+	size_t i;
+
+	if (v->files != NULL)
+		for (i = 0; i < v->mft->nfiles; i++)
+			free(v->files[i].der);
+	free(v->files);
+	crl_free(v->crl);
+	mft_free(v->mft);
+	free(v->mft_der);
+	memset(v, 0, sizeof(*v));
+}
+
+static int
+has_ext(const char *name, const char *ext)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot != NULL && strcmp(dot + 1, ext) == 0;
+}
+
+/* RFC 9286 section 6.4: exactly one CRL, the one the manifest's EE names. */
+static int
+find_crl(const struct pp_names *n, struct pp_view *v, char *why,
+    size_t whylen)
+{
+	size_t i, count = 0;
+	char *uri;
+	int match;
+
+	for (i = 0; i < v->mft->nfiles; i++)
+		if (has_ext(v->mft->files[i].name, "crl")) {
+			v->crl_idx = i;
+			count++;
+		}
+	if (count != 1) {
+		snprintf(why, whylen, "RFC 9286 section 6.4: manifest lists "
+		    "%zu CRLs, not one", count);
+		return -1;
+	}
+	if ((uri = join(n->dir_uri, v->mft->files[v->crl_idx].name)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	match = v->mft->ee->crldp != NULL &&
+	    strcmp(v->mft->ee->crldp, uri) == 0;
+	free(uri);
+	if (!match) {
+		snprintf(why, whylen, "RFC 6487 section 4.8.6: the manifest's "
+		    "CRL is not the one its EE certificate names");
+		return -1;
+	}
+	return 0;
+}
+
+/* Read and hash-check every listed file (RFC 9286 sections 6.4, 6.6). */
+static int
+read_listed(const char *dir, struct pp_view *v, char *why, size_t whylen)
+{
+	const struct mft_file *f;
+	char *path;
+	size_t i;
+	int rc;
+
+	if ((v->files = calloc(v->mft->nfiles + 1, sizeof(*v->files))) ==
+	    NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < v->mft->nfiles; i++) {
+		f = &v->mft->files[i];
+		if (asprintf(&path, "%s/%s", dir, f->name) == -1) {
+			snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+		rc = pp_read_file(path, &v->files[i].der, &v->files[i].len);
+		free(path);
+		if (rc == -1) {
+			snprintf(why, whylen, "RFC 9286 section 6.4: listed "
+			    "file %s: %s", f->name, strerror(errno));
+			return -1;
+		}
+		if (valid_filehash(v->files[i].der, v->files[i].len, f, why,
+		    whylen) == -1) {
+			size_t l = strlen(why);
+
+			snprintf(why + l, whylen - l, ": %s", f->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Load and check the publication point from directory dir: manifest,
+ * listed files, CRL.  Returns 0, or -1 with why; the caller frees *v.
+ */
+static int
+load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
+    const char *dir, struct pp_view *v, char *why, size_t whylen)
+{
+	char *path, *crl_uri;
+	const struct pp_file *cf;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if (asprintf(&path, "%s/%s", dir, n->mft_name) == -1) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	rc = pp_read_file(path, &v->mft_der, &v->mft_len);
+	free(path);
+	if (rc == -1) {
+		snprintf(why, whylen, "RFC 9286 section 6.2: manifest: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (valid_der_framing(v->mft_der, v->mft_len, why, whylen) == -1)
+		return -1;
+	if (hash_sha256(v->mft_der, v->mft_len, v->mft_hash) == -1 ||
+	    (v->mft = mft_parse(n->mft_uri, v->mft_der, v->mft_len)) == NULL) {
+		snprintf(why, whylen, "RFC 9286 section 6.2: manifest "
+		    "malformed");
+		return -1;
+	}
+	if (valid_mft(v->mft, ctx->ca, NULL, ctx->now, why, whylen) == -1 ||
+	    find_crl(n, v, why, whylen) == -1 ||
+	    read_listed(dir, v, why, whylen) == -1)
+		return -1;
+	cf = &v->files[v->crl_idx];
+	if ((crl_uri = join(n->dir_uri, v->mft->files[v->crl_idx].name)) ==
+	    NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	v->crl = crl_parse(crl_uri, cf->der, cf->len);
+	free(crl_uri);
+	if (v->crl == NULL) {
+		snprintf(why, whylen, "RFC 9286 section 6.4: CRL malformed");
+		return -1;
+	}
+	if (valid_crl(v->crl, ctx->ca, ctx->now, why, whylen) == -1) {
+		/* RFC 9286 section 6.4 names the CRL as a reason to fail. */
+		size_t l = strlen(why);
+
+		snprintf(why + l, whylen - l, " (CRL %s)",
+		    v->mft->files[v->crl_idx].name);
+		return -1;
+	}
+	if (crl_is_revoked(v->crl, X509_get0_serialNumber(v->mft->ee->x509))) {
+		snprintf(why, whylen, "RFC 6487 section 5: manifest EE "
+		    "certificate revoked");
+		return -1;
+	}
+	v->expires = valid_expires_min(ctx->expires, v->crl->next_update);
+	v->expires = valid_expires_min(v->expires, v->mft->next_update);
+	return 0;
+}
+
+/*
+ * RFC 9286 section 4.2.1: the current manifest against the stored one.
+ * Returns 1 if the current one should be stored, 0 if it equals the
+ * stored one, -1 (why) if it must be rejected.
+ */
+static int
+check_successor(const struct pubpoint_ctx *ctx, const struct pp_names *n,
+    const char *sdir, const struct pp_view *cur, char *why, size_t whylen)
+{
+	unsigned char *der = NULL, md[HASH_SHA256_LEN];
+	struct mft *old = NULL;
+	char *path;
+	size_t len;
+	int rc = 1;
+
+	if (sdir == NULL)
+		return 1;
+	if (asprintf(&path, "%s/%s", sdir, n->mft_name) == -1)
+		return 1;
+	if (pp_read_file(path, &der, &len) == 0 &&
+	    hash_sha256(der, len, md) == 0 &&
+	    (old = mft_parse(path, der, len)) != NULL) {
+		if (valid_mft_successor(cur->mft, cur->mft_hash, old, md, why,
+		    whylen) == -1)
+			rc = -1;
+		else if (hash_equal(cur->mft_hash, md, HASH_SHA256_LEN))
+			rc = 0;
+	}
+	free(path);
+	free(der);
+	mft_free(old);
+	return rc;
+}
+
+static void
+save_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
+    const struct pp_view *v)
+{
+	struct store_file *sf;
+	size_t i;
+
+	if ((sf = calloc(v->mft->nfiles + 1, sizeof(*sf))) == NULL)
+		return;
+	for (i = 0; i < v->mft->nfiles; i++) {
+		sf[i].name = v->mft->files[i].name;
+		sf[i].der = v->files[i].der;
+		sf[i].len = v->files[i].len;
+	}
+	sf[i].name = n->mft_name;
+	sf[i].der = v->mft_der;
+	sf[i].len = v->mft_len;
+	/* A failed save only loses the fallback; the walk goes on. */
+	(void)store_save(ctx->store, n->mft_uri, sf, v->mft->nfiles + 1);
+	free(sf);
+}
+
+/* Grow *arr (element size sz) so it holds n + 1 elements. */
+static int
+grow(void *arr, size_t n, size_t sz)
+{
+	void **p = arr, *q;
+
+	/* Capacity: 4, then doubling, so only grow at those sizes. */
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return 0;
+	if ((q = reallocarray(*p, n == 0 ? 4 : n * 2, sz)) == NULL)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+static void
+do_roa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
+    const char *uri, const struct pp_file *f, struct pubpoint_out *out)
+{
+	struct roa *roa;
+	char why[VALID_WHY_LEN];
+	struct vrp *vr;
+	int64_t exp;
+	size_t i;
+
+	if (valid_der_framing(f->der, f->len, why, sizeof(why)) == -1) {
+		log_warnx_obj(uri, "%s", why);
+		out->stats.roas_failed++;
+		report(ctx, uri, "roa", 0, why);
+		return;
+	}
+	if ((roa = roa_parse(uri, f->der, f->len)) == NULL) {
+		out->stats.roas_failed++;
+		report(ctx, uri, "roa", 0, "malformed (see the log)");
+		return;
+	}
+	if (valid_roa(roa, ctx->ca, v->crl, ctx->now, why, sizeof(why)) ==
+	    -1) {
+		log_warnx_obj(uri, "%s", why);
+		out->stats.roas_failed++;
+		report(ctx, uri, "roa", 0, why);
+		goto out;
+	}
+	exp = valid_expires_min(v->expires, roa->ee->notafter);
+	for (i = 0; i < roa->nips; i++) {
+		if (grow(&out->vrps, out->nvrps, sizeof(*out->vrps)) == -1)
+			break;
+		vr = &out->vrps[out->nvrps++];
+		memset(vr, 0, sizeof(*vr));
+		vr->prefix = roa->ips[i].prefix;
+		vr->maxlen = roa->ips[i].maxlen;
+		vr->asn = roa->asid;
+		vr->ta = ctx->ta;
+		vr->expires = exp;
+		out->stats.vrps++;
+	}
+	out->stats.roas++;
+	report(ctx, uri, "roa", 1, NULL);
+ out:
+	roa_free(roa);
+}
+
+static void
+do_aspa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
+    const char *uri, const struct pp_file *f, struct pubpoint_out *out)
+{
+	struct aspa_object *a;
+	struct aspa *e;
+	char why[VALID_WHY_LEN];
+	uint32_t *prov;
+
+	if (valid_der_framing(f->der, f->len, why, sizeof(why)) == -1) {
+		log_warnx_obj(uri, "%s", why);
+		out->stats.aspas_failed++;
+		report(ctx, uri, "asa", 0, why);
+		return;
+	}
+	if ((a = aspa_parse(uri, f->der, f->len)) == NULL) {
+		out->stats.aspas_failed++;
+		report(ctx, uri, "asa", 0, "malformed (see the log)");
+		return;
+	}
+	if (valid_aspa(a, ctx->ca, v->crl, ctx->now, why, sizeof(why)) ==
+	    -1) {
+		log_warnx_obj(uri, "%s", why);
+		out->stats.aspas_failed++;
+		report(ctx, uri, "asa", 0, why);
+		goto out;
+	}
+	if ((prov = reallocarray(NULL, a->nproviders, sizeof(*prov))) ==
+	    NULL || grow(&out->aspas, out->naspas, sizeof(*out->aspas)) ==
+	    -1) {
+		free(prov);
+		goto out;
+	}
+	memcpy(prov, a->providers, a->nproviders * sizeof(*prov));
+	e = &out->aspas[out->naspas++];
+	e->customer = a->customer;
+	e->ta = ctx->ta;
+	e->expires = valid_expires_min(v->expires, a->ee->notafter);
+	e->providers = prov;
+	e->nproviders = a->nproviders;
+	out->stats.aspas++;
+	report(ctx, uri, "asa", 1, NULL);
+ out:
+	aspa_free(a);
+}
+
+/* RFC 8209 section 3.1.3.5: one router key per AS the certificate holds. */
+static void
+do_router(const struct pubpoint_ctx *ctx, const struct pp_view *v,
+    const char *uri, struct cert *c, struct pubpoint_out *out)
+{
+	struct router_key *k;
+	uint64_t total = 0, asn;
+	unsigned char *spki;
+	size_t i;
+
+	for (i = 0; c->ases != NULL && i < c->ases->nranges; i++)
+		total += (uint64_t)c->ases->ranges[i].max -
+		    c->ases->ranges[i].min + 1;
+	if (total == 0 || total > PP_MAX_ROUTER_ASNS) {
+		out->stats.router_certs_failed++;
+		report(ctx, uri, "router", 0, "RFC 8209 section 3.1.3.5: "
+		    "AS resources missing or too many");
+		return;
+	}
+	for (i = 0; i < c->ases->nranges; i++)
+		for (asn = c->ases->ranges[i].min;
+		    asn <= c->ases->ranges[i].max; asn++) {
+			if ((spki = malloc(c->spki_len)) == NULL ||
+			    grow(&out->rks, out->nrks, sizeof(*out->rks)) ==
+			    -1) {
+				free(spki);
+				return;
+			}
+			memcpy(spki, c->spki, c->spki_len);
+			k = &out->rks[out->nrks++];
+			memset(k, 0, sizeof(*k));
+			k->asn = (uint32_t)asn;
+			k->ta = ctx->ta;
+			k->expires = valid_expires_min(v->expires, c->notafter);
+			memcpy(k->ski, c->ski, ROUTER_KEY_SKI_LEN);
+			k->spki = spki;
+			k->spki_len = c->spki_len;
+		}
+	out->stats.router_certs++;
+	report(ctx, uri, "router", 1, NULL);
+}
+
+static void
+do_cert(const struct pubpoint_ctx *ctx, const struct pp_view *v,
+    const char *uri, const struct pp_file *f, struct pubpoint_out *out)
+{
+	struct cert *c;
+	struct pp_child *ch;
+	char why[VALID_WHY_LEN];
+	const char *type;
+
+	if ((c = cert_parse(uri, f->der, f->len)) == NULL) {
+		out->stats.cas_failed++;
+		report(ctx, uri, "cer", 0, "malformed (see the log)");
+		return;
+	}
+	type = c->purpose == CERT_ROUTER ? "router" : "cer";
+	if (c->purpose != CERT_CA && c->purpose != CERT_ROUTER) {
+		snprintf(why, sizeof(why), "RFC 6487 section 4.8.1: a %s "
+		    "certificate in a publication point",
+		    cert_purpose_name(c->purpose));
+		goto bad;
+	}
+	if (valid_cert(c, ctx->ca, v->crl, ctx->now, why, sizeof(why)) == -1)
+		goto bad;
+	if (c->purpose == CERT_ROUTER) {
+		do_router(ctx, v, uri, c, out);
+		cert_free(c);
+		return;
+	}
+	if (grow(&out->children, out->nchildren, sizeof(*out->children)) ==
+	    -1) {
+		cert_free(c);
+		return;
+	}
+	ch = &out->children[out->nchildren];
+	if ((ch->uri = strdup(uri)) == NULL) {
+		cert_free(c);
+		return;
+	}
+	ch->cert = c;
+	ch->expires = valid_expires_min(v->expires, c->notafter);
+	out->nchildren++;
+	return;
+ bad:
+	log_warnx_obj(uri, "%s", why);
+	if (c->purpose == CERT_ROUTER)
+		out->stats.router_certs_failed++;
+	else
+		out->stats.cas_failed++;
+	report(ctx, uri, type, 0, why);
+	cert_free(c);
+}
+
+static void
+process_objects(const struct pubpoint_ctx *ctx, const struct pp_names *n,
+    const struct pp_view *v, struct pubpoint_out *out)
+{
+	const char *name, *dot;
+	char *uri;
+	size_t i;
+
+	for (i = 0; i < v->mft->nfiles; i++) {
+		if (i == v->crl_idx)
+			continue;
+		name = v->mft->files[i].name;
+		if ((uri = join(n->dir_uri, name)) == NULL)
+			continue;
+		dot = strrchr(name, '.') + 1;	/* RFC 9286 4.2.2: one dot */
+		if (strcmp(dot, "cer") == 0)
+			do_cert(ctx, v, uri, &v->files[i], out);
+		else if (strcmp(dot, "roa") == 0)
+			do_roa(ctx, v, uri, &v->files[i], out);
+		else if (strcmp(dot, "asa") == 0)
+			do_aspa(ctx, v, uri, &v->files[i], out);
+		else {
+			out->stats.other_files++;
+			report(ctx, uri, strcmp(dot, "gbr") == 0 ? "gbr" :
+			    strcmp(dot, "tak") == 0 ? "tak" : "other", 1,
+			    "not processed");
+		}
+		free(uri);
+	}
+}
+
+/* Returns 0 if a manifest was accepted and its objects processed, else -1. */
+int
+pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
+{
+	struct pp_names n;
+	struct pp_view v;
+	char why[VALID_WHY_LEN], swhy[VALID_WHY_LEN], *sdir = NULL;
+	int rc = -1, save = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&v, 0, sizeof(v));
+	out->stats.pubpoints = 1;
+	why[0] = swhy[0] = '\0';
+	if (names_init(ctx, &n, why, sizeof(why)) == -1) {
+		report(ctx, ctx->ca_uri, "mft", 0, why);
+		out->stats.pubpoints_failed = 1;
+		return -1;
+	}
+	if (ctx->store != NULL)
+		sdir = store_lookup(ctx->store, n.mft_uri);
+	if (load_view(ctx, &n, n.cache_dir, &v, why, sizeof(why)) == 0 &&
+	    (save = check_successor(ctx, &n, sdir, &v, why, sizeof(why))) >=
+	    0) {
+		if (save == 1 && ctx->store != NULL)
+			save_view(ctx, &n, &v);
+		out->stats.manifests++;
+		out->stats.crls++;
+		report(ctx, n.mft_uri, "mft", 1, NULL);
+		rc = 0;
+	} else {
+		log_warnx_obj(n.mft_uri, "%s", why);
+		out->stats.manifests_failed++;
+		view_free(&v);
+		if (sdir != NULL && load_view(ctx, &n, sdir, &v, swhy,
+		    sizeof(swhy)) == 0) {
+			log_warnx_obj(n.mft_uri, "using the last good copy "
+			    "of the publication point");
+			out->from_store = 1;
+			out->stats.pubpoints_stored = 1;
+			rc = 0;
+		}
+		report(ctx, n.mft_uri, "mft", 0, why);
+	}
+	if (rc == 0)
+		process_objects(ctx, &n, &v, out);
+	else {
+		out->stats.pubpoints_failed = 1;
+		if (swhy[0] != '\0')
+			log_warnx_obj(n.mft_uri, "last good copy unusable: %s",
+			    swhy);
+	}
+	view_free(&v);
+	free(sdir);
+	names_free(&n);
+	return rc;
+}
+
+/* Frees everything out owns. */
+void
+pubpoint_out_free(struct pubpoint_out *out)
+{
+	size_t i;
+
+	if (out == NULL)
+		return;
+	for (i = 0; i < out->naspas; i++)
+		free((void *)out->aspas[i].providers);
+	for (i = 0; i < out->nrks; i++)
+		free((void *)out->rks[i].spki);
+	for (i = 0; i < out->nchildren; i++) {
+		cert_free(out->children[i].cert);
+		free(out->children[i].uri);
+	}
+	free(out->vrps);
+	free(out->aspas);
+	free(out->rks);
+	free(out->children);
+	memset(out, 0, sizeof(*out));
+}

@@ -1,0 +1,84 @@
+/*
+ * One publication point (RFC 9286): the manifest of a validated CA, its
+ * CRL, every file the manifest lists (each must be present and match its
+ * hash, else the whole publication point fails, RFC 9286 section 6), then
+ * each object on its own: ROAs, ASPAs, router certificates become
+ * payloads, child CA certificates are handed back for the walk to queue.
+ *
+ * The current copy is read from the cache; if it fails and a store is
+ * given, the store's last good copy is validated again and used instead.
+ * A current copy that passes is compared with the stored one (the
+ * manifest number and thisUpdate must not go backwards, RFC 9286 section
+ * 4.2.1) and then replaces it.
+ */
+#ifndef REEF_VALIDATOR_PUBPOINT_H
+#define REEF_VALIDATOR_PUBPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/payload.h"
+#include "validator/cert.h"
+#include "validator/store.h"
+#include "validator/walk.h"
+
+/* Most AS numbers one router certificate may expand to (ranges included). */
+#define PP_MAX_ROUTER_ASNS	1024
+
+struct pubpoint_ctx {
+	const struct cert *ca;		/* validated CA (inherit resolved) */
+	const char	*ca_uri;	/* its URI, for reports */
+	uint32_t	 ta;		/* ta index of the payloads */
+	int64_t		 now;
+	int64_t		 expires;	/* earliest expiry from TA to ca */
+	const char	*cache_dir;	/* CACHEDIR (cache contract, walk.h) */
+	struct store	*store;		/* NULL: no store */
+	int		 uri_flags;	/* uri_parse() flags */
+	walk_report_fn	 report;	/* may be NULL; caller serialises */
+	void		*report_arg;
+};
+
+/* A child CA accepted in this publication point. */
+struct pp_child {
+	struct cert	*cert;		/* owned; inherit resolved */
+	char		*uri;		/* owned */
+	int64_t		 expires;	/* earliest expiry from TA to cert */
+};
+
+/*
+ * What one publication point yields.  Every array and what its entries
+ * point to is owned by the struct: free with pubpoint_out_free().
+ */
+struct pubpoint_out {
+	struct vrp		*vrps;
+	size_t			 nvrps;
+	struct aspa		*aspas;		/* providers malloc'd each */
+	size_t			 naspas;
+	struct router_key	*rks;		/* spki malloc'd each */
+	size_t			 nrks;
+	struct pp_child		*children;
+	size_t			 nchildren;
+	int			 from_store;	/* the stored copy was used */
+	struct walk_stats	 stats;		/* this point's counts only */
+};
+
+/*
+ * Process the publication point of ctx->ca into *out (zeroed first).
+ * Returns 0 when a manifest (current or stored) was accepted, -1 when
+ * the publication point failed as a whole (*out then holds only
+ * counters).
+ */
+int	pubpoint_process(const struct pubpoint_ctx *ctx,
+	    struct pubpoint_out *out);
+
+/* Release everything *out owns and zero it.  NULL is allowed. */
+void	pubpoint_out_free(struct pubpoint_out *out);
+
+/*
+ * Read the regular file path (at most MAX_FILE_SIZE bytes) into a new
+ * buffer (*buf, the caller frees; *len).  Returns 0, or -1 with errno
+ * set (EFBIG when too large, EINVAL when not a regular file).
+ */
+int	pp_read_file(const char *path, unsigned char **buf, size_t *len);
+
+#endif

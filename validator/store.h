@@ -1,0 +1,61 @@
+/*
+ * The validated store: for each publication point, the files of the
+ * newest manifest that validated, kept apart from the fetched cache.
+ * When a publication point's current manifest fails (RFC 9286 section
+ * 6), the walk validates the stored copy again and uses it while it is
+ * still current; the stored manifest is also what a new manifest is
+ * compared with, so a replayed older one is noticed (RFC 9286 section
+ * 4.2.1).
+ *
+ * Layout: STORE/<h> is a symbolic link to the directory STORE/.<h>.XXXXXX
+ * holding the manifest and every file it lists, where <h> is the hex
+ * SHA-256 of the manifest's rsync URI.  A new copy is written to a new
+ * directory and the link is replaced with rename(2), so a reader sees the
+ * old copy or the new one, never a mix; the names never depend on the
+ * repository's file names beyond those a manifest allows (RFC 9286
+ * section 4.2.2), so nothing can escape STORE.
+ *
+ * Thread-safe: saves are serialised by a lock inside the store.
+ */
+#ifndef REEF_VALIDATOR_STORE_H
+#define REEF_VALIDATOR_STORE_H
+
+#include <stddef.h>
+
+struct store;
+
+/* One file of a publication point to save (bytes as validated). */
+struct store_file {
+	const char		*name;	/* manifest file name (or the manifest's) */
+	const unsigned char	*der;
+	size_t			 len;
+};
+
+/*
+ * Open (creating it if needed) the store in dir.  Returns a new handle
+ * (free with store_close()) or NULL after logging why.
+ */
+struct store	*store_open(const char *dir);
+
+/* Release the handle; the directory stays.  NULL is allowed. */
+void		 store_close(struct store *st);
+
+/*
+ * The directory holding the stored copy of the publication point whose
+ * manifest has the URI mft_uri: malloc'd (the caller frees), or NULL if
+ * there is none (or on allocation failure).
+ */
+char		*store_lookup(struct store *st, const char *mft_uri);
+
+/*
+ * Replace the stored copy for mft_uri by the nfiles files given (the
+ * manifest among them).  Returns 0, or -1 after logging why (the old copy
+ * then stays).
+ */
+int		 store_save(struct store *st, const char *mft_uri,
+		    const struct store_file *files, size_t nfiles);
+
+/* Remove the stored copy for mft_uri, if any.  Returns 0 or -1. */
+int		 store_remove(struct store *st, const char *mft_uri);
+
+#endif

@@ -1,0 +1,576 @@
+/*
+ * The validation walk; see walk.h.
+ *
+ * A job of the thread pool is one validated CA certificate (a TA or a CA
+ * accepted in its parent's publication point): fetch its repository if a
+ * fetcher is given, process its publication point (pubpoint.c), merge the
+ * payloads and queue its child CAs as new jobs.  Shared state (payload
+ * sets, counters, the SKIs and repositories seen) lives in struct walk
+ * under one mutex; reports go out under a second one.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/limits.h"
+#include "common/log.h"
+#include "validator/cert.h"
+#include "validator/pubpoint.h"
+#include "validator/store.h"
+#include "validator/threadpool.h"
+#include "validator/uri.h"
+#include "validator/validate.h"
+#include "validator/walk.h"
+
+/* A repository the fetcher was asked for. */
+struct repo_node {
+	char	*uri;		/* caRepository URI */
+	int	 done;		/* fetch finished */
+	int	 rc;		/* its result */
+};
+
+struct walk {
+	const struct walk_config *cfg;
+	struct threadpool	*pool;
+	struct store		*store;
+	int			 uri_flags;
+	unsigned int		 max_depth;
+	unsigned int		 max_repos;
+	pthread_mutex_t		 lock;		/* everything below */
+	pthread_cond_t		 fetched;	/* a repo_node became done */
+	pthread_mutex_t		 report_lock;
+	struct vrpset		*vrps;
+	struct aspaset		*aspas;
+	struct rkset		*rks;
+	struct walk_stats	 stats;
+	void			*skis;		/* tsearch: 20-byte SKIs */
+	void			*repos;		/* tsearch: struct repo_node */
+	void			*tal_repos[MAX_TALS]; /* tsearch: repo bases */
+	size_t			 ntal_repos[MAX_TALS];
+	size_t			 ncerts;	/* certificates queued */
+	int			 fatal;		/* allocation failure */
+};
+
+/* One CA certificate whose publication point is to be processed. */
+struct task {
+	struct walk	*w;
+	struct cert	*cert;
+	char		*uri;
+	uint32_t	 ta;
+	unsigned int	 depth;		/* TA = 1 */
+	int64_t		 expires;
+};
+
+static void	run_task(void *);
+
+static void
+walk_report(void *arg, const char *uri, const char *type, int ok,
+    const char *why)
+{
+	struct walk *w = arg;
+
+	if (w->cfg->report == NULL)
+		return;
+	pthread_mutex_lock(&w->report_lock);
+	w->cfg->report(w->cfg->report_arg, uri, type, ok, why);
+	pthread_mutex_unlock(&w->report_lock);
+}
+
+static int
+ski_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, CERT_KEYID_LEN);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int
+repo_cmp(const void *a, const void *b)
+{
+	const struct repo_node *x = a, *y = b;
+
+	return strcmp(x->uri, y->uri);
+}
+
+static void
+repo_free(void *p)
+{
+	struct repo_node *r = p;
+
+	free(r->uri);
+	free(r);
+}
+
+static void
+stats_add(struct walk_stats *to, const struct walk_stats *s)
+{
+	to->tas += s->tas;
+	to->tas_failed += s->tas_failed;
+	to->cas += s->cas;
+	to->cas_failed += s->cas_failed;
+	to->pubpoints += s->pubpoints;
+	to->pubpoints_failed += s->pubpoints_failed;
+	to->pubpoints_stored += s->pubpoints_stored;
+	to->manifests += s->manifests;
+	to->manifests_failed += s->manifests_failed;
+	to->crls += s->crls;
+	to->crls_failed += s->crls_failed;
+	to->roas += s->roas;
+	to->roas_failed += s->roas_failed;
+	to->aspas += s->aspas;
+	to->aspas_failed += s->aspas_failed;
+	to->router_certs += s->router_certs;
+	to->router_certs_failed += s->router_certs_failed;
+	to->other_files += s->other_files;
+	to->files_failed += s->files_failed;
+	to->repositories += s->repositories;
+	to->repo_fetch_failed += s->repo_fetch_failed;
+	to->vrps += s->vrps;
+}
+
+static void
+task_free(struct task *t)
+{
+	if (t == NULL)
+		return;
+	cert_free(t->cert);
+	free(t->uri);
+	free(t);
+}
+
+/*
+ * Checks that need the whole run: depth, duplicate SKI (which also breaks
+ * any cycle), the TAL's repository budget, the certificate budget.
+ * Called with w->lock held.  Returns 0, or -1 with why.
+ */
+static int
+admit_locked(struct walk *w, const struct task *t, char *why, size_t whylen)
+{
+	char *base = NULL, **found;
+	void *key;
+	enum uri_error e;
+
+	if (t->depth > w->max_depth) {
+		snprintf(why, whylen, "certificate tree deeper than %u",
+		    w->max_depth);
+		return -1;
+	}
+	if (w->ncerts >= MAX_CERTS_PER_RUN) {
+		snprintf(why, whylen, "more than %d certificates",
+		    MAX_CERTS_PER_RUN);
+		return -1;
+	}
+	if (t->cert->repo == NULL || t->cert->mft == NULL ||
+	    !uri_is_under(t->cert->mft, t->cert->repo)) {
+		snprintf(why, whylen, "RFC 6487 section 4.8.8.1: manifest "
+		    "not within the CA repository");
+		return -1;
+	}
+	if ((e = uri_repo_base(t->cert->repo, w->uri_flags, &base)) !=
+	    URI_OK) {
+		snprintf(why, whylen, "caRepository: %s", uri_strerror(e));
+		return -1;
+	}
+	if (tfind(t->cert->ski, &w->skis, ski_cmp) != NULL) {
+		snprintf(why, whylen, "RFC 6487 section 4.8.2: SKI already "
+		    "used by another certificate in this run");
+		free(base);
+		return -1;
+	}
+	found = tfind(base, &w->tal_repos[t->ta], str_cmp);
+	if (found == NULL && w->ntal_repos[t->ta] >= w->max_repos) {
+		snprintf(why, whylen, "more than %u repositories for this "
+		    "TAL", w->max_repos);
+		free(base);
+		return -1;
+	}
+	if (found == NULL) {
+		if (tsearch(base, &w->tal_repos[t->ta], str_cmp) == NULL)
+			goto nomem;
+		w->ntal_repos[t->ta]++;
+		w->stats.repositories++;
+		base = NULL;
+	}
+	free(base);
+	if ((key = malloc(CERT_KEYID_LEN)) == NULL)
+		goto nomem;
+	memcpy(key, t->cert->ski, CERT_KEYID_LEN);
+	if (tsearch(key, &w->skis, ski_cmp) == NULL) {
+		free(key);
+		goto nomem;
+	}
+	w->ncerts++;
+	return 0;
+ nomem:
+	w->fatal = 1;
+	snprintf(why, whylen, "out of memory");
+	return -1;
+}
+
+/* Admit and queue t (which this takes over).  Called with w->lock held. */
+static void
+queue_locked(struct walk *w, struct task *t)
+{
+	char why[VALID_WHY_LEN];
+	int ta = t->depth == 1;
+
+	if (admit_locked(w, t, why, sizeof(why)) == -1) {
+		log_warnx_obj(t->uri, "%s", why);
+		if (ta)
+			w->stats.tas_failed++;
+		else
+			w->stats.cas_failed++;
+		walk_report(w, t->uri, "cer", 0, why);
+		task_free(t);
+		return;
+	}
+	if (ta)
+		w->stats.tas++;
+	else
+		w->stats.cas++;
+	walk_report(w, t->uri, "cer", 1, NULL);
+	if (threadpool_submit(w->pool, run_task, t) == -1) {
+		w->fatal = 1;
+		task_free(t);
+	}
+}
+
+/*
+ * Ask the fetcher for t's repository once per run; later askers wait for
+ * the first.  Returns the fetcher's result (0 without a fetcher).
+ */
+static int
+fetch_repo(struct walk *w, const struct cert *c)
+{
+	const struct repo_fetcher *f = w->cfg->fetcher;
+	struct repo_node key, *r, **found;
+	int rc;
+
+	if (f == NULL || f->fetch == NULL)
+		return 0;
+	key.uri = c->repo;
+	pthread_mutex_lock(&w->lock);
+	if ((found = tfind(&key, &w->repos, repo_cmp)) != NULL) {
+		r = *found;
+		while (!r->done)
+			pthread_cond_wait(&w->fetched, &w->lock);
+		rc = r->rc;
+		pthread_mutex_unlock(&w->lock);
+		return rc;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->uri = strdup(c->repo)) == NULL ||
+	    tsearch(r, &w->repos, repo_cmp) == NULL) {
+		if (r != NULL)
+			free(r->uri);
+		free(r);
+		pthread_mutex_unlock(&w->lock);
+		return -1;	/* read whatever the cache holds */
+	}
+	pthread_mutex_unlock(&w->lock);
+	rc = f->fetch(f->arg, c->repo, c->notify);
+	pthread_mutex_lock(&w->lock);
+	r->rc = rc;
+	r->done = 1;
+	if (rc != 0)
+		w->stats.repo_fetch_failed++;
+	pthread_cond_broadcast(&w->fetched);
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+static void
+merge_locked(struct walk *w, const struct task *t, struct pubpoint_out *o)
+{
+	struct task *c;
+	size_t i;
+
+	for (i = 0; i < o->nvrps; i++)
+		if (vrpset_add(w->vrps, &o->vrps[i]) == PAYLOAD_ENOMEM)
+			w->fatal = 1;
+	for (i = 0; i < o->naspas; i++)
+		if (aspaset_add(w->aspas, &o->aspas[i]) == PAYLOAD_ENOMEM)
+			w->fatal = 1;
+	for (i = 0; i < o->nrks; i++)
+		if (rkset_add(w->rks, &o->rks[i]) == PAYLOAD_ENOMEM)
+			w->fatal = 1;
+	stats_add(&w->stats, &o->stats);
+	for (i = 0; i < o->nchildren; i++) {
+		if ((c = calloc(1, sizeof(*c))) == NULL) {
+			w->fatal = 1;
+			continue;
+		}
+		c->w = w;
+		c->cert = o->children[i].cert;
+		c->uri = o->children[i].uri;
+		c->ta = t->ta;
+		c->depth = t->depth + 1;
+		c->expires = o->children[i].expires;
+		o->children[i].cert = NULL;
+		o->children[i].uri = NULL;
+		queue_locked(w, c);
+	}
+}
+
+/* One job: the publication point of t->cert. */
+static void
+run_task(void *arg)
+{
+	struct task *t = arg;
+	struct walk *w = t->w;
+	struct pubpoint_ctx ctx;
+	struct pubpoint_out out;
+
+	if (fetch_repo(w, t->cert) == -1)
+		log_warnx_obj(t->cert->repo, "repository not fetched; "
+		    "using what the cache holds");
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.ca = t->cert;
+	ctx.ca_uri = t->uri;
+	ctx.ta = t->ta;
+	ctx.now = w->cfg->now;
+	ctx.expires = t->expires;
+	ctx.cache_dir = w->cfg->cache_dir;
+	ctx.store = w->store;
+	ctx.uri_flags = w->uri_flags;
+	ctx.report = walk_report;
+	ctx.report_arg = w;
+	(void)pubpoint_process(&ctx, &out);
+	pthread_mutex_lock(&w->lock);
+	merge_locked(w, t, &out);
+	pthread_mutex_unlock(&w->lock);
+	pubpoint_out_free(&out);
+	task_free(t);
+}
+
+/*
+ * Try one candidate file for the TA of tal.  Returns the validated TA
+ * (caller frees) or NULL, having reported why.
+ */
+static struct cert *
+try_ta(struct walk *w, const struct tal *tal, const char *path,
+    const char *name)
+{
+	unsigned char *der;
+	size_t len;
+	struct cert *c;
+	char why[VALID_WHY_LEN];
+
+	if (pp_read_file(path, &der, &len) == -1)
+		return NULL;	/* not cached there: try the next one */
+	c = cert_parse(name, der, len);
+	free(der);
+	if (c == NULL) {
+		walk_report(w, name, "cer", 0, "malformed (see the log)");
+		return NULL;
+	}
+	if (valid_ta(c, tal, w->cfg->now, why, sizeof(why)) == -1) {
+		log_warnx_obj(name, "%s", why);
+		walk_report(w, name, "cer", 0, why);
+		cert_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * RFC 8630 section 3: find the TA certificate of tal in the cache
+ * (CACHEDIR/ta/<name>.cer, then each rsync URI of the TAL).  Returns the
+ * validated certificate and its name/URI in *where, or NULL.
+ */
+static struct cert *
+load_ta(struct walk *w, const struct tal *tal, char **where)
+{
+	struct cert *c = NULL;
+	char *path = NULL, *rel;
+	size_t i;
+
+	*where = NULL;
+	if (asprintf(&path, "%s/ta/%s.cer", w->cfg->cache_dir, tal->name) ==
+	    -1)
+		return NULL;
+	if ((c = try_ta(w, tal, path, path)) != NULL) {
+		*where = path;
+		return c;
+	}
+	free(path);
+	for (i = 0; i < tal->nuris; i++) {
+		if (uri_to_cache_path(tal->uris[i], w->uri_flags, &rel) !=
+		    URI_OK)
+			continue;
+		if (asprintf(&path, "%s/rsync/%s", w->cfg->cache_dir, rel) ==
+		    -1) {
+			free(rel);
+			return NULL;
+		}
+		free(rel);
+		c = try_ta(w, tal, path, tal->uris[i]);
+		free(path);
+		if (c != NULL) {
+			if ((*where = strdup(tal->uris[i])) == NULL) {
+				cert_free(c);
+				return NULL;
+			}
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static void
+start_tal(struct walk *w, uint32_t idx)
+{
+	const struct tal *tal = w->cfg->tals[idx];
+	struct task *t;
+	char *where;
+	struct cert *c;
+
+	if ((c = load_ta(w, tal, &where)) == NULL) {
+		log_warnx_obj(tal->name, "no valid TA certificate in the "
+		    "cache");
+		walk_report(w, tal->name, "tal", 0, "RFC 8630 section 3: no "
+		    "valid TA certificate");
+		pthread_mutex_lock(&w->lock);
+		w->stats.tas_failed++;
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		cert_free(c);
+		free(where);
+		pthread_mutex_lock(&w->lock);
+		w->fatal = 1;
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
+	t->w = w;
+	t->cert = c;
+	t->uri = where;
+	t->ta = idx;
+	t->depth = 1;
+	t->expires = c->notafter;
+	walk_report(w, tal->name, "tal", 1, NULL);
+	pthread_mutex_lock(&w->lock);
+	queue_locked(w, t);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void
+walk_cleanup(struct walk *w)
+{
+	size_t i;
+
+	threadpool_free(w->pool);
+	store_close(w->store);
+	tdestroy(w->skis, free);
+	tdestroy(w->repos, repo_free);
+	for (i = 0; i < MAX_TALS; i++)
+		tdestroy(w->tal_repos[i], free);
+	vrpset_free(w->vrps);
+	aspaset_free(w->aspas);
+	rkset_free(w->rks);
+	pthread_cond_destroy(&w->fetched);
+	pthread_mutex_destroy(&w->report_lock);
+	pthread_mutex_destroy(&w->lock);
+}
+
+static int
+fill_names(const struct walk_config *cfg, struct walk_result *out)
+{
+	size_t i;
+
+	if ((out->ta_names = calloc(cfg->ntals + 1, sizeof(char *))) == NULL)
+		return -1;
+	out->ntas = cfg->ntals;
+	for (i = 0; i < cfg->ntals; i++)
+		if ((out->ta_names[i] = strdup(cfg->tals[i]->name)) == NULL)
+			return -1;
+	return 0;
+}
+
+/* Returns 0 with *out filled (caller frees), or -1 with *out empty. */
+int
+walk_run(const struct walk_config *cfg, struct walk_result *out)
+{
+	struct walk w;
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (cfg == NULL || cfg->cache_dir == NULL || cfg->ntals > MAX_TALS ||
+	    (cfg->ntals > 0 && cfg->tals == NULL)) {
+		log_errorx("walk: bad configuration");
+		return -1;
+	}
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	w.uri_flags = cfg->allow_dubious ? URI_ALLOW_DUBIOUS : 0;
+	w.max_depth = cfg->max_depth == 0 || cfg->max_depth > MAX_CERT_DEPTH ?
+	    MAX_CERT_DEPTH : cfg->max_depth;
+	w.max_repos = cfg->max_repos == 0 || cfg->max_repos >
+	    MAX_REPO_PER_TAL ? MAX_REPO_PER_TAL : cfg->max_repos;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_mutex_init(&w.report_lock, NULL);
+	pthread_cond_init(&w.fetched, NULL);
+	w.vrps = vrpset_new();
+	w.aspas = aspaset_new();
+	w.rks = rkset_new();
+	if (w.vrps == NULL || w.aspas == NULL || w.rks == NULL)
+		goto out;
+	if (cfg->store_dir != NULL &&
+	    (w.store = store_open(cfg->store_dir)) == NULL)
+		goto out;
+	if ((w.pool = threadpool_new(cfg->threads)) == NULL) {
+		log_errorx("walk: cannot start worker threads");
+		goto out;
+	}
+	for (i = 0; i < cfg->ntals; i++)
+		start_tal(&w, (uint32_t)i);
+	threadpool_wait(w.pool);
+	if (w.fatal) {
+		log_errorx("walk: out of memory");
+		goto out;
+	}
+	if (vrpset_freeze(w.vrps) != PAYLOAD_OK ||
+	    aspaset_freeze(w.aspas) != PAYLOAD_OK ||
+	    rkset_freeze(w.rks) != PAYLOAD_OK || fill_names(cfg, out) == -1)
+		goto out;
+	out->vrps = w.vrps;
+	out->aspas = w.aspas;
+	out->rks = w.rks;
+	w.vrps = NULL;
+	w.aspas = NULL;
+	w.rks = NULL;
+	out->stats = w.stats;
+	rc = 0;
+ out:
+	walk_cleanup(&w);
+	if (rc == -1)
+		walk_result_free(out);
+	return rc;
+}
+
+/* Frees everything res owns. */
+void
+walk_result_free(struct walk_result *res)
+{
+	size_t i;
+
+	if (res == NULL)
+		return;
+	vrpset_free(res->vrps);
+	aspaset_free(res->aspas);
+	rkset_free(res->rks);
+	if (res->ta_names != NULL)
+		for (i = 0; i < res->ntas; i++)
+			free(res->ta_names[i]);
+	free(res->ta_names);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,132 @@
+/*
+ * The validation walk of "reef validate": from each TAL down the tree of
+ * CA certificates, one publication point per CA, to the validated
+ * payloads (VRPs, ASPAs, BGPsec router keys).
+ *
+ * The walk reads only the local cache (see the cache contract below) and
+ * the validated store (validator/store.h); it asks the fetcher, if any,
+ * to refresh a repository before it reads one of its publication points.
+ *
+ * Cache contract:
+ *	CACHEDIR/ta/<tal name>.cer		TA certificate fetched over https
+ *	CACHEDIR/rsync/<uri_to_cache_path(u)>	the object named by rsync URI u
+ * The TA certificate is looked for in CACHEDIR/ta first, then at the
+ * rsync paths of the TAL's rsync URIs.
+ *
+ * Failures stay local: a failing TA, CA or publication point never takes
+ * away payloads of another one.  A publication point whose manifest
+ * fails is failed as a whole (RFC 9286 section 6); the last good copy in
+ * the store then stands in for it until it expires.
+ */
+#ifndef REEF_VALIDATOR_WALK_H
+#define REEF_VALIDATOR_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/aspaset.h"
+#include "common/rkset.h"
+#include "common/vrpset.h"
+#include "validator/tal.h"
+
+#ifndef REEF_REPO_FETCHER_DEFINED
+#define REEF_REPO_FETCHER_DEFINED
+/*
+ * How the walk asks for a repository to be brought up to date before it
+ * reads one of its publication points.  fetch() is called at most once
+ * per repository (caRepository URI) per run, possibly from several walk
+ * threads at once for different repositories; it returns 0 when the
+ * cached view is usable (fresh or the previous good one) and -1 when
+ * nothing is cached.
+ */
+struct repo_fetcher {
+	int	(*fetch)(void *arg, const char *ca_repository_uri,
+		    const char *rpki_notify_uri);	/* notify may be NULL */
+	void	*arg;
+};
+#endif
+
+/*
+ * Called once for every object the walk looked at.  uri_or_file is the
+ * object's rsync URI (or the cache file for a TA fetched over https),
+ * type one of "tal", "cer", "crl", "mft", "roa", "asa", "router", "tak",
+ * "gbr", "other"; accepted is 1 or 0 and reason says why it was rejected
+ * (for an accepted object it is NULL, or a note such as "not processed"
+ * for listed files of types the walk does not use).  The walk serialises
+ * the calls (never two at once), so the callback needs no lock of its
+ * own; it must not call back into the walk.
+ */
+typedef void	(*walk_report_fn)(void *arg, const char *uri_or_file,
+		    const char *type, int accepted, const char *reason);
+
+struct walk_config {
+	struct tal	* const *tals;	/* ntals parsed TALs; index = ta index */
+	size_t		 ntals;
+	const char	*cache_dir;	/* read view (cache contract above) */
+	const char	*store_dir;	/* validated store; NULL: no store */
+	int64_t		 now;		/* validation time, seconds since epoch */
+	unsigned int	 threads;	/* worker threads; 0: online processors */
+	unsigned int	 max_depth;	/* 0: MAX_CERT_DEPTH */
+	unsigned int	 max_repos;	/* per TAL; 0: MAX_REPO_PER_TAL */
+	int		 allow_dubious;	/* accept URIs with IP hosts / ports */
+	const struct repo_fetcher *fetcher; /* NULL: offline */
+	walk_report_fn	 report;	/* may be NULL */
+	void		*report_arg;
+};
+
+/* Counters of one run (all for the whole run, every TA). */
+struct walk_stats {
+	size_t	tas;			/* TA certificates accepted */
+	size_t	tas_failed;		/* TALs whose TA was not usable */
+	size_t	cas;			/* CA certificates accepted (no TAs) */
+	size_t	cas_failed;		/* CA certificates rejected */
+	size_t	pubpoints;		/* publication points processed */
+	size_t	pubpoints_failed;	/* ... whose manifest/CRL failed */
+	size_t	pubpoints_stored;	/* ... replaced by the store's copy */
+	size_t	manifests;		/* manifests accepted */
+	size_t	manifests_failed;	/* manifests rejected */
+	size_t	crls;			/* CRLs accepted */
+	size_t	crls_failed;
+	size_t	roas;			/* ROAs accepted */
+	size_t	roas_failed;
+	size_t	aspas;			/* ASPA objects accepted */
+	size_t	aspas_failed;
+	size_t	router_certs;		/* BGPsec router certificates accepted */
+	size_t	router_certs_failed;
+	size_t	other_files;		/* listed files not processed (gbr, ...) */
+	size_t	files_failed;		/* listed files missing or bad hash */
+	size_t	repositories;		/* distinct repositories seen */
+	size_t	repo_fetch_failed;	/* fetcher returned -1 */
+	size_t	vrps;			/* VRPs before de-duplication */
+};
+
+/*
+ * The result of walk_run().  The sets are frozen.  ta_names[i] is the
+ * name of TAL i (the ta index of the payloads).  Owned by the caller:
+ * release with walk_result_free().
+ */
+struct walk_result {
+	struct vrpset	 *vrps;
+	struct aspaset	 *aspas;
+	struct rkset	 *rks;
+	char		**ta_names;
+	size_t		  ntas;
+	struct walk_stats stats;
+};
+
+/*
+ * Validate everything reachable from cfg->tals at cfg->now and fill *out
+ * (which the caller then owns).  Payload expiry ("expires") is the
+ * earliest notAfter / nextUpdate along the chain from the TA to the
+ * object, manifests and CRLs included, as rpki-client computes it.
+ * Returns 0 on success (even when objects were rejected), -1 on a fatal
+ * error (bad configuration, allocation failure, thread creation); *out
+ * is then empty.
+ */
+int		 walk_run(const struct walk_config *cfg,
+		    struct walk_result *out);
+
+/* Release everything *res owns and zero it.  NULL is allowed. */
+void		 walk_result_free(struct walk_result *res);
+
+#endif

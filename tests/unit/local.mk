@@ -17,7 +17,10 @@ tests_unit_reef_tests_SOURCES = \
 	tests/unit/test_handoff.c tests/unit/test_jsonread.c \
 	tests/unit/test_input.c tests/unit/test_pdu.c tests/unit/test_serial.c \
 	tests/unit/test_report.c tests/unit/test_slurm.c \
-	tests/unit/test_history.c tests/unit/test_session.c tests/unit/test_walk.c
+	tests/unit/test_history.c tests/unit/test_session.c tests/unit/test_walk.c \
+	tests/unit/test_repogen.c tests/tools/repogen/prng.c tests/tools/repogen/util.c \
+	tests/tools/repogen/der.c tests/tools/repogen/res.c tests/tools/repogen/roa.c \
+	tests/tools/repogen/aspa.c tests/tools/repogen/mft.c
 tests_unit_reef_tests_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS) $(CUNIT_CFLAGS) \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"' -DTOP_BUILDDIR='"$(abs_top_builddir)"'
 tests_unit_reef_tests_LDADD = rtrd/librtrd.a $(LIBVALIDATOR) $(XML_LIBS) $(CUNIT_LIBS)

@@ -18,17 +18,17 @@
  * Append the DER eContent of a to out.  Returns 0.
  */
 int
-aspa_econtent(const struct aspa_out *a, struct buf *out)
+rg_aspa_econtent(const struct aspa_out *a, struct buf *out)
 {
 	struct buf	seq = { 0 }, ver = { 0 }, prov = { 0 };
 	int		i;
 
-	der_uint(&ver, 1);
-	der_wrap(&seq, 0xa0, &ver);	/* [0] EXPLICIT: version 1 is present */
-	der_uint(&seq, a->customer);
+	rg_der_uint(&ver, 1);
+	rg_der_wrap(&seq, 0xa0, &ver);	/* [0] EXPLICIT: version 1 is present */
+	rg_der_uint(&seq, a->customer);
 	for (i = 0; i < a->nprov; i++)
-		der_uint(&prov, a->prov[i]);
-	der_wrap(&seq, 0x30, &prov);
-	der_wrap(out, 0x30, &seq);
+		rg_der_uint(&prov, a->prov[i]);
+	rg_der_wrap(&seq, 0x30, &prov);
+	rg_der_wrap(out, 0x30, &seq);
 	return 0;
 }

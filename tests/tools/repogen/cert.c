@@ -1,7 +1,7 @@
 /*
  * Resource certificates (RFC 6487): CA, TA, EE and BGPsec router (RFC 8209)
- * profiles.  cert_build() sets everything except the RFC 3779 extensions,
- * which the caller adds before cert_sign().
+ * profiles.  rg_cert_build() sets everything except the RFC 3779 extensions,
+ * which the caller adds before rg_cert_sign().
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,13 +41,13 @@ key_ski(EVP_PKEY *k, unsigned char *md)
  * Writes the hex SKI of k (40 characters and a NUL) to out.
  */
 void
-cert_ski_hex(EVP_PKEY *k, char *out)
+rg_cert_ski_hex(EVP_PKEY *k, char *out)
 {
 	unsigned char	md[SHA_DIGEST_LENGTH];
 
 	if (key_ski(k, md) == -1)
 		memset(md, 0, sizeof(md));
-	hexify(md, sizeof(md), out);
+	rg_hexify(md, sizeof(md), out);
 }
 
 static int
@@ -137,19 +137,19 @@ add_profile_exts(X509 *x, const struct cert_args *a)
 	    OID_KP_BGPSEC_ROUTER) == -1)
 		return -1;
 	if (a->crldp != NULL && add_conf_ext(x, NID_crl_distribution_points,
-	    (uri_printf(v, sizeof(v), "URI:%s", a->crldp), v)) == -1)
+	    (rg_uri_printf(v, sizeof(v), "URI:%s", a->crldp), v)) == -1)
 		return -1;
 	if (a->aia != NULL && add_conf_ext(x, NID_info_access,
-	    (uri_printf(v, sizeof(v), "caIssuers;URI:%s", a->aia), v)) == -1)
+	    (rg_uri_printf(v, sizeof(v), "caIssuers;URI:%s", a->aia), v)) == -1)
 		return -1;
 	if (a->is_ca) {
-		uri_printf(v, sizeof(v), "%s;URI:%s,%s;URI:%s,%s;URI:%s",
+		rg_uri_printf(v, sizeof(v), "%s;URI:%s,%s;URI:%s,%s;URI:%s",
 		    OID_CA_REPOSITORY, a->sia_repo, OID_RPKI_MANIFEST,
 		    a->sia_mft, OID_RPKI_NOTIFY, a->sia_notify);
 		if (add_conf_ext(x, NID_sinfo_access, v) == -1)
 			return -1;
 	} else if (a->sia_object != NULL) {
-		uri_printf(v, sizeof(v), "%s;URI:%s", OID_SIGNED_OBJECT,
+		rg_uri_printf(v, sizeof(v), "%s;URI:%s", OID_SIGNED_OBJECT,
 		    a->sia_object);
 		if (add_conf_ext(x, NID_sinfo_access, v) == -1)
 			return -1;
@@ -169,7 +169,7 @@ set_name(X509_NAME *n, const char *cn)
  * RFC 3779 extensions), or NULL.
  */
 X509 *
-cert_build(const struct cert_args *a)
+rg_cert_build(const struct cert_args *a)
 {
 	X509		*x;
 	X509_NAME	*subj = NULL;
@@ -210,7 +210,7 @@ cert_build(const struct cert_args *a)
  * Sign x with sha256WithRSAEncryption (RFC 7935 section 2).  Returns 0 or -1.
  */
 int
-cert_sign(X509 *x, EVP_PKEY *issuer_key)
+rg_cert_sign(X509 *x, EVP_PKEY *issuer_key)
 {
 	if (X509_sign(x, issuer_key, EVP_sha256()) <= 0) {
 		fprintf(stderr, "reef-repogen: signing certificate failed\n");
@@ -223,14 +223,14 @@ cert_sign(X509 *x, EVP_PKEY *issuer_key)
  * Append the DER of x to b.  Returns 0 or -1.
  */
 int
-cert_der(X509 *x, struct buf *b)
+rg_cert_der(X509 *x, struct buf *b)
 {
 	unsigned char	*der = NULL;
 	int		 len;
 
 	if ((len = i2d_X509(x, &der)) <= 0)
 		return -1;
-	buf_add(b, der, (size_t)len);
+	rg_buf_add(b, der, (size_t)len);
 	OPENSSL_free(der);
 	return 0;
 }

@@ -15,7 +15,7 @@
  * append the DER ContentInfo to out.  Returns 0 or -1.
  */
 int
-cms_sign(const struct cms_args *a, struct buf *out)
+rg_cms_sign(const struct cms_args *a, struct buf *out)
 {
 	const unsigned	 flags = CMS_BINARY | CMS_PARTIAL | CMS_NOSMIMECAP |
 	    CMS_USE_KEYID;
@@ -46,7 +46,7 @@ cms_sign(const struct cms_args *a, struct buf *out)
 		goto out;
 	if ((len = i2d_CMS_ContentInfo(cms, &der)) <= 0)
 		goto out;
-	buf_add(out, der, (size_t)len);
+	rg_buf_add(out, der, (size_t)len);
 	ok = 1;
  out:
 	if (!ok)

@@ -40,7 +40,7 @@ crl_add_revoked(X509_CRL *crl, uint64_t serial, int64_t when)
  * revtime; append its DER to out.  Returns 0 or -1.
  */
 int
-crl_build(X509 *issuer, EVP_PKEY *ikey, int64_t this_upd, int64_t next_upd,
+rg_crl_build(X509 *issuer, EVP_PKEY *ikey, int64_t this_upd, int64_t next_upd,
     uint64_t num, const uint64_t *rev, size_t nrev, int64_t revtime,
     struct buf *out)
 {
@@ -85,7 +85,7 @@ crl_build(X509 *issuer, EVP_PKEY *ikey, int64_t this_upd, int64_t next_upd,
 		goto out;
 	if ((len = i2d_X509_CRL(crl, &der)) <= 0)
 		goto out;
-	buf_add(out, der, (size_t)len);
+	rg_buf_add(out, der, (size_t)len);
 	ok = 1;
  out:
 	if (!ok)

@@ -66,7 +66,7 @@ static const struct {
  * Returns the enum defect for name, or -1.
  */
 int
-defect_lookup(const char *name)
+rg_defect_lookup(const char *name)
 {
 	int	i;
 
@@ -76,14 +76,20 @@ defect_lookup(const char *name)
 	return -1;
 }
 
+/*
+ * Returns the (static) name of defect d.
+ */
 const char *
-defect_name(int d)
+rg_defect_name(int d)
 {
 	return defects[d].name;
 }
 
+/*
+ * Returns how far the effect of defect d reaches.
+ */
 enum defect_scope
-defect_scope(int d)
+rg_defect_scope(int d)
 {
 	return defects[d].scope;
 }
@@ -100,8 +106,8 @@ usable(const struct gen *g, int c, const int *taken, int ntaken, int leaf)
 	if (leaf && ca->nchildren > 0)
 		return 0;
 	for (i = 0; i < ntaken; i++)
-		if (tree_in_subtree(g, taken[i], c) ||
-		    tree_in_subtree(g, c, taken[i]))
+		if (rg_tree_in_subtree(g, taken[i], c) ||
+		    rg_tree_in_subtree(g, c, taken[i]))
 			return 0;
 	return 1;
 }
@@ -112,7 +118,7 @@ pick(const struct gen *g, struct prng *r, const int *taken, int ntaken,
 {
 	int	*cand, n = 0, i, pass, c = -1;
 
-	cand = xcalloc((size_t)g->ncas, sizeof(int));
+	cand = rg_xcalloc((size_t)g->ncas, sizeof(int));
 	/* Preferred candidates first, then anything with a sibling. */
 	for (pass = 0; pass < 3 && n == 0; pass++) {
 		for (i = 0; i < g->ncas; i++) {
@@ -132,7 +138,7 @@ pick(const struct gen *g, struct prng *r, const int *taken, int ntaken,
 		}
 	}
 	if (n > 0)
-		c = cand[prng_below(r, (uint64_t)n)];
+		c = cand[rg_prng_below(r, (uint64_t)n)];
 	free(cand);
 	return c;
 }
@@ -179,7 +185,7 @@ mark_alive(struct gen *g)
  * the tree has no CA with a sibling.
  */
 int
-defects_choose(struct gen *g)
+rg_defects_choose(struct gen *g)
 {
 	struct prng	 r;
 	int		 taken[DEF__COUNT], ntaken = 0, d, c, order[DEF__COUNT];
@@ -187,7 +193,7 @@ defects_choose(struct gen *g)
 
 	for (d = 0; d < DEF__COUNT; d++)
 		g->defect_ca[d] = -1;
-	prng_init(&r, g->seed, P_DEFECT, 0);
+	rg_prng_init(&r, g->seed, P_DEFECT, 0);
 	/* ca-overclaim first: it prefers a CA with children. */
 	if (g->defects & (1U << DEF_CA_OVERCLAIM))
 		order[n++] = DEF_CA_OVERCLAIM;
@@ -228,7 +234,7 @@ subtree_vrps(const struct gen *g, int root)
 	int	i;
 
 	for (i = root; i < g->ncas; i++)
-		if (tree_in_subtree(g, root, i))
+		if (rg_tree_in_subtree(g, root, i))
 			n += g->cas[i].out.own_vrps;
 	return n;
 }
@@ -237,7 +243,7 @@ subtree_vrps(const struct gen *g, int root)
  * Write defects.txt for generation g->cur_gen to path.  Returns 0 or -1.
  */
 int
-defects_write(const struct gen *g, const char *path)
+rg_defects_write(const struct gen *g, const char *path)
 {
 	FILE	*f;
 	int	 d, rc;

@@ -13,7 +13,7 @@
  * Append tag, DER length and content.
  */
 void
-der_tlv(struct buf *b, uint8_t tag, const uint8_t *c, size_t len)
+rg_der_tlv(struct buf *b, uint8_t tag, const uint8_t *c, size_t len)
 {
 	uint8_t	 hdr[10];
 	size_t	 n = 0, i, nb = 0, l;
@@ -28,25 +28,25 @@ der_tlv(struct buf *b, uint8_t tag, const uint8_t *c, size_t len)
 		for (i = nb; i > 0; i--)
 			hdr[n++] = (uint8_t)(len >> (8 * (i - 1)));
 	}
-	buf_add(b, hdr, n);
-	buf_add(b, c, len);
+	rg_buf_add(b, hdr, n);
+	rg_buf_add(b, c, len);
 }
 
 /*
  * Append inner as the content of a tag, then free inner.
  */
 void
-der_wrap(struct buf *b, uint8_t tag, struct buf *inner)
+rg_der_wrap(struct buf *b, uint8_t tag, struct buf *inner)
 {
-	der_tlv(b, tag, inner->p, inner->len);
-	buf_free(inner);
+	rg_der_tlv(b, tag, inner->p, inner->len);
+	rg_buf_free(inner);
 }
 
 /*
  * A non-negative INTEGER in the fewest octets (X.690 8.3.2).
  */
 void
-der_uint(struct buf *b, uint64_t v)
+rg_der_uint(struct buf *b, uint64_t v)
 {
 	uint8_t	 c[9];
 	int	 n = 0, i;
@@ -60,14 +60,14 @@ der_uint(struct buf *b, uint64_t v)
 			c[n++] = 0;
 		c[n++] = o;
 	}
-	der_tlv(b, 0x02, c, (size_t)n);
+	rg_der_tlv(b, 0x02, c, (size_t)n);
 }
 
 /*
  * An OBJECT IDENTIFIER from dotted text (X.690 8.19).
  */
 void
-der_oid(struct buf *b, const char *txt)
+rg_der_oid(struct buf *b, const char *txt)
 {
 	uint8_t		 c[64];
 	size_t		 n = 0;
@@ -95,7 +95,7 @@ der_oid(struct buf *b, const char *txt)
 		for (k = nt - 1; k >= 0; k--)
 			c[n++] = (uint8_t)(tmp[k] | (k > 0 ? 0x80 : 0));
 	}
-	der_tlv(b, 0x06, c, n);
+	rg_der_tlv(b, 0x06, c, n);
 }
 
 /*
@@ -103,7 +103,7 @@ der_oid(struct buf *b, const char *txt)
  * requires for manifests).
  */
 void
-der_gtime(struct buf *b, int64_t t)
+rg_der_gtime(struct buf *b, int64_t t)
 {
 	struct tm	 tm;
 	time_t		 tt = (time_t)t;
@@ -111,7 +111,7 @@ der_gtime(struct buf *b, int64_t t)
 
 	gmtime_r(&tt, &tm);
 	strftime(s, sizeof(s), "%Y%m%d%H%M%SZ", &tm);
-	der_tlv(b, 0x18, (const uint8_t *)s, strlen(s));
+	rg_der_tlv(b, 0x18, (const uint8_t *)s, strlen(s));
 }
 
 /*
@@ -119,7 +119,7 @@ der_gtime(struct buf *b, int64_t t)
  * trailing bits zero.
  */
 void
-der_pfx_bits(struct buf *b, const struct pfx *p)
+rg_der_pfx_bits(struct buf *b, const struct pfx *p)
 {
 	uint8_t	 c[1 + 16];
 	int	 bytes = (p->len + 7) / 8, i, width;
@@ -131,5 +131,5 @@ der_pfx_bits(struct buf *b, const struct pfx *p)
 		c[1 + i] = (uint8_t)(v >> (8 * (width - 1 - i)));
 	if (bytes > 0 && (p->len % 8) != 0)
 		c[bytes] &= (uint8_t)(0xff << (8 - p->len % 8));
-	der_tlv(b, 0x03, c, (size_t)bytes + 1);
+	rg_der_tlv(b, 0x03, c, (size_t)bytes + 1);
 }

@@ -68,7 +68,7 @@ pfx_print(const struct pfx *p, char *out, size_t sz)
 			a[i] = (unsigned char)(p->addr >> (8 * (7 - i)));
 		inet_ntop(AF_INET6, a, s, sizeof(s));
 	}
-	uri_printf(out, sz, "%s/%u", s, p->len);
+	rg_uri_printf(out, sz, "%s/%u", s, p->len);
 }
 
 static FILE *
@@ -77,7 +77,7 @@ open_out(const char *dir, const char *name)
 	char	 path[RG_MAX_PATH + 32];
 	FILE	*f;
 
-	uri_printf(path, sizeof(path), "%s/%s", dir, name);
+	rg_uri_printf(path, sizeof(path), "%s/%s", dir, name);
 	if ((f = fopen(path, "w")) == NULL)
 		perror(path);
 	return f;
@@ -101,7 +101,7 @@ write_vrps(struct gen *g, const char *dir, int *rc)
 
 	for (i = 0; i < (size_t)g->ncas; i++)
 		n += g->cas[i].out.nvrps;
-	all = xcalloc(n, sizeof(*all));
+	all = rg_xcalloc(n, sizeof(*all));
 	for (n = 0, i = 0; i < (size_t)g->ncas; i++)
 		for (k = 0; k < g->cas[i].out.nvrps; k++)
 			all[n++] = g->cas[i].out.vrps[k];
@@ -116,7 +116,7 @@ write_vrps(struct gen *g, const char *dir, int *rc)
 		if (i > 0 && vrp_cmp(&all[i - 1], &all[i]) == 0)
 			continue;
 		pfx_print(&all[i].p, ps, sizeof(ps));
-		uri_printf(ta, sizeof(ta), "%s", g->cas[all[i].ta].name);
+		rg_uri_printf(ta, sizeof(ta), "%s", g->cas[all[i].ta].name);
 		fprintf(f, "AS%u,%s,%u,%s\n", all[i].asid, ps,
 		    all[i].p.maxlen, ta);
 		out++;
@@ -137,7 +137,7 @@ write_aspas(struct gen *g, const char *dir, int *rc)
 
 	for (i = 0; i < (size_t)g->ncas; i++)
 		n += g->cas[i].out.naspas;
-	all = xcalloc(n, sizeof(*all));
+	all = rg_xcalloc(n, sizeof(*all));
 	for (n = 0, i = 0; i < (size_t)g->ncas; i++)
 		for (k = 0; k < g->cas[i].out.naspas; k++)
 			all[n++] = g->cas[i].out.aspas[k];
@@ -169,7 +169,7 @@ write_rks(struct gen *g, const char *dir, int *rc)
 
 	for (i = 0; i < (size_t)g->ncas; i++)
 		n += g->cas[i].out.nrks;
-	all = xcalloc(n, sizeof(*all));
+	all = rg_xcalloc(n, sizeof(*all));
 	for (n = 0, i = 0; i < (size_t)g->ncas; i++)
 		for (k = 0; k < g->cas[i].out.nrks; k++)
 			all[n++] = g->cas[i].out.rks[k];
@@ -214,7 +214,7 @@ write_defect_vrps(struct gen *g, const char *dir)
 			continue;
 		for (i = 0; i < di->npfx; i++) {
 			pfx_print(&di->pfx[i], ps, sizeof(ps));
-			fprintf(f, "%s,AS%u,%s,%u,%s\n", defect_name(d),
+			fprintf(f, "%s,AS%u,%s,%u,%s\n", rg_defect_name(d),
 			    di->asid, ps, di->pfx[i].maxlen,
 			    g->cas[di->ta].name);
 		}
@@ -227,7 +227,7 @@ write_defect_vrps(struct gen *g, const char *dir)
  * -1.
  */
 int
-expected_write(struct gen *g, const char *dir)
+rg_expected_write(struct gen *g, const char *dir)
 {
 	size_t		 vrps, aspas, rks, roas = 0, files = 0;
 	uint64_t	 bytes = 0;
@@ -235,13 +235,13 @@ expected_write(struct gen *g, const char *dir)
 	FILE		*f;
 	char		 path[RG_MAX_PATH + 32];
 
-	if (mkdir_p(dir) == -1)
+	if (rg_mkdir_p(dir) == -1)
 		return -1;
 	vrps = write_vrps(g, dir, &rc);
 	aspas = write_aspas(g, dir, &rc);
 	rks = write_rks(g, dir, &rc);
-	uri_printf(path, sizeof(path), "%s/defects.txt", dir);
-	if (defects_write(g, path) == -1 || write_defect_vrps(g, dir) == -1)
+	rg_uri_printf(path, sizeof(path), "%s/defects.txt", dir);
+	if (rg_defects_write(g, path) == -1 || write_defect_vrps(g, dir) == -1)
 		rc = -1;
 	for (i = 0; i < g->ncas; i++) {
 		roas += g->cas[i].out.roas;

@@ -33,7 +33,7 @@ key_path(const struct gen *g, enum key_kind kind, int slot, char *out,
 {
 	static const char	*pfx[] = { "ca", "ee", "ec" };
 
-	uri_printf(out, sz, "%s/%s-%d.der", g->keydir, pfx[kind], slot);
+	rg_uri_printf(out, sz, "%s/%s-%d.der", g->keydir, pfx[kind], slot);
 }
 
 static EVP_PKEY *
@@ -74,9 +74,9 @@ key_create(const char *path, enum key_kind kind)
 		fprintf(stderr, "reef-repogen: key generation failed\n");
 		goto out;
 	}
-	uri_printf(tmp, sizeof(tmp), "%s.tmp.%ld.%lx", path, (long)getpid(),
+	rg_uri_printf(tmp, sizeof(tmp), "%s.tmp.%ld.%lx", path, (long)getpid(),
 	    (unsigned long)pthread_self());
-	if (write_file(tmp, der, (size_t)len) == -1)
+	if (rg_write_file(tmp, der, (size_t)len) == -1)
 		goto out;
 	if (rename(tmp, path) == -1) {
 		fprintf(stderr, "reef-repogen: rename %s: %s\n", tmp,
@@ -119,15 +119,15 @@ key_job(void *arg, size_t i)
  * it on g->jobs threads), then load the pools into g.  Returns 0 or -1.
  */
 int
-keys_prepare(struct gen *g)
+rg_keys_prepare(struct gen *g)
 {
 	struct keyjob	 kj = { g, (size_t)g->ncas };
 	char		 path[RG_MAX_PATH + 32];
 	int		 i;
 
-	if (mkdir_p(g->keydir) == -1)
+	if (rg_mkdir_p(g->keydir) == -1)
 		return -1;
-	if (work_run(g->jobs, kj.nca + RG_EE_POOL + RG_EC_POOL, key_job,
+	if (rg_work_run(g->jobs, kj.nca + RG_EE_POOL + RG_EC_POOL, key_job,
 	    &kj) == -1)
 		return -1;
 	for (i = 0; i < RG_EE_POOL; i++) {
@@ -150,7 +150,7 @@ keys_prepare(struct gen *g)
  * Returns the private key of CA slot n (the caller frees it), or NULL.
  */
 EVP_PKEY *
-keys_load_ca(const struct gen *g, int slot)
+rg_keys_load_ca(const struct gen *g, int slot)
 {
 	char		 path[RG_MAX_PATH + 32];
 	EVP_PKEY	*k;
@@ -161,8 +161,11 @@ keys_load_ca(const struct gen *g, int slot)
 	return k;
 }
 
+/*
+ * Free the key pools loaded by rg_keys_prepare().
+ */
 void
-keys_free(struct gen *g)
+rg_keys_free(struct gen *g)
 {
 	int	i;
 

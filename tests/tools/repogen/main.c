@@ -87,7 +87,7 @@ add_defect(struct gen *g, const char *name)
 		g->defects = (1U << DEF__COUNT) - 1;
 		return;
 	}
-	if ((d = defect_lookup(name)) == -1) {
+	if ((d = rg_defect_lookup(name)) == -1) {
 		fprintf(stderr, "reef-repogen: unknown defect: %s\n", name);
 		exit(2);
 	}
@@ -153,7 +153,7 @@ parse(struct gen *g, int argc, char **argv)
 			set.repos = (int)num_arg(optarg, 0, 100000, "--repos");
 			break;
 		case OPT_KEYCACHE:
-			uri_printf(g->keydir, sizeof(g->keydir), "%s", optarg);
+			rg_uri_printf(g->keydir, sizeof(g->keydir), "%s", optarg);
 			break;
 		case OPT_RSYNC:
 			copy_host(g->rsync_host, sizeof(g->rsync_host), optarg);
@@ -182,9 +182,9 @@ parse(struct gen *g, int argc, char **argv)
 	g->repos = set.repos != -1 ? set.repos : p.repos;
 	if (g->keydir[0] == '\0') {
 		if ((env = getenv("REEF_KEY_CACHE")) != NULL && *env != '\0')
-			uri_printf(g->keydir, sizeof(g->keydir), "%s", env);
+			rg_uri_printf(g->keydir, sizeof(g->keydir), "%s", env);
 		else
-			uri_printf(g->keydir, sizeof(g->keydir),
+			rg_uri_printf(g->keydir, sizeof(g->keydir),
 			    "%s/.cache/reef/keys", (env = getenv("HOME")) ?
 			    env : "/tmp");
 	}
@@ -230,7 +230,7 @@ du_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
 static int
 pp_job(void *arg, size_t i)
 {
-	return pubpoint_write(arg, (int)i);
+	return rg_pubpoint_write(arg, (int)i);
 }
 
 /* A UUID (version 4 form) per repository, derived from the seed. */
@@ -242,13 +242,13 @@ session_id(const struct gen *g, int module, char *out, size_t sz)
 	char		h[33];
 	int		i;
 
-	prng_init(&r, g->seed, P_SESSION, (uint64_t)module);
+	rg_prng_init(&r, g->seed, P_SESSION, (uint64_t)module);
 	for (i = 0; i < 16; i++)
-		u[i] = (uint8_t)prng_next(&r);
+		u[i] = (uint8_t)rg_prng_next(&r);
 	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
 	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
-	hexify(u, 16, h);
-	uri_printf(out, sz, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12,
+	rg_hexify(u, 16, h);
+	rg_uri_printf(out, sz, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12,
 	    h + 16, h + 20);
 }
 
@@ -264,13 +264,13 @@ rrdp_job(void *arg, size_t mi)
 	char			 sid[40];
 	int			 m = (int)mi;
 
-	tree_module(g, m, mod, sizeof(mod));
+	rg_tree_module(g, m, mod, sizeof(mod));
 	memset(&a, 0, sizeof(a));
-	uri_printf(tree, sizeof(tree), "%s/rsync/%s", g->gendir, mod);
-	uri_printf(rs, sizeof(rs), "rsync://%s/%s/", g->rsync_host, mod);
-	uri_printf(hs, sizeof(hs), "https://%s/rrdp/%s/", g->https_host, mod);
-	uri_printf(od, sizeof(od), "%s/rrdp/%s", g->gendir, mod);
-	if (mkdir_p(tree) == -1 || mkdir_p(od) == -1)
+	rg_uri_printf(tree, sizeof(tree), "%s/rsync/%s", g->gendir, mod);
+	rg_uri_printf(rs, sizeof(rs), "rsync://%s/%s/", g->rsync_host, mod);
+	rg_uri_printf(hs, sizeof(hs), "https://%s/rrdp/%s/", g->https_host, mod);
+	rg_uri_printf(od, sizeof(od), "%s/rrdp/%s", g->gendir, mod);
+	if (rg_mkdir_p(tree) == -1 || rg_mkdir_p(od) == -1)
 		return -1;
 	session_id(g, m, sid, sizeof(sid));
 	a.tree = tree;
@@ -280,9 +280,9 @@ rrdp_job(void *arg, size_t mi)
 	a.session_id = sid;
 	a.serial = (uint64_t)g->cur_gen;
 	if (g->cur_gen > 1) {
-		uri_printf(prev, sizeof(prev), "%s/gen%d/rsync/%s", g->outdir,
+		rg_uri_printf(prev, sizeof(prev), "%s/gen%d/rsync/%s", g->outdir,
 		    g->cur_gen - 1, mod);
-		uri_printf(prrdp, sizeof(prrdp), "%s/gen%d/rrdp/%s", g->outdir,
+		rg_uri_printf(prrdp, sizeof(prrdp), "%s/gen%d/rrdp/%s", g->outdir,
 		    g->cur_gen - 1, mod);
 		a.prev_tree = prev;
 		a.prev_rrdp = prrdp;
@@ -325,24 +325,24 @@ run_generation(struct gen *g, int gen)
 	double	t0 = now_secs();
 
 	g->cur_gen = gen;
-	uri_printf(g->gendir, sizeof(g->gendir), "%s/gen%d", g->outdir, gen);
-	if (rm_rf(g->gendir) == -1 || mkdir_p(g->gendir) == -1)
+	rg_uri_printf(g->gendir, sizeof(g->gendir), "%s/gen%d", g->outdir, gen);
+	if (rm_rf(g->gendir) == -1 || rg_mkdir_p(g->gendir) == -1)
 		return -1;
 	reset_out(g);
 	for (i = 0; i < g->tas; i++)
-		if (ta_write(g, i) == -1)
+		if (rg_ta_write(g, i) == -1)
 			return -1;
-	if (work_run(g->jobs, (size_t)g->ncas, pp_job, g) == -1)
+	if (rg_work_run(g->jobs, (size_t)g->ncas, pp_job, g) == -1)
 		return -1;
 	if (g->verbose)
 		printf("gen%d: repositories written at %.1f s\n", gen,
 		    now_secs() - t0);
-	if (work_run(g->jobs, (size_t)g->nmodules, rrdp_job, g) == -1)
+	if (rg_work_run(g->jobs, (size_t)g->nmodules, rrdp_job, g) == -1)
 		return -1;
 	if (g->verbose)
 		printf("gen%d: RRDP written at %.1f s\n", gen, now_secs() - t0);
-	uri_printf(dir, sizeof(dir), "%s/expected", g->gendir);
-	return expected_write(g, dir);
+	rg_uri_printf(dir, sizeof(dir), "%s/expected", g->gendir);
+	return rg_expected_write(g, dir);
 }
 
 int
@@ -367,22 +367,22 @@ main(int argc, char **argv)
 	    g.generations < 2)
 		fprintf(stderr, "reef-repogen: manifest-number-backwards only "
 		    "acts with --generations 2\n");
-	if (tree_build(&g) == -1 || defects_choose(&g) == -1)
+	if (rg_tree_build(&g) == -1 || rg_defects_choose(&g) == -1)
 		goto out;
 	if (g.verbose)
 		printf("%d CAs; preparing keys in %s\n", g.ncas, g.keydir);
-	if (keys_prepare(&g) == -1)
+	if (rg_keys_prepare(&g) == -1)
 		goto out;
 	t1 = now_secs();
 	if (g.verbose)
 		printf("keys ready in %.1f s\n", t1 - t0);
-	uri_printf(tals, sizeof(tals), "%s/tals", g.outdir);
-	if (rm_rf(tals) == -1 || mkdir_p(tals) == -1)
+	rg_uri_printf(tals, sizeof(tals), "%s/tals", g.outdir);
+	if (rm_rf(tals) == -1 || rg_mkdir_p(tals) == -1)
 		goto out;
 	for (gen = 1; gen <= g.generations; gen++)
 		if (run_generation(&g, gen) == -1)
 			goto out;
-	uri_printf(tals, sizeof(tals), "%s/gen%d", g.outdir, g.generations + 1);
+	rg_uri_printf(tals, sizeof(tals), "%s/gen%d", g.outdir, g.generations + 1);
 	rm_rf(tals);
 	du_total = 0;
 	nftw(g.outdir, du_entry, NFTW_FDS, FTW_PHYS);
@@ -393,7 +393,7 @@ main(int argc, char **argv)
 	for (gi = 0; gi <= RG_MAX_GENS; gi++)
 		for (d = 0; d < DEF__COUNT; d++)
 			free(g.dinfo[gi][d].uri);
-	tree_free(&g);
-	keys_free(&g);
+	rg_tree_free(&g);
+	rg_keys_free(&g);
 	return rc;
 }

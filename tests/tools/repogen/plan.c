@@ -53,15 +53,15 @@ rand_pfx(struct prng *r, int afi, const struct range *own, struct pfx *p)
 	if (base > cap)
 		cap = width;
 	span = cap - base < ROA_LEN_SPREAD ? cap - base : ROA_LEN_SPREAD;
-	len = base + (int)prng_below(r, (uint64_t)span + 1);
-	idx = prng_below(r, (uint64_t)1 << (len - base));
+	len = base + (int)rg_prng_below(r, (uint64_t)span + 1);
+	idx = rg_prng_below(r, (uint64_t)1 << (len - base));
 	p->afi = (uint8_t)afi;
 	p->len = (uint8_t)len;
 	p->addr = (uint64_t)(own->lo + (idx << (width - len)));
 	p->maxlen = (uint8_t)len;
-	if (prng_chance(r, 1, 2)) {
+	if (rg_prng_chance(r, 1, 2)) {
 		extra = maxw - len < MAXLEN_SPREAD ? maxw - len : MAXLEN_SPREAD;
-		p->maxlen = (uint8_t)(len + (int)prng_below(r,
+		p->maxlen = (uint8_t)(len + (int)rg_prng_below(r,
 		    (uint64_t)extra + 1));
 	}
 }
@@ -72,20 +72,20 @@ roa_make(const struct ca *c, struct prng *r, int born, struct roa_spec *s)
 	int	n, mode, i, afi;
 
 	memset(s, 0, sizeof(*s));
-	rand_name(r, s->name, 17);
-	s->asid = (uint32_t)(c->ownas.lo + prng_below(r,
+	rg_rand_name(r, s->name, 17);
+	s->asid = (uint32_t)(c->ownas.lo + rg_prng_below(r,
 	    c->ownas.hi - c->ownas.lo + 1));
-	s->serial = (prng_next(r) >> 2) | 1;
+	s->serial = (rg_prng_next(r) >> 2) | 1;
 	s->born = born;
 	s->defect = -1;
-	n = 1 + (int)prng_below(r, 4);
-	mode = (int)prng_below(r, 10);
+	n = 1 + (int)rg_prng_below(r, 4);
+	mode = (int)rg_prng_below(r, 10);
 	for (i = 0; i < n; i++) {
 		afi = mode < 6 ? 1 : mode < 8 ? 2 : 1 + (i % 2);
 		rand_pfx(r, afi, afi == 1 ? &c->own4 : &c->own6, &s->pfx[i]);
 	}
 	s->npfx = n;
-	roa_normalise(s);
+	rg_roa_normalise(s);
 }
 
 static int
@@ -95,8 +95,8 @@ overlaps(const struct pfx *a, const struct pfx *b)
 
 	if (a->afi != b->afi)
 		return 0;
-	pfx_range(a, &alo, &ahi);
-	pfx_range(b, &blo, &bhi);
+	rg_pfx_range(a, &alo, &ahi);
+	rg_pfx_range(b, &blo, &bhi);
 	return alo <= bhi && blo <= ahi;
 }
 
@@ -125,7 +125,7 @@ add_disjoint(const struct ca *c, struct prng *r, struct roa_spec *s)
 	p.maxlen = p.len;
 	s->xpfx = p;
 	s->pfx[s->npfx++] = p;
-	roa_normalise(s);
+	rg_roa_normalise(s);
 }
 
 /* ee-resources-outside-issuer: a prefix just outside the CA's resources. */
@@ -134,18 +134,18 @@ add_outside(const struct ca *c, struct roa_spec *s)
 {
 	struct pfx	p;
 
-	if (res_outside(&c->ev4, &c->ev6, &p) == -1)
-		return;		/* defects_choose() rules this out */
+	if (rg_res_outside(&c->ev4, &c->ev6, &p) == -1)
+		return;		/* rg_defects_choose() rules this out */
 	if (s->npfx == RG_MAX_ROA_PFX)
 		s->npfx--;
 	s->pfx[s->npfx++] = p;
-	roa_normalise(s);
+	rg_roa_normalise(s);
 }
 
 static int
 needs_roa(int d)
 {
-	return defect_scope(d) == SCOPE_ROA || d == DEF_MFT_HASH_MISMATCH ||
+	return rg_defect_scope(d) == SCOPE_ROA || d == DEF_MFT_HASH_MISMATCH ||
 	    d == DEF_FILE_MISSING;
 }
 
@@ -183,9 +183,9 @@ gen2_changes(const struct gen *g, const struct ca *c, struct roa_spec *s,
 	int		i, out = 0, nnew, orig = *n;
 	char		name[RG_NAME_LEN];
 
-	prng_init(&r, g->seed, P_GEN2, (uint64_t)c->id);
+	rg_prng_init(&r, g->seed, P_GEN2, (uint64_t)c->id);
 	for (i = 0; i < orig; i++) {
-		uint64_t	x = prng_below(&r, GEN2_CHANGE_DEN);
+		uint64_t	x = rg_prng_below(&r, GEN2_CHANGE_DEN);
 
 		if (x == 0) {
 			/* Withdrawn; the first one is also revoked. */
@@ -201,7 +201,7 @@ gen2_changes(const struct gen *g, const struct ca *c, struct roa_spec *s,
 		s[out++] = s[i];
 	}
 	/* TAs publish no ROAs of their own; keep it so. */
-	nnew = orig > 0 ? (int)prng_below(&r, GEN2_MAX_NEW + 1) : 0;
+	nnew = orig > 0 ? (int)rg_prng_below(&r, GEN2_MAX_NEW + 1) : 0;
 	for (i = 0; i < nnew; i++)
 		roa_make(c, &r, 2, &s[out++]);
 	*n = out;
@@ -212,21 +212,21 @@ gen2_changes(const struct gen *g, const struct ca *c, struct roa_spec *s,
  * *n entries; *rev (the caller frees it) the *nrev EE serials to revoke.
  */
 void
-roa_plan(const struct gen *g, const struct ca *c, int gen,
+rg_roa_plan(const struct gen *g, const struct ca *c, int gen,
     struct roa_spec **specs, int *n, uint64_t **rev, size_t *nrev)
 {
 	struct prng	 r, x;
 	struct roa_spec	*s;
 	int		 i;
 
-	s = xcalloc((size_t)c->nroas + GEN2_MAX_NEW + 2, sizeof(*s));
-	*rev = xcalloc(2, sizeof(uint64_t));
+	s = rg_xcalloc((size_t)c->nroas + GEN2_MAX_NEW + 2, sizeof(*s));
+	*rev = rg_xcalloc(2, sizeof(uint64_t));
 	*nrev = 0;
-	prng_init(&r, g->seed, P_ROA, (uint64_t)c->id);
+	rg_prng_init(&r, g->seed, P_ROA, (uint64_t)c->id);
 	for (i = 0; i < c->nroas; i++)
 		roa_make(c, &r, 1, &s[i]);
 	*n = c->nroas;
-	prng_init(&x, g->seed, P_EXTRA, (uint64_t)c->id);
+	rg_prng_init(&x, g->seed, P_EXTRA, (uint64_t)c->id);
 	apply_defects(c, &x, s, n);
 	if (gen == 2 && !c->frozen)
 		gen2_changes(g, c, s, n, *rev, nrev);
@@ -246,20 +246,20 @@ u32_cmp(const void *a, const void *b)
  * customer), file name and EE serial.
  */
 void
-aspa_plan(const struct gen *g, const struct ca *c, int i, struct aspa_out *a,
+rg_aspa_plan(const struct gen *g, const struct ca *c, int i, struct aspa_out *a,
     char *name, uint64_t *serial)
 {
 	struct prng	r;
 	int		n, k, out = 0;
 	uint64_t	w = c->ownas.hi - c->ownas.lo + 1;
 
-	prng_init(&r, g->seed, P_ASPA, (uint64_t)c->id * 8 + (uint64_t)i);
-	rand_name(&r, name, 17);
-	*serial = (prng_next(&r) >> 2) | 1;
+	rg_prng_init(&r, g->seed, P_ASPA, (uint64_t)c->id * 8 + (uint64_t)i);
+	rg_rand_name(&r, name, 17);
+	*serial = (rg_prng_next(&r) >> 2) | 1;
 	a->customer = (uint32_t)(c->ownas.lo + (uint64_t)i % w);
-	n = 1 + (int)prng_below(&r, 4);
+	n = 1 + (int)rg_prng_below(&r, 4);
 	for (k = 0; k < n; k++) {
-		uint32_t	p = (uint32_t)(1 + prng_below(&r, 400000));
+		uint32_t	p = (uint32_t)(1 + rg_prng_below(&r, 400000));
 
 		if (p != a->customer)
 			a->prov[out++] = p;

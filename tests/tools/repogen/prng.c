@@ -11,7 +11,7 @@
  * Finalising mix of splitmix64; returns a well-mixed 64-bit value.
  */
 uint64_t
-mix64(uint64_t z)
+rg_mix64(uint64_t z)
 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -22,20 +22,20 @@ mix64(uint64_t z)
  * Seed r from the global seed, a purpose tag and an index.
  */
 void
-prng_init(struct prng *r, uint64_t seed, uint64_t purpose, uint64_t index)
+rg_prng_init(struct prng *r, uint64_t seed, uint64_t purpose, uint64_t index)
 {
-	r->s = mix64(seed ^ mix64(purpose * GOLDEN + 1) ^
-	    mix64(index + 0x51ed27ULL));
+	r->s = rg_mix64(seed ^ rg_mix64(purpose * GOLDEN + 1) ^
+	    rg_mix64(index + 0x51ed27ULL));
 }
 
 /*
  * Returns the next 64-bit value of the stream.
  */
 uint64_t
-prng_next(struct prng *r)
+rg_prng_next(struct prng *r)
 {
 	r->s += GOLDEN;
-	return mix64(r->s);
+	return rg_mix64(r->s);
 }
 
 /*
@@ -43,18 +43,18 @@ prng_next(struct prng *r)
  * for test data.
  */
 uint64_t
-prng_below(struct prng *r, uint64_t n)
+rg_prng_below(struct prng *r, uint64_t n)
 {
 	if (n == 0)
 		return 0;
-	return prng_next(r) % n;
+	return rg_prng_next(r) % n;
 }
 
 /*
  * Returns 1 with probability num/den.
  */
 int
-prng_chance(struct prng *r, int num, int den)
+rg_prng_chance(struct prng *r, int num, int den)
 {
-	return prng_below(r, den) < (uint64_t)num;
+	return rg_prng_below(r, den) < (uint64_t)num;
 }

@@ -41,7 +41,7 @@ set_dinfo(struct pp *pp, int d, const char *uri, size_t vrps)
 	struct defect_info	*di = &pp->g->dinfo[pp->gen][d];
 
 	free(di->uri);
-	di->uri = xstrdup(uri);
+	di->uri = rg_xstrdup(uri);
 	di->vrps = vrps;
 }
 
@@ -55,20 +55,54 @@ publish(struct pp *pp, const char *fname, const struct buf *b, int listed,
 	if (listed) {
 		if (pp->nmft == pp->mftcap) {
 			pp->mftcap = pp->mftcap ? pp->mftcap * 2 : 16;
-			pp->mft = xreallocarray(pp->mft, pp->mftcap,
+			pp->mft = rg_xreallocarray(pp->mft, pp->mftcap,
 			    sizeof(*pp->mft));
 		}
-		uri_printf(pp->mft[pp->nmft].name,
+		rg_uri_printf(pp->mft[pp->nmft].name,
 		    sizeof(pp->mft[pp->nmft].name), "%s", fname);
-		sha256(b->p, b->len, pp->mft[pp->nmft].hash);
+		rg_sha256(b->p, b->len, pp->mft[pp->nmft].hash);
 		pp->nmft++;
 	}
 	if (!written)
 		return 0;
-	uri_printf(path, sizeof(path), "%s/%s", pp->dir, fname);
+	rg_uri_printf(path, sizeof(path), "%s/%s", pp->dir, fname);
 	pp->c->out.files++;
 	pp->c->out.bytes += b->len;
-	return write_file(path, b->p, b->len);
+	return rg_write_file(path, b->p, b->len);
+}
+
+/*
+ * From generation 2 on, an object whose content does not change is copied
+ * from the previous generation instead of being signed again: everything is
+ * deterministic, so the bytes are the same either way, and copying is much
+ * cheaper.  Returns 1 if copied and published, 0 if the caller must build
+ * the object, -1 on error.
+ */
+static int
+reuse(struct pp *pp, const char *fname, int listed)
+{
+	char		 mod[64], path[RG_MAX_PATH + RG_NAME_LEN + 64];
+	uint8_t		 chunk[16384];
+	struct buf	 b = { 0 };
+	FILE		*f;
+	size_t		 n;
+	int		 rc;
+
+	if (pp->gen < 2)
+		return 0;
+	rg_uri_printf(path, sizeof(path), "%s/gen%d/rsync/%s/%s/%s",
+	    pp->g->outdir, pp->gen - 1, rg_tree_module(pp->g, pp->c->repo, mod,
+	    sizeof(mod)), pp->c->name, fname);
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rg_buf_add(&b, chunk, n);
+	rc = ferror(f) ? 0 : 1;
+	fclose(f);
+	if (rc == 1 && publish(pp, fname, &b, listed, 1) == -1)
+		rc = -1;
+	rg_buf_free(&b);
+	return rc;
 }
 
 static void
@@ -78,7 +112,7 @@ vrp_add(struct ca *c, uint32_t asid, const struct pfx *p)
 
 	if (o->nvrps == o->vrpcap) {
 		o->vrpcap = o->vrpcap ? o->vrpcap * 2 : 16;
-		o->vrps = xreallocarray(o->vrps, o->vrpcap, sizeof(*o->vrps));
+		o->vrps = rg_xreallocarray(o->vrps, o->vrpcap, sizeof(*o->vrps));
 	}
 	o->vrps[o->nvrps].asid = asid;
 	o->vrps[o->nvrps].p = *p;
@@ -117,21 +151,21 @@ ca_cert_make(struct gen *g, struct ca *k, X509 *issuer, EVP_PKEY *ikey,
 	if (k->parent != -1) {
 		const struct ca	*p = &g->cas[k->parent];
 
-		tree_ca_dir_uri(g, p, crl, sizeof(crl));
-		uri_printf(crl + strlen(crl), sizeof(crl) - strlen(crl),
+		rg_tree_ca_dir_uri(g, p, crl, sizeof(crl));
+		rg_uri_printf(crl + strlen(crl), sizeof(crl) - strlen(crl),
 		    "%s.crl", p->name);
-		tree_ca_cert_uri(g, p, aia, sizeof(aia));
+		rg_tree_ca_cert_uri(g, p, aia, sizeof(aia));
 		a.crldp = crl;
 		a.aia = aia;
 	}
-	tree_ca_dir_uri(g, k, repo, sizeof(repo));
-	uri_printf(mft, sizeof(mft), "%s%s.mft", repo, k->name);
-	uri_printf(notify, sizeof(notify), "https://%s/rrdp/%s/notification.xml",
-	    g->https_host, tree_module(g, k->repo, mod, sizeof(mod)));
+	rg_tree_ca_dir_uri(g, k, repo, sizeof(repo));
+	rg_uri_printf(mft, sizeof(mft), "%s%s.mft", repo, k->name);
+	rg_uri_printf(notify, sizeof(notify), "https://%s/rrdp/%s/notification.xml",
+	    g->https_host, rg_tree_module(g, k->repo, mod, sizeof(mod)));
 	a.sia_repo = repo;
 	a.sia_mft = mft;
 	a.sia_notify = notify;
-	if ((x = cert_build(&a)) == NULL)
+	if ((x = rg_cert_build(&a)) == NULL)
 		return NULL;
 	/*
 	 * ca-overclaim: an extra prefix outside the parent's resources, or,
@@ -140,7 +174,7 @@ ca_cert_make(struct gen *g, struct ca *k, X509 *issuer, EVP_PKEY *ikey,
 	if (k->defects & (1U << DEF_CA_OVERCLAIM)) {
 		const struct ca	*p = &g->cas[k->parent];
 
-		if (res_outside(&p->ev4, &p->ev6, &extra) == 0)
+		if (rg_res_outside(&p->ev4, &p->ev6, &extra) == 0)
 			px = &extra;
 		else {
 			as = k->as;
@@ -150,10 +184,10 @@ ca_cert_make(struct gen *g, struct ca *k, X509 *issuer, EVP_PKEY *ikey,
 				as.hi = p->eas.hi + 1;
 		}
 	}
-	if ((k->ip_inherit ? res_add_ip_inherit(x) :
-	    res_add_ip(x, &k->v4, &k->v6, px)) == -1 ||
-	    res_add_as(x, &as, k->as_inherit) == -1 ||
-	    cert_sign(x, ikey) == -1) {
+	if ((k->ip_inherit ? rg_res_add_ip_inherit(x) :
+	    rg_res_add_ip(x, &k->v4, &k->v6, px)) == -1 ||
+	    rg_res_add_as(x, &as, k->as_inherit) == -1 ||
+	    rg_cert_sign(x, ikey) == -1) {
 		X509_free(x);
 		return NULL;
 	}
@@ -169,21 +203,25 @@ write_child(struct pp *pp, struct ca *k)
 	char		 fname[RG_NAME_LEN + 8], uri[RG_MAX_PATH];
 	int		 rc = -1, d;
 
-	if ((kkey = keys_load_ca(pp->g, k->key)) == NULL)
+	rg_uri_printf(fname, sizeof(fname), "%s.cer", k->name);
+	rg_uri_printf(uri, sizeof(uri), "%s%s", pp->uri, fname);
+	for (d = 0; d < DEF__COUNT; d++)
+		if ((k->defects & (1U << d)) && rg_defect_scope(d) == SCOPE_CERT)
+			set_dinfo(pp, d, uri, 0);
+	/* CA certificates never change between generations. */
+	if ((rc = reuse(pp, fname, 1)) != 0)
+		return rc == 1 ? 0 : -1;
+	rc = -1;
+	if ((kkey = rg_keys_load_ca(pp->g, k->key)) == NULL)
 		return -1;
 	if ((x = ca_cert_make(pp->g, k, pp->stub, pp->key, kkey)) == NULL ||
-	    cert_der(x, &b) == -1)
+	    rg_cert_der(x, &b) == -1)
 		goto out;
-	uri_printf(fname, sizeof(fname), "%s.cer", k->name);
 	if (publish(pp, fname, &b, 1, 1) == -1)
 		goto out;
-	uri_printf(uri, sizeof(uri), "%s%s", pp->uri, fname);
-	for (d = 0; d < DEF__COUNT; d++)
-		if ((k->defects & (1U << d)) && defect_scope(d) == SCOPE_CERT)
-			set_dinfo(pp, d, uri, 0);
 	rc = 0;
  out:
-	buf_free(&b);
+	rg_buf_free(&b);
 	X509_free(x);
 	EVP_PKEY_free(kkey);
 	return rc;
@@ -197,7 +235,7 @@ ee_make(struct pp *pp, const char *cn, const char *fname, uint64_t serial,
 	struct cert_args	a = { 0 };
 	char			obj[RG_MAX_PATH];
 
-	uri_printf(obj, sizeof(obj), "%s%s", pp->uri, fname);
+	rg_uri_printf(obj, sizeof(obj), "%s%s", pp->uri, fname);
 	a.subject_key = key;
 	a.issuer_key = pp->key;
 	a.issuer = pp->stub;
@@ -209,7 +247,7 @@ ee_make(struct pp *pp, const char *cn, const char *fname, uint64_t serial,
 	a.crldp = pp->crl_uri;
 	a.aia = pp->cert_uri;
 	a.sia_object = router ? NULL : obj;
-	return cert_build(&a);
+	return rg_cert_build(&a);
 }
 
 /* Apply a byte-level defect to a signed object. */
@@ -227,15 +265,15 @@ mangle(struct buf *b, int defect)
 		b->len = b->len * 2 / 3;
 		break;
 	case DEF_TRAILING_GARBAGE:
-		buf_add(b, GARBAGE, sizeof(GARBAGE) - 1);
+		rg_buf_add(b, GARBAGE, sizeof(GARBAGE) - 1);
 		break;
 	case DEF_BER_NOT_DER:
 		/* Re-encode the outer SEQUENCE with indefinite length. */
 		hl = (b->p[1] & 0x80) ? 2 + (size_t)(b->p[1] & 0x7f) : 2;
-		buf_add(&t, "\x30\x80", 2);
-		buf_add(&t, b->p + hl, b->len - hl);
-		buf_add(&t, "\0\0", 2);
-		buf_free(b);
+		rg_buf_add(&t, "\x30\x80", 2);
+		rg_buf_add(&t, b->p + hl, b->len - hl);
+		rg_buf_add(&t, "\0\0", 2);
+		rg_buf_free(b);
 		*b = t;
 		break;
 	default:
@@ -243,16 +281,49 @@ mangle(struct buf *b, int defect)
 	}
 }
 
+/* Build, sign and publish ROA s (its EE certificate holds ee). */
+static int
+build_roa(struct pp *pp, const struct roa_spec *s, const struct pfx *ee,
+    int nee, EVP_PKEY *key, int64_t nb, const char *fname, struct buf *obj)
+{
+	struct buf	 ec = { 0 };
+	struct cms_args	 ca = { 0 };
+	X509		*x;
+	int		 rc = -1;
+
+	if ((x = ee_make(pp, s->name, fname, s->serial, key, nb,
+	    pp->g->base + RG_CERT_LIFE, 0)) == NULL ||
+	    rg_res_add_ip_pfx(x, ee, nee) == -1 || rg_cert_sign(x, pp->key) == -1)
+		goto out;
+	rg_roa_econtent(s, &ec);
+	ca.econtent_oid = s->defect == DEF_WRONG_ECONTENT ? OID_CT_GBR :
+	    OID_CT_ROA;
+	ca.econtent = ec.p;
+	ca.econtent_len = ec.len;
+	ca.ee = x;
+	ca.ee_key = key;
+	ca.signing_time = nb;
+	if (rg_cms_sign(&ca, obj) == -1)
+		goto out;
+	mangle(obj, s->defect);
+	if (publish(pp, fname, obj, s->defect != DEF_FILE_NOT_ON_MFT,
+	    s->defect != DEF_FILE_MISSING) == -1)
+		goto out;
+	rc = 0;
+ out:
+	rg_buf_free(&ec);
+	X509_free(x);
+	return rc;
+}
+
 static int
 write_roa(struct pp *pp, const struct roa_spec *s)
 {
 	struct pfx	 ee[RG_MAX_ROA_PFX];
-	struct buf	 ec = { 0 }, obj = { 0 };
-	struct cms_args	 ca = { 0 };
-	X509		*x = NULL;
+	struct buf	 obj = { 0 };
 	EVP_PKEY	*key = pp->g->ee_keys[s->serial % RG_EE_POOL];
 	char		 fname[RG_NAME_LEN + 8], uri[RG_MAX_PATH];
-	int		 i, nee = 0, rc = -1, valid;
+	int		 i, nee = 0, rc = -1, valid, r = 0;
 	int64_t		 nb = pp->g->base + (s->born - 1) * RG_DAY;
 
 	for (i = 0; i < s->npfx; i++) {
@@ -263,28 +334,16 @@ write_roa(struct pp *pp, const struct roa_spec *s)
 			continue;
 		ee[nee++] = s->pfx[i];
 	}
-	uri_printf(fname, sizeof(fname), "%s.roa", s->name);
-	uri_printf(uri, sizeof(uri), "%s%s", pp->uri, fname);
-	if ((x = ee_make(pp, s->name, fname, s->serial, key, nb,
-	    pp->g->base + RG_CERT_LIFE, 0)) == NULL ||
-	    res_add_ip_pfx(x, ee, nee) == -1 || cert_sign(x, pp->key) == -1)
+	rg_uri_printf(fname, sizeof(fname), "%s.roa", s->name);
+	rg_uri_printf(uri, sizeof(uri), "%s%s", pp->uri, fname);
+	/* An unchanged ROA (issued in an earlier generation) is copied. */
+	if (s->born < pp->gen && s->defect != DEF_FILE_MISSING &&
+	    (r = reuse(pp, fname, s->defect != DEF_FILE_NOT_ON_MFT)) == -1)
 		goto out;
-	roa_econtent(s, &ec);
-	ca.econtent_oid = s->defect == DEF_WRONG_ECONTENT ? OID_CT_GBR :
-	    OID_CT_ROA;
-	ca.econtent = ec.p;
-	ca.econtent_len = ec.len;
-	ca.ee = x;
-	ca.ee_key = key;
-	ca.signing_time = nb;
-	if (cms_sign(&ca, &obj) == -1)
-		goto out;
-	mangle(&obj, s->defect);
-	if (publish(pp, fname, &obj, s->defect != DEF_FILE_NOT_ON_MFT,
-	    s->defect != DEF_FILE_MISSING) == -1)
+	if (r == 0 && build_roa(pp, s, ee, nee, key, nb, fname, &obj) == -1)
 		goto out;
 	pp->c->out.roas++;
-	valid = s->defect == -1 || (defect_scope(s->defect) != SCOPE_ROA &&
+	valid = s->defect == -1 || (rg_defect_scope(s->defect) != SCOPE_ROA &&
 	    s->defect != DEF_FILE_NOT_ON_MFT);
 	if (valid)
 		pp->c->out.own_vrps += (size_t)s->npfx;
@@ -302,9 +361,7 @@ write_roa(struct pp *pp, const struct roa_spec *s)
 	}
 	rc = 0;
  out:
-	buf_free(&ec);
-	buf_free(&obj);
-	X509_free(x);
+	rg_buf_free(&obj);
 	return rc;
 }
 
@@ -319,39 +376,45 @@ write_aspa(struct pp *pp, int i)
 	EVP_PKEY	*key;
 	uint64_t	 serial;
 	char		 name[RG_NAME_LEN], fname[RG_NAME_LEN + 8];
-	int		 rc = -1;
+	int		 rc = -1, r;
 	struct ca_out	*o = &pp->c->out;
 
-	aspa_plan(pp->g, pp->c, i, &a, name, &serial);
+	rg_aspa_plan(pp->g, pp->c, i, &a, name, &serial);
 	key = pp->g->ee_keys[serial % RG_EE_POOL];
 	cust.lo = cust.hi = a.customer;
-	uri_printf(fname, sizeof(fname), "%s.asa", name);
+	rg_uri_printf(fname, sizeof(fname), "%s.asa", name);
+	/* ASPA objects never change between generations. */
+	if ((r = reuse(pp, fname, 1)) == -1)
+		goto out;
+	if (r == 1)
+		goto done;
 	/* The EE carries the customer AS only (no IP resources). */
 	if ((x = ee_make(pp, name, fname, serial, key, pp->g->base,
 	    pp->g->base + RG_CERT_LIFE, 0)) == NULL ||
-	    res_add_as(x, &cust, 0) == -1 || cert_sign(x, pp->key) == -1)
+	    rg_res_add_as(x, &cust, 0) == -1 || rg_cert_sign(x, pp->key) == -1)
 		goto out;
-	aspa_econtent(&a, &ec);
+	rg_aspa_econtent(&a, &ec);
 	ca.econtent_oid = OID_CT_ASPA;
 	ca.econtent = ec.p;
 	ca.econtent_len = ec.len;
 	ca.ee = x;
 	ca.ee_key = key;
 	ca.signing_time = pp->g->base;
-	if (cms_sign(&ca, &obj) == -1 || publish(pp, fname, &obj, 1, 1) == -1)
+	if (rg_cms_sign(&ca, &obj) == -1 || publish(pp, fname, &obj, 1, 1) == -1)
 		goto out;
+ done:
 	if (pp->c->alive) {
 		if (o->naspas == o->aspacap) {
 			o->aspacap = o->aspacap ? o->aspacap * 2 : 4;
-			o->aspas = xreallocarray(o->aspas, o->aspacap,
+			o->aspas = rg_xreallocarray(o->aspas, o->aspacap,
 			    sizeof(*o->aspas));
 		}
 		o->aspas[o->naspas++] = a;
 	}
 	rc = 0;
  out:
-	buf_free(&ec);
-	buf_free(&obj);
+	rg_buf_free(&ec);
+	rg_buf_free(&obj);
 	X509_free(x);
 	return rc;
 }
@@ -365,12 +428,12 @@ rk_add(struct ca *c, uint32_t asid, EVP_PKEY *k)
 
 	if (o->nrks == o->rkcap) {
 		o->rkcap = o->rkcap ? o->rkcap * 2 : 4;
-		o->rks = xreallocarray(o->rks, o->rkcap, sizeof(*o->rks));
+		o->rks = rg_xreallocarray(o->rks, o->rkcap, sizeof(*o->rks));
 	}
 	o->rks[o->nrks].asid = asid;
-	cert_ski_hex(k, o->rks[o->nrks].ski);
+	rg_cert_ski_hex(k, o->rks[o->nrks].ski);
 	len = i2d_PUBKEY(k, &der);
-	o->rks[o->nrks].spki_b64 = b64_encode(der, len > 0 ? (size_t)len : 0);
+	o->rks[o->nrks].spki_b64 = rg_b64_encode(der, len > 0 ? (size_t)len : 0);
 	OPENSSL_free(der);
 	o->nrks++;
 }
@@ -386,26 +449,29 @@ write_router(struct pp *pp, int i)
 	EVP_PKEY	*key;
 	uint64_t	 serial, w = pp->c->ownas.hi - pp->c->ownas.lo + 1;
 	char		 name[RG_NAME_LEN], fname[RG_NAME_LEN + 8], cn[32];
-	int		 rc = -1;
+	int		 rc = -1, got;
 
-	prng_init(&r, pp->g->seed, P_ROUTER, (uint64_t)pp->c->id * 8 +
+	rg_prng_init(&r, pp->g->seed, P_ROUTER, (uint64_t)pp->c->id * 8 +
 	    (uint64_t)i);
-	rand_name(&r, name, 17);
-	serial = (prng_next(&r) >> 2) | 1;
-	key = pp->g->ec_keys[prng_below(&r, RG_EC_POOL)];
+	rg_rand_name(&r, name, 17);
+	serial = (rg_prng_next(&r) >> 2) | 1;
+	key = pp->g->ec_keys[rg_prng_below(&r, RG_EC_POOL)];
 	as.lo = as.hi = pp->c->ownas.lo + (w / 2 + (uint64_t)i) % w;
-	uri_printf(cn, sizeof(cn), "ROUTER-%08llX", (unsigned long long)as.lo);
-	uri_printf(fname, sizeof(fname), "%s.cer", name);
-	if ((x = ee_make(pp, cn, fname, serial, key, pp->g->base,
+	rg_uri_printf(cn, sizeof(cn), "ROUTER-%08llX", (unsigned long long)as.lo);
+	rg_uri_printf(fname, sizeof(fname), "%s.cer", name);
+	/* Router certificates never change between generations. */
+	if ((got = reuse(pp, fname, 1)) == -1)
+		goto out;
+	if (got == 0 && ((x = ee_make(pp, cn, fname, serial, key, pp->g->base,
 	    pp->g->base + RG_CERT_LIFE, 1)) == NULL ||
-	    res_add_as(x, &as, 0) == -1 || cert_sign(x, pp->key) == -1 ||
-	    cert_der(x, &b) == -1 || publish(pp, fname, &b, 1, 1) == -1)
+	    rg_res_add_as(x, &as, 0) == -1 || rg_cert_sign(x, pp->key) == -1 ||
+	    rg_cert_der(x, &b) == -1 || publish(pp, fname, &b, 1, 1) == -1))
 		goto out;
 	if (pp->c->alive)
 		rk_add(pp->c, (uint32_t)as.lo, key);
 	rc = 0;
  out:
-	buf_free(&b);
+	rg_buf_free(&b);
 	X509_free(x);
 	return rc;
 }
@@ -422,11 +488,11 @@ write_crl(struct pp *pp, const uint64_t *rev, size_t nrev)
 		t2 = pp->g->base - RG_YEAR;
 		set_dinfo(pp, DEF_STALE_CRL, pp->crl_uri, 0);
 	}
-	rc = crl_build(pp->stub, pp->key, t1, t2, pp->c->mftnum +
+	rc = rg_crl_build(pp->stub, pp->key, t1, t2, pp->c->mftnum +
 	    (uint64_t)pp->gen - 1, rev, nrev, pp->now, &b);
 	if (rc == 0)
 		rc = publish(pp, pp->crl_name, &b, 1, 1);
-	buf_free(&b);
+	rg_buf_free(&b);
 	return rc;
 }
 
@@ -452,13 +518,13 @@ write_mft(struct pp *pp, const char *hash_bad)
 	size_t		 i;
 	int		 rc = -1;
 
-	prng_init(&r, pp->g->seed, P_MFT, (uint64_t)pp->c->id * 4 +
+	rg_prng_init(&r, pp->g->seed, P_MFT, (uint64_t)pp->c->id * 4 +
 	    (uint64_t)pp->gen);
-	serial = (prng_next(&r) >> 2) | 1;
+	serial = (rg_prng_next(&r) >> 2) | 1;
 	key = pp->g->ee_keys[serial % RG_EE_POOL];
 	num = pp->c->mftnum + (uint64_t)pp->gen - 1;
-	uri_printf(fname, sizeof(fname), "%s.mft", pp->c->name);
-	uri_printf(uri, sizeof(uri), "%s%s", pp->uri, fname);
+	rg_uri_printf(fname, sizeof(fname), "%s.mft", pp->c->name);
+	rg_uri_printf(uri, sizeof(uri), "%s%s", pp->uri, fname);
 	if (pp->gen == 2 && (pp->c->defects &
 	    (1U << DEF_MFT_NUMBER_BACKWARDS))) {
 		num = pp->c->mftnum - 1;
@@ -478,22 +544,22 @@ write_mft(struct pp *pp, const char *hash_bad)
 			pp->mft[i].hash[0] ^= 0x80;
 	/* RFC 9286 section 5.1: the manifest EE uses "inherit". */
 	if ((x = ee_make(pp, pp->c->name, fname, serial, key, t1, ee_end,
-	    0)) == NULL || res_add_ip_inherit(x) == -1 ||
-	    res_add_as(x, NULL, 1) == -1 || cert_sign(x, pp->key) == -1)
+	    0)) == NULL || rg_res_add_ip_inherit(x) == -1 ||
+	    rg_res_add_as(x, NULL, 1) == -1 || rg_cert_sign(x, pp->key) == -1)
 		goto out;
-	mft_econtent(num, t1, t2, pp->mft, pp->nmft, &ec);
+	rg_mft_econtent(num, t1, t2, pp->mft, pp->nmft, &ec);
 	ca.econtent_oid = OID_CT_MFT;
 	ca.econtent = ec.p;
 	ca.econtent_len = ec.len;
 	ca.ee = x;
 	ca.ee_key = key;
 	ca.signing_time = t1;
-	if (cms_sign(&ca, &obj) == -1 || publish(pp, fname, &obj, 0, 1) == -1)
+	if (rg_cms_sign(&ca, &obj) == -1 || publish(pp, fname, &obj, 0, 1) == -1)
 		goto out;
 	rc = 0;
  out:
-	buf_free(&ec);
-	buf_free(&obj);
+	rg_buf_free(&ec);
+	rg_buf_free(&obj);
 	X509_free(x);
 	return rc;
 }
@@ -508,15 +574,15 @@ pp_init(struct pp *pp, struct gen *g, int id)
 	pp->c = &g->cas[id];
 	pp->gen = g->cur_gen;
 	pp->now = g->base + (pp->gen - 1) * RG_DAY;
-	tree_ca_path(g, pp->c, pp->dir, sizeof(pp->dir));
-	tree_ca_dir_uri(g, pp->c, pp->uri, sizeof(pp->uri));
-	tree_ca_cert_uri(g, pp->c, pp->cert_uri, sizeof(pp->cert_uri));
-	uri_printf(pp->crl_name, sizeof(pp->crl_name), "%s.crl", pp->c->name);
-	uri_printf(pp->crl_uri, sizeof(pp->crl_uri), "%s%s", pp->uri,
+	rg_tree_ca_path(g, pp->c, pp->dir, sizeof(pp->dir));
+	rg_tree_ca_dir_uri(g, pp->c, pp->uri, sizeof(pp->uri));
+	rg_tree_ca_cert_uri(g, pp->c, pp->cert_uri, sizeof(pp->cert_uri));
+	rg_uri_printf(pp->crl_name, sizeof(pp->crl_name), "%s.crl", pp->c->name);
+	rg_uri_printf(pp->crl_uri, sizeof(pp->crl_uri), "%s%s", pp->uri,
 	    pp->crl_name);
-	if (mkdir_p(pp->dir) == -1)
+	if (rg_mkdir_p(pp->dir) == -1)
 		return -1;
-	if ((pp->key = keys_load_ca(g, pp->c->key)) == NULL)
+	if ((pp->key = rg_keys_load_ca(g, pp->c->key)) == NULL)
 		return -1;
 	a.subject_key = pp->key;
 	a.issuer_key = pp->key;
@@ -524,7 +590,7 @@ pp_init(struct pp *pp, struct gen *g, int id)
 	a.serial = pp->c->serial;
 	a.not_before = g->base;
 	a.not_after = g->base + RG_CERT_LIFE;
-	pp->stub = cert_build(&a);
+	pp->stub = rg_cert_build(&a);
 	return pp->stub == NULL ? -1 : 0;
 }
 
@@ -535,7 +601,7 @@ hash_bad_name(const struct roa_spec *s, int n, char *out, size_t sz)
 
 	for (i = 0; i < n; i++)
 		if (s[i].defect == DEF_MFT_HASH_MISMATCH) {
-			uri_printf(out, sz, "%s.roa", s[i].name);
+			rg_uri_printf(out, sz, "%s.roa", s[i].name);
 			return out;
 		}
 	return NULL;
@@ -546,7 +612,7 @@ hash_bad_name(const struct roa_spec *s, int n, char *out, size_t sz)
  * its expected output in g->cas[id].out.  Returns 0 or -1.
  */
 int
-pubpoint_write(struct gen *g, int id)
+rg_pubpoint_write(struct gen *g, int id)
 {
 	struct pp	 pp;
 	struct roa_spec	*specs = NULL;
@@ -561,7 +627,7 @@ pubpoint_write(struct gen *g, int id)
 	for (i = 0; i < pp.c->nchildren; i++)
 		if (write_child(&pp, &g->cas[pp.c->children[i]]) == -1)
 			goto out;
-	roa_plan(g, pp.c, pp.gen, &specs, &n, &rev, &nrev);
+	rg_roa_plan(g, pp.c, pp.gen, &specs, &n, &rev, &nrev);
 	for (i = 0; i < n; i++) {
 		if (specs[i].defect == DEF_REVOKED_EE)
 			rev[nrev++] = specs[i].serial;
@@ -594,7 +660,7 @@ pubpoint_write(struct gen *g, int id)
  * the first generation, its TAL (RFC 8630) to OUT/tals.  Returns 0 or -1.
  */
 int
-ta_write(struct gen *g, int ta)
+rg_ta_write(struct gen *g, int ta)
 {
 	struct ca	*c = &g->cas[ta];
 	EVP_PKEY	*key;
@@ -605,43 +671,43 @@ ta_write(struct gen *g, int ta)
 	int		 len, rc = -1;
 	size_t		 i, n;
 
-	if ((key = keys_load_ca(g, c->key)) == NULL)
+	if ((key = rg_keys_load_ca(g, c->key)) == NULL)
 		return -1;
 	if ((x = ca_cert_make(g, c, NULL, key, key)) == NULL ||
-	    cert_der(x, &b) == -1)
+	    rg_cert_der(x, &b) == -1)
 		goto out;
-	uri_printf(path, sizeof(path), "%s/rsync/ta", g->gendir);
-	if (mkdir_p(path) == -1)
+	rg_uri_printf(path, sizeof(path), "%s/rsync/ta", g->gendir);
+	if (rg_mkdir_p(path) == -1)
 		goto out;
-	uri_printf(path, sizeof(path), "%s/rsync/ta/%s.cer", g->gendir,
+	rg_uri_printf(path, sizeof(path), "%s/rsync/ta/%s.cer", g->gendir,
 	    c->name);
-	if (write_file(path, b.p, b.len) == -1)
+	if (rg_write_file(path, b.p, b.len) == -1)
 		goto out;
 	c->out.files++;
 	c->out.bytes += b.len;
 	if (g->cur_gen == 1) {
 		if ((len = i2d_PUBKEY(key, &der)) <= 0)
 			goto out;
-		b64 = b64_encode(der, (size_t)len);
-		uri_printf(line, sizeof(line), "https://%s/ta/%s.cer\n"
+		b64 = rg_b64_encode(der, (size_t)len);
+		rg_uri_printf(line, sizeof(line), "https://%s/ta/%s.cer\n"
 		    "rsync://%s/ta/%s.cer\n\n", g->https_host, c->name,
 		    g->rsync_host, c->name);
-		buf_add(&tal, line, strlen(line));
+		rg_buf_add(&tal, line, strlen(line));
 		for (i = 0, n = strlen(b64); i < n; i += 64) {
-			buf_add(&tal, b64 + i, n - i < 64 ? n - i : 64);
-			buf_add(&tal, "\n", 1);
+			rg_buf_add(&tal, b64 + i, n - i < 64 ? n - i : 64);
+			rg_buf_add(&tal, "\n", 1);
 		}
-		uri_printf(path, sizeof(path), "%s/tals/%s.tal", g->outdir,
+		rg_uri_printf(path, sizeof(path), "%s/tals/%s.tal", g->outdir,
 		    c->name);
-		if (write_file(path, tal.p, tal.len) == -1)
+		if (rg_write_file(path, tal.p, tal.len) == -1)
 			goto out;
 	}
 	rc = 0;
  out:
 	free(b64);
 	OPENSSL_free(der);
-	buf_free(&b);
-	buf_free(&tal);
+	rg_buf_free(&b);
+	rg_buf_free(&tal);
 	X509_free(x);
 	EVP_PKEY_free(key);
 	return rc;

@@ -207,51 +207,51 @@ struct gen {
 };
 
 /* prng.c */
-void		 prng_init(struct prng *, uint64_t, uint64_t, uint64_t);
-uint64_t	 prng_next(struct prng *);
-uint64_t	 prng_below(struct prng *, uint64_t);
-int		 prng_chance(struct prng *, int, int);
-uint64_t	 mix64(uint64_t);
+void		 rg_prng_init(struct prng *, uint64_t, uint64_t, uint64_t);
+uint64_t	 rg_prng_next(struct prng *);
+uint64_t	 rg_prng_below(struct prng *, uint64_t);
+int		 rg_prng_chance(struct prng *, int, int);
+uint64_t	 rg_mix64(uint64_t);
 
 /* util.c */
-void		 buf_add(struct buf *, const void *, size_t);
-void		 buf_free(struct buf *);
-int		 mkdir_p(const char *);
-int		 write_file(const char *, const uint8_t *, size_t);
-void		 hexify(const uint8_t *, size_t, char *);
-char		*b64_encode(const uint8_t *, size_t);
-void		 rand_name(struct prng *, char *, size_t);
-void		*xcalloc(size_t, size_t);
-void		*xreallocarray(void *, size_t, size_t);
-char		*xstrdup(const char *);
-void		 sha256(const uint8_t *, size_t, uint8_t *);
-int		 uri_printf(char *, size_t, const char *, ...)
+void		 rg_buf_add(struct buf *, const void *, size_t);
+void		 rg_buf_free(struct buf *);
+int		 rg_mkdir_p(const char *);
+int		 rg_write_file(const char *, const uint8_t *, size_t);
+void		 rg_hexify(const uint8_t *, size_t, char *);
+char		*rg_b64_encode(const uint8_t *, size_t);
+void		 rg_rand_name(struct prng *, char *, size_t);
+void		*rg_xcalloc(size_t, size_t);
+void		*rg_xreallocarray(void *, size_t, size_t);
+char		*rg_xstrdup(const char *);
+void		 rg_sha256(const uint8_t *, size_t, uint8_t *);
+int		 rg_uri_printf(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 /* der.c: minimal DER writer for eContent. */
-void		 der_tlv(struct buf *, uint8_t, const uint8_t *, size_t);
-void		 der_wrap(struct buf *, uint8_t, struct buf *);
-void		 der_uint(struct buf *, uint64_t);
-void		 der_oid(struct buf *, const char *);
-void		 der_gtime(struct buf *, int64_t);
-void		 der_pfx_bits(struct buf *, const struct pfx *);
+void		 rg_der_tlv(struct buf *, uint8_t, const uint8_t *, size_t);
+void		 rg_der_wrap(struct buf *, uint8_t, struct buf *);
+void		 rg_der_uint(struct buf *, uint64_t);
+void		 rg_der_oid(struct buf *, const char *);
+void		 rg_der_gtime(struct buf *, int64_t);
+void		 rg_der_pfx_bits(struct buf *, const struct pfx *);
 
 /* keys.c */
-int		 keys_prepare(struct gen *);
-EVP_PKEY	*keys_load_ca(const struct gen *, int);
-void		 keys_free(struct gen *);
+int		 rg_keys_prepare(struct gen *);
+EVP_PKEY	*rg_keys_load_ca(const struct gen *, int);
+void		 rg_keys_free(struct gen *);
 
 /* res.c: RFC 3779 extensions. */
-int		 res_add_ip(X509 *, const struct range *, const struct range *,
+int		 rg_res_add_ip(X509 *, const struct range *, const struct range *,
 		    const struct pfx *);
-int		 res_outside(const struct range *, const struct range *,
+int		 rg_res_outside(const struct range *, const struct range *,
 		    struct pfx *);
-int		 res_add_ip_pfx(X509 *, const struct pfx *, int);
-int		 res_add_ip_inherit(X509 *);
-int		 res_add_as(X509 *, const struct range *, int);
-int		 res_pfx_in_range(const struct pfx *, const struct range *,
+int		 rg_res_add_ip_pfx(X509 *, const struct pfx *, int);
+int		 rg_res_add_ip_inherit(X509 *);
+int		 rg_res_add_as(X509 *, const struct range *, int);
+int		 rg_res_pfx_in_range(const struct pfx *, const struct range *,
 		    const struct range *);
-void		 pfx_range(const struct pfx *, uint64_t *, uint64_t *);
+void		 rg_pfx_range(const struct pfx *, uint64_t *, uint64_t *);
 
 /* cert.c */
 struct cert_args {
@@ -271,13 +271,13 @@ struct cert_args {
 	const char	*sia_notify;
 	const char	*sia_object;
 };
-X509		*cert_build(const struct cert_args *);
-int		 cert_sign(X509 *, EVP_PKEY *);
-int		 cert_der(X509 *, struct buf *);
-void		 cert_ski_hex(EVP_PKEY *, char *);
+X509		*rg_cert_build(const struct cert_args *);
+int		 rg_cert_sign(X509 *, EVP_PKEY *);
+int		 rg_cert_der(X509 *, struct buf *);
+void		 rg_cert_ski_hex(EVP_PKEY *, char *);
 
 /* crl.c */
-int		 crl_build(X509 *, EVP_PKEY *, int64_t, int64_t, uint64_t,
+int		 rg_crl_build(X509 *, EVP_PKEY *, int64_t, int64_t, uint64_t,
 		    const uint64_t *, size_t, int64_t, struct buf *);
 
 /* cms.c */
@@ -289,7 +289,7 @@ struct cms_args {
 	EVP_PKEY	*ee_key;
 	int64_t		 signing_time;
 };
-int		 cms_sign(const struct cms_args *, struct buf *);
+int		 rg_cms_sign(const struct cms_args *, struct buf *);
 
 /* oids */
 #define OID_CT_ROA	"1.2.840.113549.1.9.16.1.24"
@@ -303,49 +303,49 @@ struct mft_entry {
 	char		name[RG_NAME_LEN + 8];
 	uint8_t		hash[32];
 };
-int		 mft_econtent(uint64_t, int64_t, int64_t, struct mft_entry *,
+int		 rg_mft_econtent(uint64_t, int64_t, int64_t, struct mft_entry *,
 		    size_t, struct buf *);
 
 /* roa.c */
-int		 roa_econtent(const struct roa_spec *, struct buf *);
-void		 roa_normalise(struct roa_spec *);
+int		 rg_roa_econtent(const struct roa_spec *, struct buf *);
+void		 rg_roa_normalise(struct roa_spec *);
 
 /* aspa.c */
-int		 aspa_econtent(const struct aspa_out *, struct buf *);
+int		 rg_aspa_econtent(const struct aspa_out *, struct buf *);
 
 /* plan.c: what a CA publishes in a generation. */
-void		 roa_plan(const struct gen *, const struct ca *, int,
+void		 rg_roa_plan(const struct gen *, const struct ca *, int,
 		    struct roa_spec **, int *, uint64_t **, size_t *);
-void		 aspa_plan(const struct gen *, const struct ca *, int,
+void		 rg_aspa_plan(const struct gen *, const struct ca *, int,
 		    struct aspa_out *, char *, uint64_t *);
 
 /* tree.c */
-int		 tree_build(struct gen *);
-void		 tree_free(struct gen *);
-const char	*tree_module(const struct gen *, int, char *, size_t);
-void		 tree_ca_dir_uri(const struct gen *, const struct ca *, char *,
+int		 rg_tree_build(struct gen *);
+void		 rg_tree_free(struct gen *);
+const char	*rg_tree_module(const struct gen *, int, char *, size_t);
+void		 rg_tree_ca_dir_uri(const struct gen *, const struct ca *, char *,
 		    size_t);
-void		 tree_ca_cert_uri(const struct gen *, const struct ca *, char *,
+void		 rg_tree_ca_cert_uri(const struct gen *, const struct ca *, char *,
 		    size_t);
-void		 tree_ca_path(const struct gen *, const struct ca *, char *,
+void		 rg_tree_ca_path(const struct gen *, const struct ca *, char *,
 		    size_t);
-int		 tree_in_subtree(const struct gen *, int, int);
+int		 rg_tree_in_subtree(const struct gen *, int, int);
 
 /* defects.c */
-int		 defect_lookup(const char *);
-const char	*defect_name(int);
-enum defect_scope defect_scope(int);
-int		 defects_choose(struct gen *);
-int		 defects_write(const struct gen *, const char *);
+int		 rg_defect_lookup(const char *);
+const char	*rg_defect_name(int);
+enum defect_scope rg_defect_scope(int);
+int		 rg_defects_choose(struct gen *);
+int		 rg_defects_write(const struct gen *, const char *);
 
 /* pubpoint.c */
-int		 pubpoint_write(struct gen *, int);
-int		 ta_write(struct gen *, int);
+int		 rg_pubpoint_write(struct gen *, int);
+int		 rg_ta_write(struct gen *, int);
 
 /* expected.c */
-int		 expected_write(struct gen *, const char *);
+int		 rg_expected_write(struct gen *, const char *);
 
 /* work.c */
-int		 work_run(int, size_t, int (*)(void *, size_t), void *);
+int		 rg_work_run(int, size_t, int (*)(void *, size_t), void *);
 
 #endif

@@ -14,7 +14,7 @@
  * The first and last address of p, in the same representation as p->addr.
  */
 void
-pfx_range(const struct pfx *p, uint64_t *lo, uint64_t *hi)
+rg_pfx_range(const struct pfx *p, uint64_t *lo, uint64_t *hi)
 {
 	int		width = p->afi == 1 ? 32 : 64;
 	uint64_t	span;
@@ -29,13 +29,13 @@ pfx_range(const struct pfx *p, uint64_t *lo, uint64_t *hi)
  * Returns 1 if p lies inside the range of its family.
  */
 int
-res_pfx_in_range(const struct pfx *p, const struct range *v4,
+rg_res_pfx_in_range(const struct pfx *p, const struct range *v4,
     const struct range *v6)
 {
 	const struct range	*r = p->afi == 1 ? v4 : v6;
 	uint64_t		 lo, hi;
 
-	pfx_range(p, &lo, &hi);
+	rg_pfx_range(p, &lo, &hi);
 	return r->lo <= r->hi && lo >= r->lo && hi <= r->hi;
 }
 
@@ -87,7 +87,7 @@ finish_ip(X509 *x, IPAddrBlocks *blocks, int ok)
  * Returns 0 or -1.
  */
 int
-res_add_ip(X509 *x, const struct range *v4, const struct range *v6,
+rg_res_add_ip(X509 *x, const struct range *v4, const struct range *v6,
     const struct pfx *extra)
 {
 	IPAddrBlocks	*blocks;
@@ -98,7 +98,7 @@ res_add_ip(X509 *x, const struct range *v4, const struct range *v6,
 		return -1;
 	ok = add_range(blocks, 1, v4) && add_range(blocks, 2, v6);
 	if (ok && extra != NULL) {
-		pfx_range(extra, &xr.lo, &xr.hi);
+		rg_pfx_range(extra, &xr.lo, &xr.hi);
 		ok = add_range(blocks, extra->afi, &xr);
 	}
 	return finish_ip(x, blocks, ok);
@@ -109,7 +109,7 @@ res_add_ip(X509 *x, const struct range *v4, const struct range *v6,
  * and v6.  Returns 0, or -1 if both cover their whole address space.
  */
 int
-res_outside(const struct range *v4, const struct range *v6, struct pfx *out)
+rg_res_outside(const struct range *v4, const struct range *v6, struct pfx *out)
 {
 	const uint64_t	v4span = 0xff, v6span = 0xffffffffULL;
 
@@ -141,19 +141,19 @@ pfx_covers(const struct pfx *a, const struct pfx *b)
 
 	if (a->afi != b->afi)
 		return 0;
-	pfx_range(a, &alo, &ahi);
-	pfx_range(b, &blo, &bhi);
+	rg_pfx_range(a, &alo, &ahi);
+	rg_pfx_range(b, &blo, &bhi);
 	return alo <= blo && bhi <= ahi;
 }
 
 /*
  * Add a critical IP resources extension holding exactly the n prefixes
- * (sorted as roa_normalise() leaves them).  Canonical form forbids
+ * (sorted as rg_roa_normalise() leaves them).  Canonical form forbids
  * overlaps, so a prefix inside an earlier one is left out; adjacent ones
  * are merged by the canonize step.  Returns 0 or -1.
  */
 int
-res_add_ip_pfx(X509 *x, const struct pfx *p, int n)
+rg_res_add_ip_pfx(X509 *x, const struct pfx *p, int n)
 {
 	IPAddrBlocks	*blocks;
 	unsigned char	 a[16];
@@ -179,7 +179,7 @@ res_add_ip_pfx(X509 *x, const struct pfx *p, int n)
  * Returns 0 or -1.
  */
 int
-res_add_ip_inherit(X509 *x)
+rg_res_add_ip_inherit(X509 *x)
 {
 	IPAddrBlocks	*blocks;
 	int		 ok;
@@ -196,7 +196,7 @@ res_add_ip_inherit(X509 *x)
  * forbids rdi) with range r, or "inherit".  Returns 0 or -1.
  */
 int
-res_add_as(X509 *x, const struct range *r, int inherit)
+rg_res_add_as(X509 *x, const struct range *r, int inherit)
 {
 	ASIdentifiers	*asid;
 	ASN1_INTEGER	*min = NULL, *max = NULL;

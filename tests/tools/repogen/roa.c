@@ -36,7 +36,7 @@ pfx_cmp(const void *a, const void *b)
  * order of RFC 9582 section 4.3.3) and drop duplicates of (prefix, length).
  */
 void
-roa_normalise(struct roa_spec *r)
+rg_roa_normalise(struct roa_spec *r)
 {
 	int	i, n = 0;
 
@@ -62,31 +62,31 @@ roa_family(struct buf *blocks, const struct roa_spec *r, int afi)
 		if (r->pfx[i].afi != afi)
 			continue;
 		memset(&one, 0, sizeof(one));
-		der_pfx_bits(&one, &r->pfx[i]);
+		rg_der_pfx_bits(&one, &r->pfx[i]);
 		/* maxLength is omitted when it equals the prefix length. */
 		if (r->pfx[i].maxlen != r->pfx[i].len)
-			der_uint(&one, r->pfx[i].maxlen);
-		der_wrap(&addrs, 0x30, &one);
+			rg_der_uint(&one, r->pfx[i].maxlen);
+		rg_der_wrap(&addrs, 0x30, &one);
 	}
 	if (addrs.len == 0)
 		return;
-	der_tlv(&fam, 0x04, af, sizeof(af));
-	der_wrap(&fam, 0x30, &addrs);
-	der_wrap(blocks, 0x30, &fam);
+	rg_der_tlv(&fam, 0x04, af, sizeof(af));
+	rg_der_wrap(&fam, 0x30, &addrs);
+	rg_der_wrap(blocks, 0x30, &fam);
 }
 
 /*
  * Append the DER eContent of ROA r (already normalised) to out.  Returns 0.
  */
 int
-roa_econtent(const struct roa_spec *r, struct buf *out)
+rg_roa_econtent(const struct roa_spec *r, struct buf *out)
 {
 	struct buf	seq = { 0 }, blocks = { 0 };
 
-	der_uint(&seq, r->asid);
+	rg_der_uint(&seq, r->asid);
 	roa_family(&blocks, r, 1);
 	roa_family(&blocks, r, 2);
-	der_wrap(&seq, 0x30, &blocks);
-	der_wrap(out, 0x30, &seq);
+	rg_der_wrap(&seq, 0x30, &blocks);
+	rg_der_wrap(out, 0x30, &seq);
 	return 0;
 }

@@ -98,7 +98,7 @@ grow_ca(struct gen *g, int *cap)
 {
 	if (g->ncas == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
-		g->cas = xreallocarray(g->cas, (size_t)*cap, sizeof(*g->cas));
+		g->cas = rg_xreallocarray(g->cas, (size_t)*cap, sizeof(*g->cas));
 	}
 	memset(&g->cas[g->ncas], 0, sizeof(g->cas[0]));
 	g->cas[g->ncas].id = g->ncas;
@@ -112,7 +112,7 @@ make_shape(struct gen *g)
 	struct prng	r;
 	int		cap = 0, i, j, n, id;
 
-	prng_init(&r, g->seed, P_SHAPE, 0);
+	rg_prng_init(&r, g->seed, P_SHAPE, 0);
 	for (i = 0; i < g->tas; i++) {
 		id = grow_ca(g, &cap);
 		g->cas[id].parent = -1;
@@ -123,9 +123,9 @@ make_shape(struct gen *g)
 			continue;
 		n = g->breadth;
 		if (g->cas[i].depth > 0)
-			n = g->breadth / 2 + (int)prng_below(&r,
+			n = g->breadth / 2 + (int)rg_prng_below(&r,
 			    (uint64_t)g->breadth + 1);
-		g->cas[i].children = xcalloc((size_t)(n ? n : 1), sizeof(int));
+		g->cas[i].children = rg_xcalloc((size_t)(n ? n : 1), sizeof(int));
 		for (j = 0; j < n; j++) {
 			id = grow_ca(g, &cap);
 			g->cas[id].parent = i;
@@ -142,20 +142,20 @@ name_and_place(struct gen *g, struct ca *c, struct prng *r)
 	const struct ca	*p;
 
 	c->key = c->id;
-	c->serial = (prng_next(r) >> 2) | 1;
-	c->mftnum = 10 + prng_below(r, 1000);
+	c->serial = (rg_prng_next(r) >> 2) | 1;
+	c->mftnum = 10 + rg_prng_below(r, 1000);
 	if (c->parent == -1) {
-		uri_printf(c->name, sizeof(c->name), "ta%d", c->ta);
+		rg_uri_printf(c->name, sizeof(c->name), "ta%d", c->ta);
 		c->repo = c->ta;
 		return;
 	}
 	p = &g->cas[c->parent];
-	rand_name(r, c->name, 17);
+	rg_rand_name(r, c->name, 17);
 	c->repo = p->repo;
-	if (g->repos > 0 && prng_chance(r, c->depth == 1 ? 3 : 1, 4))
-		c->repo = g->tas + (int)prng_below(r, (uint64_t)g->repos);
-	c->as_inherit = prng_chance(r, 1, 4);
-	c->ip_inherit = g->ip_inherit && prng_chance(r, 1, 4);
+	if (g->repos > 0 && rg_prng_chance(r, c->depth == 1 ? 3 : 1, 4))
+		c->repo = g->tas + (int)rg_prng_below(r, (uint64_t)g->repos);
+	c->as_inherit = rg_prng_chance(r, 1, 4);
+	c->ip_inherit = g->ip_inherit && rg_prng_chance(r, 1, 4);
 }
 
 static void
@@ -164,12 +164,12 @@ alloc_children(struct gen *g, struct ca *c, struct prng *r)
 	int		*take, i, own = 1;
 	struct range	*o4, *o6, *oas;
 
-	take = xcalloc((size_t)c->nchildren + 1, sizeof(int));
-	o4 = xcalloc((size_t)c->nchildren + 1, sizeof(*o4));
-	o6 = xcalloc((size_t)c->nchildren + 1, sizeof(*o6));
-	oas = xcalloc((size_t)c->nchildren + 1, sizeof(*oas));
+	take = rg_xcalloc((size_t)c->nchildren + 1, sizeof(int));
+	o4 = rg_xcalloc((size_t)c->nchildren + 1, sizeof(*o4));
+	o6 = rg_xcalloc((size_t)c->nchildren + 1, sizeof(*o6));
+	oas = rg_xcalloc((size_t)c->nchildren + 1, sizeof(*oas));
 	for (i = 0; i < c->nchildren; i++)
-		take[i] = prng_chance(r, 1, 4) ? 2 : 1;
+		take[i] = rg_prng_chance(r, 1, 4) ? 2 : 1;
 	split_pow2(&c->v4, own, take, c->nchildren, &c->own4, o4);
 	split_pow2(&c->v6, own, take, c->nchildren, &c->own6, o6);
 	split_lin(&c->as, own, take, c->nchildren, &c->ownas, oas);
@@ -197,10 +197,10 @@ alloc_tas(struct gen *g)
 	struct range	*o4, *o6, *oas;
 	int		*take, i;
 
-	take = xcalloc((size_t)g->tas, sizeof(int));
-	o4 = xcalloc((size_t)g->tas, sizeof(*o4));
-	o6 = xcalloc((size_t)g->tas, sizeof(*o6));
-	oas = xcalloc((size_t)g->tas, sizeof(*oas));
+	take = rg_xcalloc((size_t)g->tas, sizeof(int));
+	o4 = rg_xcalloc((size_t)g->tas, sizeof(*o4));
+	o6 = rg_xcalloc((size_t)g->tas, sizeof(*o6));
+	oas = rg_xcalloc((size_t)g->tas, sizeof(*oas));
 	for (i = 0; i < g->tas; i++)
 		take[i] = 1;
 	split_pow2(&all4, 0, take, g->tas, &dummy, o4);
@@ -232,9 +232,9 @@ plan_objects(struct gen *g, struct prng *r)
 		c->nroas = base + (i - first < rem ? 1 : 0);
 		if (c->parent == -1 && first != 0)
 			continue;
-		if (prng_chance(r, 1, 3))
-			c->naspas = 1 + prng_chance(r, 1, 4);
-		if (prng_chance(r, 1, 6))
+		if (rg_prng_chance(r, 1, 3))
+			c->naspas = 1 + rg_prng_chance(r, 1, 4);
+		if (rg_prng_chance(r, 1, 6))
 			c->nrouters = 1;
 	}
 }
@@ -243,17 +243,17 @@ plan_objects(struct gen *g, struct prng *r)
  * Build g->cas from the options.  Returns 0 or -1.
  */
 int
-tree_build(struct gen *g)
+rg_tree_build(struct gen *g)
 {
 	struct prng	r;
 	int		i;
 
 	make_shape(g);
-	prng_init(&r, g->seed, P_NAME, 0);
+	rg_prng_init(&r, g->seed, P_NAME, 0);
 	for (i = 0; i < g->ncas; i++)
 		name_and_place(g, &g->cas[i], &r);
 	alloc_tas(g);
-	prng_init(&r, g->seed, P_ALLOC, 0);
+	rg_prng_init(&r, g->seed, P_ALLOC, 0);
 	for (i = 0; i < g->ncas; i++) {
 		struct ca	*c = &g->cas[i];
 
@@ -270,8 +270,11 @@ tree_build(struct gen *g)
 	return 0;
 }
 
+/*
+ * Free the tree and every per-CA output of g.
+ */
 void
-tree_free(struct gen *g)
+rg_tree_free(struct gen *g)
 {
 	int	i;
 
@@ -291,12 +294,12 @@ tree_free(struct gen *g)
  * Writes the name of module n (a repository) to out and returns out.
  */
 const char *
-tree_module(const struct gen *g, int n, char *out, size_t sz)
+rg_tree_module(const struct gen *g, int n, char *out, size_t sz)
 {
 	if (n < g->tas)
-		uri_printf(out, sz, "repo-ta%d", n);
+		rg_uri_printf(out, sz, "repo-ta%d", n);
 	else
-		uri_printf(out, sz, "repo%d", n - g->tas);
+		rg_uri_printf(out, sz, "repo%d", n - g->tas);
 	return out;
 }
 
@@ -304,12 +307,12 @@ tree_module(const struct gen *g, int n, char *out, size_t sz)
  * The rsync URI of c's publication point, with a trailing slash.
  */
 void
-tree_ca_dir_uri(const struct gen *g, const struct ca *c, char *out, size_t sz)
+rg_tree_ca_dir_uri(const struct gen *g, const struct ca *c, char *out, size_t sz)
 {
 	char	mod[64];
 
-	uri_printf(out, sz, "rsync://%s/%s/%s/", g->rsync_host,
-	    tree_module(g, c->repo, mod, sizeof(mod)), c->name);
+	rg_uri_printf(out, sz, "rsync://%s/%s/%s/", g->rsync_host,
+	    rg_tree_module(g, c->repo, mod, sizeof(mod)), c->name);
 }
 
 /*
@@ -317,36 +320,36 @@ tree_ca_dir_uri(const struct gen *g, const struct ca *c, char *out, size_t sz)
  * parent's publication point.
  */
 void
-tree_ca_cert_uri(const struct gen *g, const struct ca *c, char *out, size_t sz)
+rg_tree_ca_cert_uri(const struct gen *g, const struct ca *c, char *out, size_t sz)
 {
 	char	dir[RG_MAX_PATH];
 
 	if (c->parent == -1) {
-		uri_printf(out, sz, "rsync://%s/ta/%s.cer", g->rsync_host,
+		rg_uri_printf(out, sz, "rsync://%s/ta/%s.cer", g->rsync_host,
 		    c->name);
 		return;
 	}
-	tree_ca_dir_uri(g, &g->cas[c->parent], dir, sizeof(dir));
-	uri_printf(out, sz, "%s%s.cer", dir, c->name);
+	rg_tree_ca_dir_uri(g, &g->cas[c->parent], dir, sizeof(dir));
+	rg_uri_printf(out, sz, "%s%s.cer", dir, c->name);
 }
 
 /*
  * The directory of c's publication point in the current generation.
  */
 void
-tree_ca_path(const struct gen *g, const struct ca *c, char *out, size_t sz)
+rg_tree_ca_path(const struct gen *g, const struct ca *c, char *out, size_t sz)
 {
 	char	mod[64];
 
-	uri_printf(out, sz, "%s/rsync/%s/%s", g->gendir,
-	    tree_module(g, c->repo, mod, sizeof(mod)), c->name);
+	rg_uri_printf(out, sz, "%s/rsync/%s/%s", g->gendir,
+	    rg_tree_module(g, c->repo, mod, sizeof(mod)), c->name);
 }
 
 /*
  * Returns 1 if c is anc or below it.
  */
 int
-tree_in_subtree(const struct gen *g, int anc, int c)
+rg_tree_in_subtree(const struct gen *g, int anc, int c)
 {
 	for (; c != -1; c = g->cas[c].parent)
 		if (c == anc)

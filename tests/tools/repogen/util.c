@@ -19,7 +19,7 @@
  * Allocation failures are fatal: a test generator has nothing to recover.
  */
 void *
-xcalloc(size_t n, size_t sz)
+rg_xcalloc(size_t n, size_t sz)
 {
 	void	*p;
 
@@ -30,8 +30,11 @@ xcalloc(size_t n, size_t sz)
 	return p;
 }
 
+/*
+ * Returns p resized to n * sz bytes (overflow checked); exits on failure.
+ */
 void *
-xreallocarray(void *p, size_t n, size_t sz)
+rg_xreallocarray(void *p, size_t n, size_t sz)
 {
 	if (sz != 0 && n > SIZE_MAX / sz) {
 		fprintf(stderr, "reef-repogen: allocation overflow\n");
@@ -44,8 +47,11 @@ xreallocarray(void *p, size_t n, size_t sz)
 	return p;
 }
 
+/*
+ * Returns a copy of s the caller frees; exits on failure.
+ */
 char *
-xstrdup(const char *s)
+rg_xstrdup(const char *s)
 {
 	char	*p;
 
@@ -60,14 +66,14 @@ xstrdup(const char *s)
  * Append len bytes to b, growing it geometrically.
  */
 void
-buf_add(struct buf *b, const void *p, size_t len)
+rg_buf_add(struct buf *b, const void *p, size_t len)
 {
 	if (b->len + len > b->cap) {
 		size_t	ncap = b->cap ? b->cap : 256;
 
 		while (ncap < b->len + len)
 			ncap *= 2;
-		b->p = xreallocarray(b->p, ncap, 1);
+		b->p = rg_xreallocarray(b->p, ncap, 1);
 		b->cap = ncap;
 	}
 	if (len > 0)
@@ -75,8 +81,11 @@ buf_add(struct buf *b, const void *p, size_t len)
 	b->len += len;
 }
 
+/*
+ * Free b's storage and leave it empty and reusable.
+ */
 void
-buf_free(struct buf *b)
+rg_buf_free(struct buf *b)
 {
 	free(b->p);
 	b->p = NULL;
@@ -87,7 +96,7 @@ buf_free(struct buf *b)
  * Create path and its parents.  Returns 0, or -1 with a message.
  */
 int
-mkdir_p(const char *path)
+rg_mkdir_p(const char *path)
 {
 	char	 tmp[RG_MAX_PATH];
 	char	*p;
@@ -118,7 +127,7 @@ mkdir_p(const char *path)
  * message.
  */
 int
-write_file(const char *path, const uint8_t *p, size_t len)
+rg_write_file(const char *path, const uint8_t *p, size_t len)
 {
 	int	 fd, rc = -1;
 	ssize_t	 n;
@@ -148,7 +157,7 @@ write_file(const char *path, const uint8_t *p, size_t len)
  * Lowercase hex of p into out, which must hold 2 * len + 1 bytes.
  */
 void
-hexify(const uint8_t *p, size_t len, char *out)
+rg_hexify(const uint8_t *p, size_t len, char *out)
 {
 	static const char	 hx[] = "0123456789abcdef";
 	size_t			 i;
@@ -165,11 +174,11 @@ hexify(const uint8_t *p, size_t len, char *out)
  * frees it.
  */
 char *
-b64_encode(const uint8_t *p, size_t len)
+rg_b64_encode(const uint8_t *p, size_t len)
 {
 	char	*out;
 
-	out = xcalloc(4 * ((len + 2) / 3) + 1, 1);
+	out = rg_xcalloc(4 * ((len + 2) / 3) + 1, 1);
 	EVP_EncodeBlock((unsigned char *)out, p, (int)len);
 	return out;
 }
@@ -178,7 +187,7 @@ b64_encode(const uint8_t *p, size_t len)
  * A file or directory name of len - 1 hex characters drawn from r.
  */
 void
-rand_name(struct prng *r, char *out, size_t len)
+rg_rand_name(struct prng *r, char *out, size_t len)
 {
 	uint8_t	 raw[RG_NAME_LEN / 2];
 	size_t	 i, n = (len - 1) / 2;
@@ -186,12 +195,15 @@ rand_name(struct prng *r, char *out, size_t len)
 	if (n > sizeof(raw))
 		n = sizeof(raw);
 	for (i = 0; i < n; i++)
-		raw[i] = (uint8_t)prng_next(r);
-	hexify(raw, n, out);
+		raw[i] = (uint8_t)rg_prng_next(r);
+	rg_hexify(raw, n, out);
 }
 
+/*
+ * SHA-256 of p into md (32 bytes).
+ */
 void
-sha256(const uint8_t *p, size_t len, uint8_t *md)
+rg_sha256(const uint8_t *p, size_t len, uint8_t *md)
 {
 	SHA256(p, len, md);
 }
@@ -201,7 +213,7 @@ sha256(const uint8_t *p, size_t len, uint8_t *md)
  * Returns 0 or -1.
  */
 int
-uri_printf(char *out, size_t sz, const char *fmt, ...)
+rg_uri_printf(char *out, size_t sz, const char *fmt, ...)
 {
 	va_list	 ap;
 	int	 n;

@@ -40,7 +40,7 @@ work_thread(void *arg)
  * if every job returned 0, else -1.
  */
 int
-work_run(int nthreads, size_t n, int (*fn)(void *, size_t), void *arg)
+rg_work_run(int nthreads, size_t n, int (*fn)(void *, size_t), void *arg)
 {
 	struct work	 w = { n, 0, 0, fn, arg };
 	pthread_t	*tids;
@@ -50,7 +50,7 @@ work_run(int nthreads, size_t n, int (*fn)(void *, size_t), void *arg)
 		nthreads = 1;
 	if ((size_t)nthreads > n)
 		nthreads = n > 0 ? (int)n : 1;
-	tids = xcalloc((size_t)nthreads, sizeof(*tids));
+	tids = rg_xcalloc((size_t)nthreads, sizeof(*tids));
 	for (i = 1; i < nthreads; i++) {
 		if (pthread_create(&tids[i], NULL, work_thread, &w) != 0) {
 			fprintf(stderr, "reef-repogen: pthread_create failed\n");

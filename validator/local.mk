@@ -25,7 +25,11 @@ validator_libvalidator_a_SOURCES = \
 	validator/output_bgpd.c validator/output_bird.c validator/output_handoff.c \
 	validator/walk.c validator/walk.h validator/validate.c validator/validate.h \
 	validator/pubpoint.c validator/pubpoint.h validator/store.c validator/store.h \
-	validator/threadpool.c validator/threadpool.h
+	validator/threadpool.c validator/threadpool.h \
+	validator/cache.c validator/cache.h validator/repo.c validator/repo.h \
+	validator/fetch.c validator/fetch.h validator/fetch_int.h validator/fetch_rrdp.c \
+	validator/fetch_rsync.c validator/cmd_fetch.c validator/cmd_fetch.h \
+	validator/cmd_validate.c validator/cmd_validate.h
 validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 
 LIBVALIDATOR = validator/libvalidator.a $(LIBREEF) $(CURL_LIBS) $(XML_LIBS)

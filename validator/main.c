@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validator/cmd_fetch.h"
 #include "validator/cmd_show.h"
+#include "validator/cmd_validate.h"
 
 struct subcommand {
 	const char	*name;
@@ -22,8 +24,10 @@ static int	cmd_version(int, char **);
 static int	cmd_help(int, char **);
 
 static const struct subcommand subcommands[] = {
+	{ "fetch",	cmd_fetch,	"update the cache from the repositories" },
 	{ "help",	cmd_help,	"list the subcommands" },
 	{ "show",	cmd_show,	"print and check RPKI objects" },
+	{ "validate",	cmd_validate,	"fetch, validate and write the outputs" },
 	{ "version",	cmd_version,	"print the version" },
 };
 

@@ -1,4 +1,5 @@
 # Integration suites run inside reef-tests; their scripts are shipped with the tarball.
 tests_unit_reef_tests_SOURCES += tests/integration/test_peers.c tests/integration/test_http.c \
-	tests/integration/test_rsync.c tests/integration/test_rtrd.c tests/integration/test_walk.c
+	tests/integration/test_rsync.c tests/integration/test_rtrd.c tests/integration/test_walk.c \
+	tests/integration/test_fetch.c
 EXTRA_DIST += tests/tools/serve.sh tests/integration/peers.sh tests/tools/hostile_httpd.py

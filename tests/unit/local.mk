@@ -16,7 +16,8 @@ tests_unit_reef_tests_SOURCES = \
 	tests/unit/test_http.c tests/unit/test_rrdp.c tests/unit/test_uri.c \
 	tests/unit/test_handoff.c tests/unit/test_jsonread.c \
 	tests/unit/test_input.c tests/unit/test_pdu.c tests/unit/test_serial.c \
-	tests/unit/test_report.c tests/unit/test_slurm.c \
+	tests/unit/test_output.c tests/unit/test_report.c tests/unit/test_slurm.c \
+	tests/unit/test_cache.c tests/unit/test_repo.c \
 	tests/unit/test_history.c tests/unit/test_session.c tests/unit/test_walk.c \
 	tests/unit/test_repogen.c tests/tools/repogen/prng.c tests/tools/repogen/util.c \
 	tests/tools/repogen/der.c tests/tools/repogen/res.c tests/tools/repogen/roa.c \

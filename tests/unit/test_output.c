@@ -1,0 +1,660 @@
+/*
+ * The outputs of reef validate: exact bytes of every text format for a
+ * small hand-built set (as rpki-client prints it), the JSON re-read with
+ * the strict reader, the hand-off round trip, the all-or-nothing
+ * replacement, StayRTR reading vrps.json (when installed) and the usage
+ * errors of reef validate.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "common/handoff.h"
+#include "common/jsonread.h"
+#include "tests/unit/suite.h"
+#include "tests/unit/util.h"
+#include "validator/cmd_validate.h"
+#include "validator/output.h"
+#include "validator/report.h"
+
+#define T0	1700000000LL	/* Tue Nov 14 22:13:20 UTC 2023 */
+
+static const char *const names[] = { "apnic", "ripe" };
+static const uint8_t spki[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
+
+struct fixture {
+	struct vrpset	*vrps;
+	struct aspaset	*aspas;
+	struct rkset	*rks;
+	struct output_data d;
+};
+
+static void
+add_vrp(struct vrpset *s, const char *pfx, unsigned int maxlen, uint32_t asn,
+    uint32_t ta, int64_t expires)
+{
+	struct vrp v;
+
+	memset(&v, 0, sizeof(v));
+	CU_ASSERT_EQUAL_FATAL(prefix_parse(pfx, &v.prefix), 0);
+	v.maxlen = maxlen;
+	v.asn = asn;
+	v.ta = ta;
+	v.expires = expires;
+	CU_ASSERT_EQUAL_FATAL(vrpset_add(s, &v), 0);
+}
+
+/* The fixture with every expiry counted from base instead of T0. */
+static void
+fixture_init_at(struct fixture *f, int64_t base)
+{
+	uint32_t p1[] = { 64499, 64498 }, p2[] = { 0 };
+	struct router_key k;
+	struct aspa a;
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	f->vrps = vrpset_new();
+	add_vrp(f->vrps, "192.0.2.0/24", 24, 64496, 0, base);
+	add_vrp(f->vrps, "192.0.2.0/24", 26, 64497, 1, base + 1);
+	add_vrp(f->vrps, "192.0.2.0/25", 25, 64496, 0, base + 2);
+	add_vrp(f->vrps, "10.0.0.0/8", 8, 0, 1, base + 3);
+	add_vrp(f->vrps, "2001:db8::/32", 48, 4294967295u, 0, base + 4);
+	add_vrp(f->vrps, "2001:db8:0:1::/64", 64, 64496, 1, base + 5);
+	vrpset_freeze(f->vrps);
+
+	f->aspas = aspaset_new();
+	memset(&a, 0, sizeof(a));
+	a.customer = 4200000000u;
+	a.providers = p2;
+	a.nproviders = 1;
+	a.expires = base + 200;
+	aspaset_add(f->aspas, &a);
+	a.customer = 64496;
+	a.providers = p1;
+	a.nproviders = 2;
+	a.expires = base + 100;
+	aspaset_add(f->aspas, &a);
+	aspaset_freeze(f->aspas);
+
+	f->rks = rkset_new();
+	memset(&k, 0, sizeof(k));
+	k.asn = 64496;
+	k.ta = 1;
+	k.expires = base + 300;
+	for (i = 0; i < ROUTER_KEY_SKI_LEN; i++)
+		k.ski[i] = (uint8_t)i;
+	k.spki = spki;
+	k.spki_len = sizeof(spki);
+	rkset_add(f->rks, &k);
+	rkset_freeze(f->rks);
+
+	f->d.vrps = f->vrps;
+	f->d.aspas = f->aspas;
+	f->d.rks = f->rks;
+	f->d.ta_names = names;
+	f->d.nta = 2;
+	f->d.buildtime = T0;
+	f->d.elapsed = 12;
+	f->d.usertime = 3;
+	f->d.systemtime = 1;
+	f->d.hostname = "rp.example";
+	f->d.stats.roas = 5;
+	f->d.stats.roas_failed = 1;
+	f->d.stats.router_certs = 1;
+	f->d.stats.certs = 7;
+	f->d.stats.certs_failed = 2;
+	f->d.stats.tals = 2;
+	f->d.stats.manifests = 4;
+	f->d.stats.manifests_failed = 1;
+	f->d.stats.crls = 4;
+	f->d.stats.repositories = 3;
+	f->d.stats.vrps = 8;
+}
+
+static void
+fixture_init(struct fixture *f)
+{
+	fixture_init_at(f, T0);
+}
+
+static void
+fixture_free(struct fixture *f)
+{
+	vrpset_free(f->vrps);
+	aspaset_free(f->aspas);
+	rkset_free(f->rks);
+}
+
+/* Run one writer into memory; the caller frees the text. */
+static char *
+render(int (*fn)(FILE *, const struct output_data *),
+    const struct output_data *d, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	fp = open_memstream(&buf, &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	CU_ASSERT_EQUAL(fn(fp, d), 0);
+	fclose(fp);
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+#define HEADER \
+	"# Generated on host rp.example at Tue Nov 14 22:13:20 UTC 2023\n" \
+	"# Processing time 12 seconds (3s user, 1s system)\n" \
+	"# Route Origin Authorizations: 5 (1 failed parse, 0 invalid)\n" \
+	"# BGPsec Router Certificates: 1\n" \
+	"# Certificates: 7 (2 invalid)\n" \
+	"# Trust Anchor Locators: 2 (0 invalid) [ apnic ripe ]\n" \
+	"# Manifests: 4 (1 failed parse)\n" \
+	"# Certificate revocation lists: 4\n" \
+	"# Repositories: 3\n" \
+	"# VRP Entries: 8 (6 unique)\n"
+
+static void
+test_output_csv(void)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_init(&f);
+	s = render(output_csv, &f.d, NULL);
+	CU_ASSERT_STRING_EQUAL(s,
+	    "ASN,IP Prefix,Max Length,Trust Anchor,Expires\n"
+	    "AS0,10.0.0.0/8,8,ripe,1700000003\n"
+	    "AS64496,192.0.2.0/25,25,apnic,1700000002\n"
+	    "AS64497,192.0.2.0/24,26,ripe,1700000001\n"
+	    "AS64496,192.0.2.0/24,24,apnic,1700000000\n"
+	    "AS4294967295,2001:db8::/32,48,apnic,1700000004\n"
+	    "AS64496,2001:db8:0:1::/64,64,ripe,1700000005\n");
+	free(s);
+	/* Empty sets: the header alone. */
+	f.d.vrps = NULL;
+	s = render(output_csv, &f.d, NULL);
+	CU_ASSERT_STRING_EQUAL(s,
+	    "ASN,IP Prefix,Max Length,Trust Anchor,Expires\n");
+	free(s);
+	fixture_free(&f);
+}
+
+static void
+test_output_bgpd(void)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_init(&f);
+	s = render(output_bgpd, &f.d, NULL);
+	CU_ASSERT_STRING_EQUAL(s, HEADER
+	    "roa-set {\n"
+	    "\t10.0.0.0/8 source-as 0 expires 1700000003\n"
+	    "\t192.0.2.0/25 source-as 64496 expires 1700000002\n"
+	    "\t192.0.2.0/24 maxlen 26 source-as 64497 expires 1700000001\n"
+	    "\t192.0.2.0/24 source-as 64496 expires 1700000000\n"
+	    "\t2001:db8::/32 maxlen 48 source-as 4294967295 "
+	    "expires 1700000004\n"
+	    "\t2001:db8:0:1::/64 source-as 64496 expires 1700000005\n"
+	    "}\n"
+	    "\n"
+	    "aspa-set {\n"
+	    "\tcustomer-as 64496 expires 1700000100 provider-as "
+	    "{ 64498, 64499 }\n"
+	    "\tcustomer-as 4200000000 expires 1700000200 provider-as { 0 }\n"
+	    "}\n");
+	free(s);
+	fixture_free(&f);
+}
+
+static void
+test_output_bird(void)
+{
+	struct fixture f;
+	char *s;
+
+	fixture_init(&f);
+	s = render(output_bird2, &f.d, NULL);
+	CU_ASSERT_STRING_EQUAL(s, HEADER
+	    "\n"
+	    "define force_roa_table_update = 1700000000;\n"
+	    "\n"
+	    "roa4 table ROAS4;\n"
+	    "roa6 table ROAS6;\n"
+	    "\n"
+	    "protocol static {\n"
+	    "\troa4 { table ROAS4; };\n"
+	    "\n"
+	    "\troute 10.0.0.0/8 max 8 as 0;\n"
+	    "\troute 192.0.2.0/25 max 25 as 64496;\n"
+	    "\troute 192.0.2.0/24 max 26 as 64497;\n"
+	    "\troute 192.0.2.0/24 max 24 as 64496;\n"
+	    "}\n"
+	    "\n"
+	    "protocol static {\n"
+	    "\troa6 { table ROAS6; };\n"
+	    "\n"
+	    "\troute 2001:db8::/32 max 48 as 4294967295;\n"
+	    "\troute 2001:db8:0:1::/64 max 64 as 64496;\n"
+	    "}\n");
+	free(s);
+	s = render(output_bird1v4, &f.d, NULL);
+	CU_ASSERT_STRING_EQUAL(s, HEADER
+	    "\nroa table ROAS {\n"
+	    "\troa 10.0.0.0/8 max 8 as 0;\n"
+	    "\troa 192.0.2.0/25 max 25 as 64496;\n"
+	    "\troa 192.0.2.0/24 max 26 as 64497;\n"
+	    "\troa 192.0.2.0/24 max 24 as 64496;\n"
+	    "}\n");
+	free(s);
+	s = render(output_bird1v6, &f.d, NULL);
+	CU_ASSERT_STRING_EQUAL(s, HEADER
+	    "\nroa table ROAS {\n"
+	    "\troa 2001:db8::/32 max 48 as 4294967295;\n"
+	    "\troa 2001:db8:0:1::/64 max 64 as 64496;\n"
+	    "}\n");
+	free(s);
+	fixture_free(&f);
+}
+
+static int
+key_is(struct jsonread *jr, const char *k)
+{
+	return jr_next(jr) == JR_KEY && strcmp(jr_string(jr, NULL), k) == 0;
+}
+
+static int
+num_is(struct jsonread *jr, int64_t v)
+{
+	return jr_next(jr) == JR_NUMBER && jr_number(jr)->kind == JR_NUM_INT &&
+	    jr_number(jr)->i == v;
+}
+
+static int
+str_is(struct jsonread *jr, const char *s)
+{
+	return jr_next(jr) == JR_STRING && strcmp(jr_string(jr, NULL), s) == 0;
+}
+
+/* One rpki-client "roas" element, fields in rpki-client's order and types. */
+static int
+roa_is(struct jsonread *jr, int64_t asn, const char *pfx, int64_t maxlen,
+    const char *ta, int64_t expires)
+{
+	return jr_next(jr) == JR_OBJECT_BEGIN &&
+	    key_is(jr, "asn") && num_is(jr, asn) &&
+	    key_is(jr, "prefix") && str_is(jr, pfx) &&
+	    key_is(jr, "maxLength") && num_is(jr, maxlen) &&
+	    key_is(jr, "ta") && str_is(jr, ta) &&
+	    key_is(jr, "expires") && num_is(jr, expires) &&
+	    jr_next(jr) == JR_OBJECT_END;
+}
+
+static void
+test_output_json(void)
+{
+	static const char *const meta[] = {
+		"buildmachine", "buildtime", "elapsedtime", "usertime",
+		"systemtime", "roas", "failedroas", "invalidroas", "aspas",
+		"failedaspas", "invalidaspas", "bgpsec_pubkeys",
+		"certificates", "invalidcertificates", "tals", "invalidtals",
+		"talfiles", "manifests", "failedmanifests", "crls",
+		"repositories", "vrps", "uniquevrps", "vaps", "uniquevaps",
+		"slurm_filtered", "slurm_asserted", NULL
+	};
+	struct jsonread *jr;
+	struct fixture f;
+	size_t i, len;
+	char *s;
+
+	fixture_init(&f);
+	s = render(output_json, &f.d, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(jr = jr_new(s, len, 8, 4096));
+	CU_ASSERT(jr_next(jr) == JR_OBJECT_BEGIN);
+	CU_ASSERT(key_is(jr, "metadata") && jr_next(jr) == JR_OBJECT_BEGIN);
+	for (i = 0; meta[i] != NULL; i++) {
+		CU_ASSERT(key_is(jr, meta[i]));
+		if (strcmp(meta[i], "buildmachine") == 0) {
+			CU_ASSERT(str_is(jr, "rp.example"));
+		} else if (strcmp(meta[i], "buildtime") == 0) {
+			CU_ASSERT(str_is(jr, "2023-11-14T22:13:20Z"));
+		} else if (strcmp(meta[i], "elapsedtime") == 0) {
+			CU_ASSERT(num_is(jr, 12));
+		} else if (strcmp(meta[i], "uniquevrps") == 0) {
+			CU_ASSERT(num_is(jr, 6));
+		} else if (strcmp(meta[i], "talfiles") == 0) {
+			CU_ASSERT(jr_next(jr) == JR_ARRAY_BEGIN &&
+			    str_is(jr, "apnic") && str_is(jr, "ripe") &&
+			    jr_next(jr) == JR_ARRAY_END);
+		} else {
+			CU_ASSERT(jr_next(jr) == JR_NUMBER);
+		}
+	}
+	CU_ASSERT(jr_next(jr) == JR_OBJECT_END);
+	CU_ASSERT(key_is(jr, "roas") && jr_next(jr) == JR_ARRAY_BEGIN);
+	CU_ASSERT(roa_is(jr, 0, "10.0.0.0/8", 8, "ripe", T0 + 3));
+	CU_ASSERT(roa_is(jr, 64496, "192.0.2.0/25", 25, "apnic", T0 + 2));
+	CU_ASSERT(roa_is(jr, 64497, "192.0.2.0/24", 26, "ripe", T0 + 1));
+	CU_ASSERT(roa_is(jr, 64496, "192.0.2.0/24", 24, "apnic", T0));
+	CU_ASSERT(roa_is(jr, 4294967295LL, "2001:db8::/32", 48, "apnic",
+	    T0 + 4));
+	CU_ASSERT(roa_is(jr, 64496, "2001:db8:0:1::/64", 64, "ripe", T0 + 5));
+	CU_ASSERT(jr_next(jr) == JR_ARRAY_END);
+	CU_ASSERT(key_is(jr, "bgpsec_keys") && jr_next(jr) == JR_ARRAY_BEGIN);
+	CU_ASSERT(jr_next(jr) == JR_OBJECT_BEGIN &&
+	    key_is(jr, "asn") && num_is(jr, 64496) &&
+	    key_is(jr, "ski") &&
+	    str_is(jr, "000102030405060708090A0B0C0D0E0F10111213") &&
+	    key_is(jr, "pubkey") && str_is(jr, "MAMCAQU=") &&
+	    key_is(jr, "ta") && str_is(jr, "ripe") &&
+	    key_is(jr, "expires") && num_is(jr, T0 + 300) &&
+	    jr_next(jr) == JR_OBJECT_END);
+	CU_ASSERT(jr_next(jr) == JR_ARRAY_END);
+	CU_ASSERT(key_is(jr, "aspas") && jr_next(jr) == JR_ARRAY_BEGIN);
+	CU_ASSERT(jr_next(jr) == JR_OBJECT_BEGIN &&
+	    key_is(jr, "customer_asid") && num_is(jr, 64496) &&
+	    key_is(jr, "expires") && num_is(jr, T0 + 100) &&
+	    key_is(jr, "providers") && jr_next(jr) == JR_ARRAY_BEGIN &&
+	    num_is(jr, 64498) && num_is(jr, 64499) &&
+	    jr_next(jr) == JR_ARRAY_END && jr_next(jr) == JR_OBJECT_END);
+	CU_ASSERT(jr_next(jr) == JR_OBJECT_BEGIN &&
+	    key_is(jr, "customer_asid") && num_is(jr, 4200000000LL) &&
+	    key_is(jr, "expires") && num_is(jr, T0 + 200) &&
+	    key_is(jr, "providers") && jr_next(jr) == JR_ARRAY_BEGIN &&
+	    num_is(jr, 0) && jr_next(jr) == JR_ARRAY_END &&
+	    jr_next(jr) == JR_OBJECT_END);
+	CU_ASSERT(jr_next(jr) == JR_ARRAY_END);
+	CU_ASSERT(jr_next(jr) == JR_OBJECT_END);
+	CU_ASSERT(jr_next(jr) == JR_END);
+	CU_ASSERT(len > 0 && s[len - 1] == '\n');
+	jr_free(jr);
+	free(s);
+	fixture_free(&f);
+}
+
+static void
+test_output_handoff(void)
+{
+	struct handoff_data h;
+	struct fixture f;
+	struct router_key k;
+	char err[256];
+	size_t len;
+	char *s;
+
+	fixture_init(&f);
+	s = render(output_handoff, &f.d, &len);
+	CU_ASSERT_EQUAL_FATAL(handoff_parse((uint8_t *)s, len, &h, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(h.created, T0);
+	CU_ASSERT_EQUAL(h.nta, 2);
+	CU_ASSERT_STRING_EQUAL(h.ta_names[1], "ripe");
+	CU_ASSERT_EQUAL(vrpset_count(h.vrps), 6);
+	CU_ASSERT_EQUAL(vrp_cmp(vrpset_get(h.vrps, 5),
+	    vrpset_get(f.vrps, 5)), 0);
+	CU_ASSERT_EQUAL(vrpset_get(h.vrps, 5)->expires, T0 + 5);
+	CU_ASSERT_EQUAL(aspaset_count(h.aspas), 2);
+	CU_ASSERT_EQUAL(rkset_get(h.rks, 0, &k), 1);
+	CU_ASSERT_EQUAL(k.spki_len, sizeof(spki));
+	handoff_free(&h);
+	free(s);
+	fixture_free(&f);
+}
+
+static void
+test_output_formats(void)
+{
+	unsigned int fl = 0;
+
+	CU_ASSERT_EQUAL(output_parse_formats("csv", &fl), 0);
+	CU_ASSERT_EQUAL(fl, OUTPUT_CSV);
+	CU_ASSERT_EQUAL(output_parse_formats("json,openbgpd,bird2,bird1", &fl),
+	    0);
+	CU_ASSERT_EQUAL(fl, OUTPUT_JSON | OUTPUT_BGPD | OUTPUT_BIRD |
+	    OUTPUT_BIRD1);
+	CU_ASSERT_EQUAL(output_parse_formats("all", &fl), 0);
+	CU_ASSERT_EQUAL(fl, OUTPUT_ALL);
+	fl = 7;
+	CU_ASSERT_EQUAL(output_parse_formats("csv,,json", &fl), -1);
+	CU_ASSERT_EQUAL(output_parse_formats("csv,", &fl), -1);
+	CU_ASSERT_EQUAL(output_parse_formats("", &fl), -1);
+	CU_ASSERT_EQUAL(output_parse_formats("CSV", &fl), -1);
+	CU_ASSERT_EQUAL(output_parse_formats("xml", &fl), -1);
+	CU_ASSERT_EQUAL(fl, 7);		/* untouched on error */
+}
+
+static int
+file_is(const char *dir, const char *name, const char *want)
+{
+	unsigned char *buf;
+	char *path;
+	int ok;
+
+	path = tu_asprintf("%s/%s", dir, name);
+	buf = tu_read_file(path, NULL);
+	ok = buf != NULL && strcmp((char *)buf, want) == 0;
+	free(buf);
+	free(path);
+	return ok;
+}
+
+static int
+file_exists(const char *dir, const char *name)
+{
+	char *path = tu_asprintf("%s/%s", dir, name);
+	int ok = access(path, F_OK) == 0;
+
+	free(path);
+	return ok;
+}
+
+static void
+test_output_write_all(void)
+{
+	struct fixture f;
+	struct vrpset *unfrozen;
+	char *dir, *path, *csv;
+
+	fixture_init(&f);
+	dir = tu_tmpdir("output");
+	CU_ASSERT_EQUAL_FATAL(output_write_all(dir, OUTPUT_ALL, &f.d), 0);
+	CU_ASSERT(file_exists(dir, "vrps.csv"));
+	CU_ASSERT(file_exists(dir, "vrps.json"));
+	CU_ASSERT(file_exists(dir, "openbgpd"));
+	CU_ASSERT(file_exists(dir, "bird"));
+	CU_ASSERT(file_exists(dir, "bird1v4"));
+	CU_ASSERT(file_exists(dir, "bird1v6"));
+	CU_ASSERT(file_exists(dir, "reef.handoff"));
+	CU_ASSERT(file_exists(dir, "report.json"));
+	csv = render(output_csv, &f.d, NULL);
+	CU_ASSERT(file_is(dir, "vrps.csv", csv));
+
+	/*
+	 * An unfrozen set makes the hand-off writer fail: then nothing is
+	 * replaced, not even the CSV written before it.
+	 */
+	unfrozen = vrpset_new();
+	f.d.vrps = unfrozen;
+	CU_ASSERT_EQUAL(output_write_all(dir, OUTPUT_ALL, &f.d), -1);
+	CU_ASSERT(file_is(dir, "vrps.csv", csv));
+	vrpset_free(unfrozen);
+	f.d.vrps = f.vrps;
+
+	/* A missing directory fails cleanly. */
+	path = tu_asprintf("%s/missing", dir);
+	CU_ASSERT_EQUAL(output_write_all(path, OUTPUT_CSV, &f.d), -1);
+	free(path);
+	free(csv);
+	tu_rmtree(dir);
+	free(dir);
+	fixture_free(&f);
+}
+
+/* StayRTR loads vrps.json and serves it (rtrdump shows our VRPs). */
+static void
+test_output_stayrtr(void)
+{
+	struct fixture f;
+	unsigned char *dump;
+	char *dir, *path;
+	int rc, port;
+
+	if (getenv("REEF_TESTS_UNIT_ONLY") != NULL ||
+	    tu_system("command -v stayrtr >/dev/null 2>&1 && "
+	    "command -v rtrdump >/dev/null 2>&1") != 0) {
+		printf("SKIPPED (stayrtr/rtrdump not installed) ");
+		return;
+	}
+	/* StayRTR drops expired VRPs: make them current. */
+	fixture_init_at(&f, (int64_t)time(NULL) + 86400);
+	dir = tu_tmpdir("stayrtr");
+	CU_ASSERT_EQUAL_FATAL(output_write_all(dir, OUTPUT_JSON, &f.d), 0);
+	port = 20000 + (int)(getpid() % 20000);
+	rc = tu_system("cd %s && (stayrtr -cache %s/vrps.json -checktime=false "
+	    "-bind 127.0.0.1:%d -metrics.addr 127.0.0.1:%d >stayrtr.log 2>&1 &"
+	    " echo $! > pid) && for i in 1 2 3 4 5 6 7 8 9 10; do "
+	    "timeout 5 rtrdump -connect 127.0.0.1:%d -rtr.version 1 "
+	    "-file dump.json >rtrdump.log 2>&1 && break; sleep 0.5; done; "
+	    "r=$?; kill $(cat pid); exit $r", dir, dir, port, port + 1, port);
+	CU_ASSERT_EQUAL(rc, 0);
+	path = tu_asprintf("%s/dump.json", dir);
+	dump = tu_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL(dump);
+	if (dump != NULL) {
+		CU_ASSERT_PTR_NOT_NULL(strstr((char *)dump, "192.0.2.0/25"));
+		CU_ASSERT_PTR_NOT_NULL(strstr((char *)dump,
+		    "2001:db8:0:1::/64"));
+		CU_ASSERT_PTR_NOT_NULL(strstr((char *)dump, "4294967295"));
+	}
+	free(dump);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+	fixture_free(&f);
+}
+
+/* Run reef validate with argv; its usage messages land in *msg. */
+static int
+run_validate(char **msg, const char *a1, const char *a2, const char *a3)
+{
+	char *argv[5] = { "validate", NULL, NULL, NULL, NULL };
+	size_t len;
+	FILE *err;
+	int argc = 1, rc;
+
+	if (a1 != NULL)
+		argv[argc++] = (char *)a1;
+	if (a2 != NULL)
+		argv[argc++] = (char *)a2;
+	if (a3 != NULL)
+		argv[argc++] = (char *)a3;
+	err = open_memstream(msg, &len);
+	rc = cmd_validate_run(argc, argv, err);
+	fclose(err);
+	return rc;
+}
+
+static void
+test_validate_usage(void)
+{
+	char *msg, *tdir, *missing;
+
+	tdir = tu_tmpdir("validate");
+	missing = tu_asprintf("%s/nonexistent", tdir);
+
+	CU_ASSERT_EQUAL(run_validate(&msg, "--bogus", NULL, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--bogus"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-x", NULL, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-x"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "--at=yesterday"), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--at"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "yesterday"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--at", "2024-13-01", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--at"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--at", NULL, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--at needs a value"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", missing, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-t:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "nonexistent"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--tal-dir", missing, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-t:"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "-j0"), 2);
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-j", "0", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-j"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-f", "csv,xml", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-f"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--timeout", "-5", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--timeout"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--offline=1", NULL, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--offline"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "stray"), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "stray"));
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--slurm", missing, NULL), 2);
+	free(msg);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--help", NULL, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "usage: reef validate"));
+	free(msg);
+	free(missing);
+	tu_rmtree(tdir);
+	free(tdir);
+}
+
+/* An empty TAL directory is a failed run (exit 1), not a usage error. */
+static void
+test_validate_no_tals(void)
+{
+	char *msg, *tdir, *odir, *cdir;
+
+	tdir = tu_tmpdir("validate-tals");
+	odir = tu_tmpdir("validate-out");
+	cdir = tu_tmpdir("validate-cache");
+	{
+		char *argv[] = { "validate", "--offline", "-t", tdir, "-o", odir,
+		    "-d", cdir, NULL };
+		size_t len = 0;
+		FILE *err = open_memstream(&msg, &len);
+
+		CU_ASSERT_EQUAL(cmd_validate_run(8, argv, err), 1);
+		fclose(err);
+		free(msg);
+	}
+	CU_ASSERT(!file_exists(odir, "vrps.csv"));
+	tu_rmtree(tdir);
+	tu_rmtree(odir);
+	tu_rmtree(cdir);
+	free(tdir);
+	free(odir);
+	free(cdir);
+}
+
+REEF_SUITE(output,
+    REEF_TEST(test_output_csv),
+    REEF_TEST(test_output_bgpd),
+    REEF_TEST(test_output_bird),
+    REEF_TEST(test_output_json),
+    REEF_TEST(test_output_handoff),
+    REEF_TEST(test_output_formats),
+    REEF_TEST(test_output_write_all),
+    REEF_TEST(test_output_stayrtr),
+    REEF_TEST(test_validate_usage),
+    REEF_TEST(test_validate_no_tals))

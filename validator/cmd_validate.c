@@ -1,0 +1,687 @@
+/*
+ * reef validate: the whole relying-party run.
+ *
+ *	TALs -> (fetch TA certificates and repositories) -> walk -> SLURM
+ *	     -> outputs, all or nothing
+ *
+ * A run that cannot produce a trustworthy result (no TAL, no usable TA,
+ * a fatal walk error, a bad SLURM file, an output that cannot be written)
+ * exits 1 and leaves every previous output in place, so routers keep the
+ * last good data rather than an empty set.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/gtime.h"
+#include "common/limits.h"
+#include "common/log.h"
+#include "validator/cmd_validate.h"
+#include "validator/fetch.h"
+#include "validator/output.h"
+#include "validator/report.h"
+#include "validator/slurm.h"
+#include "validator/tal.h"
+#include "validator/walk.h"
+
+#define VALIDATE_USAGE \
+	"usage: reef validate [-v] [-t taldir] [-d cachedir] [-o outdir] " \
+	"[-j jobs]\n" \
+	"                     [-f formats] [--offline] [--at time] " \
+	"[--timeout seconds]\n" \
+	"                     [--slurm file] [--ca-file file] " \
+	"[--allow-dubious-hosts]\n"
+
+/* Longest flag name quoted in a usage error. */
+#define VALIDATE_FLAG_MAX	32
+
+struct validate_opts {
+	const char	*tal_dir;
+	const char	*cache_dir;
+	const char	*out_dir;
+	const char	*slurm;
+	const char	*ca_file;
+	unsigned int	 jobs;
+	unsigned int	 timeout;
+	unsigned int	 formats;
+	int		 offline;
+	int		 allow_dubious;
+	int		 verbose;
+	int		 help;
+	int		 have_at;
+	int64_t		 at;
+};
+
+enum opt_id {
+	OPT_TAL_DIR, OPT_CACHE_DIR, OPT_OUT_DIR, OPT_JOBS, OPT_OFFLINE,
+	OPT_AT, OPT_TIMEOUT, OPT_SLURM, OPT_CA_FILE, OPT_DUBIOUS,
+	OPT_FORMATS, OPT_VERBOSE, OPT_HELP
+};
+
+static const struct opt_def {
+	enum opt_id	 id;
+	char		 shortname;	/* 0: long form only */
+	const char	*longname;
+	int		 has_arg;
+} opt_defs[] = {
+	{ OPT_TAL_DIR,	 't', "tal-dir",		1 },
+	{ OPT_CACHE_DIR, 'd', "cache-dir",		1 },
+	{ OPT_OUT_DIR,	 'o', "output-dir",		1 },
+	{ OPT_JOBS,	 'j', "jobs",			1 },
+	{ OPT_OFFLINE,	 0,   "offline",		0 },
+	{ OPT_AT,	 0,   "at",			1 },
+	{ OPT_TIMEOUT,	 0,   "timeout",		1 },
+	{ OPT_SLURM,	 0,   "slurm",			1 },
+	{ OPT_CA_FILE,	 0,   "ca-file",		1 },
+	{ OPT_DUBIOUS,	 0,   "allow-dubious-hosts",	0 },
+	{ OPT_FORMATS,	 'f', "formats",		1 },
+	{ OPT_VERBOSE,	 'v', "verbose",		0 },
+	{ OPT_HELP,	 'h', "help",			0 },
+};
+
+/* Find the option argv[*i] names; its value (if any) goes to *val. */
+static const struct opt_def *
+opt_find(int argc, char **argv, int *i, const char **val, FILE *err)
+{
+	const char *a = argv[*i], *eq;
+	size_t k, n;
+
+	*val = NULL;
+	for (k = 0; k < sizeof(opt_defs) / sizeof(opt_defs[0]); k++) {
+		const struct opt_def *d = &opt_defs[k];
+
+		if (a[1] == '-') {
+			eq = strchr(a + 2, '=');
+			n = eq != NULL ? (size_t)(eq - a - 2) : strlen(a + 2);
+			if (strlen(d->longname) != n ||
+			    strncmp(a + 2, d->longname, n) != 0)
+				continue;
+			if (eq != NULL && !d->has_arg) {
+				fprintf(err, "reef validate: --%s takes no "
+				    "value\n", d->longname);
+				return NULL;
+			}
+			if (eq != NULL)
+				*val = eq + 1;
+		} else {
+			if (d->shortname == 0 || a[1] != d->shortname ||
+			    a[2] != '\0')
+				continue;
+		}
+		if (d->has_arg && *val == NULL) {
+			if (*i + 1 >= argc) {
+				fprintf(err, "reef validate: %s needs a value\n",
+				    a);
+				return NULL;
+			}
+			*val = argv[++*i];
+		}
+		return d;
+	}
+	fprintf(err, "reef validate: unknown option %s\n", a);
+	return NULL;
+}
+
+/* A decimal number in lo..hi. */
+static int
+parse_uint(const char *s, unsigned long lo, unsigned long hi,
+    unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* Store the value of one option; 0, or -1 after naming the flag on err. */
+static int
+opt_apply(struct validate_opts *o, const struct opt_def *d, const char *v,
+    const char *flag, FILE *err)
+{
+	switch (d->id) {
+	case OPT_TAL_DIR:	o->tal_dir = v; break;
+	case OPT_CACHE_DIR:	o->cache_dir = v; break;
+	case OPT_OUT_DIR:	o->out_dir = v; break;
+	case OPT_SLURM:		o->slurm = v; break;
+	case OPT_CA_FILE:	o->ca_file = v; break;
+	case OPT_OFFLINE:	o->offline = 1; break;
+	case OPT_DUBIOUS:	o->allow_dubious = 1; break;
+	case OPT_VERBOSE:	o->verbose++; break;
+	case OPT_HELP:		o->help = 1; break;
+	case OPT_JOBS:
+		if (parse_uint(v, 1, VALIDATE_MAX_JOBS, &o->jobs) != 0) {
+			fprintf(err, "reef validate: %s: \"%s\" is not a "
+			    "number of jobs in 1..%d\n", flag, v,
+			    VALIDATE_MAX_JOBS);
+			return -1;
+		}
+		break;
+	case OPT_TIMEOUT:
+		if (parse_uint(v, 0, VALIDATE_MAX_TIMEOUT, &o->timeout) != 0) {
+			fprintf(err, "reef validate: %s: \"%s\" is not a "
+			    "number of seconds in 0..%d\n", flag, v,
+			    VALIDATE_MAX_TIMEOUT);
+			return -1;
+		}
+		break;
+	case OPT_AT:
+		if (gtime_parse_user(v, &o->at) != 0) {
+			fprintf(err, "reef validate: %s: bad time \"%s\" "
+			    "(ISO 8601 or @seconds)\n", flag, v);
+			return -1;
+		}
+		o->have_at = 1;
+		break;
+	case OPT_FORMATS:
+		if (output_parse_formats(v, &o->formats) != 0) {
+			fprintf(err, "reef validate: %s: bad format list "
+			    "\"%s\" (csv, json, bgpd, bird, bird1, handoff, "
+			    "report, all)\n", flag, v);
+			return -1;
+		}
+		break;
+	}
+	return 0;
+}
+
+/* A directory named by flag must exist. */
+static int
+check_dir(const char *flag, const char *path, FILE *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1) {
+		fprintf(err, "reef validate: %s: %s: %s\n", flag, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(err, "reef validate: %s: %s: not a directory\n", flag,
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse the command line; 0, or -1 after writing the reason to err. */
+static int
+validate_getopt(int argc, char **argv, struct validate_opts *o, FILE *err)
+{
+	const struct opt_def *d;
+	char flag[VALIDATE_FLAG_MAX];
+	const char *v;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->tal_dir = VALIDATE_TAL_DIR;
+	o->cache_dir = VALIDATE_CACHE_DIR;
+	o->out_dir = VALIDATE_OUTPUT_DIR;
+	o->formats = OUTPUT_DEFAULT;
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] != '-' || argv[i][1] == '\0') {
+			fprintf(err, "reef validate: unexpected argument %s\n",
+			    argv[i]);
+			return -1;
+		}
+		/* Name the flag as the user wrote it, without "=value". */
+		snprintf(flag, sizeof(flag), "%.*s",
+		    (int)strcspn(argv[i], "="), argv[i]);
+		if ((d = opt_find(argc, argv, &i, &v, err)) == NULL)
+			return -1;
+		if (opt_apply(o, d, v, flag, err) != 0)
+			return -1;
+	}
+	if (o->help)
+		return 0;
+	if (check_dir("-t", o->tal_dir, err) != 0)
+		return -1;
+	if (o->offline && check_dir("-d", o->cache_dir, err) != 0)
+		return -1;
+	if (o->slurm != NULL && access(o->slurm, R_OK) == -1) {
+		fprintf(err, "reef validate: --slurm: %s: %s\n", o->slurm,
+		    strerror(errno));
+		return -1;
+	}
+	if (o->ca_file != NULL && access(o->ca_file, R_OK) == -1) {
+		fprintf(err, "reef validate: --ca-file: %s: %s\n", o->ca_file,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * TA names end up in CSV fields, comment lines and the hand-off file:
+ * keep them to a safe alphabet (rpki-client's TAL names all fit).
+ */
+static int
+ta_name_ok(const char *name)
+{
+	const char *p;
+
+	if (*name == '\0' || strlen(name) > MAX_FILENAME_LENGTH)
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._-+", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+/* The whole of a small file, malloc'd; NULL after logging. */
+static char *
+read_small(const char *path, size_t max, size_t *len)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t n;
+	int fd;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn_obj(path, "open");
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)max) {
+		log_warnx_obj(path, "not a regular file of at most %zu bytes",
+		    max);
+		goto out;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		goto out;
+	while (*len < (size_t)st.st_size &&
+	    (n = read(fd, buf + *len, (size_t)st.st_size - *len)) > 0)
+		*len += (size_t)n;
+	if (*len != (size_t)st.st_size) {
+		log_warnx_obj(path, "short read");
+		free(buf);
+		buf = NULL;
+	}
+ out:
+	close(fd);
+	return buf;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/* The *.tal file names in dir, sorted; NULL on error (logged). */
+static char **
+list_tals(const char *dir, size_t *n)
+{
+	struct dirent *de;
+	char **names = NULL, **nn;
+	size_t len, cap = 0;
+	DIR *d;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		log_msg_errno(LOG_LEVEL_ERROR, dir, "opendir");
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 4 || de->d_name[0] == '.' ||
+		    strcmp(de->d_name + len - 4, ".tal") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap == 0 ? MAX_TALS : cap * 2;
+			if ((nn = reallocarray(names, cap,
+			    sizeof(*nn))) == NULL)
+				goto fail;
+			names = nn;
+		}
+		if ((names[*n] = strdup(de->d_name)) == NULL)
+			goto fail;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(names, *n, sizeof(*names), name_cmp);
+	else {
+		free(names);
+		names = calloc(1, sizeof(*names));
+	}
+	return names;
+ fail:
+	log_msg_errno(LOG_LEVEL_ERROR, dir, "listing TALs");
+	closedir(d);
+	while (*n > 0)
+		free(names[--*n]);
+	free(names);
+	return NULL;
+}
+
+/*
+ * Parse the TALs of dir into tals (at most MAX_TALS).  Returns the number
+ * loaded (>= 0) or -1; failures are reported and counted in *failed.
+ */
+static int
+load_tals(const char *dir, struct tal **tals, struct report *rep,
+    size_t *failed)
+{
+	char path[MAX_PATH_LENGTH + 1], **names;
+	size_t i, n, len;
+	struct tal *t;
+	char *buf;
+	int nt = 0;
+
+	*failed = 0;
+	if ((names = list_tals(dir, &n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    names[i]) >= sizeof(path))
+			continue;
+		if (nt == MAX_TALS) {
+			log_warnx_obj(path, "more than %d TALs, ignored",
+			    MAX_TALS);
+			report_add(rep, path, "tal", 0, "too many TALs");
+			(*failed)++;
+			continue;
+		}
+		t = NULL;
+		if ((buf = read_small(path, MAX_TAL_SIZE, &len)) != NULL)
+			t = tal_parse(path, buf, len);
+		free(buf);
+		if (t != NULL && !ta_name_ok(t->name)) {
+			log_warnx_obj(path, "TAL name not made of letters, "
+			    "digits and ._-+");
+			tal_free(t);
+			t = NULL;
+		}
+		if (t == NULL) {
+			report_add(rep, path, "tal", 0, "TAL not usable "
+			    "(RFC 8630 section 2.2)");
+			(*failed)++;
+			continue;
+		}
+		report_add(rep, path, "tal", 1, NULL);
+		tals[nt++] = t;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return nt;
+}
+
+/* Bring the TA certificates into the cache; failures are the walk's to report. */
+static void
+fetch_tas(struct fetcher *f, struct tal **tals, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fetch_ta(f, tals[i], NULL) != 0)
+			log_warnx_obj(tals[i]->name, "TA certificate not "
+			    "available");
+}
+
+/* Create dir (one level) when missing. */
+static int
+ensure_dir(const char *dir)
+{
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		log_msg_errno(LOG_LEVEL_ERROR, dir, "mkdir");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+fill_stats(struct output_stats *st, const struct walk_stats *w,
+    size_t ntals, size_t tals_failed)
+{
+	memset(st, 0, sizeof(*st));
+	st->roas = w->roas;
+	st->roas_failed = w->roas_failed;
+	st->aspas = w->aspas;
+	st->aspas_failed = w->aspas_failed;
+	st->router_certs = w->router_certs;
+	st->certs = w->tas + w->cas;
+	st->certs_failed = w->cas_failed;
+	st->tals = ntals - (w->tas_failed > ntals ? ntals : w->tas_failed);
+	st->tals_failed = tals_failed + w->tas_failed;
+	st->manifests = w->manifests;
+	st->manifests_failed = w->manifests_failed;
+	st->crls = w->crls;
+	st->repositories = w->repositories;
+	st->vrps = w->vrps;
+}
+
+/* Everything a run holds, released by run_free(). */
+struct run {
+	struct tal		*tals[MAX_TALS];
+	size_t			 ntals;
+	struct report		*report;
+	struct slurm		*slurm;
+	struct fetcher		*fetcher;
+	struct walk_result	 res;
+	const char		**names;
+	char			 store[MAX_PATH_LENGTH + 1];
+};
+
+static void
+run_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntals; i++)
+		tal_free(r->tals[i]);
+	report_free(r->report);
+	slurm_free(r->slurm);
+	if (r->fetcher != NULL)
+		fetch_free(r->fetcher);
+	walk_result_free(&r->res);
+	free(r->names);
+}
+
+/* Validate with the TALs loaded; fills r->res.  0 or -1. */
+static int
+run_walk(const struct validate_opts *o, struct run *r, int64_t now)
+{
+	struct fetch_config fc;
+	struct walk_config wc;
+	struct repo_fetcher rf;
+	int n;
+
+	if ((size_t)snprintf(r->store, sizeof(r->store), "%s/%s",
+	    o->cache_dir, VALIDATE_STORE_SUBDIR) >= sizeof(r->store)) {
+		log_errorx_obj(o->cache_dir, "path too long");
+		return -1;
+	}
+	memset(&wc, 0, sizeof(wc));
+	if (!o->offline) {
+		memset(&fc, 0, sizeof(fc));
+		fc.cache_dir = o->cache_dir;
+		fc.ca_file = o->ca_file;
+		fc.allow_dubious_hosts = o->allow_dubious;
+		fc.timeout = o->timeout;
+		if ((r->fetcher = fetch_new(&fc)) == NULL)
+			return -1;
+		fetch_tas(r->fetcher, r->tals, r->ntals);
+		fetch_repo_fetcher(r->fetcher, &rf);
+		wc.fetcher = &rf;
+	}
+	wc.tals = r->tals;
+	wc.ntals = r->ntals;
+	wc.cache_dir = o->cache_dir;
+	wc.store_dir = r->store;
+	wc.now = now;
+	wc.threads = o->jobs;
+	wc.allow_dubious = o->allow_dubious;
+	wc.report = report_cb;
+	wc.report_arg = r->report;
+	if ((n = walk_run(&wc, &r->res)) != 0) {
+		log_errorx("validation failed");
+		return -1;
+	}
+	if (r->res.stats.tas == 0) {
+		log_errorx("no trust anchor could be used; keeping the "
+		    "previous outputs");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Apply SLURM and fill the TA name table (with "slurm" appended when
+ * SLURM is used) for the outputs.  0 or -1.
+ */
+static int
+run_slurm(struct run *r, struct output_data *d, int64_t now)
+{
+	struct slurm_stats ss;
+	size_t i, n = r->res.ntas;
+	uint32_t ta;
+
+	if ((r->names = calloc(n + 1, sizeof(*r->names))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		r->names[i] = r->res.ta_names[i];
+	d->ta_names = r->names;
+	d->nta = n;
+	if (r->slurm == NULL)
+		return 0;
+	/* A TAL that is itself called "slurm" shares its name and index. */
+	for (ta = 0; ta < n; ta++)
+		if (strcmp(r->names[ta], SLURM_TA_NAME) == 0)
+			break;
+	if (ta == n)
+		r->names[d->nta++] = SLURM_TA_NAME;
+	if (slurm_apply(r->slurm, ta, now + SLURM_ASSERTION_LIFETIME,
+	    &r->res.vrps, &r->res.rks, &r->res.aspas, &ss) != 0) {
+		log_errorx("applying SLURM failed");
+		return -1;
+	}
+	d->stats.slurm_filtered = ss.vrps_filtered + ss.rks_filtered +
+	    ss.aspas_filtered;
+	d->stats.slurm_asserted = ss.vrps_added + ss.rks_added +
+	    ss.aspas_added;
+	log_info("SLURM: %zu payloads filtered, %zu asserted",
+	    d->stats.slurm_filtered, d->stats.slurm_asserted);
+	return 0;
+}
+
+static int64_t
+cpu_seconds(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec;
+}
+
+/* The run after the command line was accepted: VALIDATE_EXIT_*. */
+static int
+validate(const struct validate_opts *o)
+{
+	char host[OUTPUT_HOSTNAME_MAX];
+	struct timespec t0, t1;
+	struct output_data d;
+	struct rusage ru;
+	struct run r;
+	size_t tals_failed;
+	int64_t now;
+	int n, rc = VALIDATE_EXIT_FAIL;
+
+	memset(&r, 0, sizeof(r));
+	memset(&d, 0, sizeof(d));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	now = o->have_at ? o->at : (int64_t)time(NULL);
+	if ((r.report = report_new()) == NULL)
+		goto out;
+	/* A bad SLURM file fails the run before any time is spent. */
+	if (o->slurm != NULL && (r.slurm = slurm_load(o->slurm)) == NULL)
+		goto out;
+	if (ensure_dir(o->out_dir) != 0)
+		goto out;
+	if ((n = load_tals(o->tal_dir, r.tals, r.report, &tals_failed)) < 0)
+		goto out;
+	r.ntals = (size_t)n;
+	if (r.ntals == 0) {
+		log_errorx_obj(o->tal_dir, "no usable TAL");
+		goto out;
+	}
+	if (run_walk(o, &r, now) != 0)
+		goto out;
+	fill_stats(&d.stats, &r.res.stats, r.ntals, tals_failed);
+	if (run_slurm(&r, &d, now) != 0)
+		goto out;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (gethostname(host, sizeof(host)) != 0)
+		strcpy(host, "localhost");
+	host[sizeof(host) - 1] = '\0';
+	getrusage(RUSAGE_SELF, &ru);
+	d.vrps = r.res.vrps;
+	d.aspas = r.res.aspas;
+	d.rks = r.res.rks;
+	d.buildtime = now;
+	d.elapsed = (int64_t)(t1.tv_sec - t0.tv_sec);
+	d.usertime = cpu_seconds(&ru.ru_utime);
+	d.systemtime = cpu_seconds(&ru.ru_stime);
+	d.hostname = host;
+	d.report = r.report;
+	if (output_write_all(o->out_dir, o->formats, &d) != 0)
+		goto out;
+	log_notice("%zu VRPs, %zu router keys, %zu ASPAs written to %s",
+	    vrpset_count(d.vrps), rkset_count(d.rks), aspaset_count(d.aspas),
+	    o->out_dir);
+	rc = VALIDATE_EXIT_OK;
+ out:
+	run_free(&r);
+	return rc;
+}
+
+/*
+ * reef validate with usage errors on err.  Returns VALIDATE_EXIT_*.
+ */
+int
+cmd_validate_run(int argc, char **argv, FILE *err)
+{
+	struct validate_opts o;
+	struct log_config lc;
+
+	if (validate_getopt(argc, argv, &o, err) != 0) {
+		fputs(VALIDATE_USAGE, err);
+		return VALIDATE_EXIT_USAGE;
+	}
+	if (o.help) {
+		fputs(VALIDATE_USAGE, err);
+		return VALIDATE_EXIT_OK;
+	}
+	memset(&lc, 0, sizeof(lc));
+	lc.ident = "reef";
+	lc.level = o.verbose >= 2 ? LOG_LEVEL_DEBUG : o.verbose == 1 ?
+	    LOG_LEVEL_INFO : LOG_LEVEL_NOTICE;
+	lc.fd = STDERR_FILENO;
+	log_init(&lc);
+	return validate(&o);
+}
+
+/*
+ * The "validate" subcommand.
+ */
+int
+cmd_validate(int argc, char **argv)
+{
+	return cmd_validate_run(argc, argv, stderr);
+}

@@ -34,12 +34,15 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
+#include "validator/incidence.h"
 #include "validator/x509ext.h"
 
 /* X.509 version field value of a v3 certificate (RFC 5280 section 4.1.2.1). */
 #define X509_V3			2
 /* RFC 8608 section 3: BGPsec router keys are ECDSA on P-256. */
 #define ROUTER_CURVE_NID	NID_X9_62_prime256v1
+/* AIA access descriptions read: one rsync URI plus a few alternates. */
+#define MAX_AIA_ENTRIES		8
 
 /* The extensions the profile knows, as indexes into struct exts. */
 enum ext_idx {
@@ -509,31 +512,43 @@ out:
 	return rc;
 }
 
-/* RFC 6487 section 4.8.7: a single caIssuers access description, rsync. */
+/*
+ * RFC 6487 section 4.8.7: caIssuers access descriptions only, one with an
+ * rsync URI; "other accessMethod URIs referencing the same object MAY
+ * also be included", so further ones (BBN goodCertAIA2AccessDesc*) are
+ * checked for form and otherwise ignored.  The first rsync URI is used.
+ */
 static int
 check_aia(const char *fn, const X509_EXTENSION *e, struct cert *c)
 {
 	static const char rfc[] = "RFC 6487 section 4.8.7";
 	AUTHORITY_INFO_ACCESS *aia;
 	const ACCESS_DESCRIPTION *ad;
-	int rc = -1;
+	char *uri;
+	int i, rc = -1;
 
 	if ((aia = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
 		return -1;
-	if (sk_ACCESS_DESCRIPTION_num(aia) != 1) {
-		log_warnx_obj(fn, "%s: AIA must have exactly one access "
-		    "description", rfc);
+	if (sk_ACCESS_DESCRIPTION_num(aia) > MAX_AIA_ENTRIES) {
+		log_warnx_obj(fn, "%s: AIA has more than %d access "
+		    "descriptions", rfc, MAX_AIA_ENTRIES);
 		goto out;
 	}
-	ad = sk_ACCESS_DESCRIPTION_value(aia, 0);
-	if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers) {
-		log_warnx_obj(fn, "%s: AIA access method must be caIssuers",
-		    rfc);
-		goto out;
+	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers) {
+			log_warnx_obj(fn, "%s: AIA access method must be "
+			    "caIssuers", rfc);
+			goto out;
+		}
+		if (x509ext_uri(fn, rfc, ad->location, &uri) == -1)
+			goto out;
+		if (uri != NULL && c->aia == NULL && x509ext_is_rsync(uri))
+			c->aia = uri;
+		else
+			free(uri);
 	}
-	if (x509ext_uri(fn, rfc, ad->location, &c->aia) == -1)
-		goto out;
-	if (c->aia == NULL || !x509ext_is_rsync(c->aia)) {
+	if (c->aia == NULL) {
 		log_warnx_obj(fn, "%s: AIA caIssuers must be an rsync URI",
 		    rfc);
 		goto out;
@@ -552,8 +567,13 @@ sia_entry(const char *fn, const char *rfc, const ACCESS_DESCRIPTION *ad,
 	int nid = OBJ_obj2nid(ad->method);
 	char *uri, **dst = NULL;
 
-	if (ee ? (nid == NID_caRepository || nid == NID_rpkiManifest ||
-	    nid == NID_rpkiNotify) : nid == NID_signedObject) {
+	if (ee && nid == NID_rpkiNotify) {
+		/* Useless to a relying party, harmless: ignore the URI. */
+		incidence_note(INCIDENCE_EE_SIA_NOTIFY, fn);
+		return 0;
+	}
+	if (ee ? (nid == NID_caRepository || nid == NID_rpkiManifest) :
+	    nid == NID_signedObject) {
 		log_warnx_obj(fn, "%s: access method %s not allowed in %s "
 		    "certificate", rfc, OBJ_nid2sn(nid), ee ? "EE" : "CA");
 		return -1;

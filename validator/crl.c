@@ -16,6 +16,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/crl.h"
+#include "validator/incidence.h"
 #include "validator/oid.h"
 
 /* X509_CRL_get_version() value of a version 2 CRL (RFC 5280 section 5.1.2.1). */
@@ -54,17 +55,30 @@ crl_alg_ok(const X509_ALGOR *alg)
 	    (ptype == V_ASN1_NULL || ptype == V_ASN1_UNDEF);
 }
 
+/* s converts to non-empty UTF-8 (OpenSSL checks the encoding). */
+static int
+crl_utf8_ok(const ASN1_STRING *s)
+{
+	unsigned char	*u = NULL;
+	int		 n;
+
+	n = ASN1_STRING_to_UTF8(&u, s);
+	OPENSSL_free(u);
+	return n > 0;
+}
+
 /*
  * RFC 6487 section 4.4 (referenced by section 5): the issuer name holds
- * one CommonName and at most one serialNumber, each a PrintableString.
- * They may share one RDN (the BBN conformance case NAMSetNameSer).
+ * one CommonName and at most one serialNumber, each a PrintableString
+ * (or a UTF8String: INCIDENCE_NAME_UTF8).  They may share one RDN (the
+ * BBN conformance case NAMSetNameSer).
  */
 static int
 crl_check_issuer(const char *fn, const X509_NAME *name)
 {
 	const X509_NAME_ENTRY	*e;
 	const ASN1_STRING	*s;
-	int			 i, n, nid, cn = 0, sn = 0;
+	int			 i, n, nid, cn = 0, sn = 0, utf8 = 0;
 
 	n = X509_NAME_entry_count(name);
 	for (i = 0; i < n; i++) {
@@ -80,7 +94,10 @@ crl_check_issuer(const char *fn, const X509_NAME *name)
 			    "attribute in issuer name");
 			return -1;
 		}
-		if (ASN1_STRING_type(s) != V_ASN1_PRINTABLESTRING) {
+		if (ASN1_STRING_type(s) == V_ASN1_UTF8STRING &&
+		    crl_utf8_ok(s))
+			utf8 = 1;
+		else if (ASN1_STRING_type(s) != V_ASN1_PRINTABLESTRING) {
 			log_warnx_obj(fn, "RFC 6487 section 4.4: issuer name "
 			    "attribute is not a PrintableString");
 			return -1;
@@ -91,6 +108,9 @@ crl_check_issuer(const char *fn, const X509_NAME *name)
 		    "commonName and at most one serialNumber");
 		return -1;
 	}
+	/* The CA's own certificate names it the same way. */
+	if (utf8)
+		incidence_note(INCIDENCE_NAME_UTF8, fn);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 noinst_LIBRARIES += validator/libvalidator.a
 validator_libvalidator_a_SOURCES = \
 	validator/oid.c validator/oid.h \
+	validator/incidence.c validator/incidence.h \
 	validator/x509ext.c validator/x509ext.h \
 	validator/tal.c validator/tal.h \
 	validator/ip.c validator/ip.h \

@@ -11,6 +11,7 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "validator/incidence.h"
 #include "validator/x509ext.h"
 
 /* Longest dotted OID text we compare; RPKI OIDs are far shorter. */
@@ -73,24 +74,58 @@ out:
 	return rc;
 }
 
-/* The attribute value is a PrintableString (X.680 section 41.4). */
+/* How a name attribute value is encoded, for x509ext_name_check(). */
+enum name_str {
+	NAME_STR_BAD,
+	NAME_STR_PRINTABLE,	/* what RFC 6487 sections 4.4/4.5 want */
+	NAME_STR_UTF8		/* INCIDENCE_NAME_UTF8 */
+};
+
+/* The characters of a PrintableString (X.680 section 41.4). */
 static int
-printable_ok(const ASN1_STRING *s)
+printable_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' &&
+	    strchr(" '()+,-./:=?", c) != NULL);
+}
+
+/*
+ * A UTF8String holding valid, non-empty UTF-8 without control
+ * characters: what CAs that deviate from RFC 6487 issued.
+ */
+static int
+utf8_ok(const ASN1_STRING *s)
+{
+	unsigned char	*u = NULL;
+	int		 i, n, rc = 0;
+
+	if ((n = ASN1_STRING_to_UTF8(&u, s)) <= 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			goto out;
+	rc = 1;
+out:
+	OPENSSL_free(u);
+	return rc;
+}
+
+static enum name_str
+name_str_kind(const ASN1_STRING *s)
 {
 	int i;
-	unsigned char c;
 
-	if (ASN1_STRING_type(s) != V_ASN1_PRINTABLESTRING ||
-	    ASN1_STRING_length(s) <= 0)
-		return 0;
-	for (i = 0; i < ASN1_STRING_length(s); i++) {
-		c = ASN1_STRING_get0_data(s)[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr(" '()+,-./:=?", c) != NULL)
-		    || c == '\0')
-			return 0;
-	}
-	return 1;
+	if (ASN1_STRING_length(s) <= 0)
+		return NAME_STR_BAD;
+	if (ASN1_STRING_type(s) == V_ASN1_UTF8STRING)
+		return utf8_ok(s) ? NAME_STR_UTF8 : NAME_STR_BAD;
+	if (ASN1_STRING_type(s) != V_ASN1_PRINTABLESTRING)
+		return NAME_STR_BAD;
+	for (i = 0; i < ASN1_STRING_length(s); i++)
+		if (!printable_char(ASN1_STRING_get0_data(s)[i]))
+			return NAME_STR_BAD;
+	return NAME_STR_PRINTABLE;
 }
 
 /*
@@ -136,7 +171,8 @@ x509ext_name_check(const char *fn, const char *what, const X509_NAME *name)
 {
 	const X509_NAME_ENTRY *e;
 	const ASN1_STRING *s;
-	int i, nid, ncn = 0, nsn = 0;
+	enum name_str kind;
+	int i, nid, ncn = 0, nsn = 0, utf8 = 0;
 
 	for (i = 0; i < X509_NAME_entry_count(name); i++) {
 		e = X509_NAME_get_entry(name, i);
@@ -152,12 +188,14 @@ x509ext_name_check(const char *fn, const char *what, const X509_NAME *name)
 			    "serialNumber", what);
 			return -1;
 		}
-		if (!printable_ok(s)) {
+		if ((kind = name_str_kind(s)) == NAME_STR_BAD) {
 			log_warnx_obj(fn, "RFC 6487 section 4.5: %s name "
 			    "attribute %s is not a PrintableString", what,
 			    OBJ_nid2sn(nid));
 			return -1;
 		}
+		if (kind == NAME_STR_UTF8)
+			utf8 = 1;
 	}
 	if (ncn != 1) {
 		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name must have "
@@ -174,6 +212,8 @@ x509ext_name_check(const char *fn, const char *what, const X509_NAME *name)
 		    "encoded", what);
 		return -1;
 	}
+	if (utf8)
+		incidence_note(INCIDENCE_NAME_UTF8, fn);
 	return 0;
 }
 

@@ -32,9 +32,11 @@
 int	x509ext_der_check(const char *fn, const X509_EXTENSION *ext);
 
 /*
- * RFC 6487 sections 4.4 and 4.5: exactly one commonName (PrintableString),
- * at most one serialNumber (PrintableString), nothing else, encoded in DER.
- * what is "issuer" or "subject", for the message.
+ * RFC 6487 sections 4.4 and 4.5: exactly one commonName, at most one
+ * serialNumber, nothing else, encoded in DER.  Each value must be a
+ * PrintableString; a valid UTF8String is accepted as the incidence
+ * INCIDENCE_NAME_UTF8 (noted once per name).  what is "issuer" or
+ * "subject", for the message.
  */
 int	x509ext_name_check(const char *fn, const char *what,
 	    const X509_NAME *name);

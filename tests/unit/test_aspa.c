@@ -14,6 +14,7 @@
 #include "validator/aspa.h"
 #include "validator/cert.h"
 #include "validator/cms.h"
+#include "validator/incidence.h"
 
 #include "suite.h"
 #include "util.h"
@@ -360,7 +361,41 @@ test_aspa_check_ee(void)
 	aspa_free(NULL);
 }
 
+/*
+ * Whole files accepted only through a profile incidence: draft-15 sample ASPA: EE subject CN is a UTF8String.
+ * Each parse counts the incidence once more.
+ */
+static const char *const aspa_incidence_files[] = {
+	"rpki-commons/interop/aspa/GOOD-profile-15-draft-ietf-sidrops-profile-15-sample.asa",
+};
+
+static void
+test_aspa_incidences(void)
+{
+	struct aspa_object	*o;
+	unsigned char	*der;
+	size_t		 len, i;
+	uint64_t	 n;
+
+	for (i = 0; i < sizeof(aspa_incidence_files) /
+	    sizeof(aspa_incidence_files[0]); i++) {
+		der = load(aspa_incidence_files[i], &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+		n = incidence_count(INCIDENCE_NAME_UTF8);
+		o = aspa_parse(aspa_incidence_files[i], der, len);
+		CU_ASSERT_PTR_NOT_NULL(o);
+		if (o == NULL)
+			fprintf(stderr, "%s rejected\n", aspa_incidence_files[i]);
+		else
+			CU_ASSERT_PTR_NOT_NULL(o->ee);
+		CU_ASSERT(incidence_count(INCIDENCE_NAME_UTF8) > n);
+		aspa_free(o);
+		free(der);
+	}
+}
+
 REEF_SUITE(aspa,
     REEF_TEST(test_aspa_corpus),
     REEF_TEST(test_aspa_econtent),
-    REEF_TEST(test_aspa_check_ee))
+    REEF_TEST(test_aspa_check_ee),
+    REEF_TEST(test_aspa_incidences))

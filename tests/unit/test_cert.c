@@ -20,6 +20,7 @@
 #include "common/hash.h"
 #include "common/log.h"
 #include "validator/cert.h"
+#include "validator/incidence.h"
 #include "validator/tal.h"
 #include "suite.h"
 #include "util.h"
@@ -194,7 +195,8 @@ static const struct cer_case {
 	{ "rpki-commons/conformance/root/badCertIssuerSeq2SerNums.cer", "RFC 6487 section 4.5: issuer name has more than one serialNumber", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertIssuerSerNum.cer", "RFC 6487 section 4.5: issuer name must have exactly one commonName, has 0", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertIssuerSet2SerNums.cer", "RFC 6487 section 4.5: issuer name has more than one serialNumber", 0, 0, 0 },
-	{ "rpki-commons/conformance/root/badCertIssuerUtf.cer", "RFC 6487 section 4.5: issuer name attribute CN is not a PrintableString", 0, 0, 0 },
+	/* UTF8String names: accepted as incidence name-utf8string. */
+	{ "rpki-commons/conformance/root/badCertIssuerUtf.cer", NULL, CERT_CA, 2, 1 },
 	{ "rpki-commons/conformance/root/badCertKUsageDigitalSig.cer", "RFC 6487 section 4.8.4: keyUsage must be keyCertSign and cRLSign only", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertKUsageExtra.cer", "RFC 6487 section 4.8.4: keyUsage must be keyCertSign and cRLSign only", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertKUsageNoCRLSign.cer", "RFC 6487 section 4.8.4: keyUsage must be keyCertSign and cRLSign only", 0, 0, 0 },
@@ -242,7 +244,7 @@ static const struct cer_case {
 	{ "rpki-commons/conformance/root/badCertSubjectSeq2SerNums.cer", "RFC 6487 section 4.5: subject name has more than one serialNumber", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertSubjectSerNum.cer", "RFC 6487 section 4.5: subject name must have exactly one commonName, has 0", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertSubjectSet2SerNums.cer", "RFC 6487 section 4.5: subject name has more than one serialNumber", 0, 0, 0 },
-	{ "rpki-commons/conformance/root/badCertSubjectUtf.cer", "RFC 6487 section 4.5: subject name attribute CN is not a PrintableString", 0, 0, 0 },
+	{ "rpki-commons/conformance/root/badCertSubjectUtf.cer", NULL, CERT_CA, 2, 1 },
 	{ "rpki-commons/conformance/root/badCertUnkExtension.cer", "RFC 6487 section 4.8: unexpected extension 2.5.29.33", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertUnkExtensionCrit.cer", "RFC 6487 section 4.8: unexpected critical extension 2.5.29.33", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertValCrossed.cer", "RFC 6487 section 4.6: notBefore is after notAfter", 0, 0, 0 },
@@ -256,8 +258,9 @@ static const struct cer_case {
 	{ "rpki-commons/conformance/root/badCertVersion4.cer", "RFC 6487 section 4.1: version must be 3", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/badCertVersionNeg.cer", "RFC 6487 section 4.1: version must be 3", 0, 0, 0 },
 	/* BBN says good; rejected like rpki-client: one AIA entry only. */
-	{ "rpki-commons/conformance/root/goodCertAIA2AccessDescHtRs.cer", "RFC 6487 section 4.8.7: AIA must have exactly one access description", 0, 0, 0 },
-	{ "rpki-commons/conformance/root/goodCertAIA2AccessDescRsRs.cer", "RFC 6487 section 4.8.7: AIA must have exactly one access description", 0, 0, 0 },
+	/* RFC 6487 section 4.8.7 allows further caIssuers URIs. */
+	{ "rpki-commons/conformance/root/goodCertAIA2AccessDescHtRs.cer", NULL, CERT_CA, 2, 1 },
+	{ "rpki-commons/conformance/root/goodCertAIA2AccessDescRsRs.cer", NULL, CERT_CA, 2, 1 },
 	/* BBN says good; rejected like rpki-client: one DistributionPoint only. */
 	{ "rpki-commons/conformance/root/goodCertCRLDP2DistPt.cer", "RFC 6487 section 4.8.6: CRLDP must have exactly one DistributionPoint", 0, 0, 0 },
 	{ "rpki-commons/conformance/root/goodCertCpolQualCps.cer", NULL, CERT_CA, 2, 1 },
@@ -292,7 +295,7 @@ static const struct cer_case {
 	{ "rpki-rs/compat/res_incorrect.cer", "RFC 3779 section 2.2.3.9: malformed IPv4 range bound", 0, 0, 0 },
 	{ "rpki-rs/repository/ca1.cer", NULL, CERT_CA, 2, 1 },
 	/* rpki-rs test router: CN is a UTF8String. */
-	{ "rpki-rs/repository/router.cer", "RFC 6487 section 4.5: subject name attribute CN is not a PrintableString", 0, 0, 0 },
+	{ "rpki-rs/repository/router.cer", NULL, CERT_ROUTER, 0, 2 },
 	{ "rpki-rs/repository/ta.cer", NULL, CERT_TA, 2, 1 },
 	{ "rpki-validator-3/test-resources/empty-file.cer", "size 0 out of range", 0, 0, 0 },
 	{ "rpki-validator-3/test-resources/ripe-ncc-ta.cer", NULL, CERT_TA, 2, 1 },
@@ -1149,7 +1152,8 @@ test_made_body(void)
 		{ { .serial = -5 }, 0, "RFC 6487 section 4.2" },
 		{ { .gentime = 1 }, 0, "RFC 5280 section 4.1.2.5" },
 		{ { .extra_o = 1 }, 0, "RFC 6487 section 4.5: subject name has an attribute other than" },
-		{ { .utf8_cn = 1 }, 0, "RFC 6487 section 4.5: subject name attribute CN is not a PrintableString" },
+		/* UTF8String is an incidence, but not with control characters. */
+		{ { .utf8_cn = 1, .cn = "a\001b" }, 0, "RFC 6487 section 4.5: subject name attribute CN is not a PrintableString" },
 		{ { .cn = "a_b" }, 0, "not a PrintableString" },
 		{ { .serial = 0 }, 1, "RFC 7935 section 3: key must be RSA-2048" },
 	};
@@ -1435,6 +1439,112 @@ test_made_router_ee(void)
 	CU_ASSERT_STRING_EQUAL(cert_purpose_name(CERT_ROUTER), "router");
 }
 
+/*
+ * Profile incidences (validator/incidence.c): each deviation is accepted
+ * and counted once per occurrence; what stays forbidden stays rejected.
+ */
+static void
+test_made_incidences(void)
+{
+	struct tweak tw = { .utf8_cn = 1, .cn = "caf\xc3\xa9" };
+	struct ext_conf *exts;
+	struct cert *c;
+	X509 *tax, *x;
+	uint64_t n;
+
+	CU_ASSERT_STRING_EQUAL(incidence_name(INCIDENCE_EE_SIA_NOTIFY),
+	    "ee-sia-rpkinotify");
+	CU_ASSERT_STRING_EQUAL(incidence_name(INCIDENCE_NAME_UTF8),
+	    "name-utf8string");
+	CU_ASSERT_STRING_EQUAL(incidence_name(INCIDENCE_COUNT), "unknown");
+	CU_ASSERT_STRING_EQUAL(incidence_summary(INCIDENCE_COUNT), "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(incidence_summary(
+	    INCIDENCE_EE_SIA_NOTIFY), "4.8.8.2"));
+	incidence_note(INCIDENCE_COUNT, "x");	/* ignored */
+	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_COUNT), 0);
+	incidence_reset();
+	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_NAME_UTF8), 0);
+	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_EE_SIA_NOTIFY), 0);
+
+	/* A UTF8String subject CN (APNIC TAK, rpki-rs router.cer). */
+	tax = make_ta();
+	x = make_x509(ca_key, tax, ta_key, ca_exts, &tw);
+	log_reset();
+	c = parse_x509(x);
+	CU_ASSERT_PTR_NOT_NULL(c);
+	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_NAME_UTF8), 1);
+	cert_free(c);
+	X509_free(x);
+
+	/* rpkiNotify in an EE's SIA (RIPE NCC 2019): ignored, counted. */
+	exts = mutate(ee_exts, NID_sinfo_access, NULL,
+	    "1.3.6.1.5.5.7.48.11;URI:rsync://example.net/repo/x.roa,"
+	    "1.3.6.1.5.5.7.48.13;URI:https://example.net/notify.xml", 0);
+	x = make_x509(ca_key, tax, ta_key, exts, NULL);
+	n = incidence_count(INCIDENCE_NAME_UTF8);
+	c = cert_parse_ee("made.roa", x, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_EE_SIA_NOTIFY), 1);
+	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_NAME_UTF8), n);
+	CU_ASSERT_PTR_NULL(c->notify);
+	CU_ASSERT_STRING_EQUAL(c->signedobj, "rsync://example.net/repo/x.roa");
+	cert_free(c);
+	X509_free(x);
+	free(exts);
+
+	/* rpkiNotify alone: still no signedObject. */
+	exts = mutate(ee_exts, NID_sinfo_access, NULL,
+	    "1.3.6.1.5.5.7.48.13;URI:https://example.net/notify.xml", 0);
+	x = make_x509(ca_key, tax, ta_key, exts, NULL);
+	log_reset();
+	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
+	CU_ASSERT(logged("RFC 6487 section 4.8.8.2: SIA lacks an rsync signedObject URI"));
+	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_EE_SIA_NOTIFY), 2);
+	X509_free(x);
+	free(exts);
+
+	/* Several caIssuers URIs (RFC 6487 section 4.8.7): first rsync. */
+	exts = mutate(ca_exts, NID_info_access, NULL,
+	    "caIssuers;URI:https://example.net/ta.cer,"
+	    "caIssuers;URI:rsync://example.net/a/ta.cer,"
+	    "caIssuers;URI:rsync://example.net/b/ta.cer", 0);
+	x = make_x509(ca_key, tax, ta_key, exts, NULL);
+	c = parse_x509(x);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_STRING_EQUAL(c->aia, "rsync://example.net/a/ta.cer");
+	cert_free(c);
+	X509_free(x);
+	free(exts);
+	/* ... but every one must be caIssuers. */
+	exts = mutate(ca_exts, NID_info_access, NULL,
+	    "caIssuers;URI:rsync://example.net/ta.cer,"
+	    "OCSP;URI:https://example.net/ocsp", 0);
+	x = make_x509(ca_key, tax, ta_key, exts, NULL);
+	log_reset();
+	CU_ASSERT_PTR_NULL(parse_x509(x));
+	CU_ASSERT(logged("RFC 6487 section 4.8.7: AIA access method must be caIssuers"));
+	X509_free(x);
+	free(exts);
+	/* ... and their number is bounded. */
+	exts = mutate(ca_exts, NID_info_access, NULL,
+	    "caIssuers;URI:rsync://example.net/1.cer,"
+	    "caIssuers;URI:rsync://example.net/2.cer,"
+	    "caIssuers;URI:rsync://example.net/3.cer,"
+	    "caIssuers;URI:rsync://example.net/4.cer,"
+	    "caIssuers;URI:rsync://example.net/5.cer,"
+	    "caIssuers;URI:rsync://example.net/6.cer,"
+	    "caIssuers;URI:rsync://example.net/7.cer,"
+	    "caIssuers;URI:rsync://example.net/8.cer,"
+	    "caIssuers;URI:rsync://example.net/9.cer", 0);
+	x = make_x509(ca_key, tax, ta_key, exts, NULL);
+	log_reset();
+	CU_ASSERT_PTR_NULL(parse_x509(x));
+	CU_ASSERT(logged("RFC 6487 section 4.8.7: AIA has more than 8 access descriptions"));
+	X509_free(x);
+	free(exts);
+	X509_free(tax);
+}
+
 static int
 cert_init(void)
 {
@@ -1471,4 +1581,5 @@ REEF_SUITE_FULL(cert, cert_init, cert_fini,
     REEF_TEST(test_corpus_fields), REEF_TEST(test_chains), REEF_TEST(test_ta),
     REEF_TEST(test_made_good), REEF_TEST(test_made_mutations),
     REEF_TEST(test_made_body), REEF_TEST(test_made_encoding),
-    REEF_TEST(test_made_issuance), REEF_TEST(test_made_router_ee))
+    REEF_TEST(test_made_issuance), REEF_TEST(test_made_router_ee),
+    REEF_TEST(test_made_incidences))

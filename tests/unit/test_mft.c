@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "validator/cert.h"
 #include "validator/cms.h"
+#include "validator/incidence.h"
 #include "validator/mft.h"
 
 #include "suite.h"
@@ -453,6 +454,40 @@ test_mft_mutations(void)
 	mft_free(NULL);
 }
 
+/*
+ * Whole files accepted only through a profile incidence: RIPE NCC (2019) and AFRINIC (2020) manifests whose EE SIA carries rpkiNotify.
+ * Each parse counts the incidence once more.
+ */
+static const char *const mft_incidence_files[] = {
+	"rpki-client-regress/mft/RjQZ5pSL7riIcFGhdm4iFtIalko.mft",
+	"rpki-prover/afrinic_mft2.mft",
+};
+
+static void
+test_mft_incidences(void)
+{
+	struct mft	*o;
+	unsigned char	*der;
+	size_t		 len, i;
+	uint64_t	 n;
+
+	for (i = 0; i < sizeof(mft_incidence_files) /
+	    sizeof(mft_incidence_files[0]); i++) {
+		der = load(mft_incidence_files[i], &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+		n = incidence_count(INCIDENCE_EE_SIA_NOTIFY);
+		o = mft_parse(mft_incidence_files[i], der, len);
+		CU_ASSERT_PTR_NOT_NULL(o);
+		if (o == NULL)
+			fprintf(stderr, "%s rejected\n", mft_incidence_files[i]);
+		else
+			CU_ASSERT_PTR_NOT_NULL(o->ee);
+		CU_ASSERT(incidence_count(INCIDENCE_EE_SIA_NOTIFY) > n);
+		mft_free(o);
+		free(der);
+	}
+}
+
 REEF_SUITE(mft,
     REEF_TEST(test_mft_bbn),
     REEF_TEST(test_mft_real),
@@ -460,4 +495,5 @@ REEF_SUITE(mft,
     REEF_TEST(test_mft_compare),
     REEF_TEST(test_mft_filenames),
     REEF_TEST(test_mft_check_ee),
-    REEF_TEST(test_mft_mutations))
+    REEF_TEST(test_mft_mutations),
+    REEF_TEST(test_mft_incidences))

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "validator/cert.h"
 #include "validator/cms.h"
+#include "validator/incidence.h"
 #include "validator/roa.h"
 
 #include "suite.h"
@@ -665,10 +666,49 @@ test_roa_resources(void)
 	roa_free(NULL);
 }
 
+/*
+ * Whole files accepted only through a profile incidence: RIPE NCC (2019) and APNIC ROAs whose EE SIA carries rpkiNotify.
+ * Each parse counts the incidence once more.
+ */
+static const char *const roa_incidence_files[] = {
+	"rpki-client-regress/roa/4DAr1VXnjh69GoQkxjmIQdkRVtQ.roa",
+	"rpki-client-regress/roa/Hf1ZR31W9DN5QSF6xJEO5qgH4ac.roa",
+	"rpki-client-regress/roa/Zs_svFDVb-_DZnjgkN8DLKk_IRI.roa",
+	"rpki-client-regress/roa/xZEe_HUX98kANKreh2ZIpdaDnAI.roa",
+	"rpki-validator-3/test-resources/557B4C46969B11E681906146C4F9AE02.roa",
+	"rpki-prover/overcleaiming/EBA158C223CE11EBA804DD64C4F9AE02.roa",
+};
+
+static void
+test_roa_incidences(void)
+{
+	struct roa	*o;
+	unsigned char	*der;
+	size_t		 len, i;
+	uint64_t	 n;
+
+	for (i = 0; i < sizeof(roa_incidence_files) /
+	    sizeof(roa_incidence_files[0]); i++) {
+		der = load(roa_incidence_files[i], &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+		n = incidence_count(INCIDENCE_EE_SIA_NOTIFY);
+		o = roa_parse(roa_incidence_files[i], der, len);
+		CU_ASSERT_PTR_NOT_NULL(o);
+		if (o == NULL)
+			fprintf(stderr, "%s rejected\n", roa_incidence_files[i]);
+		else
+			CU_ASSERT_PTR_NOT_NULL(o->ee);
+		CU_ASSERT(incidence_count(INCIDENCE_EE_SIA_NOTIFY) > n);
+		roa_free(o);
+		free(der);
+	}
+}
+
 REEF_SUITE(roa,
     REEF_TEST(test_roa_bbn),
     REEF_TEST(test_roa_real),
     REEF_TEST(test_roa_econtent_ok),
     REEF_TEST(test_roa_econtent_bad),
     REEF_TEST(test_roa_normalise),
-    REEF_TEST(test_roa_resources))
+    REEF_TEST(test_roa_resources),
+    REEF_TEST(test_roa_incidences))

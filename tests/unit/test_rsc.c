@@ -13,6 +13,7 @@
 #include "common/hash.h"
 #include "common/log.h"
 #include "validator/cert.h"
+#include "validator/incidence.h"
 #include "validator/rsc.h"
 
 #include "suite.h"
@@ -125,7 +126,7 @@ struct rsc_case {
 	const char	*reason;
 };
 
-/* Pre-RFC drafts: other ResourceBlock layouts, or EE names in UTF8. */
+/* Pre-RFC drafts: other ResourceBlock layouts. */
 static const struct rsc_case rsc_hist[] = {
 	{ RSC_HIST "98e8734fa1c9d72cec864aff45a39863a896ed6c00d2508a707b43c720558632.sig",
 	    "not an RFC 9323 checklist (pre-RFC draft format?)" },
@@ -133,13 +134,53 @@ static const struct rsc_case rsc_hist[] = {
 	    "not an RFC 9323 checklist (pre-RFC draft format?)" },
 	{ RSC_HIST "checklist.sig",
 	    "not an RFC 9323 checklist (pre-RFC draft format?)" },
-	{ RSC_HIST "c6938fc00af6496d9d4e6e2d876e4b4811887b60f4f1bc9cd0b3cdb7c57c6d5e.sig",
-	    "RFC 6487 section 4.5" },
-	{ RSC_HIST "checklist-08.sig", "RFC 6487 section 4.5" },
-	{ "rpki-prover/checklist.sig", "RFC 6487 section 4.5" },
 	/* Not a checklist at all: the CMS layer names the content type. */
 	{ "rpki-client-regress/aspa/AS1000.asa", "RFC 6488" },
 };
+
+/*
+ * Checklists whose EE certificate names are UTF8Strings: accepted as the
+ * incidence name-utf8string (rpki-client accepts them too).
+ */
+static const struct {
+	const char	*file;
+	size_t		 nfiles;
+	const char	*first;		/* name of the first entry */
+} rsc_utf8[] = {
+	{ RSC_HIST "c6938fc00af6496d9d4e6e2d876e4b4811887b60f4f1bc9cd0b3cdb7c57c6d5e.sig",
+	    1, "RpkiSignedChecklist-2022.asn" },
+	{ RSC_HIST "checklist-08.sig", 2, "b42_ipv6_loa.png" },
+	{ "rpki-prover/checklist.sig", 2, "b42_ipv6_loa.png" },
+};
+
+static void
+test_rsc_corpus_utf8(void)
+{
+	unsigned char	*der;
+	size_t		 len, i;
+	struct rsc	*rsc;
+	uint64_t	 n;
+
+	for (i = 0; i < sizeof(rsc_utf8) / sizeof(rsc_utf8[0]); i++) {
+		CU_ASSERT_FATAL((der = load(rsc_utf8[i].file, &len)) != NULL);
+		n = incidence_count(INCIDENCE_NAME_UTF8);
+		cap_begin();
+		rsc = rsc_parse(rsc_utf8[i].file, der, len);
+		CU_ASSERT_STRING_EQUAL(cap_end(), "");
+		CU_ASSERT_PTR_NOT_NULL(rsc);
+		CU_ASSERT(incidence_count(INCIDENCE_NAME_UTF8) > n);
+		if (rsc != NULL) {
+			CU_ASSERT_EQUAL(rsc->nfiles, rsc_utf8[i].nfiles);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(rsc->files[0].name);
+			CU_ASSERT_STRING_EQUAL(rsc->files[0].name,
+			    rsc_utf8[i].first);
+			CU_ASSERT_EQUAL(rsc_check_ee(rsc_utf8[i].file, rsc,
+			    rsc->ee), 0);
+		}
+		rsc_free(rsc);
+		free(der);
+	}
+}
 
 static void
 test_rsc_corpus_rejected(void)
@@ -385,6 +426,7 @@ test_rsc_econtent_trailing(void)
 REEF_SUITE(rsc,
     REEF_TEST(test_rsc_corpus_good),
     REEF_TEST(test_rsc_corpus_rejected),
+    REEF_TEST(test_rsc_corpus_utf8),
     REEF_TEST(test_rsc_econtent_good),
     REEF_TEST(test_rsc_econtent_bad),
     REEF_TEST(test_rsc_econtent_trailing))

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "validator/cert.h"
 #include "validator/cms.h"
+#include "validator/incidence.h"
 #include "validator/tak.h"
 
 #include "suite.h"
@@ -251,7 +252,43 @@ test_tak_check_ee(void)
 	tak_free(NULL);
 }
 
+/*
+ * Whole files accepted only through a profile incidence: APNIC testbed TAKs: EE issuer CN is a UTF8String.
+ * Each parse counts the incidence once more.
+ */
+static const char *const tak_incidence_files[] = {
+	"rpki-client-regress/tak/05F53BCE4DAA11EDB9AC0C5B9E174E93.tak",
+	"rpki-client-regress/tak/42AE70A64DA711EDB37796549E174E93.tak",
+	"rpki-client-regress/tak/B7C2334E4DA911EDAF862D5A9E174E93.tak",
+};
+
+static void
+test_tak_incidences(void)
+{
+	struct tak	*o;
+	unsigned char	*der;
+	size_t		 len, i;
+	uint64_t	 n;
+
+	for (i = 0; i < sizeof(tak_incidence_files) /
+	    sizeof(tak_incidence_files[0]); i++) {
+		der = load(tak_incidence_files[i], &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+		n = incidence_count(INCIDENCE_NAME_UTF8);
+		o = tak_parse(tak_incidence_files[i], der, len);
+		CU_ASSERT_PTR_NOT_NULL(o);
+		if (o == NULL)
+			fprintf(stderr, "%s rejected\n", tak_incidence_files[i]);
+		else
+			CU_ASSERT_PTR_NOT_NULL(o->ee);
+		CU_ASSERT(incidence_count(INCIDENCE_NAME_UTF8) > n);
+		tak_free(o);
+		free(der);
+	}
+}
+
 REEF_SUITE(tak,
     REEF_TEST(test_tak_corpus),
     REEF_TEST(test_tak_mutations),
-    REEF_TEST(test_tak_check_ee))
+    REEF_TEST(test_tak_check_ee),
+    REEF_TEST(test_tak_incidences))

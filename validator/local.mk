@@ -30,7 +30,10 @@ validator_libvalidator_a_SOURCES = \
 	validator/cache.c validator/cache.h validator/repo.c validator/repo.h \
 	validator/fetch.c validator/fetch.h validator/fetch_int.h validator/fetch_rrdp.c \
 	validator/fetch_rsync.c validator/cmd_fetch.c validator/cmd_fetch.h \
-	validator/cmd_validate.c validator/cmd_validate.h
+	validator/cmd_validate.c validator/cmd_validate.h \
+	validator/rov.c validator/rov.h validator/runout.c validator/runout.h \
+	validator/table.c validator/table.h validator/cmd_audit.h validator/cmd_check.c \
+	validator/cmd_coverage.c validator/cmd_explain.c validator/cmd_diff.c
 validator_libvalidator_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 
 LIBVALIDATOR = validator/libvalidator.a $(LIBREEF) $(CURL_LIBS) $(XML_LIBS)

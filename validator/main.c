@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validator/cmd_audit.h"
 #include "validator/cmd_fetch.h"
 #include "validator/cmd_show.h"
 #include "validator/cmd_validate.h"
@@ -24,6 +25,10 @@ static int	cmd_version(int, char **);
 static int	cmd_help(int, char **);
 
 static const struct subcommand subcommands[] = {
+	{ "check",	cmd_check,	"RFC 6811 state of routes against a run's VRPs" },
+	{ "coverage",	cmd_coverage,	"which routes of an AS the VRPs cover" },
+	{ "diff",	cmd_diff,	"payloads and objects changed between two runs" },
+	{ "explain",	cmd_explain,	"the objects behind a VRP, or an object's fate" },
 	{ "fetch",	cmd_fetch,	"update the cache from the repositories" },
 	{ "help",	cmd_help,	"list the subcommands" },
 	{ "show",	cmd_show,	"print and check RPKI objects" },

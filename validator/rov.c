@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/asn.h"
 #include "validator/rov.h"
@@ -28,15 +29,30 @@ struct rov_ent {
 	uint32_t	maxlen;
 };
 
+/*
+ * A distinct VRP prefix with its links, in one record so that a lookup
+ * touches one cache line per level.  first: its VRPs are ent[first] up
+ * to the next node's first (a sentinel node ends the array).
+ */
+struct node4 {
+	uint64_t	key;		/* address << 8 | length */
+	uint32_t	parent;		/* nearest covering prefix, or ROV_NONE */
+	uint32_t	first;
+};
+
+struct node6 {
+	struct key6	key;
+	uint32_t	parent;
+	uint32_t	first;
+};
+
 struct rov_fam {
 	size_t		  n;		/* distinct prefixes */
-	uint64_t	 *k4;		/* IPv4: address << 8 | length */
-	struct key6	 *k6;		/* IPv6 */
-	uint32_t	 *parent;	/* nearest covering prefix, or ROV_NONE */
-	uint32_t	 *first;	/* n + 1 offsets into ent[] and vrp[] */
+	struct node4	 *n4;		/* IPv4, n + 1 with the sentinel */
+	struct node6	 *n6;		/* IPv6, likewise */
 	struct rov_ent	 *ent;
 	const struct vrp **vrp;
-	uint32_t	 *bucket;	/* ROV_NBUCKETS + 1 offsets into k4/k6 */
+	uint32_t	 *bucket;	/* ROV_NBUCKETS + 1 offsets into n4/n6 */
 };
 
 struct rov_index {
@@ -135,10 +151,8 @@ vrp_ptr_cmp(const void *a, const void *b)
 static void
 fam_free(struct rov_fam *f)
 {
-	free(f->k4);
-	free(f->k6);
-	free(f->parent);
-	free(f->first);
+	free(f->n4);
+	free(f->n6);
 	free(f->ent);
 	free(f->vrp);
 	free(f->bucket);
@@ -149,17 +163,17 @@ fam_free(struct rov_fam *f)
 static uint32_t
 node_bucket(const struct rov_fam *f, size_t i)
 {
-	if (f->k4 != NULL)
-		return (uint32_t)(f->k4[i] >> (40 - ROV_BUCKET_BITS));
-	return (uint32_t)(f->k6[i].hi >> (64 - ROV_BUCKET_BITS));
+	if (f->n4 != NULL)
+		return (uint32_t)(f->n4[i].key >> (40 - ROV_BUCKET_BITS));
+	return (uint32_t)(f->n6[i].key.hi >> (64 - ROV_BUCKET_BITS));
 }
 
 static int
 node_covers(const struct rov_fam *f, uint32_t a, uint32_t b)
 {
-	if (f->k4 != NULL)
-		return covers4(f->k4[a], f->k4[b]);
-	return covers6(&f->k6[a], &f->k6[b]);
+	if (f->n4 != NULL)
+		return covers4(f->n4[a].key, f->n4[b].key);
+	return covers6(&f->n6[a].key, &f->n6[b].key);
 }
 
 /* Parents by a stack walk over the nodes in (address, length) order. */
@@ -173,7 +187,10 @@ fam_link(struct rov_fam *f)
 	for (i = 0; i < f->n; i++) {
 		while (sp > 0 && !node_covers(f, stack[sp - 1], i))
 			sp--;
-		f->parent[i] = sp > 0 ? stack[sp - 1] : ROV_NONE;
+		if (f->n4 != NULL)
+			f->n4[i].parent = sp > 0 ? stack[sp - 1] : ROV_NONE;
+		else
+			f->n6[i].parent = sp > 0 ? stack[sp - 1] : ROV_NONE;
 		stack[sp++] = i;
 	}
 	free(stack);
@@ -206,29 +223,32 @@ fam_build(struct rov_fam *f, const struct vrp **v, size_t nv, int v6)
 			n++;
 	f->vrp = v;
 	f->n = n;
-	if ((f->parent = calloc(n + 1, sizeof(*f->parent))) == NULL ||
-	    (f->first = calloc(n + 1, sizeof(*f->first))) == NULL ||
-	    (f->ent = calloc(nv + 1, sizeof(*f->ent))) == NULL ||
+	if ((f->ent = calloc(nv + 1, sizeof(*f->ent))) == NULL ||
 	    (f->bucket = calloc(ROV_NBUCKETS + 1, sizeof(*f->bucket))) == NULL)
 		return -1;
 	if (v6)
-		f->k6 = calloc(n + 1, sizeof(*f->k6));
+		f->n6 = calloc(n + 1, sizeof(*f->n6));
 	else
-		f->k4 = calloc(n + 1, sizeof(*f->k4));
-	if (f->k4 == NULL && f->k6 == NULL)
+		f->n4 = calloc(n + 1, sizeof(*f->n4));
+	if (f->n4 == NULL && f->n6 == NULL)
 		return -1;
 	for (i = 0, n = 0; i < nv; i++) {
 		if (i == 0 || prefix_cmp(&v[i]->prefix, &v[i - 1]->prefix) != 0) {
-			if (v6)
-				f->k6[n] = key6_of(&v[i]->prefix);
-			else
-				f->k4[n] = key4_of(&v[i]->prefix);
-			f->first[n++] = (uint32_t)i;
+			if (v6) {
+				f->n6[n].key = key6_of(&v[i]->prefix);
+				f->n6[n++].first = (uint32_t)i;
+			} else {
+				f->n4[n].key = key4_of(&v[i]->prefix);
+				f->n4[n++].first = (uint32_t)i;
+			}
 		}
 		f->ent[i].asn = v[i]->asn;
 		f->ent[i].maxlen = v[i]->maxlen;
 	}
-	f->first[n] = (uint32_t)nv;
+	if (v6)
+		f->n6[n].first = (uint32_t)nv;
+	else
+		f->n4[n].first = (uint32_t)nv;
 	if (fam_link(f) == -1)
 		return -1;
 	fam_buckets(f);
@@ -292,6 +312,18 @@ rov_free(struct rov_index *ix)
 	free(ix);
 }
 
+static inline uint32_t
+node_parent(const struct rov_fam *f, uint32_t c)
+{
+	return f->n4 != NULL ? f->n4[c].parent : f->n6[c].parent;
+}
+
+static inline uint32_t
+node_first(const struct rov_fam *f, uint32_t c)
+{
+	return f->n4 != NULL ? f->n4[c].first : f->n6[c].first;
+}
+
 /* Deepest indexed prefix covering the IPv4 route key r, or ROV_NONE. */
 static uint32_t
 deepest4(const struct rov_fam *f, uint64_t r)
@@ -301,14 +333,14 @@ deepest4(const struct rov_fam *f, uint64_t r)
 
 	while (lo < hi) {		/* first node > r */
 		mid = lo + (hi - lo) / 2;
-		if (f->k4[mid] <= r)
+		if (f->n4[mid].key <= r)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	c = lo == 0 ? ROV_NONE : lo - 1;
-	while (c != ROV_NONE && !covers4(f->k4[c], r))
-		c = f->parent[c];
+	while (c != ROV_NONE && !covers4(f->n4[c].key, r))
+		c = f->n4[c].parent;
 	return c;
 }
 
@@ -320,14 +352,14 @@ deepest6(const struct rov_fam *f, const struct key6 *r)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (key6_le(&f->k6[mid], r))
+		if (key6_le(&f->n6[mid].key, r))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	c = lo == 0 ? ROV_NONE : lo - 1;
-	while (c != ROV_NONE && !covers6(&f->k6[c], r))
-		c = f->parent[c];
+	while (c != ROV_NONE && !covers6(&f->n6[c].key, r))
+		c = f->n6[c].parent;
 	return c;
 }
 
@@ -381,9 +413,11 @@ rov_validate(const struct rov_index *ix, const struct rov_route *r)
 		return ROV_NOTFOUND;
 	if (r->origin_none)
 		return ROV_INVALID;
-	for (; c != ROV_NONE; c = f->parent[c])
-		for (i = f->first[c]; i < f->first[c + 1]; i++)
-			if (f->ent[i].asn == r->origin && r->origin != 0 &&
+	if (r->origin == 0)
+		return ROV_INVALID;	/* AS 0 VRPs never match */
+	for (; c != ROV_NONE; c = node_parent(f, c))
+		for (i = node_first(f, c); i < node_first(f, c + 1); i++)
+			if (f->ent[i].asn == r->origin &&
 			    f->ent[i].maxlen >= r->prefix.len)
 				return ROV_VALID;
 	return ROV_INVALID;
@@ -404,11 +438,11 @@ rov_covering(const struct rov_index *ix, const struct rov_route *r,
 	enum rov_why w;
 
 	for (c = deepest(ix, r, &f); c != ROV_NONE && n < PREFIX_V6_BITS + 1;
-	    c = f->parent[c])
+	    c = node_parent(f, c))
 		chain[n++] = c;
 	while (n > 0) {
 		c = chain[--n];
-		for (i = f->first[c]; i < f->first[c + 1]; i++) {
+		for (i = node_first(f, c); i < node_first(f, c + 1); i++) {
 			w = why(&f->ent[i], r);
 			if (w == ROV_MATCH)
 				state = ROV_VALID;
@@ -593,4 +627,51 @@ rov_parse_line(char *line, struct rov_route *r, char *err, size_t errlen)
 		return fail(err, errlen, "expected \"PREFIX ASN\", got %zu "
 		    "word%s", n, n == 1 ? "" : "s");
 	return rov_parse_route(w[0], w[1], r, err, errlen) == 0 ? 1 : -1;
+}
+
+/*
+ * Read routes from in, one per line.  Returns the count passed to fn, or
+ * -1 on a read error or when fn returned non-zero.
+ */
+long
+rov_read_routes(FILE *in, const char *name, rov_route_fn fn, void *arg,
+    FILE *err, size_t *nbad)
+{
+	struct rov_route r;
+	char *line = NULL, why[ROV_ERRLEN];
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	long n = 0;
+	int rc;
+
+	*nbad = 0;
+	while ((len = getline(&line, &cap, in)) != -1) {
+		lineno++;
+		if (len > ROV_MAX_LINE) {
+			snprintf(why, sizeof(why), "line longer than %d bytes",
+			    ROV_MAX_LINE);
+			rc = -1;
+		} else if (memchr(line, '\0', (size_t)len) != NULL) {
+			snprintf(why, sizeof(why), "NUL byte in line");
+			rc = -1;
+		} else
+			rc = rov_parse_line(line, &r, why, sizeof(why));
+		if (rc == -1) {
+			if (err != NULL)
+				fprintf(err, "%s:%zu: %s\n", name, lineno, why);
+			(*nbad)++;
+			continue;
+		}
+		if (rc == 0)
+			continue;
+		if (fn(&r, lineno, arg) != 0) {
+			n = -1;
+			break;
+		}
+		n++;
+	}
+	if (n != -1 && ferror(in))
+		n = -1;
+	free(line);
+	return n;
 }

@@ -118,4 +118,19 @@ int			 rov_parse_line(char *line, struct rov_route *r,
 int			 rov_parse_route(const char *prefix, const char *asn,
 			    struct rov_route *r, char *err, size_t errlen);
 
+/* Called by rov_read_routes() for each route; non-zero stops reading. */
+typedef int	(*rov_route_fn)(const struct rov_route *, size_t lineno,
+		    void *);
+
+/*
+ * Read batch routes (rov_parse_line() format) from in, calling fn for
+ * each.  Malformed or overlong (ROV_MAX_LINE) lines are reported on err
+ * (may be NULL) as "name:LINE: reason", counted in *nbad and skipped.
+ * Returns the number of routes passed to fn, or -1 on a read error or
+ * when fn stopped the reading.
+ */
+long			 rov_read_routes(FILE *in, const char *name,
+			    rov_route_fn fn, void *arg, FILE *err,
+			    size_t *nbad);
+
 #endif

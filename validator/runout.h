@@ -71,6 +71,14 @@ struct runout_obj {
 	size_t			 nprefixes;
 };
 
+/* A VRP a ROA entry of the report carries, for runout_roa_of(). */
+struct runout_vrpref {
+	struct prefix	prefix;
+	uint8_t		maxlen;
+	uint32_t	asn;
+	size_t		obj;		/* index into objs */
+};
+
 struct runout {
 	char			*dir;
 	struct handoff_data	 ho;
@@ -80,6 +88,8 @@ struct runout {
 	size_t			 accepted, rejected, dropped;
 	struct runout_obj	*objs;		/* sorted by uri, then type */
 	size_t			 nobjs;
+	struct runout_vrpref	*refs;		/* sorted by prefix, maxlen, asn */
+	size_t			 nrefs;
 };
 
 /*
@@ -108,6 +118,21 @@ void			 runout_free(struct runout *ro);
  */
 const struct runout_obj	*runout_find(const struct runout *ro,
 			    const char *uri);
+
+/*
+ * The accepted ROA entry of the report that carries VRP v (first in URI
+ * order), else a rejected one, or NULL when none does or the report has
+ * no ROA contents (has_payloads 0).  Owned by ro.
+ */
+const struct runout_obj	*runout_roa_of(const struct runout *ro,
+			    const struct vrp *v);
+
+/*
+ * The entry of the issuer of o (o->issuer looked up), or NULL.  Owned by
+ * ro.
+ */
+const struct runout_obj	*runout_issuer(const struct runout *ro,
+			    const struct runout_obj *o);
 
 /* Name of TA index ta, or "unknown"; the string belongs to ro. */
 const char		*runout_ta_name(const struct runout *ro, uint32_t ta);

@@ -481,7 +481,7 @@ run_version(const struct client *c, unsigned int v)
 {
 	struct srv s;
 	char *next, *want_full, *want_delta, *out, *json, *cmd, *why;
-	unsigned long serial;
+	unsigned long serial = 0;
 	int st, rc = -1;
 
 	srv_start(&s, v);

@@ -85,6 +85,21 @@ push(void **arr, size_t *n, size_t elsize)
 	return p;
 }
 
+/*
+ * push() for one entry of a SLURM list, logging "too many <what>" when
+ * the list is full or memory runs out.
+ */
+static void *
+new_entry(struct sctx *c, void **arr, size_t *n, size_t elsize,
+    const char *what)
+{
+	void *p;
+
+	if ((p = push(arr, n, elsize)) == NULL)
+		serr(c, "too many %s or out of memory", what);
+	return p;
+}
+
 /* Read the next token and require it to be t. */
 static int
 expect(struct sctx *c, enum jr_token t, const char *what)
@@ -309,11 +324,9 @@ prefix_filter(struct sctx *c)
 	unsigned int seen = 0;
 	int idx, r;
 
-	f = push((void **)&c->s->pfx_filters, &c->s->npfx_filters, sizeof(*f));
-	if (f == NULL) {
-		serr(c, "too many prefix filters or out of memory");
+	if ((f = new_entry(c, (void **)&c->s->pfx_filters, &c->s->npfx_filters,
+	    sizeof(*f), "prefix filters")) == NULL)
 		return -1;
-	}
 	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
 		if (idx == 0) {
 			if (get_prefix(c, &f->prefix) != 0)
@@ -343,12 +356,9 @@ bgpsec_filter(struct sctx *c)
 	unsigned int seen = 0;
 	int idx, r;
 
-	f = push((void **)&c->s->bgpsec_filters, &c->s->nbgpsec_filters,
-	    sizeof(*f));
-	if (f == NULL) {
-		serr(c, "too many BGPsec filters or out of memory");
+	if ((f = new_entry(c, (void **)&c->s->bgpsec_filters,
+	    &c->s->nbgpsec_filters, sizeof(*f), "BGPsec filters")) == NULL)
 		return -1;
-	}
 	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
 		if (idx == 0) {
 			if (get_asn(c, "asn", &f->asn) != 0)
@@ -378,12 +388,9 @@ aspa_filter(struct sctx *c)
 	unsigned int seen = 0;
 	int idx, r;
 
-	f = push((void **)&c->s->aspa_filters, &c->s->naspa_filters,
-	    sizeof(*f));
-	if (f == NULL) {
-		serr(c, "too many ASPA filters or out of memory");
+	if ((f = new_entry(c, (void **)&c->s->aspa_filters,
+	    &c->s->naspa_filters, sizeof(*f), "ASPA filters")) == NULL)
 		return -1;
-	}
 	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
 		if (idx == 0) {
 			if (get_asn(c, "customerAsid", &f->customer) != 0)
@@ -411,12 +418,9 @@ prefix_assertion(struct sctx *c)
 	uint64_t maxlen = 0;
 	int idx, r;
 
-	a = push((void **)&c->s->pfx_assertions, &c->s->npfx_assertions,
-	    sizeof(*a));
-	if (a == NULL) {
-		serr(c, "too many prefix assertions or out of memory");
+	if ((a = new_entry(c, (void **)&c->s->pfx_assertions,
+	    &c->s->npfx_assertions, sizeof(*a), "prefix assertions")) == NULL)
 		return -1;
-	}
 	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
 		if (idx == 0)
 			r = get_prefix(c, &a->prefix);
@@ -462,12 +466,10 @@ bgpsec_assertion(struct sctx *c)
 	unsigned int seen = 0;
 	int idx, r;
 
-	a = push((void **)&c->s->bgpsec_assertions,
-	    &c->s->nbgpsec_assertions, sizeof(*a));
-	if (a == NULL) {
-		serr(c, "too many BGPsec assertions or out of memory");
+	if ((a = new_entry(c, (void **)&c->s->bgpsec_assertions,
+	    &c->s->nbgpsec_assertions, sizeof(*a),
+	    "BGPsec assertions")) == NULL)
 		return -1;
-	}
 	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
 		if (idx == 0)
 			r = get_asn(c, "asn", &a->asn);
@@ -563,12 +565,9 @@ aspa_assertion(struct sctx *c)
 	size_t i;
 	int idx, r;
 
-	a = push((void **)&c->s->aspa_assertions, &c->s->naspa_assertions,
-	    sizeof(*a));
-	if (a == NULL) {
-		serr(c, "too many ASPA assertions or out of memory");
+	if ((a = new_entry(c, (void **)&c->s->aspa_assertions,
+	    &c->s->naspa_assertions, sizeof(*a), "ASPA assertions")) == NULL)
 		return -1;
-	}
 	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
 		if (idx == 0)
 			r = get_asn(c, "customerAsid", &a->customer);
@@ -626,69 +625,53 @@ entry_list(struct sctx *c, const char *name, const char *rule,
 	return 0;
 }
 
+/*
+ * "validationOutputFilters" and "locallyAddedAssertions" share one shape
+ * (RFC 8416 sections 3.3, 3.4): an object of entry lists, of which the
+ * first two are required.
+ */
+#define SECTION_LISTS	3
+
+struct section {
+	const char	*name;
+	const char	*rule;
+	const char	*keys[SECTION_LISTS + 1];	/* NULL-terminated */
+	const char	*rules[SECTION_LISTS];
+	int		(*fns[SECTION_LISTS])(struct sctx *);
+};
+
+static const struct section filters_section = {
+	"validationOutputFilters", RULE_FILTERS,
+	{ "prefixFilters", "bgpsecFilters", "aspaFilters", NULL },
+	{ RULE_PFX_FILTER, RULE_BGP_FILTER, RULE_ASPA },
+	{ prefix_filter, bgpsec_filter, aspa_filter },
+};
+
+static const struct section assertions_section = {
+	"locallyAddedAssertions", RULE_ASSERTIONS,
+	{ "prefixAssertions", "bgpsecAssertions", "aspaAssertions", NULL },
+	{ RULE_PFX_ASSERT, RULE_BGP_ASSERT, RULE_ASPA },
+	{ prefix_assertion, bgpsec_assertion, aspa_assertion },
+};
+
 static int
-filters(struct sctx *c)
+section(struct sctx *c, const struct section *sec)
 {
-	static const char *const keys[] = {
-		"prefixFilters", "bgpsecFilters", "aspaFilters", NULL
-	};
 	unsigned int seen = 0;
 	int idx, r;
 
-	c->rule = RULE_FILTERS;
-	if (expect(c, JR_OBJECT_BEGIN, "validationOutputFilters") != 0)
+	c->rule = sec->rule;
+	if (expect(c, JR_OBJECT_BEGIN, sec->name) != 0)
 		return -1;
-	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
-		if (idx == 0)
-			r = entry_list(c, keys[0], RULE_PFX_FILTER,
-			    prefix_filter);
-		else if (idx == 1)
-			r = entry_list(c, keys[1], RULE_BGP_FILTER,
-			    bgpsec_filter);
-		else
-			r = entry_list(c, keys[2], RULE_ASPA, aspa_filter);
-		if (r != 0)
+	while ((r = next_member(c, sec->keys, &seen, &idx)) == 1)
+		if (entry_list(c, sec->keys[idx], sec->rules[idx],
+		    sec->fns[idx]) != 0)
 			return -1;
-	}
 	if (r < 0)
 		return -1;
 	if ((seen & 3) != 3) {
-		serr(c, "validationOutputFilters needs prefixFilters and "
-		    "bgpsecFilters");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-assertions(struct sctx *c)
-{
-	static const char *const keys[] = {
-		"prefixAssertions", "bgpsecAssertions", "aspaAssertions", NULL
-	};
-	unsigned int seen = 0;
-	int idx, r;
-
-	c->rule = RULE_ASSERTIONS;
-	if (expect(c, JR_OBJECT_BEGIN, "locallyAddedAssertions") != 0)
-		return -1;
-	while ((r = next_member(c, keys, &seen, &idx)) == 1) {
-		if (idx == 0)
-			r = entry_list(c, keys[0], RULE_PFX_ASSERT,
-			    prefix_assertion);
-		else if (idx == 1)
-			r = entry_list(c, keys[1], RULE_BGP_ASSERT,
-			    bgpsec_assertion);
-		else
-			r = entry_list(c, keys[2], RULE_ASPA, aspa_assertion);
-		if (r != 0)
-			return -1;
-	}
-	if (r < 0)
-		return -1;
-	if ((seen & 3) != 3) {
-		serr(c, "locallyAddedAssertions needs prefixAssertions and "
-		    "bgpsecAssertions");
+		serr(c, "%s needs %s and %s", sec->name, sec->keys[0],
+		    sec->keys[1]);
 		return -1;
 	}
 	return 0;
@@ -713,10 +696,9 @@ top(struct sctx *c)
 			if (get_uint(c, "slurmVersion", SLURM_VERSION,
 			    SLURM_VERSION, &version) != 0)
 				return -1;
-		} else if (idx == 1)
-			r = filters(c);
-		else
-			r = assertions(c);
+		} else
+			r = section(c, idx == 1 ? &filters_section :
+			    &assertions_section);
 		c->rule = RULE_TOP;
 		if (r < 0)
 			return -1;

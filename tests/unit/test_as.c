@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 #include <openssl/x509v3.h>
@@ -12,32 +11,7 @@
 #include "common/log.h"
 #include "validator/as.h"
 #include "suite.h"
-
-/* Warnings go to a temporary file so tests can check the reason given. */
-static FILE *logfp;
-
-static void
-log_reset(void)
-{
-	CU_ASSERT_EQUAL(ftruncate(fileno(logfp), 0), 0);
-	rewind(logfp);
-}
-
-static int
-logged(const char *want)
-{
-	static char buf[8192];
-	size_t n;
-
-	rewind(logfp);
-	n = fread(buf, 1, sizeof(buf) - 1, logfp);
-	buf[n] = '\0';
-	if (strstr(buf, want) == NULL) {
-		fprintf(stderr, "\nwanted \"%s\", log: %s\n", want, buf);
-		return 0;
-	}
-	return 1;
-}
+#include "util.h"
 
 static ASN1_INTEGER *
 ai(uint64_t v)
@@ -69,7 +43,7 @@ parse(ASIdentifiers *asid)
 {
 	struct as_res *r;
 
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	r = as_res_parse("test.cer", asid);
 	ASIdentifiers_free(asid);
 	return r;
@@ -81,8 +55,8 @@ expect_reject(ASIdentifiers *asid, const char *why)
 	struct as_res *r = parse(asid);
 
 	CU_ASSERT_PTR_NULL(r);
-	CU_ASSERT(logged("test.cer: "));
-	CU_ASSERT(logged(why));
+	CU_ASSERT(tu_logged("test.cer: "));
+	CU_ASSERT(tu_logged(why));
 	as_res_free(r);
 }
 
@@ -246,20 +220,15 @@ test_contains(void)
 static int
 as_init(void)
 {
-	struct log_config lc = { NULL, LOG_LEVEL_WARNING, 0, 0, -1 };
-
-	if ((logfp = tmpfile()) == NULL)
+	if (tu_log_capture_start(LOG_LEVEL_WARNING) == -1)
 		return -1;
-	lc.fd = fileno(logfp);
-	log_init(&lc);
 	return 0;
 }
 
 static int
 as_fini(void)
 {
-	log_init(NULL);
-	fclose(logfp);
+	tu_log_capture_end();
 	return 0;
 }
 

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -21,49 +20,6 @@
 
 #define HIST	"rpki-client-regress/historic/aspa/"
 #define INTEROP	"rpki-commons/interop/aspa/"
-
-/* Log capture: warnings go to a temporary file we read back. */
-static FILE	*obj_cap;
-
-static void
-cap_begin(void)
-{
-	struct log_config cfg;
-
-	if (obj_cap == NULL)
-		CU_ASSERT_FATAL((obj_cap = tmpfile()) != NULL);
-	CU_ASSERT(ftruncate(fileno(obj_cap), 0) == 0);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(obj_cap);
-	log_init(&cfg);
-}
-
-static const char *
-cap_end(void)
-{
-	static char	buf[8192];
-	ssize_t		n;
-
-	log_init(NULL);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	n = read(fileno(obj_cap), buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-static unsigned char *
-load(const char *rel, size_t *len)
-{
-	char		*path;
-	unsigned char	*buf;
-
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, len);
-	free(path);
-	return buf;
-}
 
 struct aspa_case {
 	const char	*file;
@@ -126,15 +82,15 @@ test_aspa_corpus(void)
 	}
 	for (i = 0; i < sizeof(aspa_cases) / sizeof(aspa_cases[0]); i++) {
 		c = &aspa_cases[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		aspa = NULL;
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		cms = cms_parse(c->file, der, len, OID_CT_ASPA);
 		if (cms != NULL)
 			aspa = aspa_parse_econtent(c->file, cms->econtent,
 			    cms->econtent_len);
-		log = cap_end();
+		log = tu_log_capture_end();
 		if (c->reason != NULL) {
 			CU_ASSERT_PTR_NULL(aspa);
 			if (strstr(log, c->reason) == NULL)
@@ -152,9 +108,9 @@ test_aspa_corpus(void)
 				    aspa->providers[j]);
 		}
 		if (c->full_ok) {
-			cap_begin();
+			tu_log_capture_begin(LOG_LEVEL_WARNING);
 			full = aspa_parse(c->file, der, len);
-			log = cap_end();
+			log = tu_log_capture_end();
 			if (full == NULL)
 				fprintf(stderr, "%s: %s\n", c->file, log);
 			CU_ASSERT_PTR_NOT_NULL(full);
@@ -239,9 +195,9 @@ aspa_rejected(const unsigned char *der, size_t len, const char *reason)
 	struct aspa_object	*a;
 	const char		*log;
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	a = aspa_parse_econtent("h.asa", der, len);
-	log = cap_end();
+	log = tu_log_capture_end();
 	if (a != NULL) {
 		aspa_free(a);
 		fprintf(stderr, "accepted, want \"%s\"\n", reason);
@@ -339,7 +295,7 @@ test_aspa_check_ee(void)
 	ee.ases = &ases;
 	CU_ASSERT(aspa_check_ee("e.asa", &aspa, &ee) == 0);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	ases.nranges = 2;			/* more than the customer */
 	CU_ASSERT(aspa_check_ee("e.asa", &aspa, &ee) == -1);
 	ases.nranges = 1;
@@ -351,13 +307,14 @@ test_aspa_check_ee(void)
 	ases.inherit = 0;
 	ee.ases = NULL;
 	CU_ASSERT(aspa_check_ee("e.asa", &aspa, &ee) == -1);
-	CU_ASSERT(strstr(cap_end(), "exactly the customer AS64496") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(),
+	    "exactly the customer AS64496") != NULL);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	ee.ases = &ases;
 	ee.ips = &ips;
 	CU_ASSERT(aspa_check_ee("e.asa", &aspa, &ee) == -1);
-	CU_ASSERT(strstr(cap_end(), "IP resources") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(), "IP resources") != NULL);
 	aspa_free(NULL);
 }
 
@@ -379,7 +336,7 @@ test_aspa_incidences(void)
 
 	for (i = 0; i < sizeof(aspa_incidence_files) /
 	    sizeof(aspa_incidence_files[0]); i++) {
-		der = load(aspa_incidence_files[i], &len);
+		der = tu_corpus_load(aspa_incidence_files[i], &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		n = incidence_count(INCIDENCE_NAME_UTF8);
 		o = aspa_parse(aspa_incidence_files[i], der, len);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 #include <openssl/bn.h>
@@ -30,32 +29,6 @@
 /* Validation time for the 2019 RIPE/AfriNIC objects. */
 #define Y2019_NOW	1570000000LL	/* 2019-10-02 */
 #define DAY		86400
-
-/* Warnings go to a temporary file so tests can check the reason given. */
-static FILE *logfp;
-
-static void
-log_reset(void)
-{
-	CU_ASSERT_EQUAL(ftruncate(fileno(logfp), 0), 0);
-	rewind(logfp);
-}
-
-static int
-logged(const char *want)
-{
-	static char buf[16384];
-	size_t n;
-
-	rewind(logfp);
-	n = fread(buf, 1, sizeof(buf) - 1, logfp);
-	buf[n] = '\0';
-	if (strstr(buf, want) == NULL) {
-		fprintf(stderr, "\nwanted \"%s\", log: %s\n", want, buf);
-		return 0;
-	}
-	return 1;
-}
 
 /*
  * Expected outcome of every .cer file in the corpus: reject is a
@@ -309,15 +282,12 @@ load(const char *rel)
 	struct cert *c;
 	unsigned char *buf;
 	size_t len;
-	char *path;
 
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, &len);
+	buf = tu_corpus_load(rel, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	c = cert_parse(rel, buf, len);
 	free(buf);
-	free(path);
 	return c;
 }
 
@@ -327,15 +297,12 @@ load_tal(const char *rel)
 	struct tal *t;
 	unsigned char *buf;
 	size_t len;
-	char *path;
 
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, &len);
+	buf = tu_corpus_load(rel, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	t = tal_parse(rel, (const char *)buf, len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	free(buf);
-	free(path);
 	return t;
 }
 
@@ -370,8 +337,8 @@ test_corpus(void)
 		c = load(tc->path);
 		if (tc->reject != NULL) {
 			CU_ASSERT_PTR_NULL(c);
-			CU_ASSERT(logged(tc->reject));
-			CU_ASSERT(logged(tc->path));
+			CU_ASSERT(tu_logged(tc->reject));
+			CU_ASSERT(tu_logged(tc->path));
 			cert_free(c);
 			continue;
 		}
@@ -908,7 +875,7 @@ parse_x509(X509 *x)
 	struct cert *c;
 
 	der = der_of(x, &len);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	c = cert_parse("made.cer", der, len);
 	OPENSSL_free(der);
 	return c;
@@ -967,7 +934,7 @@ test_made_good(void)
 
 	/* EE via the signed-object entry point; x stays the caller's. */
 	eex = make_x509(ta_key, cax, ca_key, ee_exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	ee = cert_parse_ee("made.roa", eex, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ee);
 	CU_ASSERT_EQUAL(ee->purpose, CERT_EE);
@@ -979,11 +946,11 @@ test_made_good(void)
 	cert_free(ee);
 	/* An EE certificate is not a .cer file. */
 	CU_ASSERT_PTR_NULL(parse_x509(eex));
-	CU_ASSERT(logged("RFC 6487 section 4.8.1"));
+	CU_ASSERT(tu_logged("RFC 6487 section 4.8.1"));
 	/* Nor does the RSC flavour accept an SIA. */
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(cert_parse_ee("made.sig", eex, CERT_EE_NO_SIA));
-	CU_ASSERT(logged("RFC 9323 section 2: SIA must be absent"));
+	CU_ASSERT(tu_logged("RFC 9323 section 2: SIA must be absent"));
 	X509_free(eex);
 
 	rx = make_x509(ec_key, cax, ca_key, router_exts, NULL);
@@ -1129,8 +1096,8 @@ test_made_mutations(void)
 			CU_ASSERT_PTR_NOT_NULL(c);
 		} else {
 			CU_ASSERT_PTR_NULL(c);
-			CU_ASSERT(logged("made.cer: "));
-			CU_ASSERT(logged(m->why));
+			CU_ASSERT(tu_logged("made.cer: "));
+			CU_ASSERT(tu_logged(m->why));
 		}
 		cert_free(c);
 		X509_free(x);
@@ -1169,7 +1136,7 @@ test_made_body(void)
 		    ca_exts, &tw);
 		c = parse_x509(x);
 		CU_ASSERT_PTR_NULL(c);
-		CU_ASSERT(logged(cases[i].why));
+		CU_ASSERT(tu_logged(cases[i].why));
 		cert_free(c);
 		X509_free(x);
 	}
@@ -1178,7 +1145,7 @@ test_made_body(void)
 	x = make_x509(ca_key, tax, ta_key, ca_exts, &tw);
 	c = parse_x509(x);
 	CU_ASSERT_PTR_NULL(c);
-	CU_ASSERT(logged("RFC 7935 section 2: signature algorithm"));
+	CU_ASSERT(tu_logged("RFC 7935 section 2: signature algorithm"));
 	X509_free(x);
 	X509_free(tax);
 }
@@ -1201,9 +1168,10 @@ test_made_encoding(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	memcpy(buf, der, len);
 	buf[len] = 0;
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(cert_parse("made.cer", buf, len + 1));
-	CU_ASSERT(logged("X.690 section 10: trailing data after certificate"));
+	CU_ASSERT(tu_logged(
+	    "X.690 section 10: trailing data after certificate"));
 	free(buf);
 
 	/* Outer length in three octets instead of two: BER. */
@@ -1213,10 +1181,10 @@ test_made_encoding(void)
 	buf[1] = 0x83;
 	buf[2] = 0;
 	memcpy(buf + 3, der + 2, len - 2);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	c = cert_parse("made.cer", buf, len + 1);
 	CU_ASSERT_PTR_NULL(c);
-	CU_ASSERT(logged("made.cer: "));
+	CU_ASSERT(tu_logged("made.cer: "));
 	cert_free(c);
 	free(buf);
 
@@ -1229,10 +1197,11 @@ test_made_encoding(void)
 			break;
 	CU_ASSERT_FATAL(i + 8 <= len);
 	buf[i + 7] = 0x01;
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	c = cert_parse("made.cer", buf, len);
 	CU_ASSERT_PTR_NULL(c);
-	CU_ASSERT(logged("X.690 section 11.1: basicConstraints extension critical flag"));
+	CU_ASSERT(tu_logged(
+	    "X.690 section 11.1: basicConstraints extension critical flag"));
 	cert_free(c);
 	free(buf);
 
@@ -1332,14 +1301,16 @@ test_made_issuance(void)
 	    "critical,IPv4:inherit", 0);
 	x = make_x509(ta_key, NULL, NULL, exts, NULL);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 8630 section 2.3: TA resources must not use inherit"));
+	CU_ASSERT(tu_logged(
+	    "RFC 8630 section 2.3: TA resources must not use inherit"));
 	X509_free(x);
 	free(exts);
 	exts = mutate(ta_exts, NID_info_access, NULL,
 	    "caIssuers;URI:rsync://example.net/ta.cer", 1);
 	x = make_x509(ta_key, NULL, NULL, exts, NULL);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 6487 section 4.8.7: authorityInfoAccess extension not allowed in TA"));
+	CU_ASSERT(tu_logged(
+	    "RFC 6487 section 4.8.7: authorityInfoAccess extension not allowed in TA"));
 	X509_free(x);
 	free(exts);
 	exts = mutate(ta_exts, NID_authority_key_identifier, NULL,
@@ -1349,7 +1320,8 @@ test_made_issuance(void)
 	    "10:11:12:13:14" };
 	x = make_x509(ta_key, NULL, NULL, exts, NULL);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 6487 section 4.8.3: AKI of a TA must equal its SKI"));
+	CU_ASSERT(tu_logged(
+	    "RFC 6487 section 4.8.3: AKI of a TA must equal its SKI"));
 	X509_free(x);
 	free(exts);
 
@@ -1369,14 +1341,14 @@ test_made_router_ee(void)
 	/* Router with an RSA key. */
 	x = make_x509(ca_key, tax, ta_key, router_exts, NULL);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 8608 section 3: router key must be ECDSA"));
+	CU_ASSERT(tu_logged("RFC 8608 section 3: router key must be ECDSA"));
 	X509_free(x);
 	/* Router with IP resources. */
 	exts = mutate(router_exts, NID_sbgp_ipAddrBlock, NULL,
 	    "critical,IPv4:10.0.0.0/24", 1);
 	x = make_x509(ec_key, tax, ta_key, exts, NULL);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("ipAddrBlocks extension not allowed in router"));
+	CU_ASSERT(tu_logged("ipAddrBlocks extension not allowed in router"));
 	X509_free(x);
 	free(exts);
 	/* Router with inherit. */
@@ -1384,24 +1356,25 @@ test_made_router_ee(void)
 	    "critical,AS:inherit", 0);
 	x = make_x509(ec_key, tax, ta_key, exts, NULL);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 8209 section 3.1.3.5"));
+	CU_ASSERT(tu_logged("RFC 8209 section 3.1.3.5"));
 	X509_free(x);
 	free(exts);
 	/* EKU without the BGPsec purpose. */
 	exts = mutate(router_exts, NID_ext_key_usage, NULL, "serverAuth", 0);
 	x = make_x509(ec_key, tax, ta_key, exts, NULL);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 8209 section 3.1.3.2: EKU lacks id-kp-bgpsec-router"));
+	CU_ASSERT(tu_logged(
+	    "RFC 8209 section 3.1.3.2: EKU lacks id-kp-bgpsec-router"));
 	X509_free(x);
 	free(exts);
 
 	/* EE without SIA; with a CA-only access method; with keyCertSign. */
 	exts = mutate(ee_exts, NID_sinfo_access, NULL, NULL, 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
-	CU_ASSERT(logged("RFC 6487 section 4.8.8.2: SIA missing"));
-	log_reset();
+	CU_ASSERT(tu_logged("RFC 6487 section 4.8.8.2: SIA missing"));
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	c = cert_parse_ee("made.sig", x, CERT_EE_NO_SIA);
 	CU_ASSERT_PTR_NOT_NULL(c);
 	CU_ASSERT_PTR_NULL(c != NULL ? c->signedobj : NULL);
@@ -1412,25 +1385,27 @@ test_made_router_ee(void)
 	    "1.3.6.1.5.5.7.48.11;URI:rsync://example.net/repo/x.roa,"
 	    "1.3.6.1.5.5.7.48.10;URI:rsync://example.net/repo/x.mft", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
-	CU_ASSERT(logged("RFC 6487 section 4.8.8.2: access method rpkiManifest not allowed in EE"));
+	CU_ASSERT(tu_logged(
+	    "RFC 6487 section 4.8.8.2: access method rpkiManifest not allowed in EE"));
 	X509_free(x);
 	free(exts);
 	exts = mutate(ee_exts, NID_key_usage, NULL,
 	    "critical,digitalSignature,keyCertSign", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
-	CU_ASSERT(logged("RFC 6487 section 4.8.4: keyUsage must be digitalSignature only"));
+	CU_ASSERT(tu_logged(
+	    "RFC 6487 section 4.8.4: keyUsage must be digitalSignature only"));
 	X509_free(x);
 	free(exts);
 	exts = mutate(ee_exts, NID_basic_constraints, NULL, "critical,CA:TRUE",
 	    1);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
-	CU_ASSERT(logged("basicConstraints not allowed in EE"));
+	CU_ASSERT(tu_logged("basicConstraints not allowed in EE"));
 	X509_free(x);
 	free(exts);
 	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", NULL, 0));
@@ -1469,7 +1444,7 @@ test_made_incidences(void)
 	/* A UTF8String subject CN (APNIC TAK, rpki-rs router.cer). */
 	tax = make_ta();
 	x = make_x509(ca_key, tax, ta_key, ca_exts, &tw);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	c = parse_x509(x);
 	CU_ASSERT_PTR_NOT_NULL(c);
 	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_NAME_UTF8), 1);
@@ -1496,9 +1471,10 @@ test_made_incidences(void)
 	exts = mutate(ee_exts, NID_sinfo_access, NULL,
 	    "1.3.6.1.5.5.7.48.13;URI:https://example.net/notify.xml", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
-	CU_ASSERT(logged("RFC 6487 section 4.8.8.2: SIA lacks an rsync signedObject URI"));
+	CU_ASSERT(tu_logged(
+	    "RFC 6487 section 4.8.8.2: SIA lacks an rsync signedObject URI"));
 	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_EE_SIA_NOTIFY), 2);
 	X509_free(x);
 	free(exts);
@@ -1520,9 +1496,10 @@ test_made_incidences(void)
 	    "caIssuers;URI:rsync://example.net/ta.cer,"
 	    "OCSP;URI:https://example.net/ocsp", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 6487 section 4.8.7: AIA access method must be caIssuers"));
+	CU_ASSERT(tu_logged(
+	    "RFC 6487 section 4.8.7: AIA access method must be caIssuers"));
 	X509_free(x);
 	free(exts);
 	/* ... and their number is bounded. */
@@ -1537,9 +1514,10 @@ test_made_incidences(void)
 	    "caIssuers;URI:rsync://example.net/8.cer,"
 	    "caIssuers;URI:rsync://example.net/9.cer", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(parse_x509(x));
-	CU_ASSERT(logged("RFC 6487 section 4.8.7: AIA has more than 8 access descriptions"));
+	CU_ASSERT(tu_logged(
+	    "RFC 6487 section 4.8.7: AIA has more than 8 access descriptions"));
 	X509_free(x);
 	free(exts);
 	X509_free(tax);
@@ -1548,12 +1526,8 @@ test_made_incidences(void)
 static int
 cert_init(void)
 {
-	struct log_config lc = { NULL, LOG_LEVEL_WARNING, 0, 0, -1 };
-
-	if ((logfp = tmpfile()) == NULL)
+	if (tu_log_capture_start(LOG_LEVEL_WARNING) == -1)
 		return -1;
-	lc.fd = fileno(logfp);
-	log_init(&lc);
 	ta_key = EVP_RSA_gen(2048);
 	ca_key = EVP_RSA_gen(2048);
 	small_key = EVP_RSA_gen(1024);
@@ -1571,8 +1545,7 @@ cert_fini(void)
 	EVP_PKEY_free(ca_key);
 	EVP_PKEY_free(small_key);
 	EVP_PKEY_free(ec_key);
-	log_init(NULL);
-	fclose(logfp);
+	tu_log_capture_end();
 	return 0;
 }
 

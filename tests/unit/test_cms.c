@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -18,49 +17,6 @@
 
 #define BBN	"rpki-commons/conformance/root/"
 
-/* Log capture: warnings go to a temporary file we read back. */
-static FILE	*cms_cap;
-
-static void
-cap_begin(void)
-{
-	struct log_config cfg;
-
-	if (cms_cap == NULL)
-		CU_ASSERT_FATAL((cms_cap = tmpfile()) != NULL);
-	CU_ASSERT(ftruncate(fileno(cms_cap), 0) == 0);
-	lseek(fileno(cms_cap), 0, SEEK_SET);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(cms_cap);
-	log_init(&cfg);
-}
-
-static const char *
-cap_end(void)
-{
-	static char	buf[8192];
-	ssize_t		n;
-
-	log_init(NULL);
-	lseek(fileno(cms_cap), 0, SEEK_SET);
-	n = read(fileno(cms_cap), buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-static unsigned char *
-load(const char *rel, size_t *len)
-{
-	char		*path;
-	unsigned char	*buf;
-
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, len);
-	free(path);
-	return buf;
-}
-
 /* Parse der expecting failure with reason; returns 1 if it matched. */
 static int
 expect_reject(const unsigned char *der, size_t len, enum oid_id type,
@@ -69,9 +25,9 @@ expect_reject(const unsigned char *der, size_t len, enum oid_id type,
 	struct cms_object	*obj;
 	const char		*log;
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	obj = cms_parse("t.roa", der, len, type);
-	log = cap_end();
+	log = tu_log_capture_end();
 	if (obj != NULL) {
 		cms_object_free(obj);
 		fprintf(stderr, "accepted, want \"%s\"\n", reason);
@@ -154,7 +110,7 @@ test_cms_bbn(void)
 	}
 	for (i = 0; i < sizeof(cms_bbn) / sizeof(cms_bbn[0]); i++) {
 		rel = tu_asprintf(BBN "%s", cms_bbn[i].file);
-		der = load(rel, &len);
+		der = tu_corpus_load(rel, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		if (cms_bbn[i].reason == NULL) {
 			obj = cms_parse(rel, der, len, OID_CT_ROA);
@@ -215,7 +171,7 @@ test_cms_real(void)
 	}
 	for (i = 0; i < sizeof(cms_reals) / sizeof(cms_reals[0]); i++) {
 		c = &cms_reals[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		if (c->reason != NULL) {
 			CU_ASSERT(expect_reject(der, len, c->type, c->reason));
@@ -242,7 +198,7 @@ test_cms_signing_time(void)
 
 	if (tu_corpusdir() == NULL)
 		return;
-	der = load("rpki-client-regress/aspa/AS1000.asa", &len);
+	der = tu_corpus_load("rpki-client-regress/aspa/AS1000.asa", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 	obj = cms_parse("AS1000.asa", der, len, OID_CT_ASPA);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(obj);
@@ -263,7 +219,7 @@ test_cms_mutations(void)
 
 	if (tu_corpusdir() == NULL)
 		return;
-	der = load(BBN "goodROANothingWrong.roa", &len);
+	der = tu_corpus_load(BBN "goodROANothingWrong.roa", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 	CU_ASSERT_FATAL((m = malloc(len + 1)) != NULL);
 
@@ -290,9 +246,9 @@ test_cms_mutations(void)
 
 		memcpy(m, der, len);
 		m[i] ^= 0x55;
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		obj = cms_parse("t.roa", m, len, OID_CT_ROA);
-		cap_end();
+		tu_log_capture_end();
 		cms_object_free(obj);
 	}
 	free(m);
@@ -316,17 +272,18 @@ test_cms_helpers(void)
 	CU_ASSERT(cms_integer_u32(i, &v) == -1);
 	CU_ASSERT(cms_integer_u32(NULL, &v) == -1);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT(cms_check_version("t.roa", "RFC X", NULL, 0, 0) == 0);
 	CU_ASSERT(cms_check_version("t.roa", "RFC X", NULL, 0, 1) == -1);
 	CU_ASSERT(ASN1_INTEGER_set_int64(i, 0) == 1);
 	CU_ASSERT(cms_check_version("t.roa", "RFC X", i, 0, 0) == -1);
-	CU_ASSERT(strstr(cap_end(), "X.690 section 11.5") != NULL);
-	cap_begin();
+	CU_ASSERT(strstr(tu_log_capture_end(), "X.690 section 11.5") != NULL);
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT(ASN1_INTEGER_set_int64(i, 1) == 1);
 	CU_ASSERT(cms_check_version("t.roa", "RFC X", i, 0, 1) == 0);
 	CU_ASSERT(cms_check_version("t.roa", "RFC X", i, 0, 0) == -1);
-	CU_ASSERT(strstr(cap_end(), "RFC X: version 1, must be 0") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(),
+	    "RFC X: version 1, must be 0") != NULL);
 	ASN1_INTEGER_free(i);
 
 	CU_ASSERT(oid_is(NULL, OID_CT_ROA) == 0);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -17,49 +16,6 @@
 #include "util.h"
 
 #define BBN	"rpki-commons/conformance/root/"
-
-/* Log capture: warnings go to a temporary file we read back. */
-static FILE	*obj_cap;
-
-static void
-cap_begin(void)
-{
-	struct log_config cfg;
-
-	if (obj_cap == NULL)
-		CU_ASSERT_FATAL((obj_cap = tmpfile()) != NULL);
-	CU_ASSERT(ftruncate(fileno(obj_cap), 0) == 0);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(obj_cap);
-	log_init(&cfg);
-}
-
-static const char *
-cap_end(void)
-{
-	static char	buf[8192];
-	ssize_t		n;
-
-	log_init(NULL);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	n = read(fileno(obj_cap), buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-static unsigned char *
-load(const char *rel, size_t *len)
-{
-	char		*path;
-	unsigned char	*buf;
-
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, len);
-	free(path);
-	return buf;
-}
 
 struct crl_case {
 	const char	*file;
@@ -137,11 +93,11 @@ test_crl_corpus(void)
 	}
 	for (i = 0; i < sizeof(crl_cases) / sizeof(crl_cases[0]); i++) {
 		c = &crl_cases[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		crl = crl_parse(c->file, der, len);
-		log = cap_end();
+		log = tu_log_capture_end();
 		if (c->reason == NULL) {
 			CU_ASSERT_PTR_NOT_NULL(crl);
 			if (crl == NULL)
@@ -172,7 +128,7 @@ load_cert(const char *rel)
 	size_t			 len;
 	X509			*x;
 
-	if ((der = load(rel, &len)) == NULL)
+	if ((der = tu_corpus_load(rel, &len)) == NULL)
 		return NULL;
 	p = der;
 	x = d2i_X509(NULL, &p, (long)len);
@@ -187,7 +143,7 @@ load_crl(const char *rel)
 	size_t		 len;
 	struct crl	*crl;
 
-	if ((der = load(rel, &len)) == NULL)
+	if ((der = tu_corpus_load(rel, &len)) == NULL)
 		return NULL;
 	crl = crl_parse(rel, der, len);
 	free(der);
@@ -251,7 +207,7 @@ test_crl_bad_signature(void)
 	if (tu_corpusdir() == NULL)
 		return;
 	CU_ASSERT(gtime_parse_user("2020-01-01", &now) == 0);
-	der = load(BBN "CRLNumberZero/goodCRLNumberZero.crl", &len);
+	der = tu_corpus_load(BBN "CRLNumberZero/goodCRLNumberZero.crl", &len);
 	ca = load_cert(BBN "CRLNumberZero.cer");
 	CU_ASSERT_FATAL(der != NULL && ca != NULL);
 	der[len - 1] ^= 0x80;
@@ -262,9 +218,10 @@ test_crl_bad_signature(void)
 	crl_free(crl);
 
 	/* trailing data and truncation are parse errors */
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(crl_parse("t.crl", der, len - 1));
-	CU_ASSERT(strstr(cap_end(), "t.crl: RFC 5280 section 5") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(),
+	    "t.crl: RFC 5280 section 5") != NULL);
 	free(der);
 	X509_free(ca);
 }
@@ -331,10 +288,10 @@ test_crl_garbage(void)
 
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] = (unsigned char)(i * 37 + 11);
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	for (i = 0; i <= sizeof(buf); i += 5)
 		CU_ASSERT_PTR_NULL(crl_parse("g.crl", buf, i));
-	cap_end();
+	tu_log_capture_end();
 	crl_free(NULL);
 }
 

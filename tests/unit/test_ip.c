@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 #include <openssl/x509v3.h>
@@ -13,33 +12,7 @@
 #include "common/prefix.h"
 #include "validator/ip.h"
 #include "suite.h"
-
-/* Warnings go to a temporary file so tests can check the reason given. */
-static FILE *logfp;
-
-static void
-log_reset(void)
-{
-	CU_ASSERT_EQUAL(ftruncate(fileno(logfp), 0), 0);
-	rewind(logfp);
-}
-
-/* Returns 1 if the warnings logged since log_reset() contain want. */
-static int
-logged(const char *want)
-{
-	static char buf[8192];
-	size_t n;
-
-	rewind(logfp);
-	n = fread(buf, 1, sizeof(buf) - 1, logfp);
-	buf[n] = '\0';
-	if (strstr(buf, want) == NULL) {
-		fprintf(stderr, "\nwanted \"%s\", log: %s\n", want, buf);
-		return 0;
-	}
-	return 1;
-}
+#include "util.h"
 
 static IPAddrBlocks *
 blocks_new(void)
@@ -86,11 +59,11 @@ expect_reject(IPAddrBlocks *b, const char *why)
 {
 	struct ip_res *r;
 
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	r = ip_res_parse("test.cer", b);
 	CU_ASSERT_PTR_NULL(r);
-	CU_ASSERT(logged("test.cer: "));
-	CU_ASSERT(logged(why));
+	CU_ASSERT(tu_logged("test.cer: "));
+	CU_ASSERT(tu_logged(why));
 	ip_res_free(r);
 	blocks_free(b);
 }
@@ -418,20 +391,15 @@ test_full_space(void)
 static int
 quiet_init(void)
 {
-	struct log_config lc = { NULL, LOG_LEVEL_WARNING, 0, 0, -1 };
-
-	if ((logfp = tmpfile()) == NULL)
+	if (tu_log_capture_start(LOG_LEVEL_WARNING) == -1)
 		return -1;
-	lc.fd = fileno(logfp);
-	log_init(&lc);
 	return 0;
 }
 
 static int
 quiet_fini(void)
 {
-	log_init(NULL);
-	fclose(logfp);
+	tu_log_capture_end();
 	return 0;
 }
 

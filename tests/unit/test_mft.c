@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -21,49 +20,6 @@
 #include "util.h"
 
 #define BBN	"rpki-commons/conformance/root/"
-
-/* Log capture: warnings go to a temporary file we read back. */
-static FILE	*obj_cap;
-
-static void
-cap_begin(void)
-{
-	struct log_config cfg;
-
-	if (obj_cap == NULL)
-		CU_ASSERT_FATAL((obj_cap = tmpfile()) != NULL);
-	CU_ASSERT(ftruncate(fileno(obj_cap), 0) == 0);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(obj_cap);
-	log_init(&cfg);
-}
-
-static const char *
-cap_end(void)
-{
-	static char	buf[8192];
-	ssize_t		n;
-
-	log_init(NULL);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	n = read(fileno(obj_cap), buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-static unsigned char *
-load(const char *rel, size_t *len)
-{
-	char		*path;
-	unsigned char	*buf;
-
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, len);
-	free(path);
-	return buf;
-}
 
 struct mft_case {
 	const char	*file;
@@ -153,11 +109,11 @@ test_mft_bbn(void)
 	}
 	for (i = 0; i < sizeof(mft_bbn) / sizeof(mft_bbn[0]); i++) {
 		c = &mft_bbn[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		mft = mft_parse(c->file, der, len);
-		log = cap_end();
+		log = tu_log_capture_end();
 		if (c->reason == NULL && mft == NULL) {
 			fprintf(stderr, "%s: rejected: %s\n", c->file, log);
 			CU_FAIL("good manifest rejected");
@@ -222,7 +178,7 @@ test_mft_real(void)
 	}
 	for (i = 0; i < sizeof(mft_reals) / sizeof(mft_reals[0]); i++) {
 		c = &mft_reals[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		cms = cms_parse(c->file, der, len, OID_CT_MFT);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(cms);
@@ -263,7 +219,8 @@ test_mft_current(void)
 
 	if (tu_corpusdir() == NULL)
 		return;
-	der = load(BBN "MFTThisUpdFuture/badMFTThisUpdFuture.mft", &len);
+	der = tu_corpus_load(BBN "MFTThisUpdFuture/badMFTThisUpdFuture.mft",
+	    &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 	future = mft_parse("f.mft", der, len);
 	free(der);
@@ -274,7 +231,7 @@ test_mft_current(void)
 	CU_ASSERT(mft_check_current(future, future->this_update, why,
 	    sizeof(why)) == 0);
 
-	der = load(BBN "MFTNextUpdPast/badMFTNextUpdPast.mft", &len);
+	der = tu_corpus_load(BBN "MFTNextUpdPast/badMFTNextUpdPast.mft", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 	cms = cms_parse("p.mft", der, len, OID_CT_MFT);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cms);
@@ -392,16 +349,17 @@ test_mft_check_ee(void)
 	ee.ases = &ases;
 	CU_ASSERT(mft_check_ee("e.mft", &mft, &ee) == 0);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	ee.notbefore = 1001;
 	CU_ASSERT(mft_check_ee("e.mft", &mft, &ee) == -1);
 	ee.notbefore = 1000;
 	ee.notafter = 1999;
 	CU_ASSERT(mft_check_ee("e.mft", &mft, &ee) == -1);
 	ee.notafter = 2000;
-	CU_ASSERT(strstr(cap_end(), "e.mft: RFC 9286 section 5.1") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(),
+	    "e.mft: RFC 9286 section 5.1") != NULL);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	ips.afi[IP_RES_V6].inherit = 0;
 	CU_ASSERT(mft_check_ee("e.mft", &mft, &ee) == -1);
 	ips.afi[IP_RES_V6].inherit = 1;
@@ -410,7 +368,7 @@ test_mft_check_ee(void)
 	ee.ips = NULL;
 	ee.ases = NULL;
 	CU_ASSERT(mft_check_ee("e.mft", &mft, &ee) == -1);
-	CU_ASSERT(strstr(cap_end(), "inherit") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(), "inherit") != NULL);
 	ee.ases = &ases;
 	ases.inherit = 1;
 	CU_ASSERT(mft_check_ee("e.mft", &mft, &ee) == 0);
@@ -426,26 +384,26 @@ test_mft_mutations(void)
 
 	if (tu_corpusdir() == NULL)
 		return;
-	der = load("rpki-client-regress/mft/ripe-ncc-ta.mft", &len);
+	der = tu_corpus_load("rpki-client-regress/mft/ripe-ncc-ta.mft", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 	cms = cms_parse("m.mft", der, len, OID_CT_MFT);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cms);
 	CU_ASSERT_FATAL((m = malloc(cms->econtent_len + 1)) != NULL);
 	memcpy(m, cms->econtent, cms->econtent_len);
 	m[cms->econtent_len] = 0;
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(mft_parse_econtent("m.mft", m,
 	    cms->econtent_len + 1));
-	CU_ASSERT(strstr(cap_end(), "trailing data") != NULL);
-	cap_begin();
+	CU_ASSERT(strstr(tu_log_capture_end(), "trailing data") != NULL);
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(mft_parse_econtent("m.mft", m,
 	    cms->econtent_len - 1));
-	CU_ASSERT(strstr(cap_end(), "RFC 9286 section 4.2") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(), "RFC 9286 section 4.2") != NULL);
 	for (i = 0; i < cms->econtent_len; i++) {
 		m[i] ^= 0x21;
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		mft_free(mft_parse_econtent("m.mft", m, cms->econtent_len));
-		cap_end();
+		tu_log_capture_end();
 		m[i] ^= 0x21;
 	}
 	free(m);
@@ -473,7 +431,7 @@ test_mft_incidences(void)
 
 	for (i = 0; i < sizeof(mft_incidence_files) /
 	    sizeof(mft_incidence_files[0]); i++) {
-		der = load(mft_incidence_files[i], &len);
+		der = tu_corpus_load(mft_incidence_files[i], &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		n = incidence_count(INCIDENCE_EE_SIA_NOTIFY);
 		o = mft_parse(mft_incidence_files[i], der, len);

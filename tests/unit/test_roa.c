@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -19,49 +18,6 @@
 #include "util.h"
 
 #define BBN	"rpki-commons/conformance/root/"
-
-/* Log capture: warnings go to a temporary file we read back. */
-static FILE	*obj_cap;
-
-static void
-cap_begin(void)
-{
-	struct log_config cfg;
-
-	if (obj_cap == NULL)
-		CU_ASSERT_FATAL((obj_cap = tmpfile()) != NULL);
-	CU_ASSERT(ftruncate(fileno(obj_cap), 0) == 0);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(obj_cap);
-	log_init(&cfg);
-}
-
-static const char *
-cap_end(void)
-{
-	static char	buf[8192];
-	ssize_t		n;
-
-	log_init(NULL);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	n = read(fileno(obj_cap), buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-static unsigned char *
-load(const char *rel, size_t *len)
-{
-	char		*path;
-	unsigned char	*buf;
-
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, len);
-	free(path);
-	return buf;
-}
 
 struct roa_case {
 	const char	*file;
@@ -240,11 +196,11 @@ test_roa_bbn(void)
 	}
 	for (i = 0; i < sizeof(roa_bbn) / sizeof(roa_bbn[0]); i++) {
 		c = &roa_bbn[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		roa = roa_parse(c->file, der, len);
-		log = cap_end();
+		log = tu_log_capture_end();
 		if (c->reason == NULL && roa == NULL) {
 			fprintf(stderr, "%s: rejected: %s\n", c->file, log);
 			CU_FAIL("good ROA rejected");
@@ -323,15 +279,15 @@ test_roa_real(void)
 	}
 	for (i = 0; i < sizeof(roa_reals) / sizeof(roa_reals[0]); i++) {
 		c = &roa_reals[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		roa = NULL;
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		cms = cms_parse(c->file, der, len, OID_CT_ROA);
 		if (cms != NULL)
 			roa = roa_parse_econtent(c->file, cms->econtent,
 			    cms->econtent_len);
-		log = cap_end();
+		log = tu_log_capture_end();
 		if (c->reason != NULL) {
 			CU_ASSERT_PTR_NULL(roa);
 			if (strstr(log, c->reason) == NULL)
@@ -437,9 +393,9 @@ econtent_rejected(const unsigned char *der, size_t len, const char *reason)
 	struct roa	*roa;
 	const char	*log;
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	roa = roa_parse_econtent("h.roa", der, len);
-	log = cap_end();
+	log = tu_log_capture_end();
 	if (roa != NULL) {
 		roa_free(roa);
 		fprintf(stderr, "accepted, want \"%s\"\n", reason);
@@ -562,7 +518,7 @@ test_roa_econtent_bad(void)
 	l = mk_addr(f2, (const unsigned char *)"\x00\x20\x01\x0d\xb8", 5, -1);
 	l = mk_fam(f + fl, AFI6, sizeof(AFI6), f2, l);
 	len = mk_roa(der, -1, AS64496, sizeof(AS64496), f, fl + l);
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	{
 		struct roa *roa = roa_parse_econtent("h.roa", der, len);
 
@@ -571,14 +527,14 @@ test_roa_econtent_bad(void)
 			CU_ASSERT_EQUAL(roa->nips, 2);
 		roa_free(roa);
 	}
-	cap_end();
+	tu_log_capture_end();
 
 	/* garbage never crashes */
 	for (l = 0; l < len; l++) {
 		der[l] ^= 0xa5;
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		roa_free(roa_parse_econtent("h.roa", der, len));
-		cap_end();
+		tu_log_capture_end();
 		der[l] ^= 0xa5;
 	}
 }
@@ -646,22 +602,22 @@ test_roa_resources(void)
 	res.afi[IP_RES_V4].nranges = 1;
 	CU_ASSERT(roa_check_resources("h.roa", roa, &res) == 0);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	r.max[3] = 127;		/* now 192.0.2.0-192.0.2.127 */
 	r.plen = 25;
 	CU_ASSERT(roa_check_resources("h.roa", roa, &res) == -1);
-	CU_ASSERT(strstr(cap_end(), "RFC 9582 section 5: 192.0.2.0/24") !=
-	    NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(),
+	    "RFC 9582 section 5: 192.0.2.0/24") != NULL);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	res.afi[IP_RES_V4].inherit = 1;
 	res.afi[IP_RES_V4].nranges = 0;
 	CU_ASSERT(roa_check_resources("h.roa", roa, &res) == -1);
-	CU_ASSERT(strstr(cap_end(), "inherit") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(), "inherit") != NULL);
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT(roa_check_resources("h.roa", roa, NULL) == -1);
-	CU_ASSERT(strstr(cap_end(), "RFC 9582 section 5") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(), "RFC 9582 section 5") != NULL);
 	roa_free(roa);
 	roa_free(NULL);
 }
@@ -689,7 +645,7 @@ test_roa_incidences(void)
 
 	for (i = 0; i < sizeof(roa_incidence_files) /
 	    sizeof(roa_incidence_files[0]); i++) {
-		der = load(roa_incidence_files[i], &len);
+		der = tu_corpus_load(roa_incidence_files[i], &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		n = incidence_count(INCIDENCE_EE_SIA_NOTIFY);
 		o = roa_parse(roa_incidence_files[i], der, len);

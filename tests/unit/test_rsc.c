@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
@@ -25,48 +24,6 @@
 #define RSC_GOOD_HASH	\
 	"f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2"
 
-static FILE	*rsc_cap;
-
-static void
-cap_begin(void)
-{
-	struct log_config cfg;
-
-	if (rsc_cap == NULL)
-		CU_ASSERT_FATAL((rsc_cap = tmpfile()) != NULL);
-	CU_ASSERT(ftruncate(fileno(rsc_cap), 0) == 0);
-	lseek(fileno(rsc_cap), 0, SEEK_SET);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(rsc_cap);
-	log_init(&cfg);
-}
-
-static const char *
-cap_end(void)
-{
-	static char	buf[8192];
-	ssize_t		n;
-
-	log_init(NULL);
-	lseek(fileno(rsc_cap), 0, SEEK_SET);
-	n = read(fileno(rsc_cap), buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-static unsigned char *
-load(const char *rel, size_t *len)
-{
-	char		*path;
-	unsigned char	*buf;
-
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, len);
-	free(path);
-	return buf;
-}
-
 static void
 test_rsc_corpus_good(void)
 {
@@ -74,10 +31,10 @@ test_rsc_corpus_good(void)
 	size_t		 len;
 	struct rsc	*rsc;
 
-	CU_ASSERT_FATAL((der = load(RSC_GOOD, &len)) != NULL);
-	cap_begin();
+	CU_ASSERT_FATAL((der = tu_corpus_load(RSC_GOOD, &len)) != NULL);
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	rsc = rsc_parse(RSC_GOOD, der, len);
-	CU_ASSERT_STRING_EQUAL(cap_end(), "");
+	CU_ASSERT_STRING_EQUAL(tu_log_capture_end(), "");
 	CU_ASSERT_FATAL(rsc != NULL);
 	CU_ASSERT_EQUAL(rsc->nfiles, 1);
 	CU_ASSERT_STRING_EQUAL(rsc->files[0].name, "test.txt");
@@ -105,16 +62,17 @@ test_rsc_corpus_good(void)
 		struct as_res	as;
 
 		memset(&ee, 0, sizeof(ee));
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		CU_ASSERT_EQUAL(rsc_check_ee("x", rsc, &ee), -1);
-		CU_ASSERT_PTR_NOT_NULL(strstr(cap_end(), "RFC 9323 section 5"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(tu_log_capture_end(),
+		    "RFC 9323 section 5"));
 		memset(&as, 0, sizeof(as));
 		as.inherit = 1;
 		ee.ips = rsc->ee->ips;
 		ee.ases = &as;
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		CU_ASSERT_EQUAL(rsc_check_ee("x", rsc, &ee), -1);
-		CU_ASSERT_PTR_NOT_NULL(strstr(cap_end(),
+		CU_ASSERT_PTR_NOT_NULL(strstr(tu_log_capture_end(),
 		    "RFC 9323 section 2: EE certificate must not use inherit"));
 	}
 	rsc_free(rsc);
@@ -162,11 +120,12 @@ test_rsc_corpus_utf8(void)
 	uint64_t	 n;
 
 	for (i = 0; i < sizeof(rsc_utf8) / sizeof(rsc_utf8[0]); i++) {
-		CU_ASSERT_FATAL((der = load(rsc_utf8[i].file, &len)) != NULL);
+		CU_ASSERT_FATAL((der = tu_corpus_load(rsc_utf8[i].file,
+		    &len)) != NULL);
 		n = incidence_count(INCIDENCE_NAME_UTF8);
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		rsc = rsc_parse(rsc_utf8[i].file, der, len);
-		CU_ASSERT_STRING_EQUAL(cap_end(), "");
+		CU_ASSERT_STRING_EQUAL(tu_log_capture_end(), "");
 		CU_ASSERT_PTR_NOT_NULL(rsc);
 		CU_ASSERT(incidence_count(INCIDENCE_NAME_UTF8) > n);
 		if (rsc != NULL) {
@@ -190,10 +149,11 @@ test_rsc_corpus_rejected(void)
 	const char	*log;
 
 	for (i = 0; i < sizeof(rsc_hist) / sizeof(rsc_hist[0]); i++) {
-		CU_ASSERT_FATAL((der = load(rsc_hist[i].file, &len)) != NULL);
-		cap_begin();
+		CU_ASSERT_FATAL((der = tu_corpus_load(rsc_hist[i].file,
+		    &len)) != NULL);
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		CU_ASSERT_PTR_NULL(rsc_parse(rsc_hist[i].file, der, len));
-		log = cap_end();
+		log = tu_log_capture_end();
 		if (strstr(log, rsc_hist[i].reason) == NULL)
 			fprintf(stderr, "%s: want \"%s\", got \"%s\"\n",
 			    rsc_hist[i].file, rsc_hist[i].reason, log);
@@ -310,9 +270,9 @@ parse_spec(const struct econtent_spec *spec, const char **log)
 	struct rsc	*rsc;
 
 	build(spec, &d);
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	rsc = rsc_parse_econtent("t.sig", d.b, d.len);
-	*log = cap_end();
+	*log = tu_log_capture_end();
 	return rsc;
 }
 
@@ -411,15 +371,15 @@ test_rsc_econtent_trailing(void)
 
 	build(&good_spec, &d);
 	d.b[d.len++] = 0x00;
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(rsc_parse_econtent("t.sig", d.b, d.len));
-	log = cap_end();
+	log = tu_log_capture_end();
 	CU_ASSERT_PTR_NOT_NULL(strstr(log, "RFC 9323 section 4"));
 	/* Truncated input fails too, without reading past the end. */
 	build(&good_spec, &d);
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	CU_ASSERT_PTR_NULL(rsc_parse_econtent("t.sig", d.b, d.len - 1));
-	cap_end();
+	tu_log_capture_end();
 	rsc_free(NULL);
 }
 

@@ -37,14 +37,14 @@ struct run {
 };
 
 static void
-slurp(FILE *f, char *buf, size_t size, size_t off)
+slurp(FILE *f, char *buf, size_t size)
 {
 	size_t	n;
 
 	fflush(f);
 	rewind(f);
-	n = fread(buf + off, 1, size - off - 1, f);
-	buf[off + n] = '\0';
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
 	fclose(f);
 }
 
@@ -57,10 +57,11 @@ static struct run *
 run(const char *arg, ...)
 {
 	static struct run	 r;
-	struct log_config	 cfg;
 	char			*argv[SHOW_MAX_ARGS + 1];
-	FILE			*out, *err, *logf;
+	const char		*log;
+	FILE			*out, *err;
 	va_list			 ap;
+	size_t			 n;
 	int			 argc = 0, i;
 
 	argv[argc++] = strdup("show");
@@ -77,16 +78,13 @@ run(const char *arg, ...)
 	argv[argc] = NULL;
 	CU_ASSERT_FATAL((out = tmpfile()) != NULL);
 	CU_ASSERT_FATAL((err = tmpfile()) != NULL);
-	CU_ASSERT_FATAL((logf = tmpfile()) != NULL);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(logf);
-	log_init(&cfg);
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	r.rc = cmd_show_run(argc, argv, out, err);
-	log_init(NULL);
-	slurp(out, r.out, sizeof(r.out), 0);
-	slurp(err, r.err, sizeof(r.err), 0);
-	slurp(logf, r.err, sizeof(r.err), strlen(r.err));
+	log = tu_log_capture_end();
+	slurp(out, r.out, sizeof(r.out));
+	slurp(err, r.err, sizeof(r.err));
+	n = strlen(r.err);
+	snprintf(r.err + n, sizeof(r.err) - n, "%s", log);
 	for (i = 0; i < argc; i++)
 		free(argv[i]);
 	return &r;
@@ -422,40 +420,34 @@ test_show_sniff(void)
 	struct run	*r;
 	unsigned char	*buf;
 	size_t		 len;
-	char		*dir, *path, *src;
+	char		*dir, *path;
 
 	dir = tu_tmpdir("show");
-	src = tu_asprintf("%s/%s", tu_corpusdir(), C_ROA);
-	CU_ASSERT_FATAL((buf = tu_read_file(src, &len)) != NULL);
+	CU_ASSERT_FATAL((buf = tu_corpus_load(C_ROA, &len)) != NULL);
 	path = tu_asprintf("%s/object", dir);
 	CU_ASSERT(tu_write_file(path, buf, len) == 0);
 	r = run("--at", "2024-01-01", path, NULL);
 	CU_ASSERT_EQUAL(r->rc, 0);
 	HAS(r->out, "Type:                roa\n");
 	free(buf);
-	free(src);
 	free(path);
 
-	src = tu_asprintf("%s/%s", tu_corpusdir(), C_CRL);
-	CU_ASSERT_FATAL((buf = tu_read_file(src, &len)) != NULL);
+	CU_ASSERT_FATAL((buf = tu_corpus_load(C_CRL, &len)) != NULL);
 	path = tu_asprintf("%s/object.der", dir);
 	CU_ASSERT(tu_write_file(path, buf, len) == 0);
 	r = run("--at", "2024-01-01", path, NULL);
 	CU_ASSERT_EQUAL(r->rc, 0);
 	HAS(r->out, "Type:                crl\n");
 	free(buf);
-	free(src);
 	free(path);
 
-	src = tu_asprintf("%s/%s", tu_corpusdir(), C_TA);
-	CU_ASSERT_FATAL((buf = tu_read_file(src, &len)) != NULL);
+	CU_ASSERT_FATAL((buf = tu_corpus_load(C_TA, &len)) != NULL);
 	path = tu_asprintf("%s/ta.der", dir);
 	CU_ASSERT(tu_write_file(path, buf, len) == 0);
 	r = run("--at", "2024-01-01", path, NULL);
 	CU_ASSERT_EQUAL(r->rc, 0);
 	HAS(r->out, "Type:                ta\n");
 	free(buf);
-	free(src);
 	free(path);
 	tu_rmtree(dir);
 	free(dir);

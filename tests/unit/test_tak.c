@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 #include <openssl/x509v3.h>
@@ -20,49 +19,6 @@
 #include "util.h"
 
 #define TAKDIR	"rpki-client-regress/tak/"
-
-/* Log capture: warnings go to a temporary file we read back. */
-static FILE	*obj_cap;
-
-static void
-cap_begin(void)
-{
-	struct log_config cfg;
-
-	if (obj_cap == NULL)
-		CU_ASSERT_FATAL((obj_cap = tmpfile()) != NULL);
-	CU_ASSERT(ftruncate(fileno(obj_cap), 0) == 0);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.level = LOG_LEVEL_WARNING;
-	cfg.fd = fileno(obj_cap);
-	log_init(&cfg);
-}
-
-static const char *
-cap_end(void)
-{
-	static char	buf[8192];
-	ssize_t		n;
-
-	log_init(NULL);
-	lseek(fileno(obj_cap), 0, SEEK_SET);
-	n = read(fileno(obj_cap), buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-static unsigned char *
-load(const char *rel, size_t *len)
-{
-	char		*path;
-	unsigned char	*buf;
-
-	path = tu_asprintf("%s/%s", tu_corpusdir(), rel);
-	buf = tu_read_file(path, len);
-	free(path);
-	return buf;
-}
 
 struct tak_case {
 	const char	*file;
@@ -108,7 +64,7 @@ test_tak_corpus(void)
 	}
 	for (i = 0; i < sizeof(tak_cases) / sizeof(tak_cases[0]); i++) {
 		c = &tak_cases[i];
-		der = load(c->file, &len);
+		der = tu_corpus_load(c->file, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		cms = cms_parse(c->file, der, len, OID_CT_TAK);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(cms);
@@ -157,9 +113,9 @@ tak_rejected(const unsigned char *der, size_t len, const char *reason)
 	struct tak	*tak;
 	const char	*log;
 
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	tak = tak_parse_econtent("m.tak", der, len);
-	log = cap_end();
+	log = tu_log_capture_end();
 	if (tak != NULL) {
 		tak_free(tak);
 		return 0;
@@ -180,7 +136,8 @@ test_tak_mutations(void)
 
 	if (tu_corpusdir() == NULL)
 		return;
-	der = load(TAKDIR "05F53BCE4DAA11EDB9AC0C5B9E174E93.tak", &len);
+	der = tu_corpus_load(TAKDIR "05F53BCE4DAA11EDB9AC0C5B9E174E93.tak",
+	    &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 	cms = cms_parse("m.tak", der, len, OID_CT_TAK);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cms);
@@ -195,9 +152,9 @@ test_tak_mutations(void)
 	CU_ASSERT(tak_rejected(m, n, "RFC 9691 section 3.1: comment"));
 	memcpy(m, cms->econtent, n);
 	CU_ASSERT(patch(m, n, "Current", "Cur\xc3\xa9nt"));	/* fine */
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	tak_free(tak_parse_econtent("m.tak", m, n));
-	CU_ASSERT_STRING_EQUAL(cap_end(), "");
+	CU_ASSERT_STRING_EQUAL(tu_log_capture_end(), "");
 	memcpy(m, cms->econtent, n);
 	CU_ASSERT(patch(m, n, "rsync://", "rsynx://"));
 	CU_ASSERT(tak_rejected(m, n, "certificateURI"));
@@ -211,9 +168,9 @@ test_tak_mutations(void)
 	for (i = 0; i < n; i++) {
 		memcpy(m, cms->econtent, n);
 		m[i] ^= 0x42;
-		cap_begin();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		tak_free(tak_parse_econtent("m.tak", m, n));
-		cap_end();
+		tu_log_capture_end();
 	}
 	free(m);
 	cms_object_free(cms);
@@ -240,15 +197,15 @@ test_tak_check_ee(void)
 	ases.inherit = 1;
 	ee.ases = &ases;
 	CU_ASSERT(tak_check_ee("e.tak", &tak, &ee) == 0);
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	ee.aki[0] = 0x12;
 	CU_ASSERT(tak_check_ee("e.tak", &tak, &ee) == -1);
-	CU_ASSERT(strstr(cap_end(), "current key") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(), "current key") != NULL);
 	ee.aki[0] = 0x11;
-	cap_begin();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	ases.inherit = 0;
 	CU_ASSERT(tak_check_ee("e.tak", &tak, &ee) == -1);
-	CU_ASSERT(strstr(cap_end(), "inherit") != NULL);
+	CU_ASSERT(strstr(tu_log_capture_end(), "inherit") != NULL);
 	tak_free(NULL);
 }
 
@@ -272,7 +229,7 @@ test_tak_incidences(void)
 
 	for (i = 0; i < sizeof(tak_incidence_files) /
 	    sizeof(tak_incidence_files[0]); i++) {
-		der = load(tak_incidence_files[i], &len);
+		der = tu_corpus_load(tak_incidence_files[i], &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(der);
 		n = incidence_count(INCIDENCE_NAME_UTF8);
 		o = tak_parse(tak_incidence_files[i], der, len);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/CUnit.h>
 #include <openssl/evp.h>
@@ -17,32 +16,6 @@
 #include "validator/tal.h"
 #include "suite.h"
 #include "util.h"
-
-/* Warnings go to a temporary file so tests can check the reason given. */
-static FILE *logfp;
-
-static void
-log_reset(void)
-{
-	CU_ASSERT_EQUAL(ftruncate(fileno(logfp), 0), 0);
-	rewind(logfp);
-}
-
-static int
-logged(const char *want)
-{
-	static char buf[8192];
-	size_t n;
-
-	rewind(logfp);
-	n = fread(buf, 1, sizeof(buf) - 1, logfp);
-	buf[n] = '\0';
-	if (strstr(buf, want) == NULL) {
-		fprintf(stderr, "\nwanted \"%s\", log: %s\n", want, buf);
-		return 0;
-	}
-	return 1;
-}
 
 /*
  * Expected outcome of every .tal file in the corpus.  reject: substring
@@ -125,12 +98,12 @@ test_corpus(void)
 		path = tu_asprintf("%s/%s", dir, tc->path);
 		buf = tu_read_file(path, &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-		log_reset();
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
 		tal = tal_parse(path, (const char *)buf, len);
 		if (tc->reject != NULL) {
 			CU_ASSERT_PTR_NULL(tal);
-			CU_ASSERT(logged(tc->reject));
-			CU_ASSERT(logged(path));
+			CU_ASSERT(tu_logged(tc->reject));
+			CU_ASSERT(tu_logged(path));
 		} else {
 			CU_ASSERT_PTR_NOT_NULL(tal);
 			if (tal == NULL)
@@ -200,7 +173,7 @@ key_b64(int rsa)
 static struct tal *
 parse_str(const char *fn, const char *s)
 {
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	return tal_parse(fn, s, strlen(s));
 }
 
@@ -210,8 +183,8 @@ expect_reject(const char *s, const char *why)
 	struct tal *tal = parse_str("x.tal", s);
 
 	CU_ASSERT_PTR_NULL(tal);
-	CU_ASSERT(logged("x.tal: "));
-	CU_ASSERT(logged(why));
+	CU_ASSERT(tu_logged("x.tal: "));
+	CU_ASSERT(tu_logged(why));
 	tal_free(tal);
 }
 
@@ -360,44 +333,39 @@ test_limits(void)
 	struct tal *tal;
 
 	/* A NUL byte anywhere. */
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	tal = tal_parse("x.tal", "rsync://e.net/ta.cer\0\n\nAAAA\n", 27);
 	CU_ASSERT_PTR_NULL(tal);
-	CU_ASSERT(logged("NUL byte"));
+	CU_ASSERT(tu_logged("NUL byte"));
 	/* Over the size limit, whatever the content. */
 	buf = malloc(MAX_TAL_SIZE + 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	memset(buf, '#', MAX_TAL_SIZE + 1);
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	tal = tal_parse("x.tal", buf, MAX_TAL_SIZE + 1);
 	CU_ASSERT_PTR_NULL(tal);
-	CU_ASSERT(logged("TAL larger than"));
+	CU_ASSERT(tu_logged("TAL larger than"));
 	free(buf);
 	/* A file called just ".tal" has no name. */
-	log_reset();
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	tal = tal_parse("dir/.tal", "x", 1);
 	CU_ASSERT_PTR_NULL(tal);
-	CU_ASSERT(logged("name is empty"));
+	CU_ASSERT(tu_logged("name is empty"));
 	tal_free(NULL);
 }
 
 static int
 tal_init(void)
 {
-	struct log_config lc = { NULL, LOG_LEVEL_WARNING, 0, 0, -1 };
-
-	if ((logfp = tmpfile()) == NULL)
+	if (tu_log_capture_start(LOG_LEVEL_WARNING) == -1)
 		return -1;
-	lc.fd = fileno(logfp);
-	log_init(&lc);
 	return 0;
 }
 
 static int
 tal_fini(void)
 {
-	log_init(NULL);
-	fclose(logfp);
+	tu_log_capture_end();
 	return 0;
 }
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <CUnit/CUnit.h>
+
 #include "util.h"
 
 #ifndef TOP_SRCDIR
@@ -147,6 +149,80 @@ tu_write_file(const char *path, const void *buf, size_t len)
 	if (fclose(f) != 0)
 		rc = -1;
 	return rc;
+}
+
+unsigned char *
+tu_corpus_load(const char *rel, size_t *len)
+{
+	const char	*dir = tu_corpusdir();
+	char		*path;
+	unsigned char	*buf;
+
+	if (dir == NULL)
+		return NULL;
+	path = tu_asprintf("%s/%s", dir, rel);
+	buf = tu_read_file(path, len);
+	free(path);
+	return buf;
+}
+
+/* The scratch file log lines are captured in; opened once, kept to exit. */
+static FILE	*log_capture_fp;
+
+int
+tu_log_capture_start(enum log_level level)
+{
+	struct log_config	cfg;
+
+	if (log_capture_fp == NULL && (log_capture_fp = tmpfile()) == NULL)
+		return -1;
+	/* log.c writes at the descriptor's offset: rewind it too. */
+	if (ftruncate(fileno(log_capture_fp), 0) == -1 ||
+	    lseek(fileno(log_capture_fp), 0, SEEK_SET) == -1)
+		return -1;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.level = level;
+	cfg.fd = fileno(log_capture_fp);
+	log_init(&cfg);
+	return 0;
+}
+
+void
+tu_log_capture_begin(enum log_level level)
+{
+	CU_ASSERT_FATAL(tu_log_capture_start(level) == 0);
+}
+
+const char *
+tu_log_captured(void)
+{
+	static char	buf[TU_LOG_CAPTURE_MAX];
+	ssize_t		n = 0;
+
+	/* log.c writes with write(2) on the descriptor: read it the same way. */
+	if (log_capture_fp != NULL)
+		n = pread(fileno(log_capture_fp), buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+const char *
+tu_log_capture_end(void)
+{
+	log_init(NULL);
+	return tu_log_captured();
+}
+
+int
+tu_logged(const char *want)
+{
+	const char	*log = tu_log_captured();
+
+	if (strstr(log, want) == NULL) {
+		fprintf(stderr, "\nwanted \"%s\", log: %s\n", want, log);
+		return 0;
+	}
+	return 1;
 }
 
 int

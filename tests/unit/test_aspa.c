@@ -334,6 +334,7 @@ test_aspa_incidences(void)
 	size_t		 len, i;
 	uint64_t	 n;
 
+	TU_NEED_CORPUS();
 	for (i = 0; i < sizeof(aspa_incidence_files) /
 	    sizeof(aspa_incidence_files[0]); i++) {
 		der = tu_corpus_load(aspa_incidence_files[i], &len);

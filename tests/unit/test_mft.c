@@ -429,6 +429,7 @@ test_mft_incidences(void)
 	size_t		 len, i;
 	uint64_t	 n;
 
+	TU_NEED_CORPUS();
 	for (i = 0; i < sizeof(mft_incidence_files) /
 	    sizeof(mft_incidence_files[0]); i++) {
 		der = tu_corpus_load(mft_incidence_files[i], &len);

@@ -643,6 +643,7 @@ test_roa_incidences(void)
 	size_t		 len, i;
 	uint64_t	 n;
 
+	TU_NEED_CORPUS();
 	for (i = 0; i < sizeof(roa_incidence_files) /
 	    sizeof(roa_incidence_files[0]); i++) {
 		der = tu_corpus_load(roa_incidence_files[i], &len);

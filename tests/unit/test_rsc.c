@@ -31,6 +31,7 @@ test_rsc_corpus_good(void)
 	size_t		 len;
 	struct rsc	*rsc;
 
+	TU_NEED_CORPUS();
 	CU_ASSERT_FATAL((der = tu_corpus_load(RSC_GOOD, &len)) != NULL);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
 	rsc = rsc_parse(RSC_GOOD, der, len);
@@ -119,6 +120,7 @@ test_rsc_corpus_utf8(void)
 	struct rsc	*rsc;
 	uint64_t	 n;
 
+	TU_NEED_CORPUS();
 	for (i = 0; i < sizeof(rsc_utf8) / sizeof(rsc_utf8[0]); i++) {
 		CU_ASSERT_FATAL((der = tu_corpus_load(rsc_utf8[i].file,
 		    &len)) != NULL);
@@ -148,6 +150,7 @@ test_rsc_corpus_rejected(void)
 	size_t		 len, i;
 	const char	*log;
 
+	TU_NEED_CORPUS();
 	for (i = 0; i < sizeof(rsc_hist) / sizeof(rsc_hist[0]); i++) {
 		CU_ASSERT_FATAL((der = tu_corpus_load(rsc_hist[i].file,
 		    &len)) != NULL);

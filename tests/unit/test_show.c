@@ -199,6 +199,7 @@ test_show_roa_text(void)
 {
 	struct run	*r = run("--at", "2024-01-01", "@/" C_ROA, NULL);
 
+	TU_NEED_CORPUS();
 	CU_ASSERT_EQUAL(r->rc, 0);
 	HAS(r->out, "Type:                roa\n");
 	HAS(r->out, "EE certificate:\n");
@@ -220,6 +221,7 @@ test_show_roa_text(void)
 static void
 test_show_roa_json(void)
 {
+	TU_NEED_CORPUS();
 	struct run	*r = run("--json", "--at=@1704067200", "@/" C_ROA,
 			    NULL);
 
@@ -241,6 +243,7 @@ test_show_roa_json(void)
 static void
 test_show_ta_tal(void)
 {
+	TU_NEED_CORPUS();
 	struct run	*r = run("--at", "2024-01-01", "@/" C_TA, "@/" C_TAL,
 			    NULL);
 
@@ -272,6 +275,7 @@ test_show_mft_issuer(void)
 {
 	struct run	*r;
 
+	TU_NEED_CORPUS();
 	r = run("--json", "--at", "2019-06-01", "--issuer", "@/" C_TA,
 	    "@/" C_MFT, NULL);
 	CU_ASSERT_EQUAL(r->rc, 0);
@@ -320,6 +324,7 @@ test_show_crl(void)
 {
 	struct run	*r;
 
+	TU_NEED_CORPUS();
 	r = run("--at", "2024-01-01", "--issuer", "@/" C_ROOT, "@/" C_CRL,
 	    NULL);
 	CU_ASSERT_EQUAL(r->rc, 0);
@@ -348,6 +353,7 @@ test_show_aspa_rsc(void)
 {
 	struct run	*r;
 
+	TU_NEED_CORPUS();
 	r = run("--at", "2024-01-01", "@/" C_ASPA, NULL);
 	CU_ASSERT_EQUAL(r->rc, 0);
 	HAS(r->out, "Customer:            AS1000\n");
@@ -378,6 +384,7 @@ test_show_malformed(void)
 	struct run	*r;
 	char		*dir, *junk;
 
+	TU_NEED_CORPUS();
 	/* A pre-RFC checklist: nothing printed, the reason logged. */
 	r = run("--at", "2024-01-01", "@/" C_HRSC, NULL);
 	CU_ASSERT_EQUAL(r->rc, 1);
@@ -422,6 +429,7 @@ test_show_sniff(void)
 	size_t		 len;
 	char		*dir, *path;
 
+	TU_NEED_CORPUS();
 	dir = tu_tmpdir("show");
 	CU_ASSERT_FATAL((buf = tu_corpus_load(C_ROA, &len)) != NULL);
 	path = tu_asprintf("%s/object", dir);
@@ -458,6 +466,7 @@ test_show_usage(void)
 {
 	struct run	*r;
 
+	TU_NEED_CORPUS();
 	r = run(NULL);
 	CU_ASSERT_EQUAL(r->rc, 2);
 	HAS(r->err, "no FILE given");

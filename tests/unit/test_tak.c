@@ -227,6 +227,7 @@ test_tak_incidences(void)
 	size_t		 len, i;
 	uint64_t	 n;
 
+	TU_NEED_CORPUS();
 	for (i = 0; i < sizeof(tak_incidence_files) /
 	    sizeof(tak_incidence_files[0]); i++) {
 		der = tu_corpus_load(tak_incidence_files[i], &len);

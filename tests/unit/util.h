@@ -7,6 +7,7 @@
 #define REEF_TESTS_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/log.h"
 
@@ -16,6 +17,16 @@
 /* Absolute source and build tree roots (environment overrides the build-time value). */
 const char	*tu_srcdir(void);
 const char	*tu_builddir(void);
+
+/* In a test function: without the corpus, say so and return (a skip). */
+#define TU_NEED_CORPUS()						\
+	do {								\
+		if (tu_corpusdir() == NULL) {				\
+			fprintf(stderr, "corpus absent: skipping %s\n",	\
+			    __func__);					\
+			return;						\
+		}							\
+	} while (0)
 
 /* Directory of the shared corpus (../shared/corpus next to the source tree), or NULL. */
 const char	*tu_corpusdir(void);

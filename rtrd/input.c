@@ -178,7 +178,7 @@ ld_asn_tok(struct loader *ld, struct ent *e, const char *key, enum jr_token t,
 	const struct jr_number	*n;
 	const char		*s;
 	size_t			 len;
-	int			 rc;
+	int			 rc = ASN_OK;
 
 	if (t == JR_NUMBER) {
 		n = jr_number(ld->jr);

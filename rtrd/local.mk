@@ -9,7 +9,9 @@ rtrd_librtrd_a_SOURCES = \
 	rtrd/input.c rtrd/input.h \
 	rtrd/history.c rtrd/history.h \
 	rtrd/session.c rtrd/session.h \
-	rtrd/server.c rtrd/server.h
+	rtrd/server.c rtrd/server.h \
+	rtrd/tls.c rtrd/tls.h rtrd/httpd.c rtrd/httpd.h \
+	rtrd/metrics.c rtrd/metrics.h rtrd/privdrop.c rtrd/privdrop.h
 rtrd_librtrd_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 
 LIBRTRD = rtrd/librtrd.a $(LIBREEF)
@@ -23,3 +25,6 @@ rtrd_reef_rtrd_LDADD = $(LIBRTRD)
 noinst_PROGRAMS += tests/tools/rtrcheck
 tests_tools_rtrcheck_SOURCES = tests/tools/rtrcheck.c
 tests_tools_rtrcheck_LDADD = $(LIBRTRD)
+
+# A systemd unit with the sandboxing systemd offers; installed by packagers.
+EXTRA_DIST += contrib/reef-rtrd.service

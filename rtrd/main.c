@@ -20,7 +20,7 @@
 
 /* The validator's output directory when -i is not given. */
 #define DEFAULT_INPUT		"/var/lib/reef"
-/* -l and --allow given at most this often. */
+/* -l, --tls-listen, --http and --allow given at most this often. */
 #define MAX_LISTEN		64
 #define MAX_ALLOW		1024
 
@@ -31,7 +31,12 @@ enum {
 	OPT_EXPIRE,
 	OPT_HISTORY,
 	OPT_ALLOW,
-	OPT_STDIO
+	OPT_STDIO,
+	OPT_TLS_LISTEN,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_HTTP,
+	OPT_USER
 };
 
 static void
@@ -41,7 +46,11 @@ usage(FILE *f)
 	    "[--max-version n]\n"
 	    "                 [--refresh s] [--retry s] [--expire s] "
 	    "[--history n]\n"
-	    "                 [--allow prefix]... [--stdio]\n");
+	    "                 [--allow prefix]... [--stdio] "
+	    "[--tls-listen addr:port]...\n"
+	    "                 [--tls-cert file] [--tls-key file] "
+	    "[--http addr:port]...\n"
+	    "                 [--user name]\n");
 }
 
 /* Parse a decimal number within [min, max] for the named option. */
@@ -75,31 +84,55 @@ check_config(const struct server_config *cfg)
 		    sc->refresh, sc->retry);
 		return -1;
 	}
-	if (cfg->use_stdio && (cfg->nlisten > 0 || cfg->nallow > 0)) {
+	if (cfg->use_stdio && (cfg->nlisten > 0 || cfg->nallow > 0 ||
+	    cfg->ntls > 0 || cfg->nhttp > 0)) {
 		fprintf(stderr, "reef-rtrd: --stdio cannot be combined with "
-		    "--listen or --allow\n");
+		    "--listen, --tls-listen, --http or --allow\n");
+		return -1;
+	}
+	if (cfg->ntls > 0 && (cfg->tls_cert == NULL || cfg->tls_key == NULL)) {
+		fprintf(stderr, "reef-rtrd: --tls-listen needs --tls-cert and "
+		    "--tls-key\n");
+		return -1;
+	}
+	if (cfg->ntls == 0 && (cfg->tls_cert != NULL || cfg->tls_key != NULL)) {
+		fprintf(stderr, "reef-rtrd: --tls-cert and --tls-key need "
+		    "--tls-listen\n");
 		return -1;
 	}
 	return 0;
 }
 
+/* Append a listening address for option opt to list (*n entries). */
 static int
-add_listen(struct server_config *cfg, char *arg)
+add_listen(const char *opt, char **list, size_t *n, char *arg)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 
 	if (server_parse_addr(arg, &ss, &len) == -1) {
-		fprintf(stderr, "reef-rtrd: --listen: \"%s\" is not "
-		    "ADDRESS:PORT (IPv6 as [ADDRESS]:PORT)\n", arg);
+		fprintf(stderr, "reef-rtrd: %s: \"%s\" is not "
+		    "ADDRESS:PORT (IPv6 as [ADDRESS]:PORT)\n", opt, arg);
 		return -1;
 	}
-	if (cfg->nlisten == MAX_LISTEN) {
-		fprintf(stderr, "reef-rtrd: --listen: more than %d "
-		    "addresses\n", MAX_LISTEN);
+	if (*n == MAX_LISTEN) {
+		fprintf(stderr, "reef-rtrd: %s: more than %d addresses\n",
+		    opt, MAX_LISTEN);
 		return -1;
 	}
-	cfg->listen[cfg->nlisten++] = arg;
+	list[(*n)++] = arg;
+	return 0;
+}
+
+/* A non-empty file or user name for option opt. */
+static int
+set_name(const char *opt, const char *arg, const char **out)
+{
+	if (arg[0] == '\0') {
+		fprintf(stderr, "reef-rtrd: %s: empty argument\n", opt);
+		return -1;
+	}
+	*out = arg;
 	return 0;
 }
 
@@ -131,12 +164,19 @@ parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
 		{ "expire",	 required_argument, NULL, OPT_EXPIRE },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "history",	 required_argument, NULL, OPT_HISTORY },
+		{ "http",	 required_argument, NULL, OPT_HTTP },
 		{ "input",	 required_argument, NULL, 'i' },
 		{ "listen",	 required_argument, NULL, 'l' },
 		{ "max-version", required_argument, NULL, OPT_MAX_VERSION },
+		/* The name for --http: same option. */
+		{ "metrics",	 required_argument, NULL, OPT_HTTP },
 		{ "refresh",	 required_argument, NULL, OPT_REFRESH },
 		{ "retry",	 required_argument, NULL, OPT_RETRY },
 		{ "stdio",	 no_argument,	    NULL, OPT_STDIO },
+		{ "tls-cert",	 required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key",	 required_argument, NULL, OPT_TLS_KEY },
+		{ "tls-listen",	 required_argument, NULL, OPT_TLS_LISTEN },
+		{ "user",	 required_argument, NULL, OPT_USER },
 		{ "verbose",	 no_argument,	    NULL, 'v' },
 		{ "version",	 no_argument,	    NULL, 'V' },
 		{ NULL,		 0,		    NULL, 0 },
@@ -165,7 +205,25 @@ parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
 			cfg->input = optarg;
 			break;
 		case 'l':
-			rc = add_listen(cfg, optarg);
+			rc = add_listen("--listen", cfg->listen, &cfg->nlisten,
+			    optarg);
+			break;
+		case OPT_TLS_LISTEN:
+			rc = add_listen("--tls-listen", cfg->tls_listen,
+			    &cfg->ntls, optarg);
+			break;
+		case OPT_HTTP:
+			rc = add_listen("--http", cfg->http_listen,
+			    &cfg->nhttp, optarg);
+			break;
+		case OPT_TLS_CERT:
+			rc = set_name("--tls-cert", optarg, &cfg->tls_cert);
+			break;
+		case OPT_TLS_KEY:
+			rc = set_name("--tls-key", optarg, &cfg->tls_key);
+			break;
+		case OPT_USER:
+			rc = set_name("--user", optarg, &cfg->user);
 			break;
 		case OPT_ALLOW:
 			rc = add_allow(cfg, optarg);
@@ -217,7 +275,8 @@ parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
 int
 main(int argc, char **argv)
 {
-	static char *listen[MAX_LISTEN];
+	static char *listen[MAX_LISTEN], *tls_listen[MAX_LISTEN];
+	static char *http_listen[MAX_LISTEN];
 	static struct prefix allow[MAX_ALLOW];
 	struct server_config cfg;
 	struct log_config lc;
@@ -225,6 +284,8 @@ main(int argc, char **argv)
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.listen = listen;
+	cfg.tls_listen = tls_listen;
+	cfg.http_listen = http_listen;
 	cfg.allow = allow;
 	cfg.input = DEFAULT_INPUT;
 	cfg.history = HISTORY_DEFAULT_DELTAS;

@@ -28,8 +28,12 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "rtrd/history.h"
+#include "rtrd/httpd.h"
 #include "rtrd/input.h"
+#include "rtrd/metrics.h"
+#include "rtrd/privdrop.h"
 #include "rtrd/server.h"
+#include "rtrd/tls.h"
 
 /* Bytes read from a router at a time. */
 #define READ_CHUNK		16384
@@ -44,13 +48,23 @@
 /* Longest error text of a failed load. */
 #define LOAD_ERR_MAX		512
 
+/* Longest privilege drop failure text. */
+#define PRIVDROP_ERR_MAX	256
+
 enum src_kind {
 	SRC_LISTEN,
 	SRC_SIGNAL,
 	SRC_TIMER,
 	SRC_INOTIFY,
 	SRC_CONN_IN,
-	SRC_CONN_OUT
+	SRC_CONN_OUT,
+	SRC_HTTP
+};
+
+enum listen_kind {
+	LISTEN_RTR,
+	LISTEN_TLS,
+	LISTEN_HTTP
 };
 
 /* What an epoll event is about; embedded in its owner. */
@@ -60,21 +74,55 @@ struct src {
 	uint32_t	 events;	/* currently registered */
 };
 
+struct listener {
+	struct src	 src;
+	enum listen_kind kind;
+	char		 addr[SERVER_ADDR_MAX + 1];
+};
+
 struct conn {
 	struct src	 in;
 	struct src	 out;		/* same fd as in, except for stdio */
 	struct session	*s;
+	SSL		*ssl;		/* NULL: plain TCP or stdio */
+	int		 hs_done;	/* TLS handshake complete */
+	enum tls_io	 hs_want;	/* what the handshake waits for */
+	int		 rd_want_write;	/* SSL_read needs the socket writable */
+	int		 wr_want_read;	/* SSL_write needs it readable */
+	time_t		 accepted;	/* monotonic */
+	struct metrics_tap tap;		/* counts what the router sends */
 	int		 rdhup;		/* peer shut its side: stop asking */
 	int		 dead;		/* closed, freed after this epoll batch */
 	struct conn	*next;
 	struct conn	*prev;
 };
 
+/* One HTTP client: read the head, write the answer, close. */
+struct hconn {
+	struct src	 src;
+	char		 name[SESSION_NAME_MAX];
+	char		 req[HTTPD_HEAD_MAX];
+	size_t		 reqlen;
+	char		*resp;		/* NULL while reading */
+	size_t		 resplen;
+	size_t		 respoff;
+	time_t		 started;	/* monotonic */
+	int		 dead;
+	struct hconn	*next;
+	struct hconn	*prev;
+};
+
 struct server {
 	const struct server_config *cfg;
 	int		 ep;
-	struct src	*listeners;
+	struct listener	*listeners;
 	size_t		 nlisteners;
+	struct rtrd_listener *lview;	/* the listeners as /status shows them */
+	SSL_CTX		*tls;
+	struct rtrd_stats stats;
+	struct hconn	*hconns;
+	size_t		 nhconns;
+	struct hconn	*hdead;
 	int		 listen_paused;	/* out of descriptors: retry later */
 	struct src	 sig;
 	struct src	 timer;
@@ -241,6 +289,13 @@ conn_close(struct server *sv, struct conn *c)
 	log_info_obj(session_name(c->s), "session closed");
 	session_free(c->s);
 	c->s = NULL;
+	if (c->ssl != NULL) {
+		/* Best effort close_notify; the socket is non-blocking. */
+		if (c->hs_done)
+			SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
 	if (c->in.fd > STDERR_FILENO)
 		close(c->in.fd);
 	if (c->prev != NULL)
@@ -257,14 +312,54 @@ conn_close(struct server *sv, struct conn *c)
 }
 
 static void
+hconn_close(struct server *sv, struct hconn *h)
+{
+	ep_set(sv, &h->src, 0);
+	close(h->src.fd);
+	free(h->resp);
+	h->resp = NULL;
+	if (h->prev != NULL)
+		h->prev->next = h->next;
+	else
+		sv->hconns = h->next;
+	if (h->next != NULL)
+		h->next->prev = h->prev;
+	sv->nhconns--;
+	h->dead = 1;
+	h->next = sv->hdead;
+	sv->hdead = h;
+}
+
+static void
 reap(struct server *sv)
 {
 	struct conn *c;
+	struct hconn *h;
 
 	while ((c = sv->dead) != NULL) {
 		sv->dead = c->next;
 		free(c);
 	}
+	while ((h = sv->hdead) != NULL) {
+		sv->hdead = h->next;
+		free(h);
+	}
+}
+
+/* The epoll events a TLS connection waits for. */
+static uint32_t
+tls_events(const struct conn *c)
+{
+	uint32_t ev = 0;
+
+	if (!c->hs_done)
+		return c->hs_want == TLS_IO_WANT_WRITE ? EPOLLOUT : EPOLLIN;
+	if (session_want_read(c->s) || c->wr_want_read)
+		ev |= EPOLLIN;
+	if ((session_pending(c->s) > 0 && !c->wr_want_read) ||
+	    c->rd_want_write)
+		ev |= EPOLLOUT;
+	return ev;
 }
 
 /* Register for what the session wants; close it if it is over. */
@@ -277,6 +372,12 @@ conn_update(struct server *sv, struct conn *c)
 		return;
 	if (session_state(c->s) == SESSION_CLOSED) {
 		conn_close(sv, c);
+		return;
+	}
+	if (c->ssl != NULL) {
+		if (ep_set(sv, &c->in, tls_events(c) |
+		    (c->rdhup ? 0 : EPOLLRDHUP)) == -1)
+			conn_close(sv, c);
 		return;
 	}
 	in = session_want_read(c->s) ? EPOLLIN : 0;
@@ -292,51 +393,194 @@ conn_update(struct server *sv, struct conn *c)
 		conn_close(sv, c);
 }
 
-/* Write what the session has queued until the socket is full. */
+/*
+ * Count the control PDUs the session just queued.  Called only when its
+ * queue was empty before, so every buffer starts on a PDU.
+ */
 static void
-conn_flush(struct conn *c)
+count_fresh(struct server *sv, struct conn *c)
 {
 	struct iovec iov[WRITE_IOV];
+	int k;
+
+	if ((k = session_output(c->s, iov, WRITE_IOV)) > 0)
+		metrics_scan_tx(&sv->stats, iov, k);
+}
+
+/* Send through TLS; returns bytes sent, 0 to wait, -1 on failure. */
+static ssize_t
+conn_send_tls(struct conn *c, const struct iovec *iov)
+{
+	size_t n;
+
+	switch (tls_write(c->ssl, iov->iov_base, iov->iov_len, &n)) {
+	case TLS_IO_OK:
+		c->wr_want_read = 0;
+		return n;
+	case TLS_IO_WANT_READ:
+		c->wr_want_read = 1;
+		return 0;
+	case TLS_IO_WANT_WRITE:
+		c->wr_want_read = 0;
+		return 0;
+	default:
+		log_warnx_obj(session_name(c->s), "TLS write: %s",
+		    tls_last_error());
+		return -1;
+	}
+}
+
+/* Send on a socket or pipe; returns bytes sent, 0 to wait, -1 on failure. */
+static ssize_t
+conn_send_plain(struct conn *c, const struct iovec *iov, int k)
+{
+	ssize_t n;
+
+	for (;;) {
+		if ((n = writev(c->out.fd, iov, k)) != -1)
+			return n;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		log_warn_obj(session_name(c->s), "write");
+		return -1;
+	}
+}
+
+/* Write what the session has queued until the socket is full. */
+static void
+conn_flush(struct server *sv, struct conn *c)
+{
+	struct iovec iov[WRITE_IOV];
+	size_t before;
 	ssize_t n;
 	int k;
 
+	if (c->ssl != NULL && !c->hs_done)
+		return;
 	while (session_state(c->s) != SESSION_CLOSED &&
 	    (k = session_output(c->s, iov, WRITE_IOV)) > 0) {
-		if ((n = writev(c->out.fd, iov, k)) == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				log_warn_obj(session_name(c->s), "write");
-				session_eof(c->s);
-			}
+		before = session_pending(c->s);
+		n = c->ssl != NULL ? conn_send_tls(c, iov) :
+		    conn_send_plain(c, iov, k);
+		if (n == -1)
+			session_eof(c->s);
+		if (n <= 0)
 			return;
-		}
 		session_sent(c->s, n);
+		/* Emptied: whatever is queued now answers buffered queries. */
+		if ((size_t)n >= before)
+			count_fresh(sv, c);
+	}
+}
+
+/* Receive into buf; returns bytes, 0 to wait, -1 on EOF or failure. */
+static ssize_t
+conn_recv(struct conn *c, uint8_t *buf)
+{
+	ssize_t n;
+	size_t got;
+
+	if (c->ssl != NULL) {
+		c->rd_want_write = 0;
+		switch (tls_read(c->ssl, buf, READ_CHUNK, &got)) {
+		case TLS_IO_OK:
+			return got;
+		case TLS_IO_WANT_READ:
+			return 0;
+		case TLS_IO_WANT_WRITE:
+			c->rd_want_write = 1;
+			return 0;
+		case TLS_IO_EOF:
+			return -1;
+		default:
+			log_warnx_obj(session_name(c->s), "TLS read: %s",
+			    tls_last_error());
+			return -1;
+		}
+	}
+	for (;;) {
+		if ((n = read(c->in.fd, buf, READ_CHUNK)) > 0)
+			return n;
+		if (n == 0)
+			return -1;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		log_warn_obj(session_name(c->s), "read");
+		return -1;
 	}
 }
 
 static void
-conn_read(struct conn *c, uint8_t *buf, time_t now)
+conn_read(struct server *sv, struct conn *c, time_t now)
 {
 	ssize_t n;
 
+	if (c->ssl != NULL && !c->hs_done)
+		return;
 	while (session_want_read(c->s)) {
-		if ((n = read(c->in.fd, buf, READ_CHUNK)) == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				log_warn_obj(session_name(c->s), "read");
-				session_eof(c->s);
-			}
-			return;
-		}
-		if (n == 0) {
+		if ((n = conn_recv(c, sv->rbuf)) == -1) {
 			session_eof(c->s);
 			return;
 		}
-		session_input(c->s, buf, n, now);
-		conn_flush(c);
+		if (n == 0)
+			return;
+		metrics_tap_rx(&sv->stats, &c->tap, sv->rbuf, n);
+		session_input(c->s, sv->rbuf, n, now);
+		count_fresh(sv, c);
+		conn_flush(sv, c);
 	}
+}
+
+/* Drive the TLS handshake; returns 1 once it is complete. */
+static int
+conn_handshake(struct server *sv, struct conn *c)
+{
+	if (c->hs_done)
+		return 1;
+	switch ((c->hs_want = tls_handshake(c->ssl))) {
+	case TLS_IO_OK:
+		c->hs_done = 1;
+		log_info_obj(session_name(c->s), "TLS handshake done: %s, %s",
+		    SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
+		return 1;
+	case TLS_IO_WANT_READ:
+	case TLS_IO_WANT_WRITE:
+		return 0;
+	default:
+		sv->stats.tls_handshake_failures++;
+		log_info_obj(session_name(c->s), "TLS handshake failed: %s",
+		    tls_last_error());
+		session_eof(c->s);
+		return 0;
+	}
+}
+
+/*
+ * Move bytes both ways until nothing moves.  TLS may hold decrypted
+ * bytes epoll cannot see: read them as soon as the session wants more.
+ */
+static void
+conn_pump(struct server *sv, struct conn *c, int can_read, int can_write)
+{
+	if (c->ssl != NULL) {
+		if (!conn_handshake(sv, c))
+			return;
+		do {
+			conn_flush(sv, c);
+			conn_read(sv, c, mono_now());
+		} while (session_state(c->s) != SESSION_CLOSED &&
+		    session_want_read(c->s) && SSL_has_pending(c->ssl));
+		return;
+	}
+	if (can_write)
+		conn_flush(sv, c);
+	/* A half-closed peer still gets its answers; read finds EOF. */
+	if (can_read)
+		conn_read(sv, c, mono_now());
 }
 
 static struct conn *
@@ -355,17 +599,77 @@ conn_new(struct server *sv, int infd, int outfd, const char *name)
 	c->in.fd = infd;
 	c->out.kind = SRC_CONN_OUT;
 	c->out.fd = outfd;
+	c->accepted = mono_now();
+	c->hs_want = TLS_IO_WANT_READ;
 	c->next = sv->conns;
 	if (sv->conns != NULL)
 		sv->conns->prev = c;
 	sv->conns = c;
 	sv->nconns++;
-	conn_update(sv, c);
 	return c;
 }
 
+/* Take a connection from an RTR listener (plain or TLS). */
 static void
-do_accept(struct server *sv, struct src *l)
+accept_rtr(struct server *sv, const struct listener *l, int fd,
+    const char *name)
+{
+	struct conn *c;
+
+	if (sv->nconns >= MAX_RTR_CLIENTS) {
+		log_warnx("%s: refused, %d sessions already", name,
+		    MAX_RTR_CLIENTS);
+		close(fd);
+		return;
+	}
+	if ((c = conn_new(sv, fd, fd, name)) == NULL) {
+		log_warnx("%s: out of memory", name);
+		close(fd);
+		return;
+	}
+	if (l->kind == LISTEN_TLS &&
+	    (c->ssl = tls_conn_new(sv->tls, fd)) == NULL) {
+		log_warnx("%s: cannot start TLS", name);
+		conn_close(sv, c);
+		return;
+	}
+	sv->stats.sessions_total++;
+	log_info_obj(name, "connected%s", c->ssl != NULL ? " (TLS)" : "");
+	conn_update(sv, c);
+}
+
+/* Take a connection from the HTTP listener. */
+static void
+accept_http(struct server *sv, int fd, const char *name)
+{
+	struct hconn *h;
+
+	if (sv->nhconns >= HTTPD_MAX_CONNS) {
+		log_info("%s: HTTP refused, %d connections already", name,
+		    HTTPD_MAX_CONNS);
+		close(fd);
+		return;
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		log_warnx("%s: out of memory", name);
+		close(fd);
+		return;
+	}
+	h->src.kind = SRC_HTTP;
+	h->src.fd = fd;
+	h->started = mono_now();
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	h->next = sv->hconns;
+	if (sv->hconns != NULL)
+		sv->hconns->prev = h;
+	sv->hconns = h;
+	sv->nhconns++;
+	if (ep_set(sv, &h->src, EPOLLIN | EPOLLRDHUP) == -1)
+		hconn_close(sv, h);
+}
+
+static void
+do_accept(struct server *sv, struct listener *l)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -374,14 +678,14 @@ do_accept(struct server *sv, struct src *l)
 
 	for (;;) {
 		len = sizeof(ss);
-		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
+		fd = accept4(l->src.fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE) {
 				/* Stop spinning on the listener until the next tick. */
 				log_warn("accept");
 				sv->listen_paused = 1;
-				ep_set(sv, l, 0);
+				ep_set(sv, &l->src, 0);
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != EINTR && errno != ECONNABORTED)
 				log_warn("accept");
@@ -396,19 +700,117 @@ do_accept(struct server *sv, struct src *l)
 			close(fd);
 			continue;
 		}
-		if (sv->nconns >= MAX_RTR_CLIENTS) {
-			log_warnx("%s: refused, %d sessions already", name,
-			    MAX_RTR_CLIENTS);
-			close(fd);
-			continue;
-		}
-		if (conn_new(sv, fd, fd, name) == NULL) {
-			log_warnx("%s: out of memory", name);
-			close(fd);
-			continue;
-		}
-		log_info_obj(name, "connected");
+		if (l->kind == LISTEN_HTTP)
+			accept_http(sv, fd, name);
+		else
+			accept_rtr(sv, l, fd, name);
 	}
+}
+
+/* ---- HTTP -------------------------------------------------------------- */
+
+/* A snapshot of the server for the HTTP renderers. */
+static void
+fill_view(struct server *sv, struct rtrd_view *v)
+{
+	const struct conn *c;
+	int ver;
+
+	memset(v, 0, sizeof(*v));
+	v->stats = &sv->stats;
+	v->h = sv->h;
+	v->input = sv->cfg->input;
+	v->listeners = sv->lview;
+	v->nlisteners = sv->nlisteners;
+	v->http_conns = sv->nhconns;
+	v->now = time(NULL);
+	for (c = sv->conns; c != NULL; c = c->next) {
+		if ((ver = session_version(c->s)) >= 0 &&
+		    ver < HISTORY_NVERSIONS)
+			v->sessions[ver]++;
+		else
+			v->sessions_new++;
+	}
+}
+
+static void
+http_write(struct server *sv, struct hconn *h)
+{
+	ssize_t n;
+
+	while (h->respoff < h->resplen) {
+		n = write(h->src.fd, h->resp + h->respoff,
+		    h->resplen - h->respoff);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (ep_set(sv, &h->src, EPOLLOUT) == -1)
+				hconn_close(sv, h);
+			return;
+		}
+		if (n == -1) {
+			hconn_close(sv, h);
+			return;
+		}
+		h->respoff += n;
+	}
+	shutdown(h->src.fd, SHUT_WR);
+	hconn_close(sv, h);
+}
+
+static void
+http_read(struct server *sv, struct hconn *h)
+{
+	struct rtrd_view v;
+	ssize_t n;
+	int status;
+
+	for (;;) {
+		n = read(h->src.fd, h->req + h->reqlen,
+		    sizeof(h->req) - h->reqlen);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			/* Gone before a complete request: nothing to answer. */
+			hconn_close(sv, h);
+			return;
+		}
+		h->reqlen += n;
+		fill_view(sv, &v);
+		status = httpd_answer(h->req, h->reqlen, &v, &h->resp,
+		    &h->resplen);
+		if (status == 0)
+			continue;
+		if (status == -1) {
+			log_warnx_obj(h->name, "HTTP: out of memory");
+			hconn_close(sv, h);
+			return;
+		}
+		sv->stats.http_requests++;
+		log_debug_obj(h->name, "HTTP %d", status);
+		http_write(sv, h);
+		return;
+	}
+}
+
+static void
+on_http(struct server *sv, struct hconn *h, uint32_t events)
+{
+	if (h->dead)
+		return;
+	if (h->resp != NULL) {
+		if (events & (EPOLLERR | EPOLLHUP))
+			hconn_close(sv, h);
+		else
+			http_write(sv, h);
+		return;
+	}
+	if (events & EPOLLERR)
+		hconn_close(sv, h);
+	else
+		http_read(sv, h);
 }
 
 /* ---- Data -------------------------------------------------------------- */
@@ -420,8 +822,9 @@ notify_all(struct server *sv)
 
 	for (c = sv->conns; c != NULL; c = next) {
 		next = c->next;
-		session_notify(c->s);
-		conn_flush(c);
+		if (session_notify(c->s) == 1)
+			sv->stats.notifies++;
+		conn_flush(sv, c);
 		conn_update(sv, c);
 	}
 }
@@ -436,6 +839,7 @@ reload(struct server *sv)
 
 	if (input_load(sv->cfg->input, time(NULL), &set, err,
 	    sizeof(err)) == -1) {
+		metrics_load(&sv->stats, 0, time(NULL), err);
 		log_warnx("%s; %s", err, history_has_data(sv->h) ?
 		    "still serving the previous set" : "no data to serve yet");
 		return;
@@ -446,11 +850,13 @@ reload(struct server *sv)
 	    rkset_count(set.rks), aspaset_count(set.aspas),
 	    set.expired_vrps + set.expired_rks + set.expired_aspas);
 	if ((rc = history_push(sv->h, &set)) == -1) {
+		metrics_load(&sv->stats, 0, time(NULL), "out of memory");
 		log_warnx("out of memory building the new serial; "
 		    "still serving the previous set");
 		input_set_free(&set);
 		return;
 	}
+	metrics_load(&sv->stats, 1, time(NULL), NULL);
 	if (rc == 0) {
 		log_info("input unchanged, serial stays %u",
 		    history_serial(sv->h));
@@ -475,6 +881,7 @@ static void
 on_timer(struct server *sv)
 {
 	struct conn *c, *next;
+	struct hconn *h, *hnext;
 	uint64_t ticks;
 	time_t now = mono_now();
 	size_t i;
@@ -484,13 +891,25 @@ on_timer(struct server *sv)
 		log_warn("timerfd");
 	for (c = sv->conns; c != NULL; c = next) {
 		next = c->next;
+		if (c->ssl != NULL && !c->hs_done &&
+		    now - c->accepted >= TLS_HANDSHAKE_TIMEOUT) {
+			sv->stats.tls_handshake_failures++;
+			log_info_obj(session_name(c->s), "TLS handshake "
+			    "time-out");
+			session_eof(c->s);
+		}
 		session_tick(c->s, now);
 		conn_update(sv, c);
+	}
+	for (h = sv->hconns; h != NULL; h = hnext) {
+		hnext = h->next;
+		if (now - h->started >= HTTPD_TIMEOUT)
+			hconn_close(sv, h);
 	}
 	if (sv->listen_paused) {
 		sv->listen_paused = 0;
 		for (i = 0; i < sv->nlisteners; i++)
-			ep_set(sv, &sv->listeners[i], EPOLLIN);
+			ep_set(sv, &sv->listeners[i].src, EPOLLIN);
 	}
 	if (sv->cfg->input != NULL && now >= sv->next_poll) {
 		sv->next_poll = now + SERVER_POLL_INTERVAL;
@@ -546,9 +965,10 @@ on_signal(struct server *sv)
 
 static int
 open_listener(struct server *sv, const struct sockaddr *sa, socklen_t len,
-    const char *text, int tolerate_noaf)
+    const char *text, enum listen_kind kind, int tolerate_noaf)
 {
-	struct src *l;
+	static const char *const kinds[] = { "rtr", "rtr-tls", "http" };
+	struct listener *l;
 	int fd, one = 1;
 
 	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
@@ -571,30 +991,34 @@ open_listener(struct server *sv, const struct sockaddr *sa, socklen_t len,
 		close(fd);
 		return -1;
 	}
-	l = &sv->listeners[sv->nlisteners++];
-	l->kind = SRC_LISTEN;
-	l->fd = fd;
-	if (ep_set(sv, l, EPOLLIN) == -1)
+	l = &sv->listeners[sv->nlisteners];
+	l->src.kind = SRC_LISTEN;
+	l->src.fd = fd;
+	l->kind = kind;
+	snprintf(l->addr, sizeof(l->addr), "%s", text);
+	sv->lview[sv->nlisteners].kind = kinds[kind];
+	sv->lview[sv->nlisteners].addr = l->addr;
+	sv->nlisteners++;
+	if (ep_set(sv, &l->src, EPOLLIN) == -1)
 		return -1;
-	log_notice("listening on %s", text);
+	log_notice("listening on %s (%s)", text, kinds[kind]);
 	return 0;
 }
 
+/* Open the n listeners of one kind; texts NULL: the RTR defaults. */
 static int
-open_listeners(struct server *sv)
+open_kind(struct server *sv, char *const *texts, size_t n,
+    enum listen_kind kind)
 {
 	static const char *const defaults[] = { "0.0.0.0", "[::]" };
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char text[SERVER_ADDR_MAX + 1];
-	size_t i, n;
+	size_t i;
 
-	n = sv->cfg->nlisten > 0 ? sv->cfg->nlisten : 2;
-	if ((sv->listeners = calloc(n, sizeof(*sv->listeners))) == NULL)
-		return -1;
 	for (i = 0; i < n; i++) {
-		if (sv->cfg->nlisten > 0)
-			snprintf(text, sizeof(text), "%s", sv->cfg->listen[i]);
+		if (texts != NULL)
+			snprintf(text, sizeof(text), "%s", texts[i]);
 		else
 			snprintf(text, sizeof(text), "%s:%d", defaults[i],
 			    SERVER_DEFAULT_PORT);
@@ -602,10 +1026,30 @@ open_listeners(struct server *sv)
 			log_errorx("%s: bad listening address", text);
 			return -1;
 		}
-		if (open_listener(sv, (struct sockaddr *)&ss, len, text,
-		    sv->cfg->nlisten == 0 && i == 1) == -1)
+		if (open_listener(sv, (struct sockaddr *)&ss, len, text, kind,
+		    texts == NULL && i == 1) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+static int
+open_listeners(struct server *sv)
+{
+	const struct server_config *cfg = sv->cfg;
+	/* Only TLS asked for: no plain defaults next to it. */
+	int defaults = cfg->nlisten == 0 && cfg->ntls == 0;
+	size_t n;
+
+	n = (defaults ? 2 : cfg->nlisten) + cfg->ntls + cfg->nhttp;
+	if ((sv->listeners = calloc(n, sizeof(*sv->listeners))) == NULL ||
+	    (sv->lview = calloc(n, sizeof(*sv->lview))) == NULL)
+		return -1;
+	if (open_kind(sv, defaults ? NULL : cfg->listen, defaults ? 2 :
+	    cfg->nlisten, LISTEN_RTR) == -1 ||
+	    open_kind(sv, cfg->tls_listen, cfg->ntls, LISTEN_TLS) == -1 ||
+	    open_kind(sv, cfg->http_listen, cfg->nhttp, LISTEN_HTTP) == -1)
+		return -1;
 	return 0;
 }
 
@@ -727,7 +1171,12 @@ dispatch(struct server *sv, struct epoll_event *ev)
 
 	switch (src->kind) {
 	case SRC_LISTEN:
-		do_accept(sv, src);
+		do_accept(sv, (struct listener *)((char *)src -
+		    offsetof(struct listener, src)));
+		return;
+	case SRC_HTTP:
+		on_http(sv, (struct hconn *)((char *)src -
+		    offsetof(struct hconn, src)), ev->events);
 		return;
 	case SRC_SIGNAL:
 		on_signal(sv);
@@ -751,13 +1200,8 @@ dispatch(struct server *sv, struct epoll_event *ev)
 		c->rdhup = 1;
 	if (ev->events & (EPOLLHUP | EPOLLERR))
 		session_eof(c->s);
-	else {
-		if (ev->events & EPOLLOUT)
-			conn_flush(c);
-		/* A half-closed peer still gets its answers; read finds EOF. */
-		if (ev->events & EPOLLIN)
-			conn_read(c, sv->rbuf, mono_now());
-	}
+	else
+		conn_pump(sv, c, ev->events & EPOLLIN, ev->events & EPOLLOUT);
 	conn_update(sv, c);
 }
 
@@ -768,10 +1212,14 @@ server_cleanup(struct server *sv)
 
 	while (sv->conns != NULL)
 		conn_close(sv, sv->conns);
+	while (sv->hconns != NULL)
+		hconn_close(sv, sv->hconns);
 	reap(sv);
 	for (i = 0; i < sv->nlisteners; i++)
-		close(sv->listeners[i].fd);
+		close(sv->listeners[i].src.fd);
 	free(sv->listeners);
+	free(sv->lview);
+	SSL_CTX_free(sv->tls);
 	if (sv->sig.fd > 0)
 		close(sv->sig.fd);
 	if (sv->timer.fd > 0)
@@ -784,10 +1232,28 @@ server_cleanup(struct server *sv)
 	free(sv);
 }
 
+/* Listeners bound and input read: root is no longer needed. */
+static int
+drop_root(struct server *sv)
+{
+	char err[PRIVDROP_ERR_MAX];
+
+	if (privdrop(sv->cfg->user, err, sizeof(err)) == -1) {
+		log_errorx("cannot drop privileges: %s", err);
+		return -1;
+	}
+	if (geteuid() == 0 && sv->cfg->user == NULL)
+		log_warnx("running as root: no user %s; use --user",
+		    PRIVDROP_DEFAULT_USER);
+	return 0;
+}
+
 static int
 server_setup(struct server *sv)
 {
 	uint16_t ids[HISTORY_NVERSIONS];
+	char err[LOAD_ERR_MAX];
+	struct conn *c;
 	int fl;
 
 	if (session_ids(ids) == -1)
@@ -803,11 +1269,16 @@ server_setup(struct server *sv)
 	if (open_signals(sv) == -1 || open_timer(sv) == -1)
 		return -1;
 	open_inotify(sv);
+	if (sv->cfg->ntls > 0 && (sv->tls = tls_server_ctx(sv->cfg->tls_cert,
+	    sv->cfg->tls_key, err, sizeof(err))) == NULL) {
+		log_errorx("TLS: %s", err);
+		return -1;
+	}
 	if (sv->cfg->input != NULL)
 		check_input(sv);
 	sv->next_poll = mono_now() + SERVER_POLL_INTERVAL;
 	if (!sv->cfg->use_stdio)
-		return open_listeners(sv);
+		return open_listeners(sv) == -1 ? -1 : drop_root(sv);
 	/* Blocking descriptors would stall the loop. */
 	if ((fl = fcntl(STDIN_FILENO, F_GETFL)) == -1 ||
 	    fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK) == -1 ||
@@ -816,11 +1287,12 @@ server_setup(struct server *sv)
 		log_error("stdio");
 		return -1;
 	}
-	if (conn_new(sv, STDIN_FILENO, STDOUT_FILENO, "stdio") == NULL) {
+	if ((c = conn_new(sv, STDIN_FILENO, STDOUT_FILENO, "stdio")) == NULL) {
 		log_errorx("stdio: cannot start the session");
 		return -1;
 	}
-	return 0;
+	conn_update(sv, c);
+	return drop_root(sv);
 }
 
 /*
@@ -839,6 +1311,7 @@ server_run(const struct server_config *cfg)
 	}
 	sv->cfg = cfg;
 	sv->sig.fd = sv->timer.fd = sv->ino.fd = sv->ep = -1;
+	sv->stats.started = time(NULL);
 	raise_fd_limit();
 	if (server_setup(sv) == -1)
 		goto out;

@@ -10,6 +10,10 @@
  * the last good set stays served; a good one becomes the next serial
  * and every established session gets a Serial Notify.
  *
+ * Besides plain TCP it listens for RTR over TLS (tls.h) and for HTTP
+ * monitoring requests (httpd.h) in the same loop.  Once the listeners
+ * are bound and the input first read, root is dropped (privdrop.h).
+ *
  * In stdio mode there are no listeners: one session runs on standard
  * input and output (an sshd subsystem, RFC 6810 section 7.2) and the
  * server returns when it ends.
@@ -33,7 +37,15 @@
 
 struct server_config {
 	char			**listen;	/* "ADDR:PORT" texts */
-	size_t			 nlisten;	/* 0: both wildcards, default port */
+	size_t			 nlisten;	/* 0: both wildcards, default port
+						   (none when only TLS is given) */
+	char			**tls_listen;	/* RTR over TLS (rtrd/tls.h) */
+	size_t			 ntls;
+	const char		*tls_cert;	/* PEM chain, needed with ntls */
+	const char		*tls_key;	/* PEM private key */
+	char			**http_listen;	/* monitoring (rtrd/httpd.h) */
+	size_t			 nhttp;
+	const char		*user;		/* privdrop.h; NULL: default */
 	struct prefix		*allow;		/* client networks; none: all */
 	size_t			 nallow;
 	const char		*input;		/* file or reef output directory */

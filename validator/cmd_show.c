@@ -44,6 +44,7 @@ static const struct {
 	{ ".asa", SHOW_ASPA },
 	{ ".tak", SHOW_TAK },
 	{ ".sig", SHOW_RSC },
+	{ ".gbr", SHOW_GBR },
 	{ ".tal", SHOW_TAL },
 };
 
@@ -93,6 +94,8 @@ show_type_name(const struct show_obj *obj)
 		return "tak";
 	case SHOW_RSC:
 		return "rsc";
+	case SHOW_GBR:
+		return "gbr";
 	case SHOW_TAL:
 		return "tal";
 	}
@@ -150,7 +153,7 @@ show_sniff_cms(const unsigned char *buf, size_t len, enum show_type *type)
 	} map[] = {
 		{ OID_CT_MFT, SHOW_MFT }, { OID_CT_ROA, SHOW_ROA },
 		{ OID_CT_ASPA, SHOW_ASPA }, { OID_CT_TAK, SHOW_TAK },
-		{ OID_CT_RSC, SHOW_RSC },
+		{ OID_CT_RSC, SHOW_RSC }, { OID_CT_GBR, SHOW_GBR },
 	};
 	const unsigned char	*p = buf;
 	CMS_ContentInfo		*cms;
@@ -241,6 +244,9 @@ show_obj_clear(struct show_obj *obj)
 	case SHOW_RSC:
 		rsc_free(obj->u.rsc);
 		break;
+	case SHOW_GBR:
+		gbr_free(obj->u.gbr);
+		break;
 	case SHOW_TAL:
 		tal_free(obj->u.tal);
 		break;
@@ -285,6 +291,9 @@ show_parse(struct show_obj *obj, const unsigned char *buf, size_t len)
 		break;
 	case SHOW_RSC:
 		SHOW_SIGNED(rsc, rsc_parse);
+		break;
+	case SHOW_GBR:
+		SHOW_SIGNED(gbr, gbr_parse);
 		break;
 	case SHOW_TAL:
 		if ((obj->u.tal = tal_parse(fn, (const char *)buf,
@@ -389,6 +398,9 @@ show_one(const struct show_opts *o, const char *fn, const struct cert *issuer,
 	size_t		 len = 0;
 	int		 rc = 1;
 
+	/* RRDP files can be far larger than any object: streamed. */
+	if (show_rrdp_detect(fn))
+		return show_rrdp(fn, out, j, shown);
 	memset(&obj, 0, sizeof(obj));
 	obj.file = fn;
 	obj.now = o->now;

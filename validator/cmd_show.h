@@ -1,11 +1,13 @@
 /*
  * reef show: print RPKI objects (certificates, CRLs, manifests, ROAs,
- * ASPAs, TAKs, RSCs, TALs) as aligned text or JSON, checking validity at
+ * ASPAs, TAKs, RSCs, Ghostbusters records, TALs) and RRDP files as
+ * aligned text or JSON, checking validity at
  * a given time and, optionally, the signature and resources against an
  * issuer certificate.
  *
  * cmd_show.c parses the command line and the objects into struct
- * show_obj; show_text.c and show_json.c print them.
+ * show_obj; show_text.c and show_json.c print them.  RRDP files are
+ * streamed, not held whole, and shown by show_rrdp.c.
  */
 #ifndef REEF_VALIDATOR_CMD_SHOW_H
 #define REEF_VALIDATOR_CMD_SHOW_H
@@ -18,6 +20,7 @@
 #include "validator/aspa.h"
 #include "validator/cert.h"
 #include "validator/crl.h"
+#include "validator/gbr.h"
 #include "validator/mft.h"
 #include "validator/roa.h"
 #include "validator/rsc.h"
@@ -37,6 +40,7 @@ enum show_type {
 	SHOW_ASPA,
 	SHOW_TAK,
 	SHOW_RSC,
+	SHOW_GBR,	/* Ghostbusters record (RFC 6493) */
 	SHOW_TAL
 };
 
@@ -56,6 +60,7 @@ struct show_obj {
 		struct aspa_object	*aspa;
 		struct tak		*tak;
 		struct rsc		*rsc;
+		struct gbr		*gbr;
 		struct tal		*tal;
 	} u;
 	int			 has_signing_time;
@@ -100,5 +105,23 @@ void		 show_text(FILE *out, const struct show_obj *obj);
  * Returns 0, or -1 if the writer failed.
  */
 int		 show_json(struct json *j, const struct show_obj *obj);
+
+/*
+ * Returns 1 if fn is to be shown as an RRDP file: its name ends in
+ * ".xml" or its first non-blank byte is '<'; else 0.
+ */
+int		 show_rrdp_detect(const char *fn);
+
+/*
+ * Stream the RRDP notification, snapshot or delta file fn through its
+ * parser (RFC 8182 section 3.5) and print its session, serial and
+ * references (notification) or every publish and withdraw with the size
+ * and SHA-256 of what it carries (snapshot, delta): as text to out when
+ * j is NULL (after a blank line if *shown > 0), else as one JSON object
+ * appended to j.  Increments *shown when something was printed.
+ * Returns 0 if the file is well-formed, 1 otherwise (the reason logged).
+ */
+int		 show_rrdp(const char *fn, FILE *out, struct json *j,
+		    int *shown);
 
 #endif

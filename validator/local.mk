@@ -16,6 +16,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/aspa.c validator/aspa.h \
 	validator/tak.c validator/tak.h \
 	validator/rsc.c validator/rsc.h \
+	validator/gbr.c validator/gbr.h validator/show_rrdp.c \
 	validator/cmd_show.c validator/cmd_show.h validator/show_text.c validator/show_json.c \
 	validator/http.c validator/http.h \
 	validator/rrdp.h validator/rrdp_xml.c validator/rrdp_xml.h validator/rrdp_notification.c \

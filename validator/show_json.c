@@ -267,6 +267,20 @@ js_rsc(struct json *j, const struct rsc *rsc)
 }
 
 static void
+js_gbr(struct json *j, const struct gbr *gbr)
+{
+	json_key(j, "gbr");
+	json_object_begin(j);
+	js_kv_opt(j, "fn", gbr->fn);
+	js_kv_opt(j, "org", gbr->org);
+	js_kv_opt(j, "adr", gbr->adr);
+	js_kv_opt(j, "tel", gbr->tel);
+	js_kv_opt(j, "email", gbr->email);
+	json_kv_string(j, "vcard", gbr->vcard);
+	json_object_end(j);
+}
+
+static void
 js_payload(struct json *j, const struct show_obj *obj)
 {
 	switch (obj->type) {
@@ -294,6 +308,9 @@ js_payload(struct json *j, const struct show_obj *obj)
 		break;
 	case SHOW_RSC:
 		js_rsc(j, obj->u.rsc);
+		break;
+	case SHOW_GBR:
+		js_gbr(j, obj->u.gbr);
 		break;
 	case SHOW_TAL:
 		json_key(j, "tal");

@@ -238,6 +238,26 @@ show_rsc(FILE *out, const struct rsc *rsc)
 	}
 }
 
+/* The vCard line by line, as published (folded lines stay folded). */
+static void
+show_gbr(FILE *out, const struct gbr *gbr)
+{
+	const char	*p = gbr->vcard;
+	size_t		 n;
+	int		 first = 1;
+
+	while (*p != '\0') {
+		n = strcspn(p, "\r\n");
+		show_kv(out, first ? "vCard" : NULL, "%.*s", (int)n, p);
+		first = 0;
+		p += n;
+		if (*p == '\r')
+			p++;
+		if (*p == '\n')
+			p++;
+	}
+}
+
 static void
 show_tal(FILE *out, const struct tal *tal)
 {
@@ -274,6 +294,9 @@ show_payload(FILE *out, const struct show_obj *obj)
 		break;
 	case SHOW_RSC:
 		show_rsc(out, obj->u.rsc);
+		break;
+	case SHOW_GBR:
+		show_gbr(out, obj->u.gbr);
 		break;
 	case SHOW_TAL:
 		show_tal(out, obj->u.tal);

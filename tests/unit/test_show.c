@@ -1,5 +1,6 @@
 /*
- * Tests for "reef show" (validator/cmd_show.c, show_text.c, show_json.c):
+ * Tests for "reef show" (validator/cmd_show.c, show_text.c, show_json.c,
+ * show_rrdp.c) and the Ghostbusters parser (validator/gbr.c):
  * cmd_show_run() is called in-process with output going to temporary
  * files, over corpus objects at fixed times.
  */
@@ -13,6 +14,7 @@
 
 #include "common/log.h"
 #include "validator/cmd_show.h"
+#include "validator/gbr.h"
 
 #include "suite.h"
 #include "util.h"
@@ -29,6 +31,19 @@
 #define C_ASPA	"rpki-client-regress/aspa/AS1000.asa"
 #define C_RSC	"rpki-client-regress/rsc/rsc-deployment-test-3.sig"
 #define C_HRSC	"rpki-client-regress/historic/rsc/checklist.sig"
+#define C_GBR	"rpki-commons/conformance/root/goodGBRNothingWrong.gbr"
+#define C_GBRX	"rpki-commons/conformance/root/badGBRExtraProperty.gbr"
+#define C_GBRIN	"rpki-commons/conformance/root/badGBRIPv4NotInherit.gbr"
+#define C_NOTIF	"rpki-client-regress/rrdp/notification.xml"
+#define C_DELTA	"rpki-client-regress/rrdp/delta.xml"
+#define C_SNAP	"rpki-client-regress/rrdp/snapshot.xml"
+#define C_RSNAP	"rpki-rs/rrdp/ripe-snapshot.xml"
+#define C_LOL	"rpki-client-regress/rrdp/billion_lol.xml"
+#define C_XXE	"rpki-client-regress/rrdp/xxe.xml"
+#define C_NOTRRDP "rpki-rs/ca/rfc8181/list.xml"
+/* The publication point of the objects in C_DELTA. */
+#define DLT_PUB	"rsync://rpki.example.com/repository/DEFAULT/95/" \
+		"d58727-d970-44d9-abdc-93b3ad12d2f3/1/"
 
 struct run {
 	int	rc;
@@ -461,6 +476,235 @@ test_show_sniff(void)
 	free(dir);
 }
 
+/* A Ghostbusters record: EE checked against its issuer, vCard printed. */
+static void
+test_show_gbr(void)
+{
+	struct run	*r;
+
+	TU_NEED_CORPUS();
+	r = run("--at", "2024-01-01", "--issuer", "@/" C_ROOT, "@/" C_GBR,
+	    NULL);
+	CU_ASSERT_EQUAL(r->rc, 0);
+	HAS(r->out, "Type:                gbr\n");
+	HAS(r->out, "EE certificate:\n");
+	HAS(r->out, "vCard:               BEGIN:VCARD\n"
+	    "                     VERSION:4.0\n"
+	    "                     FN:Human's Name\n");
+	HAS(r->out, "                     EMAIL:human@example.com\n"
+	    "                     END:VCARD\n");
+	HAS(r->out, "Issuer check:        ");
+	HAS(r->out, ": ok\n");
+
+	r = run("--json", "--at", "2024-01-01", "@/" C_GBR, NULL);
+	CU_ASSERT_EQUAL(r->rc, 0);
+	assert_json(r->out);
+	HAS(r->out, "\"type\": \"gbr\"");
+	HAS(r->out, "\"fn\": \"Human's Name\"");
+	HAS(r->out, "\"org\": \"Organizational Entity\"");
+	HAS(r->out, "\"email\": \"human@example.com\"");
+	HAS(r->out, "\"tel\": \"tel:+1-666-555-1212\"");
+	HAS(r->out, "\"vcard\": \"BEGIN:VCARD\\r\\nVERSION:4.0\\r\\n");
+
+	/* RFC 6493 section 5: no other property; EE resources inherit. */
+	r = run("--at", "2024-01-01", "@/" C_GBRX, NULL);
+	CU_ASSERT_EQUAL(r->rc, 1);
+	CU_ASSERT_STRING_EQUAL(r->out, "");
+	HAS(r->err, "property TITLE not allowed");
+	r = run("--at", "2024-01-01", "@/" C_GBRIN, NULL);
+	CU_ASSERT_EQUAL(r->rc, 1);
+	HAS(r->err, "must use inherit");
+}
+
+/* Parse text as a vCard; returns the gbr (caller frees) or NULL. */
+static struct gbr *
+vcard(const char *text)
+{
+	return gbr_parse_vcard("test.gbr", (const unsigned char *)text,
+	    strlen(text));
+}
+
+#define VC_HEAD	"BEGIN:VCARD\r\nVERSION:4.0\r\n"
+#define VC_TAIL	"END:VCARD\r\n"
+
+/* The RFC 6493 section 5 profile, edge by edge. */
+static void
+test_show_gbr_vcard(void)
+{
+	static const char *const bad[] = {
+		"",
+		VC_HEAD VC_TAIL,				/* no FN */
+		VC_HEAD "FN:x\r\n" VC_TAIL,			/* no contact */
+		VC_HEAD "FN:x\r\nFN:y\r\nEMAIL:a@b\r\n" VC_TAIL,
+		VC_HEAD "FN:x\r\nORG:a\r\nORG:b\r\nEMAIL:a@b\r\n" VC_TAIL,
+		VC_HEAD "FN:x\r\nEMAIL:a@b\r\nNOTE:hi\r\n" VC_TAIL,
+		VC_HEAD "FN:x\r\nN:;;;;\r\nN:;;;;\r\nEMAIL:a@b\r\n" VC_TAIL,
+		"BEGIN:VCARD\r\nVERSION:2.1\r\nFN:x\r\nEMAIL:a@b\r\n" VC_TAIL,
+		"BEGIN:VCARD\r\nFN:x\r\nVERSION:4.0\r\nEMAIL:a@b\r\n" VC_TAIL,
+		VC_HEAD "FN:x\r\nEMAIL:a@b\r\n",		/* no END */
+		VC_HEAD "FN:x\r\nEMAIL:a@b\r\n" VC_TAIL "FN:y\r\n",
+		VC_HEAD "FN:x\rEMAIL:a@b\r\n" VC_TAIL,		/* bare CR */
+		VC_HEAD "FN:x\x01\r\nEMAIL:a@b\r\n" VC_TAIL,	/* control */
+		VC_HEAD "FN:\xc3\x28\r\nEMAIL:a@b\r\n" VC_TAIL, /* not UTF-8 */
+		VC_HEAD "FN:\xe0\x80\xaf\r\nEMAIL:a@b\r\n" VC_TAIL, /* overlong */
+		VC_HEAD "FN x\r\nEMAIL:a@b\r\n" VC_TAIL,	/* no colon */
+		VC_HEAD "F_N:x\r\nEMAIL:a@b\r\n" VC_TAIL,	/* bad name */
+	};
+	struct gbr	*g;
+	char		*big;
+	size_t		 i;
+
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if ((g = vcard(bad[i])) != NULL)
+			fprintf(stderr, "accepted bad vCard %zu\n", i);
+		CU_ASSERT_PTR_NULL(g);
+		gbr_free(g);
+	}
+	big = malloc(GBR_VCARD_MAX_LEN + 2);
+	CU_ASSERT_FATAL(big != NULL);
+	memset(big, 'a', GBR_VCARD_MAX_LEN + 1);
+	big[GBR_VCARD_MAX_LEN + 1] = '\0';
+	CU_ASSERT_PTR_NULL(vcard(big));
+	free(big);
+	CU_ASSERT(tu_logged("RFC 6493 section 5"));
+	tu_log_capture_end();
+
+	/* Folded lines, a group, a quoted colon, LF lines, lower case. */
+	g = vcard(VC_HEAD "FN:Ann\r\n  Example\r\nitem1.EMAIL;TYPE=work:"
+	    "a@b\r\nADR;LABEL=\"x:y\";TYPE=work:;;1 Main St\r\n"
+	    "tel:+1 555\r\n" VC_TAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	CU_ASSERT_STRING_EQUAL(g->fn, "Ann Example");
+	CU_ASSERT_STRING_EQUAL(g->email, "a@b");
+	CU_ASSERT_STRING_EQUAL(g->adr, ";;1 Main St");
+	CU_ASSERT_STRING_EQUAL(g->tel, "+1 555");
+	CU_ASSERT_PTR_NULL(g->org);
+	gbr_free(g);
+	g = vcard("BEGIN:VCARD\nVERSION:4.0\nFN:x\nEMAIL:a@b\nEND:VCARD");
+	CU_ASSERT_PTR_NOT_NULL(g);
+	gbr_free(g);
+	/* Tolerated: vCard 3.0 and one empty N, as real records have. */
+	g = vcard("BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:x\r\n"
+	    "EMAIL:a@b\r\nEMAIL:c@d\r\n" VC_TAIL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	CU_ASSERT_STRING_EQUAL(g->email, "a@b");	/* the first one */
+	gbr_free(g);
+}
+
+/* A notification: session, serial, snapshot and delta references. */
+static void
+test_show_rrdp_notification(void)
+{
+	struct run	*r;
+
+	TU_NEED_CORPUS();
+	r = run("@/" C_NOTIF, NULL);
+	CU_ASSERT_EQUAL(r->rc, 0);
+	HAS(r->out, "Type:                rrdp-notification\n");
+	HAS(r->out, "Size:                18803 bytes\n");
+	HAS(r->out, "Session:             8fe05c2e-047d-49e7-8398-"
+	    "cd4250a572b1\nSerial:              50550\n");
+	HAS(r->out, "Snapshot:            https://rpki.example.com/8fe05c2e-"
+	    "047d-49e7-8398-cd4250a572b1/50550/snapshot.xml\n"
+	    "                     sha256 ae52f78bcb1b258a1da924122971b0fdd"
+	    "fce4c01b2b2dba59c9b28ef1d94c02b\n");
+	HAS(r->out, "Deltas:              101\n");
+	/* Listed in ascending serial order, whatever the file's order. */
+	HAS(r->out, "                     50550 https://rpki.example.com/"
+	    "8fe05c2e-047d-49e7-8398-cd4250a572b1/50550/delta.xml sha256 "
+	    "e99cc80cb36259e73ec1ffed5a0cfbaf27d345800da18147dbdf8316b28e027c"
+	    "\n");
+	CU_ASSERT_STRING_EQUAL(r->err, "");
+
+	r = run("--json", "@/" C_NOTIF, NULL);
+	CU_ASSERT_EQUAL(r->rc, 0);
+	assert_json(r->out);
+	HAS(r->out, "\"type\": \"rrdp-notification\"");
+	HAS(r->out, "\"serial\": 50550");
+	HAS(r->out, "\"deltas\": [");
+	HAS(r->out, "\"sha256\": \"e99cc80cb36259e73ec1ffed5a0cfbaf27d345800"
+	    "da18147dbdf8316b28e027c\"");
+}
+
+/* A delta: publish (new and replacing) and withdraw, hashed, in file order. */
+static void
+test_show_rrdp_delta(void)
+{
+	struct run	*r;
+
+	TU_NEED_CORPUS();
+	r = run("@/" C_DELTA, NULL);
+	CU_ASSERT_EQUAL(r->rc, 0);
+	HAS(r->out, "Type:                rrdp-delta\n");
+	HAS(r->out, "SHA-256:             75416a54d1bb47f4f4dec7696bd33f77aa3a"
+	    "4a09a295b7f1a027841af0b50c1b\n");
+	HAS(r->out, "Session:             9b3f7e31-4979-4f8c-9818-73e4dadc3e6b"
+	    "\nSerial:              13755\n");
+	HAS(r->out, "Objects:             3 published, 1 withdrawn\n");
+	HAS(r->out, "Publish:             " DLT_PUB "nBETmuVT1txzB4h_Rn5CB4gARes"
+	    ".crl\n                     528 bytes, sha256 27b240ccb4adefc4438a"
+	    "0b0c94cf995fed9e1a227987e31b7fde9b67209e04c7\n"
+	    "                     replaces sha256 9aaf87b277efb7e47ab00a4a86c"
+	    "ad1cd132d8a06a782d9b54202c4bffede347b\n");
+	HAS(r->out, DLT_PUB "x7OkhL6fs-x6CQ4Kqd5jOkkB4pY.roa\n"
+	    "                     1969 bytes, sha256 28b761092849ea963824de57"
+	    "bd8b0bef1de6f467b91af51c2d847fa5ae90c6dc\n");
+	HAS(r->out, "Withdraw:            " DLT_PUB "gSk6an-JyWyxV5LYX0AB2BOJb7I"
+	    ".roa\n                     sha256 6f19c7760d83b12e259f35924f40be"
+	    "76c6a9c963db23a692ce192c2faef94271\nPublish:");
+
+	r = run("--json", "@/" C_DELTA, "@/" C_SNAP, NULL);
+	CU_ASSERT_EQUAL(r->rc, 0);
+	assert_json(r->out);
+	HAS(r->out, "\"size\": 2689");
+	HAS(r->out, "\"replaces\": \"b45fa2daaeeda2b37bff1a039ada2c299dc6ace"
+	    "28ca16dbc22664e3d89b8d556\"");
+	HAS(r->out, "\"withdraw\": [");
+	HAS(r->out, "\"type\": \"rrdp-snapshot\"");
+	HAS(r->out, "\"serial\": 28483");
+}
+
+/* A snapshot is streamed: every publish counted, none held. */
+static void
+test_show_rrdp_snapshot(void)
+{
+	struct run	*r;
+
+	TU_NEED_CORPUS();
+	r = run("@/" C_RSNAP, "@/" C_SNAP, NULL);
+	CU_ASSERT_EQUAL(r->rc, 0);
+	HAS(r->out, "Type:                rrdp-snapshot\n");
+	HAS(r->out, "Session:             a2d845c4-5b91-4015-a2b7-988c03ce232a"
+	    "\n");
+	HAS(r->out, "Objects:             277 published, 0 withdrawn\n");
+	HAS(r->out, "Objects:             3 published, 0 withdrawn\n");
+	CU_ASSERT_PTR_NULL(strstr(r->out, "Withdraw:"));
+}
+
+/* Hostile or foreign XML is refused, naming why. */
+static void
+test_show_rrdp_bad(void)
+{
+	struct run	*r;
+
+	TU_NEED_CORPUS();
+	r = run("@/" C_LOL, NULL);
+	CU_ASSERT_EQUAL(r->rc, 1);
+	CU_ASSERT_STRING_EQUAL(r->out, "");
+	CU_ASSERT(r->err[0] != '\0');
+	r = run("@/" C_XXE, NULL);
+	CU_ASSERT_EQUAL(r->rc, 1);
+	CU_ASSERT(r->err[0] != '\0');
+	r = run("@/" C_NOTRRDP, NULL);
+	CU_ASSERT_EQUAL(r->rc, 1);
+	HAS(r->err, "not an RRDP notification, snapshot or delta");
+	/* One bad file does not stop the others. */
+	r = run("@/" C_NOTRRDP, "@/" C_DELTA, NULL);
+	CU_ASSERT_EQUAL(r->rc, 1);
+	HAS(r->out, "Type:                rrdp-delta\n");
+}
+
 static void
 test_show_usage(void)
 {
@@ -505,4 +749,10 @@ REEF_SUITE(show,
     REEF_TEST(test_show_aspa_rsc),
     REEF_TEST(test_show_malformed),
     REEF_TEST(test_show_sniff),
+    REEF_TEST(test_show_gbr),
+    REEF_TEST(test_show_gbr_vcard),
+    REEF_TEST(test_show_rrdp_notification),
+    REEF_TEST(test_show_rrdp_delta),
+    REEF_TEST(test_show_rrdp_snapshot),
+    REEF_TEST(test_show_rrdp_bad),
     REEF_TEST(test_show_usage))

@@ -448,6 +448,34 @@ ensure_dir(const char *dir)
 	return 0;
 }
 
+/*
+ * The outputs are written last: find out before a long fetch and walk,
+ * not after them, that they cannot be.  The writers still check.
+ */
+static int
+check_out_dir(const char *dir)
+{
+	struct stat st;
+
+	if (ensure_dir(dir) != 0)
+		return -1;
+	if (stat(dir, &st) == -1) {
+		log_msg_errno(LOG_LEVEL_ERROR, dir, "output directory");
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_errorx_obj(dir, "output directory: not a directory");
+		return -1;
+	}
+	/* AT_EACCESS: judge with the ids the files will be created with. */
+	if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) == -1) {
+		log_msg_errno(LOG_LEVEL_ERROR, dir, "output directory not "
+		    "writable");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 fill_stats(struct output_stats *st, const struct walk_stats *w,
     size_t ntals, size_t tals_failed)
@@ -611,7 +639,7 @@ validate(const struct validate_opts *o)
 	/* A bad SLURM file fails the run before any time is spent. */
 	if (o->slurm != NULL && (r.slurm = slurm_load(o->slurm)) == NULL)
 		goto out;
-	if (ensure_dir(o->out_dir) != 0)
+	if (check_out_dir(o->out_dir) != 0)
 		goto out;
 	if ((n = load_tals(o->tal_dir, r.tals, r.report, &tals_failed)) < 0)
 		goto out;

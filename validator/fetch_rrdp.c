@@ -41,6 +41,9 @@ struct rrdp_run {
 	char				 etag[REPO_MAX_VALIDATOR + 1];
 	char				 lastmod[REPO_MAX_VALIDATOR + 1];
 	uint64_t			 objects;
+	/* Directory of the last object written: a CA's objects are published
+	 * together, so most objects need no directory created. */
+	char				*lastdir;
 };
 
 /* One object being written. */
@@ -79,6 +82,7 @@ fetch_rrdp_free(struct frepo *r)
 	rrdp_delta_free(run->delta);
 	cache_stage_abort(r->stage);
 	r->stage = NULL;
+	free(run->lastdir);
 	free(run);
 	r->rrdp = NULL;
 }
@@ -144,6 +148,37 @@ check_hash(struct rrdp_run *run, const char *uri, const char *path,
 	return 0;
 }
 
+/* Returns 1 when path's directory is the one the last object went to. */
+static int
+same_dir(const struct rrdp_run *run, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (run->lastdir == NULL || slash == NULL)
+		return 0;
+	n = (size_t)(slash - path);
+	return strlen(run->lastdir) == n && strncmp(run->lastdir, path, n) == 0;
+}
+
+/*
+ * Create the directories of rest (relative to the stage) and remember
+ * path's directory for same_dir().  Returns 0 or -1 with errno set.
+ */
+static int
+make_dirs(struct rrdp_run *run, const char *rest, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	free(run->lastdir);
+	run->lastdir = NULL;
+	if (cache_mkdirs(run->r->stage->dir, rest, 0) == -1)
+		return -1;
+	if (slash != NULL)
+		run->lastdir = strndup(path, (size_t)(slash - path));
+	return 0;
+}
+
 static void *
 sink_publish_begin(void *arg, const char *uri, const unsigned char *hash)
 {
@@ -163,8 +198,17 @@ sink_publish_begin(void *arg, const char *uri, const unsigned char *hash)
 		fetch_error(run->r, "%s: publish without hash of an object "
 		    "already cached", uri);
 		goto fail;
+	} else if (run->kind == RUN_SNAPSHOT && lstat(path, &sb) == 0) {
+		/*
+		 * A snapshot's stage starts empty: the URI came twice, and
+		 * which copy is the object would be our guess (RFC 8182
+		 * section 3.5.2: one publish per object).
+		 */
+		fetch_error(run->r, "%s: published twice in the snapshot",
+		    uri);
+		goto fail;
 	}
-	if (cache_mkdirs(run->r->stage->dir, rest, 0) == -1) {
+	if (!same_dir(run, path) && make_dirs(run, rest, path) == -1) {
 		fetch_error(run->r, "%s: cannot create directories: %s", uri,
 		    strerror(errno));
 		goto fail;
@@ -179,6 +223,11 @@ sink_publish_begin(void *arg, const char *uri, const unsigned char *hash)
 		goto fail;
 	pb->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, OBJECT_MODE);
+	/* The remembered directory went with an aborted stage: make it again. */
+	if (pb->fd == -1 && errno == ENOENT &&
+	    make_dirs(run, rest, path) == 0)
+		pb->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, OBJECT_MODE);
 	if (pb->fd == -1) {
 		fetch_error(run->r, "%s: cannot create: %s", uri,
 		    strerror(errno));

@@ -9,15 +9,6 @@
  * checks the relations between the values that the code relies on.
  */
 
-/*
- * Transitional: some builds still put common/ on the include path, where
- * this file would hide the system <limits.h> (OpenSSL's headers include it),
- * so pull the system one in as well.  Outside the guard on purpose: GCC's
- * limits.h reaches the C library's through an #include_next that lands here
- * again.  Goes away once nothing compiles with -I common.
- */
-#include_next <limits.h>
-
 #ifndef REEF_LIMITS_H
 #define REEF_LIMITS_H
 
@@ -128,6 +119,12 @@
 #define RTR_EXPIRE_DEFAULT	7200
 /* Serial deltas the cache keeps for incremental updates before forcing a Cache Reset. */
 #define MAX_RTR_DELTAS		64
+/*
+ * Size of the input reef-rtrd fetches from an HTTPS URL (after any
+ * Content-Encoding): rpki-client's JSON takes about 120 bytes per VRP,
+ * so 1,000,000 VRPs come to some 120 MB; four times that leaves room.
+ */
+#define MAX_RTR_INPUT_SIZE	(512LL * 1024 * 1024)
 
 /* ---- Output and diagnostics ------------------------------------------ */
 

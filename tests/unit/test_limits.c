@@ -3,6 +3,7 @@
  * relies on, the RFC 8210 ranges, and that we are never looser than
  * OpenBSD rpki-client where both have a limit.
  */
+#include <limits.h>
 #include <stdint.h>
 
 #include <CUnit/CUnit.h>
@@ -160,7 +161,7 @@ test_limits_not_looser_than_rpki_client(void)
 static void
 test_limits_system_limits_visible(void)
 {
-	/* limits.h must not hide the system header of the same name. */
+	/* common/limits.h lives beside, never instead of, the system header. */
 	CU_ASSERT_EQUAL(INT_MAX, 2147483647);
 	CU_ASSERT_TRUE(CHAR_BIT == 8);
 	CU_ASSERT_TRUE(PATH_MAX > MAX_PATH_LENGTH);

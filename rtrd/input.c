@@ -942,31 +942,31 @@ earliest_expiry(const struct vrpset *vs, const struct aspaset *as,
 	return *next < now;
 }
 
+/*
+ * Turn a decoded hand-off file into *out, dropping expired entries; *d is
+ * consumed (freed or moved into *out) either way.
+ */
 static int
-load_handoff(const char *path, int64_t now, struct input_set *out,
-    char *err, size_t errlen)
+from_handoff(const char *name, struct handoff_data *d, int64_t now,
+    struct input_set *out, char *err, size_t errlen)
 {
-	struct handoff_data	d;
-	int64_t			next, created;
-	int			rc = -1;
+	int64_t	next, created = d->created;
+	int	rc = -1;
 
-	if (handoff_read(path, &d, err, errlen) == -1)
-		return -1;
-	created = d.created;
-	if (!earliest_expiry(d.vrps, d.aspas, d.rks, now, &next)) {
+	if (!earliest_expiry(d->vrps, d->aspas, d->rks, now, &next)) {
 		/* The usual case: nothing to drop, so take the sets as they are. */
 		memset(out, 0, sizeof(*out));
-		out->vrps = d.vrps;
-		out->aspas = d.aspas;
-		out->rks = d.rks;
-		out->ta_names = d.ta_names;
-		out->nta = d.nta;
+		out->vrps = d->vrps;
+		out->aspas = d->aspas;
+		out->rks = d->rks;
+		out->ta_names = d->ta_names;
+		out->nta = d->nta;
 		out->next_expiry = next;
-		memset(&d, 0, sizeof(d));
-	} else if (set_init(out, d.nta) == -1 ||
-	    copy_tas(d.ta_names, d.nta, out) == -1 ||
-	    filter_sets(d.vrps, d.aspas, d.rks, now, out) == -1) {
-		fail(err, errlen, "%s: out of memory", path);
+		memset(d, 0, sizeof(*d));
+	} else if (set_init(out, d->nta) == -1 ||
+	    copy_tas(d->ta_names, d->nta, out) == -1 ||
+	    filter_sets(d->vrps, d->aspas, d->rks, now, out) == -1) {
+		fail(err, errlen, "%s: out of memory", name);
 		input_set_free(out);
 		goto out;
 	}
@@ -974,8 +974,48 @@ load_handoff(const char *path, int64_t now, struct input_set *out,
 	out->created = created;
 	rc = 0;
  out:
-	handoff_free(&d);
+	handoff_free(d);
 	return rc;
+}
+
+static int
+load_handoff(const char *path, int64_t now, struct input_set *out,
+    char *err, size_t errlen)
+{
+	struct handoff_data	d;
+
+	if (handoff_read(path, &d, err, errlen) == -1)
+		return -1;
+	return from_handoff(path, &d, now, out, err, errlen);
+}
+
+/* A hand-off file in memory; messages begin with name as handoff_read()'s do. */
+static int
+load_handoff_buffer(const char *name, const char *buf, size_t len,
+    int64_t now, struct input_set *out, char *err, size_t errlen)
+{
+	struct handoff_data	d;
+	size_t			n = 0;
+
+	if (errlen > 0) {
+		n = (size_t)snprintf(err, errlen, "%s: ", name);
+		if (n >= errlen)
+			n = errlen - 1;
+	}
+	if (handoff_parse((const uint8_t *)buf, len, &d, err + n,
+	    errlen - n) == -1)
+		return -1;
+	if (errlen > 0)
+		err[0] = '\0';
+	return from_handoff(name, &d, now, out, err, errlen);
+}
+
+/* Is buf the start of a hand-off file rather than JSON? */
+static int
+is_handoff(const char *buf, size_t len)
+{
+	return len >= INPUT_SNIFF_LEN &&
+	    memcmp(buf, HANDOFF_MAGIC, HANDOFF_MAGIC_LEN) == 0;
 }
 
 /* path itself, or its hand-off file if it is a directory; NULL on ENOMEM. */
@@ -1013,8 +1053,7 @@ input_load(const char *path, int64_t now, struct input_set *out, char *err,
 		return fail(err, errlen, "%s: out of memory", path);
 	if (map_file(file, &buf, &len, err, errlen) == -1)
 		goto out;
-	if (len >= INPUT_SNIFF_LEN &&
-	    memcmp(buf, HANDOFF_MAGIC, HANDOFF_MAGIC_LEN) == 0) {
+	if (is_handoff(buf, len)) {
 		/* handoff_read() copies the file: no mapping can change under it. */
 		munmap((void *)buf, len);
 		buf = NULL;
@@ -1026,6 +1065,27 @@ input_load(const char *path, int64_t now, struct input_set *out, char *err,
 		munmap((void *)buf, len);
 	free(file);
 	return rc;
+}
+
+/*
+ * Load the payloads in the len bytes at buf (a hand-off file or JSON, as
+ * input_load() tells them apart), named name in messages.  Returns 0
+ * with *out owned by the caller (input_set_free()), or -1 with *out
+ * zeroed and err set.  buf is only read during the call.
+ */
+int
+input_load_buffer(const char *name, const char *buf, size_t len, int64_t now,
+    struct input_set *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (errlen > 0)
+		err[0] = '\0';
+	if (len == 0)
+		return fail(err, errlen, "%s: empty input", name);
+	if (is_handoff(buf, len))
+		return load_handoff_buffer(name, buf, len, now, out, err,
+		    errlen);
+	return load_json(name, buf, len, now, out, err, errlen);
 }
 
 /*

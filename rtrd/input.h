@@ -6,7 +6,9 @@
  *	    "aspas", "bgpsec_keys", normally under a "metadata" object);
  *	(c) a JSON file in Routinator's layout ("roas" with "asn": "AS13335",
  *	    "aspas", "routerKeys").
- * The format is recognised from the content, not the file name.
+ * The format is recognised from the content, not the file name.  The
+ * same content can also come from memory (input_load_buffer()), as
+ * reef-rtrd does with a file fetched from an HTTPS URL.
  *
  * Loading is all or nothing: any syntax error, any entry failing its
  * checks (prefix_parse(), vrp_check(), aspa_check(), router_key_check(),
@@ -76,6 +78,18 @@ struct input_stamp {
  */
 int		 input_load(const char *path, int64_t now, struct input_set *out,
 		    char *err, size_t errlen);
+
+/*
+ * As input_load() on the len bytes at buf, e.g. a body fetched over
+ * HTTPS (rtrd/fetchinput.h): the format is recognised from the content
+ * and messages name the input as name (a URL, say).  buf need not be
+ * NUL-terminated and is not kept.  Returns 0 with *out filled (release
+ * with input_set_free()), or -1 with *out zeroed and a reason in err; an
+ * empty buffer is an error.
+ */
+int		 input_load_buffer(const char *name, const char *buf,
+		    size_t len, int64_t now, struct input_set *out, char *err,
+		    size_t errlen);
 
 /*
  * Make *out a copy of the loaded set *in without the entries expired at

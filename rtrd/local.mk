@@ -11,10 +11,11 @@ rtrd_librtrd_a_SOURCES = \
 	rtrd/session.c rtrd/session.h \
 	rtrd/server.c rtrd/server.h \
 	rtrd/tls.c rtrd/tls.h rtrd/httpd.c rtrd/httpd.h \
-	rtrd/metrics.c rtrd/metrics.h rtrd/privdrop.c rtrd/privdrop.h
-rtrd_librtrd_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
+	rtrd/metrics.c rtrd/metrics.h rtrd/privdrop.c rtrd/privdrop.h \
+	rtrd/fetchinput.c rtrd/fetchinput.h
+rtrd_librtrd_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS)
 
-LIBRTRD = rtrd/librtrd.a $(LIBREEF)
+LIBRTRD = rtrd/librtrd.a $(LIBREEF) $(CURL_LIBS)
 
 sbin_PROGRAMS += rtrd/reef-rtrd
 rtrd_reef_rtrd_SOURCES = rtrd/main.c
@@ -25,6 +26,3 @@ rtrd_reef_rtrd_LDADD = $(LIBRTRD)
 noinst_PROGRAMS += tests/tools/rtrcheck
 tests_tools_rtrcheck_SOURCES = tests/tools/rtrcheck.c
 tests_tools_rtrcheck_LDADD = $(LIBRTRD)
-
-# A systemd unit with the sandboxing systemd offers; installed by packagers.
-EXTRA_DIST += contrib/reef-rtrd.service

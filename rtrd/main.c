@@ -14,6 +14,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/prefix.h"
+#include "rtrd/fetchinput.h"
 #include "rtrd/history.h"
 #include "rtrd/pdu.h"
 #include "rtrd/server.h"
@@ -36,13 +37,15 @@ enum {
 	OPT_TLS_CERT,
 	OPT_TLS_KEY,
 	OPT_HTTP,
-	OPT_USER
+	OPT_USER,
+	OPT_INPUT_INTERVAL,
+	OPT_CA_FILE
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: reef-rtrd [-hvV] [-l addr:port]... [-i path] "
+	fprintf(f, "usage: reef-rtrd [-hvV] [-l addr:port]... [-i path | url] "
 	    "[--max-version n]\n"
 	    "                 [--refresh s] [--retry s] [--expire s] "
 	    "[--history n]\n"
@@ -50,7 +53,8 @@ usage(FILE *f)
 	    "[--tls-listen addr:port]...\n"
 	    "                 [--tls-cert file] [--tls-key file] "
 	    "[--http addr:port]...\n"
-	    "                 [--user name]\n");
+	    "                 [--user name] [--input-interval s] "
+	    "[--ca-file file]\n");
 }
 
 /* Parse a decimal number within [min, max] for the named option. */
@@ -66,6 +70,28 @@ parse_num(const char *opt, const char *arg, unsigned long min,
 	    *out < min || *out > max) {
 		fprintf(stderr, "reef-rtrd: %s: \"%s\" is not a number "
 		    "from %lu to %lu\n", opt, arg, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* An https:// input is checked now; the URL options need one. */
+static int
+check_input(const struct server_config *cfg)
+{
+	const char *why;
+
+	if (!fetchinput_is_url(cfg->input)) {
+		if (cfg->ca_file != NULL || cfg->input_interval != 0) {
+			fprintf(stderr, "reef-rtrd: --ca-file and "
+			    "--input-interval need an https:// input\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (fetchinput_url_check(cfg->input, &why) == -1) {
+		fprintf(stderr, "reef-rtrd: --input: \"%s\": %s\n",
+		    cfg->input, why);
 		return -1;
 	}
 	return 0;
@@ -95,6 +121,8 @@ check_config(const struct server_config *cfg)
 		    "--tls-key\n");
 		return -1;
 	}
+	if (check_input(cfg) == -1)
+		return -1;
 	if (cfg->ntls == 0 && (cfg->tls_cert != NULL || cfg->tls_key != NULL)) {
 		fprintf(stderr, "reef-rtrd: --tls-cert and --tls-key need "
 		    "--tls-listen\n");
@@ -161,11 +189,13 @@ parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
 {
 	static const struct option longopts[] = {
 		{ "allow",	 required_argument, NULL, OPT_ALLOW },
+		{ "ca-file",	 required_argument, NULL, OPT_CA_FILE },
 		{ "expire",	 required_argument, NULL, OPT_EXPIRE },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "history",	 required_argument, NULL, OPT_HISTORY },
 		{ "http",	 required_argument, NULL, OPT_HTTP },
 		{ "input",	 required_argument, NULL, 'i' },
+		{ "input-interval", required_argument, NULL, OPT_INPUT_INTERVAL },
 		{ "listen",	 required_argument, NULL, 'l' },
 		{ "max-version", required_argument, NULL, OPT_MAX_VERSION },
 		/* The name for --http: same option. */
@@ -224,6 +254,15 @@ parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
 			break;
 		case OPT_USER:
 			rc = set_name("--user", optarg, &cfg->user);
+			break;
+		case OPT_CA_FILE:
+			rc = set_name("--ca-file", optarg, &cfg->ca_file);
+			break;
+		case OPT_INPUT_INTERVAL:
+			if ((rc = parse_num("--input-interval", optarg,
+			    FETCHINPUT_INTERVAL_MIN, FETCHINPUT_INTERVAL_MAX,
+			    &n)) == 0)
+				cfg->input_interval = n;
 			break;
 		case OPT_ALLOW:
 			rc = add_allow(cfg, optarg);

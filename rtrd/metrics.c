@@ -141,6 +141,16 @@ metrics_load(struct rtrd_stats *st, int ok, int64_t now, const char *err)
 	}
 }
 
+/*
+ * Count a conditional download answered with 304: no load took place,
+ * so the last load's time and result stay as they are.
+ */
+void
+metrics_load_not_modified(struct rtrd_stats *st)
+{
+	st->loads_not_modified++;
+}
+
 /* ---- Prometheus -------------------------------------------------------- */
 
 static void
@@ -237,11 +247,13 @@ metrics_prometheus(const struct rtrd_view *v, FILE *fp)
 	prom_codes(fp, "reef_rtrd_errors_received_total",
 	    "Error Report PDUs received, by error code.", st->errors_received);
 	prom_head(fp, "reef_rtrd_input_loads_total", "counter",
-	    "Input loads, by result.");
+	    "Input loads, by result (not_modified: HTTP 304 for a URL).");
 	fprintf(fp, "reef_rtrd_input_loads_total{result=\"ok\"} %llu\n",
 	    (unsigned long long)st->loads_ok);
 	fprintf(fp, "reef_rtrd_input_loads_total{result=\"failed\"} %llu\n",
 	    (unsigned long long)st->loads_failed);
+	fprintf(fp, "reef_rtrd_input_loads_total{result=\"not_modified\"} "
+	    "%llu\n", (unsigned long long)st->loads_not_modified);
 	prom_one(fp, "reef_rtrd_last_load_timestamp_seconds", "gauge",
 	    "When the input was last loaded (0: never).",
 	    st->last_load > 0 ? (unsigned long long)st->last_load : 0);
@@ -375,6 +387,7 @@ metrics_status(const struct rtrd_view *v, FILE *fp)
 		json_kv_string(j, "last_error", st->last_load_error);
 	json_kv_uint(j, "loads_ok", st->loads_ok);
 	json_kv_uint(j, "loads_failed", st->loads_failed);
+	json_kv_uint(j, "loads_not_modified", st->loads_not_modified);
 	json_object_end(j);
 	status_sessions(v, j);
 	json_kv_uint(j, "http_connections", v->http_conns);

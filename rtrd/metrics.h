@@ -44,6 +44,7 @@ struct rtrd_stats {
 	uint64_t	 http_requests;
 	uint64_t	 loads_ok;		/* input loads that succeeded */
 	uint64_t	 loads_failed;
+	uint64_t	 loads_not_modified;	/* URL input: 304, set kept */
 	int64_t		 last_load;		/* wall clock, 0: none yet */
 	int		 last_load_ok;
 	char		 last_load_error[METRICS_ERR_MAX];
@@ -97,6 +98,9 @@ void	metrics_scan_tx(struct rtrd_stats *st, const struct iovec *iov, int n);
 /* Record the outcome of an input load at wall time now; err may be NULL. */
 void	metrics_load(struct rtrd_stats *st, int ok, int64_t now,
 	    const char *err);
+
+/* Record that a URL input was found unchanged (HTTP 304). */
+void	metrics_load_not_modified(struct rtrd_stats *st);
 
 /*
  * Write the Prometheus text exposition of v to fp.  Returns 0, or -1 if

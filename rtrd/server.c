@@ -27,6 +27,7 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "rtrd/fetchinput.h"
 #include "rtrd/history.h"
 #include "rtrd/httpd.h"
 #include "rtrd/input.h"
@@ -45,8 +46,8 @@
 #define LISTEN_BACKLOG		128
 /* Room for inotify events (each carries a file name). */
 #define INOTIFY_BUF		4096
-/* Longest error text of a failed load. */
-#define LOAD_ERR_MAX		512
+/* Longest error text of a failed load (a fetch's names the URL). */
+#define LOAD_ERR_MAX		FETCHINPUT_ERR_MAX
 
 /* Longest privilege drop failure text. */
 #define PRIVDROP_ERR_MAX	256
@@ -56,6 +57,7 @@ enum src_kind {
 	SRC_SIGNAL,
 	SRC_TIMER,
 	SRC_INOTIFY,
+	SRC_FETCH,
 	SRC_CONN_IN,
 	SRC_CONN_OUT,
 	SRC_HTTP
@@ -130,6 +132,9 @@ struct server {
 	struct history	*h;
 	struct input_stamp stamp;
 	time_t		 next_poll;
+	int		 url;		/* the input is an https:// URL */
+	struct fetchinput *fi;		/* its downloader, once started */
+	struct src	 fetch;		/* fi's eventfd */
 	struct conn	*conns;
 	size_t		 nconns;
 	struct conn	*dead;		/* closed during the current batch */
@@ -829,41 +834,111 @@ notify_all(struct server *sv)
 	}
 }
 
-/* Load the input; on success it becomes the served set. */
+/* A failed load or download: count it and keep what is served. */
 static void
-reload(struct server *sv)
+load_failed(struct server *sv, const char *err)
 {
-	struct input_set set;
-	char err[LOAD_ERR_MAX];
+	metrics_load(&sv->stats, 0, time(NULL), err);
+	log_warnx("%s; %s", err, history_has_data(sv->h) ?
+	    "still serving the previous set" : "no data to serve yet");
+}
+
+/*
+ * Make the loaded *set (consumed) the served one.  Returns 0, or -1 if
+ * it could not be used (out of memory), the previous set staying.
+ */
+static int
+apply_set(struct server *sv, struct input_set *set)
+{
 	int rc;
 
-	if (input_load(sv->cfg->input, time(NULL), &set, err,
-	    sizeof(err)) == -1) {
-		metrics_load(&sv->stats, 0, time(NULL), err);
-		log_warnx("%s; %s", err, history_has_data(sv->h) ?
-		    "still serving the previous set" : "no data to serve yet");
-		return;
-	}
 	log_info_obj(sv->cfg->input, "%s: %zu VRPs, %zu router keys, "
 	    "%zu ASPAs, %zu expired entries dropped",
-	    input_format_name(set.format), vrpset_count(set.vrps),
-	    rkset_count(set.rks), aspaset_count(set.aspas),
-	    set.expired_vrps + set.expired_rks + set.expired_aspas);
-	if ((rc = history_push(sv->h, &set)) == -1) {
+	    input_format_name(set->format), vrpset_count(set->vrps),
+	    rkset_count(set->rks), aspaset_count(set->aspas),
+	    set->expired_vrps + set->expired_rks + set->expired_aspas);
+	if ((rc = history_push(sv->h, set)) == -1) {
 		metrics_load(&sv->stats, 0, time(NULL), "out of memory");
 		log_warnx("out of memory building the new serial; "
 		    "still serving the previous set");
-		input_set_free(&set);
-		return;
+		input_set_free(set);
+		return -1;
 	}
 	metrics_load(&sv->stats, 1, time(NULL), NULL);
 	if (rc == 0) {
 		log_info("input unchanged, serial stays %u",
 		    history_serial(sv->h));
-		return;
+		return 0;
 	}
 	log_notice("serving serial %u", history_serial(sv->h));
 	notify_all(sv);
+	return 0;
+}
+
+/* Load the input file; on success it becomes the served set. */
+static void
+reload(struct server *sv)
+{
+	struct input_set set;
+	char err[LOAD_ERR_MAX];
+
+	if (input_load(sv->cfg->input, time(NULL), &set, err,
+	    sizeof(err)) == -1) {
+		load_failed(sv, err);
+		return;
+	}
+	apply_set(sv, &set);
+}
+
+/* The downloader has news: the outcome of one or more attempts. */
+static void
+on_fetch(struct server *sv)
+{
+	struct fetchinput_result r;
+
+	if (!fetchinput_take(sv->fi, &r))
+		return;
+	switch (r.outcome) {
+	case FETCHINPUT_LOADED:
+		log_info_obj(sv->cfg->input, "HTTP %ld, %llu bytes in %.2f s",
+		    r.status, (unsigned long long)r.bytes, r.seconds);
+		/* An unused set must be downloaded again, not met with 304. */
+		if (apply_set(sv, &r.set) == -1)
+			fetchinput_forget(sv->fi);
+		break;
+	case FETCHINPUT_NOT_MODIFIED:
+		metrics_load_not_modified(&sv->stats);
+		log_debug_obj(sv->cfg->input, "not modified, serial stays %u",
+		    history_serial(sv->h));
+		break;
+	default:
+		load_failed(sv, r.err);
+		break;
+	}
+	input_set_free(&r.set);
+}
+
+/* Start downloading a URL input, once root is dropped. */
+static int
+start_fetch(struct server *sv)
+{
+	struct fetchinput_config fc;
+	char err[LOAD_ERR_MAX];
+
+	memset(&fc, 0, sizeof(fc));
+	fc.url = sv->cfg->input;
+	fc.ca_file = sv->cfg->ca_file;
+	fc.interval = sv->cfg->input_interval;
+	if ((sv->fi = fetchinput_start(&fc, err, sizeof(err))) == NULL) {
+		log_errorx("%s", err);
+		return -1;
+	}
+	sv->fetch.kind = SRC_FETCH;
+	sv->fetch.fd = fetchinput_fd(sv->fi);
+	log_notice("fetching %s every %u s", sv->cfg->input,
+	    sv->cfg->input_interval > 0 ? sv->cfg->input_interval :
+	    FETCHINPUT_INTERVAL_DEFAULT);
+	return ep_set(sv, &sv->fetch, EPOLLIN);
 }
 
 static void
@@ -911,7 +986,7 @@ on_timer(struct server *sv)
 		for (i = 0; i < sv->nlisteners; i++)
 			ep_set(sv, &sv->listeners[i].src, EPOLLIN);
 	}
-	if (sv->cfg->input != NULL && now >= sv->next_poll) {
+	if (sv->cfg->input != NULL && !sv->url && now >= sv->next_poll) {
 		sv->next_poll = now + SERVER_POLL_INTERVAL;
 		check_input(sv);
 	}
@@ -950,7 +1025,9 @@ on_signal(struct server *sv)
 		if (si.ssi_signo == SIGHUP) {
 			log_notice("SIGHUP: reloading %s", sv->cfg->input ?
 			    sv->cfg->input : "(no input)");
-			if (sv->cfg->input != NULL) {
+			if (sv->fi != NULL)
+				fetchinput_kick(sv->fi);
+			else if (sv->cfg->input != NULL && !sv->url) {
 				memset(&sv->stamp, 0, sizeof(sv->stamp));
 				check_input(sv);
 			}
@@ -1105,7 +1182,7 @@ open_inotify(struct server *sv)
 	char *copy, *dir;
 
 	sv->ino.fd = -1;
-	if (sv->cfg->input == NULL)
+	if (sv->cfg->input == NULL || sv->url)
 		return;
 	if ((copy = strdup(sv->cfg->input)) == NULL)
 		return;
@@ -1187,6 +1264,9 @@ dispatch(struct server *sv, struct epoll_event *ev)
 	case SRC_INOTIFY:
 		on_inotify(sv);
 		return;
+	case SRC_FETCH:
+		on_fetch(sv);
+		return;
 	case SRC_CONN_IN:
 		c = (struct conn *)((char *)src - offsetof(struct conn, in));
 		break;
@@ -1210,6 +1290,8 @@ server_cleanup(struct server *sv)
 {
 	size_t i;
 
+	/* First, so no thread outlives what it might touch. */
+	fetchinput_stop(sv->fi);
 	while (sv->conns != NULL)
 		conn_close(sv, sv->conns);
 	while (sv->hconns != NULL)
@@ -1274,11 +1356,12 @@ server_setup(struct server *sv)
 		log_errorx("TLS: %s", err);
 		return -1;
 	}
-	if (sv->cfg->input != NULL)
+	if (sv->cfg->input != NULL && !sv->url)
 		check_input(sv);
 	sv->next_poll = mono_now() + SERVER_POLL_INTERVAL;
 	if (!sv->cfg->use_stdio)
-		return open_listeners(sv) == -1 ? -1 : drop_root(sv);
+		return open_listeners(sv) == -1 || drop_root(sv) == -1 ||
+		    (sv->url && start_fetch(sv) == -1) ? -1 : 0;
 	/* Blocking descriptors would stall the loop. */
 	if ((fl = fcntl(STDIN_FILENO, F_GETFL)) == -1 ||
 	    fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK) == -1 ||
@@ -1292,7 +1375,8 @@ server_setup(struct server *sv)
 		return -1;
 	}
 	conn_update(sv, c);
-	return drop_root(sv);
+	return drop_root(sv) == -1 || (sv->url && start_fetch(sv) == -1) ?
+	    -1 : 0;
 }
 
 /*
@@ -1310,6 +1394,7 @@ server_run(const struct server_config *cfg)
 		return 1;
 	}
 	sv->cfg = cfg;
+	sv->url = cfg->input != NULL && fetchinput_is_url(cfg->input);
 	sv->sig.fd = sv->timer.fd = sv->ino.fd = sv->ep = -1;
 	sv->stats.started = time(NULL);
 	raise_fd_limit();

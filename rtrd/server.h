@@ -8,7 +8,10 @@
  * and inotify on the input's directory reloads it as soon as it is
  * replaced.  A reload that fails (bad or partial input) is logged and
  * the last good set stays served; a good one becomes the next serial
- * and every established session gets a Serial Notify.
+ * and every established session gets a Serial Notify.  An https://
+ * input is downloaded instead by a helper thread (fetchinput.h) every
+ * input_interval seconds or on SIGHUP, and handed to the loop through
+ * an eventfd; failures are handled the same way.
  *
  * Besides plain TCP it listens for RTR over TLS (tls.h) and for HTTP
  * monitoring requests (httpd.h) in the same loop.  Once the listeners
@@ -48,7 +51,12 @@ struct server_config {
 	const char		*user;		/* privdrop.h; NULL: default */
 	struct prefix		*allow;		/* client networks; none: all */
 	size_t			 nallow;
-	const char		*input;		/* file or reef output directory */
+	const char		*input;		/* file, reef output directory or
+						   https:// URL */
+	const char		*ca_file;	/* trust anchors for a URL input;
+						   NULL: the system store */
+	unsigned int		 input_interval; /* s between downloads of a
+						   URL input; 0: default */
 	size_t			 history;	/* deltas kept */
 	int			 use_stdio;	/* one session on stdin/stdout */
 	struct session_config	 session;

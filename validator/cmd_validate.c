@@ -7,8 +7,16 @@
  * A run that cannot produce a trustworthy result (no TAL, no usable TA,
  * a fatal walk error, a bad SLURM file, an output that cannot be written)
  * exits 1 and leaves every previous output in place, so routers keep the
- * last good data rather than an empty set.
+ * last good data rather than an empty set.  A run that wrote its outputs
+ * but had to use cached copies of some repositories exits 2, so that cron
+ * or a systemd unit can alert on it.  OUTDIR/metrics is written whatever
+ * the outcome, once the run holds the cache lock.
+ *
+ * One run per cache: CACHEDIR/.lock is flock()ed (never blocking) for the
+ * whole run and holds the PID of its holder for the error message.  The
+ * kernel drops the lock when the process dies, even by SIGKILL.
  */
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -28,6 +36,7 @@
 #include "common/log.h"
 #include "validator/cmd_validate.h"
 #include "validator/fetch.h"
+#include "validator/incidence.h"
 #include "validator/output.h"
 #include "validator/report.h"
 #include "validator/slurm.h"
@@ -425,16 +434,113 @@ load_tals(const char *dir, struct tal **tals, struct report *rep,
 	return nt;
 }
 
-/* Bring the TA certificates into the cache; failures are the walk's to report. */
-static void
+/*
+ * Bring the TA certificates into the cache; failures are the walk's to
+ * report.  Returns the number of TA certificates not fetched this run
+ * (a cached copy may still stand in).
+ */
+static size_t
 fetch_tas(struct fetcher *f, struct tal **tals, size_t n)
 {
-	size_t i;
+	enum fetch_proto p;
+	size_t i, missed = 0;
 
-	for (i = 0; i < n; i++)
-		if (fetch_ta(f, tals[i], NULL) != 0)
+	for (i = 0; i < n; i++) {
+		if (fetch_ta(f, tals[i], &p) != 0)
 			log_warnx_obj(tals[i]->name, "TA certificate not "
 			    "available");
+		if (p == FETCH_PROTO_NONE)
+			missed++;
+	}
+	return missed;
+}
+
+/* mkdir -p dir.  0, or -1 after logging. */
+static int
+make_dirs(const char *dir)
+{
+	char path[MAX_PATH_LENGTH + 1], *p;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s", dir) >= sizeof(path)) {
+		log_errorx_obj(dir, "path too long");
+		return -1;
+	}
+	for (p = path + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			log_msg_errno(LOG_LEVEL_ERROR, path, "mkdir");
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+		log_msg_errno(LOG_LEVEL_ERROR, path, "mkdir");
+		return -1;
+	}
+	return 0;
+}
+
+/* The PID written in the lock file fd by its holder, or 0. */
+static long
+lock_holder(int fd)
+{
+	char buf[32];
+	ssize_t n;
+	long pid;
+
+	if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, NULL, 10);
+	return pid > 0 ? pid : 0;
+}
+
+/*
+ * Take CACHEDIR/.lock without waiting.  Returns the locked descriptor
+ * (the caller closes it at the end of the run), or -1 after saying why:
+ * another run holds it (its PID named when known) or the file cannot be
+ * opened.
+ */
+static int
+lock_cache(const char *cache_dir)
+{
+	char path[MAX_PATH_LENGTH + 1], pid[32];
+	long holder;
+	int fd, n;
+
+	if (make_dirs(cache_dir) != 0)
+		return -1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", cache_dir,
+	    VALIDATE_LOCK_FILE) >= sizeof(path)) {
+		log_errorx_obj(cache_dir, "path too long");
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* A cache the user may only read (--offline) locks all the same. */
+	if (fd == -1 && (errno == EACCES || errno == EROFS))
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1) {
+		log_msg_errno(LOG_LEVEL_ERROR, path, "lock file");
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK && (holder = lock_holder(fd)) > 0)
+			log_errorx_obj(path, "locked by another reef validate "
+			    "(PID %ld) using this cache; not running", holder);
+		else if (errno == EWOULDBLOCK)
+			log_errorx_obj(path, "locked by another reef validate "
+			    "using this cache; not running");
+		else
+			log_msg_errno(LOG_LEVEL_ERROR, path, "flock");
+		close(fd);
+		return -1;
+	}
+	/* For the message of a run that finds the lock taken. */
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR &&
+	    (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n))
+		log_msg_errno(LOG_LEVEL_WARNING, path, "writing the PID");
+	return fd;
 }
 
 /* Create dir (one level) when missing. */
@@ -505,8 +611,14 @@ struct run {
 	struct slurm		*slurm;
 	struct fetcher		*fetcher;
 	struct walk_result	 res;
+	int			 walked;	/* res is filled */
 	const char		**names;
 	char			 store[MAX_PATH_LENGTH + 1];
+	size_t			 tas_missed;	/* TA certificates not fetched */
+	struct report_repo	*repos;		/* fetch results, for metrics */
+	size_t			 nrepos;
+	int64_t			 start;		/* wall clock, s since epoch */
+	struct timespec		 t0;		/* CLOCK_MONOTONIC at start */
 };
 
 static void
@@ -522,6 +634,82 @@ run_free(struct run *r)
 		fetch_free(r->fetcher);
 	walk_result_free(&r->res);
 	free(r->names);
+	free(r->repos);
+}
+
+/* Seconds since the run began (monotonic clock). */
+static double
+run_elapsed(const struct run *r)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - r->t0.tv_sec) +
+	    (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
+}
+
+/*
+ * The fetch deadline for --timeout S: what is left of S once a reserve
+ * for the walk and the outputs (VALIDATE_WALK_RESERVE_PCT of S, at least
+ * VALIDATE_WALK_RESERVE_MIN seconds) is set aside, so that validation
+ * still finishes on cached data.  0 (no deadline) without --timeout; at
+ * least 1 otherwise, as 0 would mean none.
+ */
+static unsigned int
+fetch_budget(unsigned int timeout, double elapsed)
+{
+	double reserve, left;
+
+	if (timeout == 0)
+		return 0;
+	reserve = (double)timeout * VALIDATE_WALK_RESERVE_PCT / 100;
+	if (reserve < VALIDATE_WALK_RESERVE_MIN)
+		reserve = VALIDATE_WALK_RESERVE_MIN;
+	left = (double)timeout - elapsed - reserve;
+	return left < 1 ? 1 : (unsigned int)left;
+}
+
+/*
+ * Copy the fetcher's per-repository results into the report and
+ * r->repos (the strings stay the fetcher's).  Returns the number of
+ * repositories whose fetch failed (stale or nothing cached).
+ */
+static size_t
+collect_repos(struct run *r)
+{
+	const struct fetch_status *st;
+	struct report_repo *rr;
+	size_t i, n, failed = 0;
+
+	if (r->fetcher == NULL)
+		return 0;
+	n = fetch_count(r->fetcher);
+	if (n == 0 || (r->repos = calloc(n, sizeof(*r->repos))) == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((st = fetch_status_at(r->fetcher, i)) == NULL)
+			continue;
+		rr = &r->repos[r->nrepos++];
+		rr->uri = st->repo_uri;
+		rr->notify = st->notify_uri;
+		rr->protocol = fetch_proto_name(st->proto);
+		rr->result = fetch_result_name(st->result);
+		rr->delta = st->rrdp_delta;
+		rr->unchanged = st->unchanged;
+		rr->objects = st->objects;
+		rr->bytes = st->bytes;
+		rr->milliseconds = st->seconds > 0 ?
+		    (uint64_t)(st->seconds * 1000 + 0.5) : 0;
+		rr->error = st->error;
+		if (st->result != FETCH_OK) {
+			log_warnx_obj(st->repo_uri, "not fetched (%s)%s%s",
+			    rr->result, st->error != NULL ? ": " : "",
+			    st->error != NULL ? st->error : "");
+			failed++;
+		}
+		(void)report_add_repo(r->report, rr);
+	}
+	return failed;
 }
 
 /* Validate with the TALs loaded; fills r->res.  0 or -1. */
@@ -544,10 +732,10 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 		fc.cache_dir = o->cache_dir;
 		fc.ca_file = o->ca_file;
 		fc.allow_dubious_hosts = o->allow_dubious;
-		fc.timeout = o->timeout;
+		fc.timeout = fetch_budget(o->timeout, run_elapsed(r));
 		if ((r->fetcher = fetch_new(&fc)) == NULL)
 			return -1;
-		fetch_tas(r->fetcher, r->tals, r->ntals);
+		r->tas_missed = fetch_tas(r->fetcher, r->tals, r->ntals);
 		fetch_repo_fetcher(r->fetcher, &rf);
 		wc.fetcher = &rf;
 	}
@@ -564,6 +752,7 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 		log_errorx("validation failed");
 		return -1;
 	}
+	r->walked = 1;
 	if (r->res.stats.tas == 0) {
 		log_errorx("no trust anchor could be used; keeping the "
 		    "previous outputs");
@@ -617,23 +806,74 @@ cpu_seconds(const struct timeval *tv)
 	return (int64_t)tv->tv_sec;
 }
 
+/* OUTDIR/metrics for the run ending with status rc (failures logged). */
+static void
+write_metrics(const struct validate_opts *o, const struct run *r,
+    const struct output_data *d, int rc)
+{
+	struct metrics_data m;
+
+	memset(&m, 0, sizeof(m));
+	m.exit_status = rc;
+	m.start = r->start;
+	m.duration = run_elapsed(r);
+	m.last_success = rc == VALIDATE_EXIT_FAIL ?
+	    output_metrics_last_success(o->out_dir) : r->start;
+	m.repos = r->repos;
+	m.nrepos = r->nrepos;
+	m.walk = r->walked ? &r->res.stats : NULL;
+	if (rc != VALIDATE_EXIT_FAIL) {
+		m.vrps = d->vrps;
+		m.aspas = d->aspas;
+		m.rks = d->rks;
+	}
+	m.ta_names = d->ta_names;
+	m.nta = d->nta;
+	(void)output_write_metrics(o->out_dir, &m);
+}
+
+/* Fill the run's metadata in d for the writers. */
+static void
+fill_meta(struct output_data *d, const struct run *r, char *host,
+    size_t hostlen, int64_t now)
+{
+	struct rusage ru;
+
+	if (gethostname(host, hostlen) != 0)
+		snprintf(host, hostlen, "localhost");
+	host[hostlen - 1] = '\0';
+	getrusage(RUSAGE_SELF, &ru);
+	d->vrps = r->res.vrps;
+	d->aspas = r->res.aspas;
+	d->rks = r->res.rks;
+	d->buildtime = now;
+	d->elapsed = (int64_t)run_elapsed(r);
+	d->usertime = cpu_seconds(&ru.ru_utime);
+	d->systemtime = cpu_seconds(&ru.ru_stime);
+	d->hostname = host;
+	d->report = r->report;
+}
+
 /* The run after the command line was accepted: VALIDATE_EXIT_*. */
 static int
 validate(const struct validate_opts *o)
 {
 	char host[OUTPUT_HOSTNAME_MAX];
-	struct timespec t0, t1;
 	struct output_data d;
-	struct rusage ru;
 	struct run r;
-	size_t tals_failed;
+	size_t tals_failed, unfetched = 0;
 	int64_t now;
-	int n, rc = VALIDATE_EXIT_FAIL;
+	int n, lockfd, out_ok = 0, rc = VALIDATE_EXIT_FAIL;
 
 	memset(&r, 0, sizeof(r));
 	memset(&d, 0, sizeof(d));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	now = o->have_at ? o->at : (int64_t)time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	r.start = (int64_t)time(NULL);
+	now = o->have_at ? o->at : r.start;
+	/* Without the lock there are no metrics: they are the holder's. */
+	if ((lockfd = lock_cache(o->cache_dir)) == -1)
+		return VALIDATE_EXIT_FAIL;
+	incidence_reset();
 	if ((r.report = report_new()) == NULL)
 		goto out;
 	/* A bad SLURM file fails the run before any time is spent. */
@@ -641,6 +881,9 @@ validate(const struct validate_opts *o)
 		goto out;
 	if (check_out_dir(o->out_dir) != 0)
 		goto out;
+	out_ok = 1;
+	/* A run killed while writing left its temporaries (we hold the lock). */
+	output_clean_temps(o->out_dir);
 	if ((n = load_tals(o->tal_dir, r.tals, r.report, &tals_failed)) < 0)
 		goto out;
 	r.ntals = (size_t)n;
@@ -648,34 +891,30 @@ validate(const struct validate_opts *o)
 		log_errorx_obj(o->tal_dir, "no usable TAL");
 		goto out;
 	}
-	if (run_walk(o, &r, now) != 0)
+	n = run_walk(o, &r, now);
+	unfetched = collect_repos(&r) + r.tas_missed;
+	if (n != 0)
 		goto out;
 	fill_stats(&d.stats, &r.res.stats, r.ntals, tals_failed);
 	if (run_slurm(&r, &d, now) != 0)
 		goto out;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (gethostname(host, sizeof(host)) != 0)
-		strcpy(host, "localhost");
-	host[sizeof(host) - 1] = '\0';
-	getrusage(RUSAGE_SELF, &ru);
-	d.vrps = r.res.vrps;
-	d.aspas = r.res.aspas;
-	d.rks = r.res.rks;
-	d.buildtime = now;
-	d.elapsed = (int64_t)(t1.tv_sec - t0.tv_sec);
-	d.usertime = cpu_seconds(&ru.ru_utime);
-	d.systemtime = cpu_seconds(&ru.ru_stime);
-	d.hostname = host;
-	d.report = r.report;
+	fill_meta(&d, &r, host, sizeof(host), now);
 	if (output_write_all(o->out_dir, o->formats, &d) != 0)
 		goto out;
 	log_notice("%zu VRPs, %zu router keys, %zu ASPAs written to %s",
 	    vrpset_count(d.vrps), rkset_count(d.rks), aspaset_count(d.aspas),
 	    o->out_dir);
 	rc = VALIDATE_EXIT_OK;
+	if (unfetched > 0) {
+		log_warnx("%zu repositories or TA certificates not fetched; "
+		    "their cached copies were used", unfetched);
+		rc = VALIDATE_EXIT_PARTIAL;
+	}
  out:
+	if (out_ok)
+		write_metrics(o, &r, &d, rc);
 	run_free(&r);
+	close(lockfd);
 	return rc;
 }
 

@@ -11,7 +11,16 @@
 /* Exit statuses. */
 #define VALIDATE_EXIT_OK	0	/* outputs written */
 #define VALIDATE_EXIT_FAIL	1	/* the run failed; no output replaced */
-#define VALIDATE_EXIT_USAGE	2	/* bad command line */
+#define VALIDATE_EXIT_PARTIAL	2	/* outputs written, some repositories
+					   not fetched (cached copies used) */
+/* A usage error or a cache locked by another run fails the run too. */
+#define VALIDATE_EXIT_USAGE	VALIDATE_EXIT_FAIL
+/* The lock file in the cache directory (flock(2), one run per cache). */
+#define VALIDATE_LOCK_FILE	".lock"
+/* Share of --timeout kept for validation after the fetch deadline (%). */
+#define VALIDATE_WALK_RESERVE_PCT	25
+/* ... but at least this many seconds (when the timeout allows it). */
+#define VALIDATE_WALK_RESERVE_MIN	2
 
 /* Default directories (reef(8)); REEF_DATADIR comes from the build. */
 #ifdef REEF_DATADIR

@@ -157,16 +157,22 @@ finish(struct fetcher *f, struct frepo *r, int ok, enum fetch_proto proto)
 		r->status.result = FETCH_OK;
 		r->status.proto = proto;
 		log_info_obj(r->base, "fetched over %s", fetch_proto_name(proto));
-		return;
+	} else {
+		r->status.result = r->have_current ? FETCH_STALE :
+		    FETCH_FAILED;
+		if (r->have_current &&
+		    (cur = cache_current(f->cache, r->relpath)) != NULL) {
+			(void)write_state(r, cur, 0);
+			free(cur);
+		}
+		log_warnx_obj(r->base, "fetch failed, %s", r->have_current ?
+		    "keeping the previous copy" : "nothing cached");
 	}
-	r->status.result = r->have_current ? FETCH_STALE : FETCH_FAILED;
-	if (r->have_current &&
-	    (cur = cache_current(f->cache, r->relpath)) != NULL) {
-		(void)write_state(r, cur, 0);
-		free(cur);
-	}
-	log_warnx_obj(r->base, "fetch failed, %s", r->have_current ?
-	    "keeping the previous copy" : "nothing cached");
+	/* For the callers of fetch_repo() waiting on another's turn. */
+	pthread_mutex_lock(&f->lock);
+	r->finished = 1;
+	pthread_cond_broadcast(&f->turned);
+	pthread_mutex_unlock(&f->lock);
 }
 
 static void
@@ -410,25 +416,51 @@ fetch_queue(struct fetcher *f, const char *uri, const char *notify)
 	return lookup_or_add(f, uri, notify);
 }
 
-/* Thread-safe; see fetch.h. */
+/*
+ * Thread-safe; see fetch.h.  Whoever gets the drive lock runs one slice
+ * of the loop; the other callers wait for that turn to end or for their
+ * repository to finish, under f->lock, and then look again.  So a worker
+ * whose repository is done returns at once instead of waiting for the
+ * driver's own repository: one server dripping until the deadline would
+ * otherwise hold up every worker, and no further repository would even
+ * be asked for before the deadline (Stalloris).
+ */
 int
 fetch_repo(void *arg, const char *uri, const char *notify)
 {
 	struct fetcher *f = arg;
 	struct frepo *r;
+	unsigned long seen;
 	long idx;
-	int rc;
+	int done;
 
 	if ((idx = lookup_or_add(f, uri, notify)) == -1)
 		return -1;
 	r = repo_at(f, (size_t)idx);
-	pthread_mutex_lock(&f->drive);
-	while (r->phase != FR_DONE)
-		(void)iterate(f, FETCH_SLICE_MS);
-	rc = r->status.result == FETCH_OK || r->status.result == FETCH_STALE ?
-	    0 : -1;
-	pthread_mutex_unlock(&f->drive);
-	return rc;
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		seen = f->turns;
+		done = r->finished;
+		pthread_mutex_unlock(&f->lock);
+		if (done)
+			break;
+		if (pthread_mutex_trylock(&f->drive) == 0) {
+			(void)iterate(f, FETCH_SLICE_MS);
+			pthread_mutex_unlock(&f->drive);
+			pthread_mutex_lock(&f->lock);
+			f->turns++;
+			pthread_cond_broadcast(&f->turned);
+			pthread_mutex_unlock(&f->lock);
+			continue;
+		}
+		pthread_mutex_lock(&f->lock);
+		while (!r->finished && f->turns == seen)
+			pthread_cond_wait(&f->turned, &f->lock);
+		pthread_mutex_unlock(&f->lock);
+	}
+	/* finish() wrote the status before setting finished. */
+	return r->status.result == FETCH_OK ||
+	    r->status.result == FETCH_STALE ? 0 : -1;
 }
 
 void
@@ -481,6 +513,7 @@ fetch_new(const struct fetch_config *cfg)
 	f->cfg.cache_dir = NULL;
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_mutex_init(&f->drive, NULL);
+	pthread_cond_init(&f->turned, NULL);
 	if (f->cfg.max_rsync == 0 || f->cfg.max_rsync > MAX_RSYNC_REQUESTS)
 		f->cfg.max_rsync = MAX_RSYNC_REQUESTS;
 	if (cfg->timeout > 0)
@@ -527,6 +560,7 @@ fetch_free(struct fetcher *f)
 	cache_close(f->cache);
 	pthread_mutex_destroy(&f->lock);
 	pthread_mutex_destroy(&f->drive);
+	pthread_cond_destroy(&f->turned);
 	free(f);
 }
 

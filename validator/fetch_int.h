@@ -32,6 +32,7 @@ struct frepo {
 	char			*relpath;	/* AUTHORITY/MODULE */
 	char			*notify;	/* or NULL */
 	enum frepo_phase	 phase;
+	int			 finished;	/* phase FR_DONE; under f->lock */
 	struct repo_state	 st;		/* as loaded; updated on commit */
 	int			 have_current;	/* a committed generation */
 	struct rrdp_run		*rrdp;
@@ -53,6 +54,8 @@ struct fetcher {
 	struct repo_fetcher	 rf;
 	pthread_mutex_t		 lock;		/* the repos array */
 	pthread_mutex_t		 drive;		/* the loop */
+	pthread_cond_t		 turned;	/* with lock: turns or a finished */
+	unsigned long		 turns;		/* turns of fetch_repo() so far */
 	struct frepo		**repos;
 	size_t			 nrepos, reposz;
 };

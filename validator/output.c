@@ -3,9 +3,11 @@
  * replacement of the output files (output.h).
  */
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/atomic.h"
 #include "common/gtime.h"
@@ -226,4 +228,42 @@ output_text_header(FILE *fp, const struct output_data *d)
 	    st->vrps, d->vrps != NULL ? vrpset_count(d->vrps) : 0) < 0)
 		return -1;
 	return 0;
+}
+
+/* Unlink the files matching pattern (a glob(3) pattern). */
+static void
+unlink_matching(const char *pattern)
+{
+	glob_t g;
+	size_t i;
+
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (i = 0; i < g.gl_pathc; i++)
+		if (unlink(g.gl_pathv[i]) == 0)
+			log_info_obj(g.gl_pathv[i], "removed the temporary of "
+			    "an interrupted run");
+	globfree(&g);
+}
+
+/*
+ * Remove what an interrupted run left of its temporaries in outdir.
+ */
+void
+output_clean_temps(const char *outdir)
+{
+	char pat[MAX_PATH_LENGTH + 1];
+	size_t i;
+	int len;
+
+	for (i = 0; output_writers[i].name != NULL; i++) {
+		len = snprintf(pat, sizeof(pat), "%s/.%s.??????", outdir,
+		    output_writers[i].filename);
+		if (len > 0 && (size_t)len < sizeof(pat))
+			unlink_matching(pat);
+	}
+	len = snprintf(pat, sizeof(pat), "%s/.%s.??????", outdir,
+	    OUTPUT_METRICS_FILE);
+	if (len > 0 && (size_t)len < sizeof(pat))
+		unlink_matching(pat);
 }

@@ -137,4 +137,55 @@ int		 output_parse_formats(const char *list, unsigned int *flags);
 int		 output_write_all(const char *outdir, unsigned int flags,
 		    const struct output_data *d);
 
+/*
+ * OUTDIR/metrics: the run in Prometheus text format (reef-formats(5),
+ * METRICS), written by output_metrics.c whatever the run's outcome, so
+ * that a monitoring system sees failures too.
+ */
+#define OUTPUT_METRICS_FILE	"metrics"
+
+struct report_repo;
+struct walk_stats;
+
+/* Everything the metrics file shows; nothing is owned. */
+struct metrics_data {
+	int			 exit_status;	/* VALIDATE_EXIT_* of the run */
+	int64_t			 start;		/* s since epoch (wall clock) */
+	double			 duration;	/* s */
+	int64_t			 last_success;	/* s since epoch; 0: never */
+	const struct report_repo *repos;	/* fetch results; NULL: offline */
+	size_t			 nrepos;
+	const struct walk_stats	*walk;		/* NULL: the walk did not run */
+	const struct vrpset	*vrps;		/* final sets, NULL: none */
+	const struct aspaset	*aspas;
+	const struct rkset	*rks;
+	const char * const	*ta_names;	/* nta names, for per-TA counts */
+	size_t			 nta;
+};
+
+/*
+ * Print the metrics to fp.  Returns 0, or -1 on a write error.
+ */
+int		 output_metrics(FILE *fp, const struct metrics_data *m);
+
+/*
+ * Write OUTDIR/metrics atomically (temporary file, then rename).
+ * Returns 0, or -1 after logging.
+ */
+int		 output_write_metrics(const char *outdir,
+		    const struct metrics_data *m);
+
+/*
+ * The last success time recorded in OUTDIR/metrics by a previous run,
+ * or 0 when there is none (or it cannot be read).
+ */
+int64_t		 output_metrics_last_success(const char *outdir);
+
+/*
+ * Remove the temporaries (".NAME.XXXXXX", common/atomic.h) of every
+ * output file and of the metrics that a run killed while writing left in
+ * outdir.  Call it only while holding the run lock.
+ */
+void		 output_clean_temps(const char *outdir);
+
 #endif

@@ -47,12 +47,70 @@ struct pp_names {
 	char		*cache_dir;	/* local directory in the cache */
 };
 
+/* A report entry for an object listed by ctx's manifest. */
+static void
+report_d(const struct pubpoint_ctx *ctx, const char *uri, const char *type,
+    int ok, const char *why, const struct walk_detail *d)
+{
+	if (ctx->report != NULL)
+		ctx->report(ctx->report_arg, uri, type, ok, why, d);
+}
+
+/* The detail every object of this publication point shares. */
+static void
+detail_init(const struct pubpoint_ctx *ctx, struct walk_detail *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->issuer = ctx->ca_uri;
+	d->manifest = ctx->ca->mft;
+}
+
+/* The validity of an (EE) certificate, when there is one. */
+static void
+detail_validity(struct walk_detail *d, const struct cert *c)
+{
+	if (c == NULL)
+		return;
+	d->has_validity = 1;
+	d->not_before = c->notbefore;
+	d->not_after = c->notafter;
+}
+
+/* A report entry with only the chain (issuer, manifest) as detail. */
 static void
 report(const struct pubpoint_ctx *ctx, const char *uri, const char *type,
     int ok, const char *why)
 {
-	if (ctx->report != NULL)
-		ctx->report(ctx->report_arg, uri, type, ok, why);
+	struct walk_detail d;
+
+	detail_init(ctx, &d);
+	report_d(ctx, uri, type, ok, why, &d);
+}
+
+/* A ROA's detail: EE validity and contents (RFC 9582 section 4). */
+static void
+detail_roa(const struct pubpoint_ctx *ctx, const struct roa *roa,
+    struct walk_detail *d)
+{
+	detail_init(ctx, d);
+	detail_validity(d, roa->ee);
+	d->has_asn = 1;
+	d->asn = roa->asid;
+	d->prefixes = roa->ips;
+	d->nprefixes = roa->nips;
+}
+
+/* An ASPA's detail: EE validity, customer and providers. */
+static void
+detail_aspa(const struct pubpoint_ctx *ctx, const struct aspa_object *a,
+    struct walk_detail *d)
+{
+	detail_init(ctx, d);
+	detail_validity(d, a->ee);
+	d->has_customer = 1;
+	d->customer = a->customer;
+	d->providers = a->providers;
+	d->nproviders = a->nproviders;
 }
 
 /* Returns 0 with the whole regular file at path in *buf, else -1. */
@@ -404,6 +462,7 @@ do_roa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 {
 	struct roa *roa;
 	char why[VALID_WHY_LEN];
+	struct walk_detail d;
 	struct vrp *vr;
 	int64_t exp;
 	size_t i;
@@ -419,11 +478,12 @@ do_roa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		report(ctx, uri, "roa", 0, "malformed (see the log)");
 		return;
 	}
+	detail_roa(ctx, roa, &d);
 	if (valid_roa(roa, ctx->ca, v->crl, ctx->now, why, sizeof(why)) ==
 	    -1) {
 		log_warnx_obj(uri, "%s", why);
 		out->stats.roas_failed++;
-		report(ctx, uri, "roa", 0, why);
+		report_d(ctx, uri, "roa", 0, why, &d);
 		goto out;
 	}
 	exp = valid_expires_min(v->expires, roa->ee->notafter);
@@ -440,7 +500,7 @@ do_roa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		out->stats.vrps++;
 	}
 	out->stats.roas++;
-	report(ctx, uri, "roa", 1, NULL);
+	report_d(ctx, uri, "roa", 1, NULL, &d);
  out:
 	roa_free(roa);
 }
@@ -451,6 +511,7 @@ do_aspa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 {
 	struct aspa_object *a;
 	struct aspa *e;
+	struct walk_detail d;
 	char why[VALID_WHY_LEN];
 	uint32_t *prov;
 
@@ -465,11 +526,12 @@ do_aspa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		report(ctx, uri, "asa", 0, "malformed (see the log)");
 		return;
 	}
+	detail_aspa(ctx, a, &d);
 	if (valid_aspa(a, ctx->ca, v->crl, ctx->now, why, sizeof(why)) ==
 	    -1) {
 		log_warnx_obj(uri, "%s", why);
 		out->stats.aspas_failed++;
-		report(ctx, uri, "asa", 0, why);
+		report_d(ctx, uri, "asa", 0, why, &d);
 		goto out;
 	}
 	if ((prov = reallocarray(NULL, a->nproviders, sizeof(*prov))) ==
@@ -486,7 +548,7 @@ do_aspa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 	e->providers = prov;
 	e->nproviders = a->nproviders;
 	out->stats.aspas++;
-	report(ctx, uri, "asa", 1, NULL);
+	report_d(ctx, uri, "asa", 1, NULL, &d);
  out:
 	aspa_free(a);
 }
@@ -497,17 +559,20 @@ do_router(const struct pubpoint_ctx *ctx, const struct pp_view *v,
     const char *uri, struct cert *c, struct pubpoint_out *out)
 {
 	struct router_key *k;
+	struct walk_detail d;
 	uint64_t total = 0, asn;
 	unsigned char *spki;
 	size_t i;
 
+	detail_init(ctx, &d);
+	detail_validity(&d, c);
 	for (i = 0; c->ases != NULL && i < c->ases->nranges; i++)
 		total += (uint64_t)c->ases->ranges[i].max -
 		    c->ases->ranges[i].min + 1;
 	if (total == 0 || total > PP_MAX_ROUTER_ASNS) {
 		out->stats.router_certs_failed++;
-		report(ctx, uri, "router", 0, "RFC 8209 section 3.1.3.5: "
-		    "AS resources missing or too many");
+		report_d(ctx, uri, "router", 0, "RFC 8209 section 3.1.3.5: "
+		    "AS resources missing or too many", &d);
 		return;
 	}
 	for (i = 0; i < c->ases->nranges; i++)
@@ -530,7 +595,7 @@ do_router(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 			k->spki_len = c->spki_len;
 		}
 	out->stats.router_certs++;
-	report(ctx, uri, "router", 1, NULL);
+	report_d(ctx, uri, "router", 1, NULL, &d);
 }
 
 static void
@@ -540,6 +605,7 @@ do_cert(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 	struct cert *c;
 	struct pp_child *ch;
 	char why[VALID_WHY_LEN];
+	struct walk_detail d;
 	const char *type;
 
 	if ((c = cert_parse(uri, f->der, f->len)) == NULL) {
@@ -581,8 +647,49 @@ do_cert(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		out->stats.router_certs_failed++;
 	else
 		out->stats.cas_failed++;
-	report(ctx, uri, type, 0, why);
+	detail_init(ctx, &d);
+	detail_validity(&d, c);
+	report_d(ctx, uri, type, 0, why, &d);
 	cert_free(c);
+}
+
+/*
+ * The manifest's entry: its EE validity and update times when it could be
+ * read (v->mft may be NULL); it is listed by no manifest.
+ */
+static void
+report_mft(const struct pubpoint_ctx *ctx, const struct pp_names *n,
+    const struct pp_view *v, int ok, const char *why)
+{
+	struct walk_detail d;
+
+	detail_init(ctx, &d);
+	d.manifest = NULL;
+	if (v->mft != NULL) {
+		detail_validity(&d, v->mft->ee);
+		d.has_update = 1;
+		d.this_update = v->mft->this_update;
+		d.next_update = v->mft->next_update;
+	}
+	report_d(ctx, n->mft_uri, "mft", ok, why, &d);
+}
+
+/* The accepted CRL of v (RFC 9286 section 6.4 made it the only one). */
+static void
+report_crl(const struct pubpoint_ctx *ctx, const struct pp_names *n,
+    const struct pp_view *v)
+{
+	struct walk_detail d;
+	char *uri;
+
+	if ((uri = join(n->dir_uri, v->mft->files[v->crl_idx].name)) == NULL)
+		return;
+	detail_init(ctx, &d);
+	d.has_update = 1;
+	d.this_update = v->crl->this_update;
+	d.next_update = v->crl->next_update;
+	report_d(ctx, uri, "crl", 1, NULL, &d);
+	free(uri);
 }
 
 static void
@@ -643,11 +750,12 @@ pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 			save_view(ctx, &n, &v);
 		out->stats.manifests++;
 		out->stats.crls++;
-		report(ctx, n.mft_uri, "mft", 1, NULL);
+		report_mft(ctx, &n, &v, 1, NULL);
 		rc = 0;
 	} else {
 		log_warnx_obj(n.mft_uri, "%s", why);
 		out->stats.manifests_failed++;
+		report_mft(ctx, &n, &v, 0, why);
 		view_free(&v);
 		if (sdir != NULL && load_view(ctx, &n, sdir, &v, swhy,
 		    sizeof(swhy)) == 0) {
@@ -657,10 +765,11 @@ pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 			out->stats.pubpoints_stored = 1;
 			rc = 0;
 		}
-		report(ctx, n.mft_uri, "mft", 0, why);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		report_crl(ctx, &n, &v);
 		process_objects(ctx, &n, &v, out);
+	}
 	else {
 		out->stats.pubpoints_failed = 1;
 		if (swhy[0] != '\0')

@@ -13,9 +13,11 @@
 #define REEF_VALIDATOR_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct json;
+struct walk_detail;
 
 /* Entries kept per run; beyond this they are only counted (MAX_CERTS_PER_RUN * 8). */
 #define MAX_REPORT_ENTRIES	8000000
@@ -23,6 +25,10 @@ struct json;
 #define MAX_REPORT_REASON	1024
 /* Longest object type name ("cer", "roa", "mft", "crl", "asa", "tal"...). */
 #define MAX_REPORT_TYPE		32
+/* Repositories kept per run (as many as the fetcher may know). */
+#define MAX_REPORT_REPOS	100000
+/* Longest protocol or result name of a repository ("rrdp", "stale"). */
+#define MAX_REPORT_WORD		16
 
 struct report;
 
@@ -51,11 +57,44 @@ int		 report_add(struct report *r, const char *uri,
 		    const char *type, int accepted, const char *reason);
 
 /*
- * report_add() with the signature of the walk's report callback; arg is a
- * struct report *.  Errors are counted in the report, not returned.
+ * report_add() with the walk's detail (walk.h struct walk_detail: issuer,
+ * manifest, TA, validity, update times, ROA and ASPA contents; NULL for
+ * none), every member copied.  Thread-safe.  Returns 0 or -1 as
+ * report_add().
+ */
+int		 report_add_detail(struct report *r, const char *uri,
+		    const char *type, int accepted, const char *reason,
+		    const struct walk_detail *detail);
+
+/*
+ * report_add_detail() with the signature of the walk's report callback
+ * (walk_report_fn); arg is a struct report *.  Errors are counted in the
+ * report, not returned.
  */
 void		 report_cb(void *arg, const char *uri_or_file,
-		    const char *type, int accepted, const char *reason);
+		    const char *type, int accepted, const char *reason,
+		    const struct walk_detail *detail);
+
+/* What became of one repository this run (fetch.h struct fetch_status). */
+struct report_repo {
+	const char	*uri;		/* rsync://AUTHORITY/MODULE/ */
+	const char	*notify;	/* rpkiNotify URI or NULL */
+	const char	*protocol;	/* "rrdp", "rsync", "https", "none" */
+	const char	*result;	/* "ok", "stale", "failed", "pending" */
+	int		 delta;		/* RRDP by deltas */
+	int		 unchanged;	/* nothing new on the server */
+	uint64_t	 objects;
+	uint64_t	 bytes;
+	uint64_t	 milliseconds;	/* wall clock of the fetch */
+	const char	*error;		/* last error or NULL */
+};
+
+/*
+ * Record the fetch result of one repository (strings copied).  Returns 0,
+ * or -1 on ENOMEM, bad arguments or more than MAX_REPORT_REPOS.
+ * Thread-safe.
+ */
+int		 report_add_repo(struct report *r, const struct report_repo *rr);
 
 /* The counters so far (a consistent snapshot).  Thread-safe. */
 void		 report_counts(struct report *r, struct report_counts *out);
@@ -70,9 +109,14 @@ size_t		 report_rule(const char *reason, char *buf, size_t len);
 
 /*
  * Write the report as one JSON object to j: { "accepted": N,
- * "rejected": N, "dropped": N, "objects": [ { "uri", "type", "accepted",
- * "reason", "rule" }, ... ] } with the objects sorted by URI, then type,
- * then insertion order.  Called once the walk has finished (takes the
+ * "rejected": N, "dropped": N, "repositories": [ { "uri", "notify",
+ * "protocol", "result", "delta", "unchanged", "objects", "bytes",
+ * "milliseconds", "error" }, ... ], "objects": [ { "uri", "type",
+ * "accepted", "reason", "rule", "issuer", "manifest", "ta", "not_before",
+ * "not_after", "this_update", "next_update", "asn", "prefixes",
+ * "customer", "providers" }, ... ] } (reef-formats(5)); members not known
+ * are left out.  Repositories are sorted by URI, objects by URI, then
+ * type, then insertion order.  Called once the walk has finished (takes the
  * lock, so it is safe anyway).  Returns 0, or -1 on ENOMEM or a writer
  * error.
  */

@@ -59,24 +59,82 @@ struct task {
 	struct walk	*w;
 	struct cert	*cert;
 	char		*uri;
+	char		*issuer;	/* parent's URI; NULL for a TA */
+	char		*manifest;	/* parent's manifest; NULL for a TA */
 	uint32_t	 ta;
 	unsigned int	 depth;		/* TA = 1 */
 	int64_t		 expires;
 };
 
+/* The report argument of one publication point: the walk and its TA. */
+struct pp_report_arg {
+	struct walk	*w;
+	const char	*ta;
+};
+
 static void	run_task(void *);
 
 static void
-walk_report(void *arg, const char *uri, const char *type, int ok,
-    const char *why)
+walk_report(struct walk *w, const char *uri, const char *type, int ok,
+    const char *why, const struct walk_detail *d)
 {
-	struct walk *w = arg;
-
 	if (w->cfg->report == NULL)
 		return;
 	pthread_mutex_lock(&w->report_lock);
-	w->cfg->report(w->cfg->report_arg, uri, type, ok, why);
+	w->cfg->report(w->cfg->report_arg, uri, type, ok, why, d);
 	pthread_mutex_unlock(&w->report_lock);
+}
+
+/* The TAL name of index ta, for the report. */
+static const char *
+ta_name(const struct walk *w, uint32_t ta)
+{
+	return ta < w->cfg->ntals ? w->cfg->tals[ta]->name : NULL;
+}
+
+/* A report without detail but the TA's name. */
+static void
+walk_report_ta(struct walk *w, uint32_t ta, const char *uri,
+    const char *type, int ok, const char *why)
+{
+	struct walk_detail d;
+
+	memset(&d, 0, sizeof(d));
+	d.ta = ta_name(w, ta);
+	walk_report(w, uri, type, ok, why, &d);
+}
+
+/* A certificate about to be queued or refused: its place in the tree. */
+static void
+walk_report_cert(struct walk *w, const struct task *t, int ok,
+    const char *why)
+{
+	struct walk_detail d;
+
+	memset(&d, 0, sizeof(d));
+	d.issuer = t->issuer != NULL ? t->issuer : "";
+	d.manifest = t->manifest;
+	d.ta = ta_name(w, t->ta);
+	d.has_validity = 1;
+	d.not_before = t->cert->notbefore;
+	d.not_after = t->cert->notafter;
+	walk_report(w, t->uri, "cer", ok, why, &d);
+}
+
+/* The report callback handed to pubpoint.c: adds the TA name. */
+static void
+pp_report(void *arg, const char *uri, const char *type, int ok,
+    const char *why, const struct walk_detail *detail)
+{
+	struct pp_report_arg *a = arg;
+	struct walk_detail d;
+
+	if (detail != NULL)
+		d = *detail;
+	else
+		memset(&d, 0, sizeof(d));
+	d.ta = a->ta;
+	walk_report(a->w, uri, type, ok, why, &d);
 }
 
 static int
@@ -142,6 +200,8 @@ task_free(struct task *t)
 		return;
 	cert_free(t->cert);
 	free(t->uri);
+	free(t->issuer);
+	free(t->manifest);
 	free(t);
 }
 
@@ -227,7 +287,7 @@ queue_locked(struct walk *w, struct task *t)
 			w->stats.tas_failed++;
 		else
 			w->stats.cas_failed++;
-		walk_report(w, t->uri, "cer", 0, why);
+		walk_report_cert(w, t, 0, why);
 		task_free(t);
 		return;
 	}
@@ -235,7 +295,7 @@ queue_locked(struct walk *w, struct task *t)
 		w->stats.tas++;
 	else
 		w->stats.cas++;
-	walk_report(w, t->uri, "cer", 1, NULL);
+	walk_report_cert(w, t, 1, NULL);
 	if (threadpool_submit(w->pool, run_task, t) == -1) {
 		w->fatal = 1;
 		task_free(t);
@@ -313,6 +373,9 @@ merge_locked(struct walk *w, const struct task *t, struct pubpoint_out *o)
 		c->ta = t->ta;
 		c->depth = t->depth + 1;
 		c->expires = o->children[i].expires;
+		if ((c->issuer = strdup(t->uri)) == NULL ||
+		    (c->manifest = strdup(t->cert->mft)) == NULL)
+			w->fatal = 1;
 		o->children[i].cert = NULL;
 		o->children[i].uri = NULL;
 		queue_locked(w, c);
@@ -327,6 +390,7 @@ run_task(void *arg)
 	struct walk *w = t->w;
 	struct pubpoint_ctx ctx;
 	struct pubpoint_out out;
+	struct pp_report_arg ra;
 
 	if (fetch_repo(w, t->cert) == -1)
 		log_warnx_obj(t->cert->repo, "repository not fetched; "
@@ -340,8 +404,10 @@ run_task(void *arg)
 	ctx.cache_dir = w->cfg->cache_dir;
 	ctx.store = w->store;
 	ctx.uri_flags = w->uri_flags;
-	ctx.report = walk_report;
-	ctx.report_arg = w;
+	ra.w = w;
+	ra.ta = ta_name(w, t->ta);
+	ctx.report = pp_report;
+	ctx.report_arg = &ra;
 	(void)pubpoint_process(&ctx, &out);
 	pthread_mutex_lock(&w->lock);
 	merge_locked(w, t, &out);
@@ -355,9 +421,9 @@ run_task(void *arg)
  * (caller frees) or NULL, having reported why.
  */
 static struct cert *
-try_ta(struct walk *w, const struct tal *tal, const char *path,
-    const char *name)
+try_ta(struct walk *w, uint32_t idx, const char *path, const char *name)
 {
+	const struct tal *tal = w->cfg->tals[idx];
 	unsigned char *der;
 	size_t len;
 	struct cert *c;
@@ -368,12 +434,13 @@ try_ta(struct walk *w, const struct tal *tal, const char *path,
 	c = cert_parse(name, der, len);
 	free(der);
 	if (c == NULL) {
-		walk_report(w, name, "cer", 0, "malformed (see the log)");
+		walk_report_ta(w, idx, name, "cer", 0, "malformed (see the "
+		    "log)");
 		return NULL;
 	}
 	if (valid_ta(c, tal, w->cfg->now, why, sizeof(why)) == -1) {
 		log_warnx_obj(name, "%s", why);
-		walk_report(w, name, "cer", 0, why);
+		walk_report_ta(w, idx, name, "cer", 0, why);
 		cert_free(c);
 		return NULL;
 	}
@@ -386,8 +453,9 @@ try_ta(struct walk *w, const struct tal *tal, const char *path,
  * validated certificate and its name/URI in *where, or NULL.
  */
 static struct cert *
-load_ta(struct walk *w, const struct tal *tal, char **where)
+load_ta(struct walk *w, uint32_t idx, char **where)
 {
+	const struct tal *tal = w->cfg->tals[idx];
 	struct cert *c = NULL;
 	char *path = NULL, *rel;
 	size_t i;
@@ -396,7 +464,7 @@ load_ta(struct walk *w, const struct tal *tal, char **where)
 	if (asprintf(&path, "%s/ta/%s.cer", w->cfg->cache_dir, tal->name) ==
 	    -1)
 		return NULL;
-	if ((c = try_ta(w, tal, path, path)) != NULL) {
+	if ((c = try_ta(w, idx, path, path)) != NULL) {
 		*where = path;
 		return c;
 	}
@@ -411,7 +479,7 @@ load_ta(struct walk *w, const struct tal *tal, char **where)
 			return NULL;
 		}
 		free(rel);
-		c = try_ta(w, tal, path, tal->uris[i]);
+		c = try_ta(w, idx, path, tal->uris[i]);
 		free(path);
 		if (c != NULL) {
 			if ((*where = strdup(tal->uris[i])) == NULL) {
@@ -432,11 +500,11 @@ start_tal(struct walk *w, uint32_t idx)
 	char *where;
 	struct cert *c;
 
-	if ((c = load_ta(w, tal, &where)) == NULL) {
+	if ((c = load_ta(w, idx, &where)) == NULL) {
 		log_warnx_obj(tal->name, "no valid TA certificate in the "
 		    "cache");
-		walk_report(w, tal->name, "tal", 0, "RFC 8630 section 3: no "
-		    "valid TA certificate");
+		walk_report_ta(w, idx, tal->name, "tal", 0, "RFC 8630 section "
+		    "3: no valid TA certificate");
 		pthread_mutex_lock(&w->lock);
 		w->stats.tas_failed++;
 		pthread_mutex_unlock(&w->lock);
@@ -456,7 +524,7 @@ start_tal(struct walk *w, uint32_t idx)
 	t->ta = idx;
 	t->depth = 1;
 	t->expires = c->notafter;
-	walk_report(w, tal->name, "tal", 1, NULL);
+	walk_report_ta(w, idx, tal->name, "tal", 1, NULL);
 	pthread_mutex_lock(&w->lock);
 	queue_locked(w, t);
 	pthread_mutex_unlock(&w->lock);

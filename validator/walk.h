@@ -27,6 +27,7 @@
 #include "common/aspaset.h"
 #include "common/rkset.h"
 #include "common/vrpset.h"
+#include "validator/roa.h"
 #include "validator/tal.h"
 
 #ifndef REEF_REPO_FETCHER_DEFINED
@@ -47,17 +48,44 @@ struct repo_fetcher {
 #endif
 
 /*
+ * What the walk knows of one object besides its fate, for the report
+ * (reef-formats(5), report.json).  Every member is optional: a NULL
+ * string or a zero has_ flag means "not known" (for instance a file too
+ * malformed to read).  Nothing is owned; the pointers are valid during
+ * the callback only.
+ */
+struct walk_detail {
+	const char		*issuer;	/* issuing CA's URI; "" for a TA */
+	const char		*manifest;	/* manifest listing the object */
+	const char		*ta;		/* TAL name */
+	int			 has_validity;	/* EE's for signed objects */
+	int64_t			 not_before, not_after;
+	int			 has_update;	/* manifests and CRLs */
+	int64_t			 this_update, next_update;
+	int			 has_asn;	/* ROA asID */
+	uint32_t		 asn;
+	const struct roa_ip	*prefixes;	/* ROA contents */
+	size_t			 nprefixes;
+	int			 has_customer;	/* ASPA */
+	uint32_t		 customer;
+	const uint32_t		*providers;
+	size_t			 nproviders;
+};
+
+/*
  * Called once for every object the walk looked at.  uri_or_file is the
  * object's rsync URI (or the cache file for a TA fetched over https),
  * type one of "tal", "cer", "crl", "mft", "roa", "asa", "router", "tak",
  * "gbr", "other"; accepted is 1 or 0 and reason says why it was rejected
  * (for an accepted object it is NULL, or a note such as "not processed"
- * for listed files of types the walk does not use).  The walk serialises
- * the calls (never two at once), so the callback needs no lock of its
- * own; it must not call back into the walk.
+ * for listed files of types the walk does not use).  detail (may be
+ * NULL) carries the chain and contents the walk could read.  The walk
+ * serialises the calls (never two at once), so the callback needs no
+ * lock of its own; it must not call back into the walk.
  */
 typedef void	(*walk_report_fn)(void *arg, const char *uri_or_file,
-		    const char *type, int accepted, const char *reason);
+		    const char *type, int accepted, const char *reason,
+		    const struct walk_detail *detail);
 
 struct walk_config {
 	struct tal	* const *tals;	/* ntals parsed TALs; index = ta index */

@@ -233,7 +233,8 @@ struct sink_ctx {
 	const char	*base;		/* the output directory */
 	size_t		 objects;
 	uint64_t	 written;
-};
+	char		 lastdir[1024];	/* as validator/fetch_rrdp.c: skip */
+};					/* mkdirs within one directory */
 
 struct pub {
 	int	 fd;
@@ -251,8 +252,9 @@ static void *
 sink_publish_begin(void *arg, const char *uri, const unsigned char *hash)
 {
 	struct sink_ctx *ctx = arg;
-	const char *rel = uri + strlen(RSYNC_PREFIX);
+	const char *rel = uri + strlen(RSYNC_PREFIX), *slash;
 	struct pub *pb;
+	size_t dlen;
 
 	if ((pb = calloc(1, sizeof(*pb))) == NULL)
 		return NULL;
@@ -260,9 +262,20 @@ sink_publish_begin(void *arg, const char *uri, const unsigned char *hash)
 		free(pb);
 		return NULL;
 	}
-	if (cache_mkdirs(ctx->base, rel, 0) == -1 ||
-	    (pb->fd = open(pb->path, O_WRONLY | O_CREAT | O_EXCL |
+	slash = strrchr(rel, '/');
+	dlen = slash != NULL ? (size_t)(slash - rel) : 0;
+	if (dlen == 0 || dlen >= sizeof(ctx->lastdir) ||
+	    strncmp(ctx->lastdir, rel, dlen) != 0 || ctx->lastdir[dlen] != '\0') {
+		if (cache_mkdirs(ctx->base, rel, 0) == -1)
+			goto fail;
+		if (dlen < sizeof(ctx->lastdir)) {
+			memcpy(ctx->lastdir, rel, dlen);
+			ctx->lastdir[dlen] = '\0';
+		}
+	}
+	if ((pb->fd = open(pb->path, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, OBJECT_MODE)) == -1) {
+ fail:
 		fprintf(stderr, "bench_rrdp: %s: %s\n", pb->path,
 		    strerror(errno));
 		free(pb->path);

@@ -125,7 +125,7 @@ now_s(void)
 static void
 result(const char *name, double value, const char *unit)
 {
-	printf("%s\t%.6g\t%s\n", name, value, unit);
+	printf("%s\t%.10g\t%s\n", name, value, unit);
 	fflush(stdout);
 }
 

@@ -1,8 +1,9 @@
 /*
  * Tests for rtrd/input.c: loading rpki-client and Routinator JSON and
  * the hand-off file, layout detection, expiry filtering, rejection of
- * bad entries with file and line:column, change polling, and a timed
- * load of 1,000,000 VRPs (time printed, not asserted).
+ * bad entries with file and line:column, change polling, the same from
+ * memory (input_load_buffer(), as for a body fetched over HTTPS), and a
+ * timed load of 1,000,000 VRPs (time printed, not asserted).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,6 +346,150 @@ test_handoff_dir(void)
 	free(dir);
 }
 
+/* len bytes of text in a buffer of exactly that size, so ASan sees overreads. */
+static char *
+exact_copy(const char *text, size_t len)
+{
+	char	*p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = malloc(len > 0 ? len : 1));
+	memcpy(p, text, len);
+	return p;
+}
+
+/* input_load_buffer() on text; returns its result, err filled. */
+static int
+load_buf(const char *name, const char *text, size_t len, struct input_set *s,
+    char *err, size_t errlen)
+{
+	char	*buf = exact_copy(text, len);
+	int	 rc;
+
+	rc = input_load_buffer(name, buf, len, NOW, s, err, errlen);
+	free(buf);
+	return rc;
+}
+
+static void
+test_buffer_json(void)
+{
+	static const char	 url[] = "https://example.net/vrps.json";
+	struct input_set	 s, f;
+	const struct vrp	*a, *b;
+	char			*dir, *path, err[512];
+	size_t			 i;
+
+	/* The same content gives the same set as from a file. */
+	CU_ASSERT_EQUAL_FATAL(load_buf(url, rpki_client_json,
+	    strlen(rpki_client_json), &s, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	dir = tu_tmpdir("input");
+	path = put(dir, "vrps.json", rpki_client_json);
+	CU_ASSERT_EQUAL_FATAL(input_load(path, NOW, &f, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s.format, INPUT_FORMAT_RPKI_CLIENT);
+	CU_ASSERT_EQUAL(s.created, f.created);
+	CU_ASSERT_EQUAL(s.next_expiry, f.next_expiry);
+	CU_ASSERT_EQUAL(s.expired_vrps, 1);
+	CU_ASSERT_EQUAL(s.expired_aspas, 1);
+	CU_ASSERT_EQUAL(vrpset_count(s.vrps), vrpset_count(f.vrps));
+	CU_ASSERT_EQUAL(aspaset_count(s.aspas), 1);
+	CU_ASSERT_EQUAL(rkset_count(s.rks), 1);
+	for (i = 0; (a = vrpset_get(s.vrps, i)) != NULL; i++) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b = vrpset_get(f.vrps, i));
+		CU_ASSERT(a->asn == b->asn && a->maxlen == b->maxlen &&
+		    a->expires == b->expires &&
+		    strcmp(s.ta_names[a->ta], f.ta_names[b->ta]) == 0);
+	}
+	input_set_free(&s);
+	input_set_free(&f);
+
+	CU_ASSERT_EQUAL_FATAL(load_buf(url, routinator_json,
+	    strlen(routinator_json), &s, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s.format, INPUT_FORMAT_ROUTINATOR);
+	CU_ASSERT_EQUAL(vrpset_count(s.vrps), 2);
+	input_set_free(&s);
+
+	/* Errors name the input and the place; *out is left zeroed. */
+	CU_ASSERT_EQUAL(load_buf(url, "{\"roas\": [", 10, &s, err,
+	    sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "https://example.net/vrps.json: 1:11: "
+	    "unexpected end of input");
+	CU_ASSERT(s.vrps == NULL && s.aspas == NULL && s.rks == NULL &&
+	    s.nta == 0);
+	CU_ASSERT_EQUAL(load_buf(url, "", 0, &s, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "https://example.net/vrps.json: empty "
+	    "input");
+	/* A cut-off body: the length counts, not a NUL. */
+	CU_ASSERT_EQUAL(load_buf(url, rpki_client_json,
+	    strlen(rpki_client_json) - 3, &s, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, url));
+	CU_ASSERT_EQUAL(load_buf(url, ROA("\"asn\": 2, \"prefix\": "
+	    "\"10.0.0.0/8\", \"maxLength\": 7"), strlen(ROA("\"asn\": 2, "
+	    "\"prefix\": \"10.0.0.0/8\", \"maxLength\": 7")), &s, err,
+	    sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "2:2: roas[1]: maxLength"));
+	/* A NUL inside the buffer is not the end of it. */
+	CU_ASSERT_EQUAL(load_buf(url, "{\"roas\": []}\0x", 15, &s, err,
+	    sizeof(err)), -1);
+	/* A small err buffer is cut, not overrun; none at all is allowed. */
+	CU_ASSERT_EQUAL(load_buf(url, "[]", 2, &s, err, 8), -1);
+	CU_ASSERT_EQUAL(strlen(err), 7);
+	CU_ASSERT_EQUAL(load_buf(url, "[]", 2, &s, NULL, 0), -1);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void
+test_buffer_handoff(void)
+{
+	static char		*names[] = { "ripe", "arin" };
+	struct handoff_data	 d;
+	struct input_set	 s;
+	struct vrp		 v;
+	uint8_t			*enc;
+	char			 err[512];
+	size_t			 len;
+
+	memset(&d, 0, sizeof(d));
+	d.created = 77;
+	d.ta_names = names;
+	d.nta = 2;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d.vrps = vrpset_new());
+	memset(&v, 0, sizeof(v));
+	CU_ASSERT_FATAL(prefix_parse("10.0.0.0/8", &v.prefix) == PREFIX_OK);
+	v.maxlen = 16;
+	v.asn = 65000;
+	v.expires = NOW + 10;
+	CU_ASSERT_FATAL(vrpset_add(d.vrps, &v) == PAYLOAD_OK);
+	CU_ASSERT_FATAL(prefix_parse("11.0.0.0/8", &v.prefix) == PREFIX_OK);
+	v.ta = 1;
+	v.expires = NOW - 1;
+	CU_ASSERT_FATAL(vrpset_add(d.vrps, &v) == PAYLOAD_OK);
+	CU_ASSERT_FATAL(vrpset_freeze(d.vrps) == PAYLOAD_OK);
+	CU_ASSERT_EQUAL_FATAL(handoff_encode(&d, &enc, &len), 0);
+
+	CU_ASSERT_EQUAL_FATAL(load_buf("mem", (const char *)enc, len, &s, err,
+	    sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s.format, INPUT_FORMAT_HANDOFF);
+	CU_ASSERT_EQUAL(s.created, 77);
+	CU_ASSERT_EQUAL(vrpset_count(s.vrps), 1);
+	CU_ASSERT_EQUAL(s.expired_vrps, 1);
+	CU_ASSERT_EQUAL(s.next_expiry, NOW + 10);
+	CU_ASSERT_EQUAL_FATAL(s.nta, 2);
+	CU_ASSERT_STRING_EQUAL(s.ta_names[1], "arin");
+	input_set_free(&s);
+
+	/* Truncated: rejected with the name in front of the reason. */
+	CU_ASSERT_EQUAL(load_buf("mem", (const char *)enc, len - 1, &s, err,
+	    sizeof(err)), -1);
+	CU_ASSERT_EQUAL(strncmp(err, "mem: ", 5), 0);
+	CU_ASSERT(strlen(err) > 5);
+	CU_ASSERT(s.vrps == NULL);
+	free(enc);
+	vrpset_free(d.vrps);
+}
+
 static double
 elapsed(const struct timespec *a)
 {
@@ -398,4 +543,5 @@ test_big(void)
 }
 
 REEF_SUITE(input, REEF_TEST(test_rpki_client), REEF_TEST(test_routinator),
+    REEF_TEST(test_buffer_json), REEF_TEST(test_buffer_handoff),
     REEF_TEST(test_reject), REEF_TEST(test_handoff_dir), REEF_TEST(test_big))

@@ -5,6 +5,9 @@
  * replacement, StayRTR reading vrps.json (when installed) and the usage
  * errors of reef validate.
  */
+#include <sys/file.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 #include "validator/cmd_validate.h"
 #include "validator/output.h"
 #include "validator/report.h"
+#include "validator/walk.h"
 
 #define T0	1700000000LL	/* Tue Nov 14 22:13:20 UTC 2023 */
 
@@ -569,47 +573,47 @@ test_validate_usage(void)
 	tdir = tu_tmpdir("validate");
 	missing = tu_asprintf("%s/nonexistent", tdir);
 
-	CU_ASSERT_EQUAL(run_validate(&msg, "--bogus", NULL, NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--bogus", NULL, NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--bogus"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "-x", NULL, NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-x", NULL, NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-x"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "--at=yesterday"), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "--at=yesterday"), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--at"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "yesterday"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "--at", "2024-13-01", NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--at", "2024-13-01", NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--at"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "--at", NULL, NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--at", NULL, NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--at needs a value"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "-t", missing, NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", missing, NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-t:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "nonexistent"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "--tal-dir", missing, NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--tal-dir", missing, NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-t:"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "-j0"), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "-j0"), VALIDATE_EXIT_USAGE);
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "-j", "0", NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-j", "0", NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-j"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "-f", "csv,xml", NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-f", "csv,xml", NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "-f"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "--timeout", "-5", NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--timeout", "-5", NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--timeout"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "--offline=1", NULL, NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--offline=1", NULL, NULL), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "--offline"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "stray"), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "-t", tdir, "stray"), VALIDATE_EXIT_USAGE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "stray"));
 	free(msg);
-	CU_ASSERT_EQUAL(run_validate(&msg, "--slurm", missing, NULL), 2);
+	CU_ASSERT_EQUAL(run_validate(&msg, "--slurm", missing, NULL), VALIDATE_EXIT_USAGE);
 	free(msg);
 	CU_ASSERT_EQUAL(run_validate(&msg, "--help", NULL, NULL), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "usage: reef validate"));
@@ -617,6 +621,30 @@ test_validate_usage(void)
 	free(missing);
 	tu_rmtree(tdir);
 	free(tdir);
+}
+
+/* Does dir/metrics hold this exact line? */
+static int
+file_has_line(const char *dir, const char *line)
+{
+	char *path = tu_asprintf("%s/%s", dir, OUTPUT_METRICS_FILE);
+	unsigned char *buf;
+	const char *p;
+	size_t n = strlen(line);
+	int found = 0;
+
+	if ((buf = tu_read_file(path, NULL)) != NULL)
+		for (p = (char *)buf; (p = strstr(p, line)) != NULL; p++)
+			if ((p == (char *)buf || p[-1] == '\n') &&
+			    (p[n] == '\n' || p[n] == '\0')) {
+				found = 1;
+				break;
+			}
+	if (!found)
+		printf("\n    no line \"%s\" in %s\n    ", line, path);
+	free(buf);
+	free(path);
+	return found;
 }
 
 /* An empty TAL directory is a failed run (exit 1), not a usage error. */
@@ -639,12 +667,214 @@ test_validate_no_tals(void)
 		free(msg);
 	}
 	CU_ASSERT(!file_exists(odir, "vrps.csv"));
+	/* The metrics of a failed run are written all the same. */
+	CU_ASSERT(file_has_line(odir, "reef_validate_result{result=\"failed\"} 1"));
+	CU_ASSERT(file_has_line(odir, "reef_validate_exit_status 1"));
+	CU_ASSERT(file_has_line(odir,
+	    "reef_validate_last_success_timestamp_seconds 0"));
+	CU_ASSERT(file_has_line(odir, "reef_vrps 0"));
+	/* The lock was taken and the PID of the run left in it. */
+	CU_ASSERT(file_exists(cdir, ".lock"));
 	tu_rmtree(tdir);
 	tu_rmtree(odir);
 	tu_rmtree(cdir);
 	free(tdir);
 	free(odir);
 	free(cdir);
+}
+
+/* Is every line "# HELP ...", "# TYPE ..." or "name[{...}] number"? */
+static int
+exposition_ok(const char *text)
+{
+	const char *p = text, *nl;
+	char *end;
+	size_t n;
+
+	for (; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			return 0;	/* the last line is ended too */
+		if (strncmp(p, "# HELP ", 7) == 0 ||
+		    strncmp(p, "# TYPE ", 7) == 0)
+			continue;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+		if (n == 0)
+			return 0;
+		if (p[n] == '{' && (p = memchr(p + n, '}', nl - p - n)) != NULL)
+			n = 1;
+		if (p == NULL || p[n] != ' ')
+			return 0;
+		(void)strtod(p + n + 1, &end);
+		if (end != nl || end == p + n + 1)
+			return 0;
+	}
+	return 1;
+}
+
+/* The metrics of a partial run: repositories, objects, per-TA payloads. */
+static void
+test_output_metrics(void)
+{
+	struct report_repo repos[3];
+	struct metrics_data m;
+	struct walk_stats ws;
+	struct fixture f;
+	char *text = NULL, *dir;
+	size_t len = 0;
+	FILE *fp;
+
+	fixture_init(&f);
+	memset(repos, 0, sizeof(repos));
+	repos[0].uri = "rsync://a.example/repo/";
+	repos[0].protocol = "rrdp";
+	repos[0].result = "ok";
+	repos[0].bytes = 12345;
+	repos[0].objects = 7;
+	repos[0].milliseconds = 250;
+	repos[1].uri = "rsync://b.example/\"odd\\name/";
+	repos[1].protocol = "rsync";
+	repos[1].result = "ok";
+	repos[2].uri = "rsync://c.example/gone/";
+	repos[2].protocol = "none";
+	repos[2].result = "stale";
+	memset(&ws, 0, sizeof(ws));
+	ws.roas = 5;
+	ws.roas_failed = 1;
+	ws.cas = 3;
+	memset(&m, 0, sizeof(m));
+	m.exit_status = VALIDATE_EXIT_PARTIAL;
+	m.start = T0;
+	m.duration = 1.5;
+	m.last_success = T0;
+	m.repos = repos;
+	m.nrepos = 3;
+	m.walk = &ws;
+	m.vrps = f.vrps;
+	m.aspas = f.aspas;
+	m.rks = f.rks;
+	m.ta_names = names;
+	m.nta = 2;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = open_memstream(&text, &len));
+	CU_ASSERT_EQUAL(output_metrics(fp, &m), 0);
+	fclose(fp);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "reef_validate_result{result=\"ok\"} 0\n"
+	    "reef_validate_result{result=\"partial\"} 1\n"
+	    "reef_validate_result{result=\"failed\"} 0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "\nreef_validate_duration_seconds 1.500\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "\nreef_repositories{protocol=\"rrdp\",result=\"ok\"} 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "\nreef_repositories{protocol=\"none\",result=\"stale\"} 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "\nreef_repositories{protocol=\"rsync\",result=\"failed\"} 0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nreef_repository_fetch{"
+	    "repository=\"rsync://c.example/gone/\",protocol=\"none\","
+	    "result=\"stale\"} 1\n"));
+	/* Label values escape quote and backslash. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nreef_repository_bytes{"
+	    "repository=\"rsync://b.example/\\\"odd\\\\name/\"} 0\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nreef_repository_bytes{"
+	    "repository=\"rsync://a.example/repo/\"} 12345\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "{repository=\"rsync://a.example/repo/\"} 0.250\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "\nreef_objects{type=\"roa\",state=\"accepted\"} 5\n"
+	    "reef_objects{type=\"roa\",state=\"rejected\"} 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+	    "\nreef_objects{type=\"cer\",state=\"accepted\"} 3\n"));
+	/* Six VRPs, three per TA; one router key, of TA 1 (ripe). */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nreef_vrps 6\n"
+	    "reef_vrps{ta=\"apnic\"} 3\nreef_vrps{ta=\"ripe\"} 3\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nreef_router_keys 1\n"
+	    "reef_router_keys{ta=\"apnic\"} 0\n"
+	    "reef_router_keys{ta=\"ripe\"} 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nreef_aspas 2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "reef_profile_incidences{"
+	    "incidence=\"ee-sia-rpkinotify\"} "));
+	/* Every line is a comment or "name[{labels}] value". */
+	CU_ASSERT(exposition_ok(text));
+	free(text);
+
+	/* Written atomically; the last success time is read back. */
+	dir = tu_tmpdir("metrics");
+	CU_ASSERT_EQUAL(output_metrics_last_success(dir), 0);
+	m.last_success = T0 + 60;
+	CU_ASSERT_EQUAL(output_write_metrics(dir, &m), 0);
+	CU_ASSERT_EQUAL(output_metrics_last_success(dir), T0 + 60);
+	CU_ASSERT(file_has_line(dir, "reef_validate_exit_status 2"));
+	CU_ASSERT(!file_exists(dir, "metrics.tmp"));
+	/* A failed run without walk or sets: zeros, not a crash. */
+	memset(&m, 0, sizeof(m));
+	m.exit_status = VALIDATE_EXIT_FAIL;
+	CU_ASSERT_EQUAL(output_write_metrics(dir, &m), 0);
+	CU_ASSERT(file_has_line(dir, "reef_vrps 0"));
+	CU_ASSERT(file_has_line(dir,
+	    "reef_objects{type=\"roa\",state=\"accepted\"} 0"));
+	CU_ASSERT_EQUAL(output_metrics_last_success(dir), 0);
+	CU_ASSERT_EQUAL(output_write_metrics("/nonexistent/dir", &m), -1);
+	tu_rmtree(dir);
+	free(dir);
+	fixture_free(&f);
+}
+
+/* A cache locked by another run: exit 1 at once, naming the holder. */
+static void
+test_validate_locked(void)
+{
+	char *msg = NULL, *tdir, *odir, *cdir, *lock;
+	size_t len = 0;
+	FILE *err;
+	int fd;
+
+	tdir = tu_tmpdir("validate-tals");
+	odir = tu_tmpdir("validate-out");
+	cdir = tu_tmpdir("validate-cache");
+	lock = tu_asprintf("%s/%s", cdir, VALIDATE_LOCK_FILE);
+	fd = open(lock, O_RDWR | O_CREAT, 0644);
+	CU_ASSERT_FATAL(fd != -1);
+	/* flock(2) locks of two open files conflict within one process. */
+	CU_ASSERT_EQUAL_FATAL(flock(fd, LOCK_EX | LOCK_NB), 0);
+	CU_ASSERT_EQUAL(write(fd, "4242\n", 5), 5);
+	{
+		char *argv[] = { "validate", "--offline", "-t", tdir, "-o", odir,
+		    "-d", cdir, NULL };
+
+		char *logf = tu_asprintf("%s/stderr", odir);
+		unsigned char *logged;
+		int saved = dup(STDERR_FILENO), lfd;
+
+		/* reef logs to fd 2: catch it in a file for a moment. */
+		lfd = open(logf, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		CU_ASSERT_FATAL(saved != -1 && lfd != -1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(err = open_memstream(&msg, &len));
+		dup2(lfd, STDERR_FILENO);
+		CU_ASSERT_EQUAL(cmd_validate_run(8, argv, err), 1);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		close(lfd);
+		log_init(NULL);
+		logged = tu_read_file(logf, NULL);
+		CU_ASSERT(logged != NULL && strstr((char *)logged,
+		    "PID 4242") != NULL && strstr((char *)logged,
+		    VALIDATE_LOCK_FILE) != NULL);
+		free(logged);
+		unlink(logf);
+		free(logf);
+		fclose(err);
+		free(msg);
+	}
+	/* The holder's metrics are not the loser's to write. */
+	CU_ASSERT(!file_exists(odir, OUTPUT_METRICS_FILE));
+	close(fd);
+	tu_rmtree(tdir);
+	tu_rmtree(odir);
+	tu_rmtree(cdir);
+	free(tdir);
+	free(odir);
+	free(cdir);
+	free(lock);
 }
 
 REEF_SUITE(output,
@@ -657,4 +887,6 @@ REEF_SUITE(output,
     REEF_TEST(test_output_write_all),
     REEF_TEST(test_output_stayrtr),
     REEF_TEST(test_validate_usage),
-    REEF_TEST(test_validate_no_tals))
+    REEF_TEST(test_validate_no_tals),
+    REEF_TEST(test_output_metrics),
+    REEF_TEST(test_validate_locked))

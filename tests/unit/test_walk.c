@@ -558,7 +558,7 @@ struct reports {
 
 static void
 count_report(void *arg, const char *uri, const char *type, int ok,
-    const char *why)
+    const char *why, const struct walk_detail *d)
 {
 	struct reports *r = arg;
 

@@ -14,7 +14,8 @@ common_libreef_a_SOURCES = \
 	common/aspaset.c common/aspaset.h \
 	common/rkset.c common/rkset.h \
 	common/handoff.c common/handoff.h \
-	common/jsonread.c common/jsonread.h
+	common/jsonread.c common/jsonread.h \
+	common/privdrop.c common/privdrop.h
 common_libreef_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 
 # What every program linking libreef needs.

@@ -34,6 +34,17 @@ static struct log_config log_cfg = {
 };
 static int log_syslog_open;
 
+/*
+ * The calling thread's last warning-or-worse message that named an
+ * object (see log_last_message() in log.h).  Thread-local, so no thread
+ * ever sees another's and no lock is needed.
+ */
+static __thread struct {
+	int	set;
+	char	obj[MAX_URI_LENGTH + 1];
+	char	msg[MAX_LOG_LINE];
+} log_last;
+
 static const char *const level_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
 	[LOG_LEVEL_WARNING] = "warning",
@@ -110,9 +121,9 @@ line_append_crypto(struct line *l)
 	}
 }
 
-/* Make the line a single line of text and terminate it. */
+/* Mark truncation and make the text one line (no control characters). */
 static void
-line_finish(struct line *l)
+line_sanitize(struct line *l)
 {
 	size_t i, mark = sizeof(TRUNC_MARK) - 1;
 
@@ -124,7 +135,34 @@ line_finish(struct line *l)
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			l->buf[i] = '?';
 	}
+}
+
+/* Make the line a single line of text and terminate it. */
+static void
+line_finish(struct line *l)
+{
+	line_sanitize(l);
 	l->buf[l->len++] = '\n';
+}
+
+/*
+ * Remember body as the calling thread's last message about obj.  An
+ * object name too long to keep is not remembered at all, so that
+ * log_last_message() never matches a different, truncated name.
+ */
+static void
+last_record(const char *obj, const struct line *body)
+{
+	size_t olen = strlen(obj);
+
+	if (olen >= sizeof(log_last.obj)) {
+		log_last.set = 0;
+		return;
+	}
+	memcpy(log_last.obj, obj, olen + 1);
+	memcpy(log_last.msg, body->buf, body->len);
+	log_last.msg[body->len] = '\0';
+	log_last.set = 1;
 }
 
 static void
@@ -144,19 +182,42 @@ write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* Whether a message at level about obj is kept for log_last_message(). */
+static int
+last_wanted(enum log_level level, const char *obj)
+{
+	return obj != NULL && level <= LOG_LEVEL_WARNING;
+}
+
 static void __attribute__((format(printf, 5, 0)))
 log_emit(enum log_level level, const char *obj, enum detail detail,
     int errnum, const char *fmt, va_list ap)
 {
-	struct line l;
+	struct line body, l;
 	char ebuf[DETAIL_MAX];
+	int show = log_enabled(level), keep = last_wanted(level, obj);
 
-	if (!log_enabled(level)) {
+	if (!show && !keep) {
 		/* The queue must not leak into an unrelated later report. */
 		if (detail == DETAIL_CRYPTO)
 			ERR_clear_error();
 		return;
 	}
+	/* The message proper: kept as is, and the tail of the line. */
+	body.len = 0;
+	body.truncated = 0;
+	line_vappend(&body, fmt, ap);
+	if (detail == DETAIL_ERRNO)
+		line_append(&body, ": %s",
+		    strerror_r(errnum, ebuf, sizeof(ebuf)));
+	else if (detail == DETAIL_CRYPTO)
+		line_append_crypto(&body);
+	line_sanitize(&body);
+	if (keep)
+		last_record(obj, &body);
+	if (!show)
+		return;
+
 	l.len = 0;
 	l.truncated = 0;
 	if (!log_cfg.use_syslog) {
@@ -166,12 +227,8 @@ log_emit(enum log_level level, const char *obj, enum detail detail,
 	}
 	if (obj != NULL)
 		line_append(&l, "%s: ", obj);
-	line_vappend(&l, fmt, ap);
-	if (detail == DETAIL_ERRNO)
-		line_append(&l, ": %s",
-		    strerror_r(errnum, ebuf, sizeof(ebuf)));
-	else if (detail == DETAIL_CRYPTO)
-		line_append_crypto(&l);
+	line_append(&l, "%.*s", (int)body.len, body.buf);
+	l.truncated |= body.truncated;
 	line_finish(&l);
 
 	if (log_cfg.use_syslog)
@@ -308,4 +365,29 @@ log_msg_crypto(enum log_level level, const char *obj, const char *fmt, ...)
 	log_emit(level, obj, DETAIL_CRYPTO, 0, fmt, ap);
 	va_end(ap);
 	errno = saved;
+}
+
+/*
+ * Forget the calling thread's last message; see log.h.
+ */
+void
+log_last_reset(void)
+{
+	log_last.set = 0;
+	log_last.obj[0] = '\0';
+	log_last.msg[0] = '\0';
+}
+
+/*
+ * The calling thread's last kept message if it was about obj (any object
+ * when obj is NULL), else NULL; see log.h for how long it stays valid.
+ */
+const char *
+log_last_message(const char *obj)
+{
+	if (!log_last.set)
+		return NULL;
+	if (obj != NULL && strcmp(obj, log_last.obj) != 0)
+		return NULL;
+	return log_last.msg;
 }

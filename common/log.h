@@ -100,4 +100,29 @@ void		 log_msg_crypto(enum log_level level, const char *obj,
 #define log_debug_obj(o, ...)	log_msg(LOG_LEVEL_DEBUG, (o), __VA_ARGS__)
 #define log_warnx_crypto(o, ...) log_msg_crypto(LOG_LEVEL_WARNING, (o), __VA_ARGS__)
 
+/*
+ * The last message about an object, so a caller can report why a parser
+ * rejected it without every parser handing its reason back.  Each thread
+ * keeps its own: the last warning or error it logged that named an
+ * object (obj != NULL), whether or not the level filter showed it.  The
+ * text is MESSAGE[: DETAIL] of the line format above (no ident, level or
+ * object; control characters replaced, long text truncated with "...").
+ * Messages without an object leave it alone.  The state is thread-local
+ * only: nothing one thread logs is ever seen by another.
+ *
+ * Use: log_last_reset(); x = parse(uri, ...); if x == NULL, then
+ * log_last_message(uri) is the parser's reason, or NULL if it logged none.
+ */
+
+/* Forget the calling thread's last message. */
+void		 log_last_reset(void);
+
+/*
+ * Return the calling thread's last message if it was about obj (compared
+ * with strcmp; NULL matches any object), else NULL.  The string belongs
+ * to the logger and stays valid until this thread logs again or calls
+ * log_last_reset(); copy it to keep it.
+ */
+const char	*log_last_message(const char *obj);
+
 #endif

@@ -11,7 +11,7 @@ rtrd_librtrd_a_SOURCES = \
 	rtrd/session.c rtrd/session.h \
 	rtrd/server.c rtrd/server.h \
 	rtrd/tls.c rtrd/tls.h rtrd/httpd.c rtrd/httpd.h \
-	rtrd/metrics.c rtrd/metrics.h rtrd/privdrop.c rtrd/privdrop.h \
+	rtrd/metrics.c rtrd/metrics.h \
 	rtrd/fetchinput.c rtrd/fetchinput.h
 rtrd_librtrd_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS)
 

@@ -27,12 +27,12 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/privdrop.h"
 #include "rtrd/fetchinput.h"
 #include "rtrd/history.h"
 #include "rtrd/httpd.h"
 #include "rtrd/input.h"
 #include "rtrd/metrics.h"
-#include "rtrd/privdrop.h"
 #include "rtrd/server.h"
 #include "rtrd/tls.h"
 

@@ -21,6 +21,7 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/privdrop.h"
 #include "validator/cache.h"
 #include "validator/cert.h"
 #include "validator/cmd_fetch.h"
@@ -41,6 +42,7 @@ struct fetch_opts {
 	const char	*tal_dir;
 	const char	*cache_dir;
 	const char	*ca_file;
+	const char	*user;		/* privdrop.h; NULL: default */
 	int		 dubious;
 	unsigned int	 timeout;
 	unsigned int	 jobs;
@@ -60,7 +62,7 @@ usage(void)
 	fprintf(stderr, "usage: reef fetch --tal-dir DIR --cache-dir DIR "
 	    "[--ca-file FILE] [--allow-dubious-hosts]\n"
 	    "                  [--timeout S] [-j N] [--no-rrdp | --no-rsync] "
-	    "[-v]\n");
+	    "[--user NAME] [-v]\n");
 }
 
 static int
@@ -88,6 +90,7 @@ getopts(int argc, char **argv, struct fetch_opts *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "no-rrdp", no_argument, NULL, 'R' },
 		{ "no-rsync", no_argument, NULL, 'S' },
+		{ "user", required_argument, NULL, 'U' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -132,6 +135,14 @@ getopts(int argc, char **argv, struct fetch_opts *o)
 		case 'S':
 			o->no_rsync = 1;
 			break;
+		case 'U':
+			if (*optarg == '\0') {
+				fprintf(stderr, "reef fetch: --user: empty "
+				    "user name\n");
+				return -1;
+			}
+			o->user = optarg;
+			break;
 		case 'v':
 			o->verbose++;
 			break;
@@ -143,6 +154,39 @@ getopts(int argc, char **argv, struct fetch_opts *o)
 	if (optind != argc || o->tal_dir == NULL || o->cache_dir == NULL ||
 	    (o->no_rrdp && o->no_rsync)) {
 		usage();
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Started as root, become the user of privdrop.h before the cache, the
+ * TALs or the network are touched; rsync children inherit the ids.  The
+ * cache directory is made for that user first; an existing one must
+ * already be writable by it (reef(8)).  0, or -1 after logging.
+ */
+static int
+drop_root(const struct fetch_opts *o)
+{
+	struct privdrop_id id;
+	char err[PRIVDROP_ERR_LEN];
+	int n;
+
+	n = privdrop_dirs(o->user, &o->cache_dir, 1, &id, err, sizeof(err));
+	if (n == -1) {
+		log_errorx("cannot drop privileges: %s", err);
+		return -1;
+	}
+	if (n == 0) {
+		if (geteuid() == 0 && o->user == NULL)
+			log_warnx("running as root: no user %s; use --user",
+			    PRIVDROP_DEFAULT_USER);
+		return 0;
+	}
+	log_info("running as user %s", id.name);
+	if (faccessat(AT_FDCWD, o->cache_dir, W_OK | X_OK, AT_EACCESS) == -1) {
+		log_msg_errno(LOG_LEVEL_ERROR, o->cache_dir, "cache directory "
+		    "not writable by %s", id.name);
 		return -1;
 	}
 	return 0;
@@ -327,6 +371,8 @@ cmd_fetch(int argc, char **argv)
 	if (o.verbose > 0)
 		lc.level = o.verbose > 1 ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO;
 	log_init(&lc);
+	if (drop_root(&o) != 0)
+		return EXIT_SOME_FAIL;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.cache_dir = o.cache_dir;
 	cfg.ca_file = o.ca_file;

@@ -34,6 +34,7 @@
 #include "common/gtime.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "common/privdrop.h"
 #include "validator/cmd_validate.h"
 #include "validator/fetch.h"
 #include "validator/incidence.h"
@@ -49,7 +50,8 @@
 	"                     [-f formats] [--offline] [--at time] " \
 	"[--timeout seconds]\n" \
 	"                     [--slurm file] [--ca-file file] " \
-	"[--allow-dubious-hosts]\n"
+	"[--allow-dubious-hosts]\n" \
+	"                     [--user name]\n"
 
 /* Longest flag name quoted in a usage error. */
 #define VALIDATE_FLAG_MAX	32
@@ -60,6 +62,7 @@ struct validate_opts {
 	const char	*out_dir;
 	const char	*slurm;
 	const char	*ca_file;
+	const char	*user;		/* privdrop.h; NULL: default */
 	unsigned int	 jobs;
 	unsigned int	 timeout;
 	unsigned int	 formats;
@@ -74,7 +77,7 @@ struct validate_opts {
 enum opt_id {
 	OPT_TAL_DIR, OPT_CACHE_DIR, OPT_OUT_DIR, OPT_JOBS, OPT_OFFLINE,
 	OPT_AT, OPT_TIMEOUT, OPT_SLURM, OPT_CA_FILE, OPT_DUBIOUS,
-	OPT_FORMATS, OPT_VERBOSE, OPT_HELP
+	OPT_FORMATS, OPT_VERBOSE, OPT_HELP, OPT_USER
 };
 
 static const struct opt_def {
@@ -96,6 +99,7 @@ static const struct opt_def {
 	{ OPT_FORMATS,	 'f', "formats",		1 },
 	{ OPT_VERBOSE,	 'v', "verbose",		0 },
 	{ OPT_HELP,	 'h', "help",			0 },
+	{ OPT_USER,	 0,   "user",			1 },
 };
 
 /* Find the option argv[*i] names; its value (if any) goes to *val. */
@@ -170,6 +174,14 @@ opt_apply(struct validate_opts *o, const struct opt_def *d, const char *v,
 	case OPT_OUT_DIR:	o->out_dir = v; break;
 	case OPT_SLURM:		o->slurm = v; break;
 	case OPT_CA_FILE:	o->ca_file = v; break;
+	case OPT_USER:
+		if (*v == '\0') {
+			fprintf(err, "reef validate: %s: empty user name\n",
+			    flag);
+			return -1;
+		}
+		o->user = v;
+		break;
 	case OPT_OFFLINE:	o->offline = 1; break;
 	case OPT_DUBIOUS:	o->allow_dubious = 1; break;
 	case OPT_VERBOSE:	o->verbose++; break;
@@ -854,6 +866,45 @@ fill_meta(struct output_data *d, const struct run *r, char *host,
 	d->report = r->report;
 }
 
+/*
+ * Started as root, become the user of privdrop.h before the cache, the
+ * TALs or the network are touched, so that neither repository data nor
+ * rsync children (they inherit the ids) are ever handled as root.  The
+ * cache and output directories are made first, for that user, as it may
+ * not be allowed to create them; existing ones must already be writable
+ * by it (reef(8)).  0, or -1 after logging.
+ */
+static int
+drop_root(const struct validate_opts *o)
+{
+	const char *dirs[] = { o->cache_dir, o->out_dir };
+	struct privdrop_id id;
+	char err[PRIVDROP_ERR_LEN];
+	int n;
+
+	n = privdrop_dirs(o->user, dirs, sizeof(dirs) / sizeof(dirs[0]), &id,
+	    err, sizeof(err));
+	if (n == -1) {
+		log_errorx("cannot drop privileges: %s", err);
+		return -1;
+	}
+	if (n == 0) {
+		if (geteuid() == 0 && o->user == NULL)
+			log_warnx("running as root: no user %s; use --user",
+			    PRIVDROP_DEFAULT_USER);
+		return 0;
+	}
+	log_info("running as user %s", id.name);
+	/* Say so now rather than after a fetch that could not be stored. */
+	if (!o->offline &&
+	    faccessat(AT_FDCWD, o->cache_dir, W_OK | X_OK, AT_EACCESS) == -1) {
+		log_msg_errno(LOG_LEVEL_ERROR, o->cache_dir, "cache directory "
+		    "not writable by %s", id.name);
+		return -1;
+	}
+	return 0;
+}
+
 /* The run after the command line was accepted: VALIDATE_EXIT_*. */
 static int
 validate(const struct validate_opts *o)
@@ -870,6 +921,8 @@ validate(const struct validate_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	r.start = (int64_t)time(NULL);
 	now = o->have_at ? o->at : r.start;
+	if (drop_root(o) != 0)
+		return VALIDATE_EXIT_FAIL;
 	/* Without the lock there are no metrics: they are the holder's. */
 	if ((lockfd = lock_cache(o->cache_dir)) == -1)
 		return VALIDATE_EXIT_FAIL;

@@ -56,6 +56,19 @@ report_d(const struct pubpoint_ctx *ctx, const char *uri, const char *type,
 		ctx->report(ctx->report_arg, uri, type, ok, why, d);
 }
 
+/*
+ * Why a parser rejected uri: the reason it logged, with its RFC citation
+ * (common/log.h keeps it per thread), or a generic one if it logged none.
+ * Call log_last_reset() before the parser.
+ */
+static const char *
+parse_why(const char *uri)
+{
+	const char *m = log_last_message(uri);
+
+	return m != NULL ? m : "malformed (see the log)";
+}
+
 /* The detail every object of this publication point shares. */
 static void
 detail_init(const struct pubpoint_ctx *ctx, struct walk_detail *d)
@@ -345,10 +358,11 @@ load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 	}
 	if (valid_der_framing(v->mft_der, v->mft_len, why, whylen) == -1)
 		return -1;
+	log_last_reset();
 	if (hash_sha256(v->mft_der, v->mft_len, v->mft_hash) == -1 ||
 	    (v->mft = mft_parse(n->mft_uri, v->mft_der, v->mft_len)) == NULL) {
 		snprintf(why, whylen, "RFC 9286 section 6.2: manifest "
-		    "malformed");
+		    "malformed: %s", parse_why(n->mft_uri));
 		return -1;
 	}
 	if (valid_mft(v->mft, ctx->ca, NULL, ctx->now, why, whylen) == -1 ||
@@ -361,12 +375,14 @@ load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
+	log_last_reset();
 	v->crl = crl_parse(crl_uri, cf->der, cf->len);
+	if (v->crl == NULL)
+		snprintf(why, whylen, "RFC 9286 section 6.4: CRL malformed: "
+		    "%s", parse_why(crl_uri));
 	free(crl_uri);
-	if (v->crl == NULL) {
-		snprintf(why, whylen, "RFC 9286 section 6.4: CRL malformed");
+	if (v->crl == NULL)
 		return -1;
-	}
 	if (valid_crl(v->crl, ctx->ca, ctx->now, why, whylen) == -1) {
 		/* RFC 9286 section 6.4 names the CRL as a reason to fail. */
 		size_t l = strlen(why);
@@ -473,9 +489,10 @@ do_roa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		report(ctx, uri, "roa", 0, why);
 		return;
 	}
+	log_last_reset();
 	if ((roa = roa_parse(uri, f->der, f->len)) == NULL) {
 		out->stats.roas_failed++;
-		report(ctx, uri, "roa", 0, "malformed (see the log)");
+		report(ctx, uri, "roa", 0, parse_why(uri));
 		return;
 	}
 	detail_roa(ctx, roa, &d);
@@ -521,9 +538,10 @@ do_aspa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		report(ctx, uri, "asa", 0, why);
 		return;
 	}
+	log_last_reset();
 	if ((a = aspa_parse(uri, f->der, f->len)) == NULL) {
 		out->stats.aspas_failed++;
-		report(ctx, uri, "asa", 0, "malformed (see the log)");
+		report(ctx, uri, "asa", 0, parse_why(uri));
 		return;
 	}
 	detail_aspa(ctx, a, &d);
@@ -608,9 +626,10 @@ do_cert(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 	struct walk_detail d;
 	const char *type;
 
+	log_last_reset();
 	if ((c = cert_parse(uri, f->der, f->len)) == NULL) {
 		out->stats.cas_failed++;
-		report(ctx, uri, "cer", 0, "malformed (see the log)");
+		report(ctx, uri, "cer", 0, parse_why(uri));
 		return;
 	}
 	type = c->purpose == CERT_ROUTER ? "router" : "cer";

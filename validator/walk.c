@@ -428,14 +428,18 @@ try_ta(struct walk *w, uint32_t idx, const char *path, const char *name)
 	size_t len;
 	struct cert *c;
 	char why[VALID_WHY_LEN];
+	const char *reason;
 
 	if (pp_read_file(path, &der, &len) == -1)
 		return NULL;	/* not cached there: try the next one */
+	log_last_reset();
 	c = cert_parse(name, der, len);
 	free(der);
 	if (c == NULL) {
-		walk_report_ta(w, idx, name, "cer", 0, "malformed (see the "
-		    "log)");
+		/* The parser logged why, with the RFC section (log.h). */
+		reason = log_last_message(name);
+		walk_report_ta(w, idx, name, "cer", 0, reason != NULL ?
+		    reason : "malformed (see the log)");
 		return NULL;
 	}
 	if (valid_ta(c, tal, w->cfg->now, why, sizeof(why)) == -1) {

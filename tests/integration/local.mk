@@ -1,5 +1,6 @@
 # Integration suites run inside reef-tests; their scripts are shipped with the tarball.
-tests_unit_reef_tests_SOURCES += tests/integration/test_peers.c tests/integration/test_http.c \
+tests_unit_reef_tests_SOURCES += tests/integration/rtrd_util.c tests/integration/rtrd_util.h \
+	tests/integration/test_privdrop.c tests/integration/test_peers.c tests/integration/test_http.c \
 	tests/integration/test_rsync.c tests/integration/test_rtrd.c tests/integration/test_walk.c \
 	tests/integration/test_fetch.c tests/integration/test_interop.c \
 	tests/integration/test_rtrd_tls.c tests/integration/test_rtrd_http.c tests/integration/test_validate.c \
@@ -8,3 +9,6 @@ EXTRA_DIST += tests/tools/serve.sh tests/integration/peers.sh tests/tools/hostil
 INTEROP_FILES = common.sh bird.sh bird.conf.in frr.sh frr-bgpd.conf.in openbgpd.sh bgpd.conf.in \
 	gobgp.sh gobgpd.toml.in rtrdump.sh rtrclient.sh
 EXTRA_DIST += $(INTEROP_FILES:%=tests/integration/interop/%)
+tests_unit_reef_tests_SOURCES += tests/integration/test_hostile.c \
+	tests/tools/repogen/cert.c tests/tools/repogen/crl.c tests/tools/repogen/cms.c
+EXTRA_DIST += tests/integration/hostile/rrdp_edit.py

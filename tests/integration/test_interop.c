@@ -16,30 +16,19 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
-#include <sys/wait.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
+#include "tests/integration/rtrd_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 
 #define EX_SKIP		77
 #define SKIP_TAG	"SKIP: "
-/* Milliseconds to wait for the server to listen. */
-#define LISTEN_WAIT_MS	10000
-#define LISTEN_POLL_MS	20
 /* Lines of a log shown when a step fails. */
 #define LOG_TAIL	40
 #define RTR_VERSIONS	3
@@ -180,14 +169,6 @@ static const struct payload_set set_a = { vrps_a, NELEM(vrps_a), rks_a,
 static const struct payload_set set_b = { vrps_b, NELEM(vrps_b), rks_b,
 	NELEM(rks_b), aspas_b, NELEM(aspas_b) };
 
-struct srv {
-	pid_t	 pid;
-	int	 port;
-	char	*dir;
-	char	*input;
-	char	*log;
-};
-
 /* Integration runs are left out where only unit suites are wanted. */
 static int
 integration_skipped(void)
@@ -198,51 +179,6 @@ integration_skipped(void)
 		return 0;
 	printf("\n    SKIPPED: REEF_TESTS_UNIT_ONLY is set\n    ");
 	return 1;
-}
-
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* A port nobody listens on right now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd, port;
-
-	CU_ASSERT_FATAL((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	CU_ASSERT_FATAL(getsockname(fd, (struct sockaddr *)&sin, &len) == 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-/* Does anything listen on 127.0.0.1:port? */
-static int
-listening(int port)
-{
-	struct sockaddr_in sin;
-	int fd, ok;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return 0;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
-	close(fd);
-	return ok;
 }
 
 /* The rpki-client JSON layout of a set; malloc'd. */
@@ -347,80 +283,28 @@ write_expected(const char *path, const struct payload_set *s,
 	CU_ASSERT_FATAL(fclose(f) == 0);
 }
 
-/* Write a file through a temporary name and rename(2), as a validator does. */
-static void
-write_atomic(const char *path, const char *text)
-{
-	char *tmp = tu_asprintf("%s.tmp", path);
-
-	CU_ASSERT_FATAL(tu_write_file(tmp, text, strlen(text)) == 0);
-	CU_ASSERT_FATAL(rename(tmp, path) == 0);
-	free(tmp);
-}
-
 /* Start reef-rtrd serving set A at versions up to v; fatal if it cannot. */
 static void
-srv_start(struct srv *s, unsigned int v)
+srv_start(struct rtrd_srv *s, unsigned int v)
 {
-	char *bin, *listen, *maxv, *json;
-	int fd, i;
+	const char *args[] = { "-l", NULL, "-i", NULL, NULL, "--refresh", "60",
+	    "--retry", "30", "--expire", "600", NULL };
+	char *json, *maxv;
 
-	memset(s, 0, sizeof(*s));
-	bin = tu_asprintf("%s/rtrd/reef-rtrd", tu_builddir());
-	CU_ASSERT_FATAL(access(bin, X_OK) == 0);
-	CU_ASSERT_FATAL((s->dir = tu_tmpdir("interop")) != NULL);
-	s->input = tu_asprintf("%s/vrps.json", s->dir);
-	s->log = tu_asprintf("%s/rtrd.log", s->dir);
 	json = set_json(&set_a);
-	write_atomic(s->input, json);
+	rtrd_srv_init(s, "interop", json, 0);
 	free(json);
-	s->port = free_port();
-	listen = tu_asprintf("127.0.0.1:%d", s->port);
 	maxv = tu_asprintf("--max-version=%u", v);
-	CU_ASSERT_FATAL((s->pid = fork()) != -1);
-	if (s->pid == 0) {
-		if ((fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) !=
-		    -1) {
-			dup2(fd, STDERR_FILENO);
-			dup2(fd, STDOUT_FILENO);
-		}
-		execl(bin, "reef-rtrd", "-vv", "-l", listen, "-i", s->input,
-		    maxv, "--refresh", "60", "--retry", "30", "--expire", "600",
-		    (char *)NULL);
-		_exit(127);
-	}
+	args[1] = s->addr;
+	args[3] = s->input;
+	args[4] = maxv;
+	rtrd_srv_run(s, args, s->port);
 	free(maxv);
-	free(listen);
-	free(bin);
-	for (i = 0; i < LISTEN_WAIT_MS / LISTEN_POLL_MS; i++) {
-		if (listening(s->port))
-			return;
-		sleep_ms(LISTEN_POLL_MS);
-	}
-	CU_FAIL_FATAL("reef-rtrd did not start listening");
-}
-
-/* Stop the server; it must exit 0 on SIGTERM (it never crashed). */
-static void
-srv_stop(struct srv *s)
-{
-	int status = 0;
-
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		CU_ASSERT(waitpid(s->pid, &status, 0) == s->pid);
-		CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	}
-	tu_rmtree(s->dir);
-	free(s->dir);
-	free(s->input);
-	free(s->log);
-	memset(s, 0, sizeof(*s));
 }
 
 /* The serial the server logged as served after its n-th load (from 0). */
 static int
-served_serial(const struct srv *s, int n, unsigned long *serial)
+served_serial(const struct rtrd_srv *s, int n, unsigned long *serial)
 {
 	unsigned char *text;
 	char *p;
@@ -440,7 +324,7 @@ served_serial(const struct srv *s, int n, unsigned long *serial)
 
 /* Does the server log hold this text? */
 static int
-log_has(const struct srv *s, const char *what)
+log_has(const struct rtrd_srv *s, const char *what)
 {
 	unsigned char *text;
 	int found;
@@ -479,7 +363,7 @@ skip_reason(const char *path)
 static int
 run_version(const struct client *c, unsigned int v)
 {
-	struct srv s;
+	struct rtrd_srv s;
 	char *next, *want_full, *want_delta, *out, *json, *cmd, *why;
 	unsigned long serial = 0;
 	int st, rc = -1;
@@ -527,7 +411,7 @@ run_version(const struct client *c, unsigned int v)
 	free(want_delta);
 	free(want_full);
 	free(next);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 	return rc;
 }
 

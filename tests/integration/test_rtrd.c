@@ -15,9 +15,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,13 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
 #include "common/prefix.h"
 #include "rtrd/pdu.h"
+#include "tests/integration/rtrd_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 
@@ -41,19 +38,6 @@
 #define MAX_ELEMS	16
 #define ELEM_LEN	96
 #define NVERSIONS	(PDU_VERSION_MAX + 1)
-
-/* Set A: what the server starts with. */
-static const char json_a[] =
-    "{\"metadata\": {\"buildtime\": \"2024-01-01T00:00:00Z\"},\n"
-    " \"roas\": [\n"
-    "  {\"asn\": 13335, \"prefix\": \"1.0.0.0/24\", \"maxLength\": 24,"
-    " \"ta\": \"apnic\", \"expires\": 4000000000},\n"
-    "  {\"asn\": 65001, \"prefix\": \"2001:db8::/32\", \"maxLength\": 48,"
-    " \"ta\": \"ripe\", \"expires\": 4000000000}\n"
-    " ],\n"
-    " \"aspas\": [{\"customer_asid\": 64500, \"expires\": 4000000000,"
-    " \"providers\": [64501, 64502]}],\n"
-    " \"bgpsec_keys\": []}\n";
 
 /* Set B: one VRP changed, one added, the ASPA's providers changed. */
 static const char json_b[] =
@@ -70,6 +54,7 @@ static const char json_b[] =
     " \"providers\": [64503]}],\n"
     " \"bgpsec_keys\": []}\n";
 
+/* Sets A (rtrd_json_a, served first) and B as rtrcheck prints them. */
 static const char *const set_a[] = {
 	"vrp,1.0.0.0/24,24,13335",
 	"vrp,2001:db8::/32,48,65001",
@@ -83,14 +68,6 @@ static const char *const set_b[] = {
 };
 #define NA	3
 #define NB	4
-
-struct srv {
-	pid_t	 pid;
-	int	 port;
-	char	*dir;
-	char	*input;
-	char	*log;
-};
 
 /* A set of elements as rtrcheck prints them. */
 struct elems {
@@ -106,132 +83,22 @@ skipped(const char *why)
 }
 
 static char *
-rtrd_path(void)
-{
-	return tu_asprintf("%s/rtrd/reef-rtrd", tu_builddir());
-}
-
-static char *
 rtrcheck_path(void)
 {
 	return tu_asprintf("%s/tests/tools/rtrcheck", tu_builddir());
 }
 
-/* Replace the input atomically, as a validator does. */
+/* Start reef-rtrd on a fresh port with input json; fatal if it cannot. */
 static void
-write_input(const struct srv *s, const char *json)
+srv_start(struct rtrd_srv *s, const char *json)
 {
-	char *tmp = tu_asprintf("%s.tmp", s->input);
+	const char *args[] = { "-l", NULL, "-i", NULL, "--refresh", "60",
+	    "--retry", "30", "--expire", "600", NULL };
 
-	CU_ASSERT_FATAL(tu_write_file(tmp, json, strlen(json)) == 0);
-	CU_ASSERT_FATAL(rename(tmp, s->input) == 0);
-	free(tmp);
-}
-
-/* A port nobody listens on right now. */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd, port;
-
-	CU_ASSERT_FATAL((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	CU_ASSERT_FATAL(getsockname(fd, (struct sockaddr *)&sin, &len) == 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-/* Connect to 127.0.0.1:port; -1 if nobody listens. */
-static int
-connect_port(int port)
-{
-	struct sockaddr_in sin;
-	int fd;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Start reef-rtrd on a fresh port with input json; fails the test if it cannot. */
-static void
-srv_start(struct srv *s, const char *json)
-{
-	char *bin = rtrd_path(), *listen;
-	int fd, i;
-
-	memset(s, 0, sizeof(*s));
-	CU_ASSERT_FATAL(access(bin, X_OK) == 0);
-	s->dir = tu_tmpdir("rtrd");
-	s->input = tu_asprintf("%s/vrps.json", s->dir);
-	s->log = tu_asprintf("%s/rtrd.log", s->dir);
-	write_input(s, json);
-	s->port = free_port();
-	listen = tu_asprintf("127.0.0.1:%d", s->port);
-	CU_ASSERT_FATAL((s->pid = fork()) != -1);
-	if (s->pid == 0) {
-		if ((fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) !=
-		    -1) {
-			dup2(fd, STDERR_FILENO);
-			dup2(fd, STDOUT_FILENO);
-		}
-		execl(bin, "reef-rtrd", "-vv", "-l", listen, "-i", s->input,
-		    "--refresh", "60", "--retry", "30", "--expire", "600",
-		    (char *)NULL);
-		_exit(127);
-	}
-	free(listen);
-	free(bin);
-	for (i = 0; i < WAIT_MS / 20; i++) {
-		if ((fd = connect_port(s->port)) != -1) {
-			close(fd);
-			return;
-		}
-		sleep_ms(20);
-	}
-	CU_FAIL_FATAL("reef-rtrd did not start listening");
-}
-
-/* Stop the server; it must exit 0 on SIGTERM (it never crashed). */
-static void
-srv_stop(struct srv *s)
-{
-	int status;
-
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		CU_ASSERT(waitpid(s->pid, &status, 0) == s->pid);
-		CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			tu_system("tail -n 30 '%s' | sed 's/^/    /'", s->log);
-	}
-	tu_rmtree(s->dir);
-	free(s->dir);
-	free(s->input);
-	free(s->log);
-	memset(s, 0, sizeof(*s));
+	rtrd_srv_init(s, "rtrd", json, 0);
+	args[1] = s->addr;
+	args[3] = s->input;
+	rtrd_srv_run(s, args, s->port);
 }
 
 /* ---- A raw RTR client ---------------------------------------------------- */
@@ -399,7 +266,7 @@ static void
 test_rtrd_raw_notify_delta(void)
 {
 	const char *want[MAX_ELEMS];
-	struct srv s;
+	struct rtrd_srv s;
 	struct elems e[NVERSIONS];
 	struct pdu_buf pb;
 	struct pdu p;
@@ -411,11 +278,11 @@ test_rtrd_raw_notify_delta(void)
 	size_t n;
 
 	CU_ASSERT_FATAL((buf = malloc(PDU_MAX_LEN)) != NULL);
-	srv_start(&s, json_a);
+	srv_start(&s, rtrd_json_a);
 	pdu_buf_init(&pb);
 	for (v = 0; v <= PDU_VERSION_MAX; v++) {
 		memset(&e[v], 0, sizeof(e[v]));
-		CU_ASSERT_FATAL((fd[v] = connect_port(s.port)) != -1);
+		CU_ASSERT_FATAL((fd[v] = rtrd_connect_port(s.port)) != -1);
 		CU_ASSERT_FATAL(pdu_put_reset_query(&pb, v) == PDU_OK);
 		send_buf(fd[v], &pb);
 		CU_ASSERT_FATAL(read_response(fd[v], v, &e[v], &sid[v],
@@ -427,7 +294,7 @@ test_rtrd_raw_notify_delta(void)
 	CU_ASSERT(sid[0] != sid[1] && sid[1] != sid[2] && sid[0] != sid[2]);
 	CU_ASSERT(serial[0] == serial[1] && serial[1] == serial[2]);
 
-	write_input(&s, json_b);
+	rtrd_write_input(&s, json_b);
 	for (v = 0; v <= PDU_VERSION_MAX; v++) {
 		/* RFC 8210 section 5.2: Serial Notify, then we ask. */
 		CU_ASSERT_FATAL(read_pdu(fd[v], buf, &p) == 0);
@@ -453,7 +320,7 @@ test_rtrd_raw_notify_delta(void)
 	}
 	pdu_buf_free(&pb);
 	free(buf);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 /* Run rtrcheck with args; its stdout in *out (malloc'd).  Exit status. */
@@ -511,7 +378,7 @@ test_rtrd_rtrcheck(void)
 	const char *want[MAX_ELEMS];
 	char *bin = rtrcheck_path(), *out, *args, *p = NULL;
 	unsigned int sid[PDU_VERSION_MAX + 1], serial = 0;
-	struct srv s;
+	struct rtrd_srv s;
 	uint8_t v;
 	size_t n;
 
@@ -521,7 +388,7 @@ test_rtrd_rtrcheck(void)
 		return;
 	}
 	free(bin);
-	srv_start(&s, json_a);
+	srv_start(&s, rtrd_json_a);
 	for (v = 0; v <= PDU_VERSION_MAX; v++) {
 		args = tu_asprintf("-v %u", v);
 		CU_ASSERT(run_rtrcheck(args, s.port, &out, s.dir) == 0);
@@ -537,15 +404,16 @@ test_rtrd_rtrcheck(void)
 		free(out);
 	}
 	/* A bad input is refused and the set stays. */
-	write_input(&s, "{\"roas\": [{\"asn\": 1, \"prefix\": \"1.0.0.0/33\"");
-	sleep_ms(300);
+	rtrd_write_input(&s,
+	    "{\"roas\": [{\"asn\": 1, \"prefix\": \"1.0.0.0/33\"");
+	rtrd_sleep_ms(300);
 	CU_ASSERT(run_rtrcheck("-v 2", s.port, &out, s.dir) == 0);
 	n = expect(set_a, NA, 2, want);
 	CU_ASSERT(has_lines(out, "", want, n));
 	free(out);
 
-	write_input(&s, json_b);
-	sleep_ms(300);
+	rtrd_write_input(&s, json_b);
+	rtrd_sleep_ms(300);
 	for (v = 0; v <= PDU_VERSION_MAX; v++) {
 		args = tu_asprintf("-v %u -s %u:%u", v, sid[v], serial);
 		CU_ASSERT(run_rtrcheck(args, s.port, &out, s.dir) == 0);
@@ -568,13 +436,13 @@ test_rtrd_rtrcheck(void)
 		free(args);
 		free(out);
 	}
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 static void
 test_rtrd_rtrclient(void)
 {
-	struct srv s;
+	struct rtrd_srv s;
 	char *out, *err, *full;
 	unsigned char *text;
 	pid_t pid;
@@ -584,7 +452,7 @@ test_rtrd_rtrclient(void)
 		skipped("rtrclient (Debian rtr-tools) not installed");
 		return;
 	}
-	srv_start(&s, json_a);
+	srv_start(&s, rtrd_json_a);
 	full = tu_asprintf("%s/full.out", s.dir);
 	CU_ASSERT(tu_system("timeout 20 rtrclient -e tcp 127.0.0.1 %d "
 	    "> '%s' 2>/dev/null", s.port, full) == 0);
@@ -611,9 +479,9 @@ test_rtrd_rtrclient(void)
 			break;
 		}
 		free(text);
-		sleep_ms(50);
+		rtrd_sleep_ms(50);
 	}
-	write_input(&s, json_b);
+	rtrd_write_input(&s, json_b);
 	for (i = 0; i < WAIT_MS / 50; i++) {
 		text = tu_read_file(out, NULL);
 		if (text != NULL && strstr((char *)text, "- 1.0.0.0") != NULL &&
@@ -621,7 +489,7 @@ test_rtrd_rtrclient(void)
 			break;
 		free(text);
 		text = NULL;
-		sleep_ms(50);
+		rtrd_sleep_ms(50);
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
@@ -637,7 +505,7 @@ test_rtrd_rtrclient(void)
 	free(out);
 	free(err);
 	free(full);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 static void
@@ -652,18 +520,18 @@ test_rtrd_malformed(void)
 	struct elems e = { 0 };
 	struct pdu_buf pb;
 	struct pdu p;
-	struct srv s;
+	struct rtrd_srv s;
 	uint8_t *buf;
 	uint16_t sid;
 	uint32_t serial;
 	int fd, good;
 
 	CU_ASSERT_FATAL((buf = malloc(PDU_MAX_LEN)) != NULL);
-	srv_start(&s, json_a);
+	srv_start(&s, rtrd_json_a);
 	/* A router mid-session must not suffer from another's garbage. */
-	CU_ASSERT_FATAL((good = connect_port(s.port)) != -1);
+	CU_ASSERT_FATAL((good = rtrd_connect_port(s.port)) != -1);
 
-	CU_ASSERT_FATAL((fd = connect_port(s.port)) != -1);
+	CU_ASSERT_FATAL((fd = rtrd_connect_port(s.port)) != -1);
 	CU_ASSERT(write(fd, bad, sizeof(bad)) == sizeof(bad));
 	CU_ASSERT_FATAL(read_pdu(fd, buf, &p) == 0);
 	CU_ASSERT(p.type == PDU_ERROR_REPORT);
@@ -673,7 +541,7 @@ test_rtrd_malformed(void)
 	CU_ASSERT(read_full(fd, buf, 1) == -1);
 	close(fd);
 
-	CU_ASSERT_FATAL((fd = connect_port(s.port)) != -1);
+	CU_ASSERT_FATAL((fd = rtrd_connect_port(s.port)) != -1);
 	CU_ASSERT(write(fd, v7, sizeof(v7)) == sizeof(v7));
 	CU_ASSERT_FATAL(read_pdu(fd, buf, &p) == 0);
 	CU_ASSERT(p.type == PDU_ERROR_REPORT);
@@ -690,7 +558,7 @@ test_rtrd_malformed(void)
 	close(good);
 	pdu_buf_free(&pb);
 	free(buf);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 static void
@@ -699,15 +567,15 @@ test_rtrd_stdio(void)
 	const char *want[MAX_ELEMS];
 	struct elems e = { 0 };
 	struct pdu_buf pb;
-	struct srv s;
-	char *bin = rtrd_path();
+	struct rtrd_srv s;
+	char *bin = rtrd_bin();
 	uint16_t sid;
 	uint32_t serial;
 	pid_t pid;
 	int sv[2], status;
 
 	/* Only for the input file; the listener started here is unused. */
-	srv_start(&s, json_a);
+	srv_start(&s, rtrd_json_a);
 	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	CU_ASSERT_FATAL((pid = fork()) != -1);
 	if (pid == 0) {
@@ -734,7 +602,7 @@ test_rtrd_stdio(void)
 	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	pdu_buf_free(&pb);
 	free(bin);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 REEF_SUITE(integration_rtrd,

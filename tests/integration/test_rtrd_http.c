@@ -8,26 +8,20 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
-#include <fcntl.h>
 #include <poll.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
 
+#include "common/privdrop.h"
 #include "rtrd/pdu.h"
-#include "rtrd/privdrop.h"
+#include "tests/integration/rtrd_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 
@@ -36,142 +30,23 @@
 /* Largest HTTP answer these tests read. */
 #define RESP_MAX	(256 * 1024)
 
-static const char json_a[] =
-    "{\"metadata\": {\"buildtime\": \"2024-01-01T00:00:00Z\"},\n"
-    " \"roas\": [\n"
-    "  {\"asn\": 13335, \"prefix\": \"1.0.0.0/24\", \"maxLength\": 24,"
-    " \"ta\": \"apnic\", \"expires\": 4000000000},\n"
-    "  {\"asn\": 65001, \"prefix\": \"2001:db8::/32\", \"maxLength\": 48,"
-    " \"ta\": \"ripe\", \"expires\": 4000000000}\n"
-    " ],\n"
-    " \"aspas\": [{\"customer_asid\": 64500, \"expires\": 4000000000,"
-    " \"providers\": [64501, 64502]}],\n"
-    " \"bgpsec_keys\": []}\n";
-
-struct hsrv {
-	pid_t	 pid;
-	int	 rtr_port;
-	int	 http_port;
-	char	*dir;
-	char	*input;
-	char	*log;
-};
-
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd, port;
-
-	CU_ASSERT_FATAL((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	CU_ASSERT_FATAL(getsockname(fd, (struct sockaddr *)&sin, &len) == 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-static int
-connect_port(int port)
-{
-	struct sockaddr_in sin;
-	int fd;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void
-write_input(const struct hsrv *s, const char *json)
-{
-	char *tmp = tu_asprintf("%s.tmp", s->input);
-
-	CU_ASSERT_FATAL(tu_write_file(tmp, json, strlen(json)) == 0);
-	CU_ASSERT_FATAL(rename(tmp, s->input) == 0);
-	free(tmp);
-}
-
 /* Start with --http or --metrics; user: run as that --user, or NULL. */
 static void
-hsrv_start(struct hsrv *s, const char *httpopt, const char *user)
+hsrv_start(struct rtrd_srv *s, const char *httpopt, const char *user)
 {
-	char *bin, *rtr, *http;
-	int fd, i;
+	const char *args[] = { "-l", NULL, NULL, NULL, "-i", NULL, NULL, NULL,
+	    NULL };
 
-	memset(s, 0, sizeof(*s));
-	bin = tu_asprintf("%s/rtrd/reef-rtrd", tu_builddir());
-	CU_ASSERT_FATAL(access(bin, X_OK) == 0);
-	s->dir = tu_tmpdir("rtrdhttp");
-	s->input = tu_asprintf("%s/vrps.json", s->dir);
-	s->log = tu_asprintf("%s/rtrd.log", s->dir);
-	write_input(s, json_a);
-	s->rtr_port = free_port();
-	s->http_port = free_port();
-	rtr = tu_asprintf("127.0.0.1:%d", s->rtr_port);
-	http = tu_asprintf("127.0.0.1:%d", s->http_port);
-	CU_ASSERT_FATAL((s->pid = fork()) != -1);
-	if (s->pid == 0) {
-		if ((fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) !=
-		    -1) {
-			dup2(fd, STDERR_FILENO);
-			dup2(fd, STDOUT_FILENO);
-		}
-		if (user != NULL)
-			execl(bin, "reef-rtrd", "-vv", "-l", rtr, httpopt,
-			    http, "-i", s->input, "--user", user, (char *)NULL);
-		else
-			execl(bin, "reef-rtrd", "-vv", "-l", rtr, httpopt,
-			    http, "-i", s->input, (char *)NULL);
-		_exit(127);
+	rtrd_srv_init(s, "rtrdhttp", rtrd_json_a, RTRD_SRV_HTTP);
+	args[1] = s->addr;
+	args[2] = httpopt;
+	args[3] = s->http_addr;
+	args[5] = s->input;
+	if (user != NULL) {
+		args[6] = "--user";
+		args[7] = user;
 	}
-	free(rtr);
-	free(http);
-	free(bin);
-	for (i = 0; i < WAIT_MS / 20; i++) {
-		if ((fd = connect_port(s->http_port)) != -1) {
-			close(fd);
-			return;
-		}
-		sleep_ms(20);
-	}
-	CU_FAIL_FATAL("reef-rtrd did not start listening for HTTP");
-}
-
-static void
-hsrv_stop(struct hsrv *s)
-{
-	int status;
-
-	kill(s->pid, SIGTERM);
-	CU_ASSERT(waitpid(s->pid, &status, 0) == s->pid);
-	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		tu_system("tail -n 30 '%s' | sed 's/^/    /'", s->log);
-	tu_rmtree(s->dir);
-	free(s->dir);
-	free(s->input);
-	free(s->log);
+	rtrd_srv_run(s, args, s->http_port);
 }
 
 /*
@@ -190,7 +65,7 @@ http_raw(int port, const char *req, size_t len, char **resp)
 	CU_ASSERT_FATAL((buf = malloc(RESP_MAX + 1)) != NULL);
 	*resp = buf;
 	buf[0] = '\0';
-	CU_ASSERT_FATAL((fd = connect_port(port)) != -1);
+	CU_ASSERT_FATAL((fd = rtrd_connect_port(port)) != -1);
 	if (len > 0)
 		CU_ASSERT_FATAL(write(fd, req, len) == (ssize_t)len);
 	pfd.fd = fd;
@@ -245,7 +120,7 @@ rtr_reset(int port, uint8_t v)
 	ssize_t n;
 	int fd;
 
-	CU_ASSERT_FATAL((fd = connect_port(port)) != -1);
+	CU_ASSERT_FATAL((fd = rtrd_connect_port(port)) != -1);
 	pdu_buf_init(&pb);
 	CU_ASSERT_FATAL(pdu_put_reset_query(&pb, v) == PDU_OK);
 	CU_ASSERT_FATAL(write(fd, pb.data, pb.len) == (ssize_t)pb.len);
@@ -267,7 +142,7 @@ rtr_reset(int port, uint8_t v)
 static void
 test_rtrd_http_endpoints(void)
 {
-	struct hsrv s;
+	struct rtrd_srv s;
 	char *resp;
 	int i, ok;
 
@@ -277,7 +152,7 @@ test_rtrd_http_endpoints(void)
 	    "reef_rtrd_input_loads_total{result=\"ok\"} 1"));
 	CU_ASSERT(metric_is(s.http_port, "reef_rtrd_reset_queries_total 0"));
 
-	rtr_reset(s.rtr_port, PDU_VERSION_1);
+	rtr_reset(s.port, PDU_VERSION_1);
 	CU_ASSERT(metric_is(s.http_port, "reef_rtrd_reset_queries_total 1"));
 	CU_ASSERT(metric_is(s.http_port, "reef_rtrd_cache_responses_total 1"));
 	CU_ASSERT(metric_is(s.http_port, "reef_rtrd_connections_total 1"));
@@ -309,9 +184,10 @@ test_rtrd_http_endpoints(void)
 	free(resp);
 
 	/* A bad input: counted as failed, the set stays. */
-	write_input(&s, "{\"roas\": [ {\"asn\": 1, \"prefix\": \"1.0.0.0/33\"");
+	rtrd_write_input(&s,
+	    "{\"roas\": [ {\"asn\": 1, \"prefix\": \"1.0.0.0/33\"");
 	for (i = ok = 0; i < WAIT_MS / 50 && !ok; i++) {
-		sleep_ms(50);
+		rtrd_sleep_ms(50);
 		ok = metric_is(s.http_port,
 		    "reef_rtrd_input_loads_total{result=\"failed\"} 1");
 	}
@@ -322,20 +198,20 @@ test_rtrd_http_endpoints(void)
 	CU_ASSERT(strstr(resp, "\"last_result\": \"failed\"") != NULL);
 	CU_ASSERT(strstr(resp, "\"last_error\": ") != NULL);
 	free(resp);
-	hsrv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 static void
 test_rtrd_http_hostile(void)
 {
-	struct hsrv s;
+	struct rtrd_srv s;
 	char *big, *resp;
 	int idle, i;
 
 	/* The spelling of the option. */
 	hsrv_start(&s, "--metrics", NULL);
 	/* A client that sends nothing must not block the others. */
-	CU_ASSERT_FATAL((idle = connect_port(s.http_port)) != -1);
+	CU_ASSERT_FATAL((idle = rtrd_connect_port(s.http_port)) != -1);
 	CU_ASSERT(http_get(s.http_port, "/metrics", &resp) == 200);
 	free(resp);
 	/* A head that never ends within the limit. */
@@ -362,7 +238,7 @@ test_rtrd_http_hostile(void)
 	}
 	close(idle);
 	CU_ASSERT(metric_is(s.http_port, "reef_rtrd_sessions{version=\"none\"} 0"));
-	hsrv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 /* The "Uid:" or "Gid:" line of /proc/PID/status, or "". */
@@ -411,7 +287,7 @@ static void
 test_rtrd_privdrop(void)
 {
 	const struct passwd *pw;
-	struct hsrv s;
+	struct rtrd_srv s;
 	char err[256], *line, *want, *resp;
 	pid_t pid;
 	int status;
@@ -433,7 +309,7 @@ test_rtrd_privdrop(void)
 	/* The server binds, loads, then runs as nobody and still answers. */
 	hsrv_start(&s, "--http", "nobody");
 	CU_ASSERT(metric_is(s.http_port, "reef_rtrd_payloads{type=\"vrp\"} 2"));
-	rtr_reset(s.rtr_port, PDU_VERSION_2);
+	rtr_reset(s.port, PDU_VERSION_2);
 	line = proc_ids(s.pid, "Uid:");
 	want = tu_asprintf("Uid:\t%u\t%u\t%u\t%u", pw->pw_uid, pw->pw_uid,
 	    pw->pw_uid, pw->pw_uid);
@@ -447,7 +323,7 @@ test_rtrd_privdrop(void)
 	free(want);
 	CU_ASSERT(http_get(s.http_port, "/status", &resp) == 200);
 	free(resp);
-	hsrv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 REEF_SUITE(integration_rtrd_http,

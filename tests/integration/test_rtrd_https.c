@@ -14,12 +14,7 @@
  */
 #include "config.h"
 
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -32,10 +27,11 @@
 
 #include <CUnit/CUnit.h>
 
+#include "tests/integration/rtrd_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 
-/* Milliseconds to wait for the server to listen or for a change. */
+/* Milliseconds to wait for a change. */
 #define WAIT_MS		15000
 /* Milliseconds between checks while waiting. */
 #define POLL_MS		100
@@ -79,22 +75,6 @@ static struct {
 	int		 https_port;
 	time_t		 mtime;		/* last mtime given to the file */
 } E;
-
-/* One reef-rtrd. */
-struct srv {
-	pid_t	 pid;
-	int	 rtr_port;
-	int	 http_port;
-	char	*log;
-};
-
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 /*
  * Replace the served file atomically.  nginx's ETag is mtime and size,
@@ -208,117 +188,36 @@ unavailable(void)
 
 /* ---- reef-rtrd ------------------------------------------------------- */
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd, port;
-
-	CU_ASSERT_FATAL((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	CU_ASSERT_FATAL(getsockname(fd, (struct sockaddr *)&sin, &len) == 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-static int
-connect_port(int port)
-{
-	struct sockaddr_in sin;
-	int fd;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* Start reef-rtrd on the URL; ca NULL: no --ca-file. */
 static void
-srv_start(struct srv *s, const char *ca, const char *interval)
+srv_start(struct rtrd_srv *s, const char *ca, const char *interval)
 {
-	char *bin, *rtr, *http;
-	int fd, i;
+	const char *args[] = { "-l", NULL, "--http", NULL, "-i", NULL,
+	    "--input-interval", NULL, NULL, NULL, NULL };
 
-	memset(s, 0, sizeof(*s));
-	bin = tu_asprintf("%s/rtrd/reef-rtrd", tu_builddir());
-	CU_ASSERT_FATAL(access(bin, X_OK) == 0);
-	s->log = tu_asprintf("%s/rtrd.log", E.tmp);
-	s->rtr_port = free_port();
-	s->http_port = free_port();
-	rtr = tu_asprintf("127.0.0.1:%d", s->rtr_port);
-	http = tu_asprintf("127.0.0.1:%d", s->http_port);
-	CU_ASSERT_FATAL((s->pid = fork()) != -1);
-	if (s->pid == 0) {
-		if ((fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) !=
-		    -1) {
-			dup2(fd, STDERR_FILENO);
-			dup2(fd, STDOUT_FILENO);
-		}
-		/* nginx is on loopback: a proxy from the environment is wrong. */
-		unsetenv("https_proxy");
-		unsetenv("HTTPS_PROXY");
-		unsetenv("all_proxy");
-		unsetenv("ALL_PROXY");
-		/* Without ca, the system store must refuse the throwaway CA. */
-		if (ca != NULL)
-			execl(bin, "reef-rtrd", "-vv", "-l", rtr, "--http", http,
-			    "-i", E.url, "--ca-file", ca, "--input-interval",
-			    interval, (char *)NULL);
-		else
-			execl(bin, "reef-rtrd", "-vv", "-l", rtr, "--http", http,
-			    "-i", E.url, "--input-interval", interval,
-			    (char *)NULL);
-		_exit(127);
+	rtrd_srv_init(s, "rtrdhttps-srv", NULL, RTRD_SRV_HTTP);
+	args[1] = s->addr;
+	args[3] = s->http_addr;
+	args[5] = E.url;
+	args[7] = interval;
+	/* Without ca, the system store must refuse the throwaway CA. */
+	if (ca != NULL) {
+		args[8] = "--ca-file";
+		args[9] = ca;
 	}
-	free(rtr);
-	free(http);
-	free(bin);
-	for (i = 0; i < WAIT_MS / POLL_MS; i++) {
-		if ((fd = connect_port(s->http_port)) != -1) {
-			close(fd);
-			return;
-		}
-		sleep_ms(POLL_MS);
-	}
-	CU_FAIL_FATAL("reef-rtrd did not start listening");
-}
-
-static void
-srv_stop(struct srv *s)
-{
-	int status;
-
-	kill(s->pid, SIGTERM);
-	CU_ASSERT(waitpid(s->pid, &status, 0) == s->pid);
-	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		tu_system("tail -n 30 '%s' | sed 's/^/    /'", s->log);
-	free(s->log);
+	rtrd_srv_run(s, args, s->http_port);
 }
 
 /* rtrcheck's Reset Query answer (malloc'd, NULL if it failed). */
 static char *
-rtr_reset(const struct srv *s)
+rtr_reset(const struct rtrd_srv *s)
 {
 	char *bin, *file, *out = NULL;
 
 	bin = tu_asprintf("%s/tests/tools/rtrcheck", tu_builddir());
 	file = tu_asprintf("%s/rc.out", E.tmp);
 	if (tu_system("'%s' -t 5 127.0.0.1 %d >'%s' 2>/dev/null", bin,
-	    s->rtr_port, file) == 0)
+	    s->port, file) == 0)
 		out = (char *)tu_read_file(file, NULL);
 	free(bin);
 	free(file);
@@ -338,7 +237,7 @@ serial_of(const char *out)
 
 /* A counter from /metrics, e.g. "...{result=\"failed\"}"; -1 if absent. */
 static long
-metric(const struct srv *s, const char *name)
+metric(const struct rtrd_srv *s, const char *name)
 {
 	static const char req[] = "GET /metrics HTTP/1.1\r\nHost: localhost\r\n"
 	    "\r\n";
@@ -350,7 +249,7 @@ metric(const struct srv *s, const char *name)
 	int fd;
 
 	CU_ASSERT_FATAL((buf = malloc(RESP_MAX + 1)) != NULL);
-	CU_ASSERT_FATAL((fd = connect_port(s->http_port)) != -1);
+	CU_ASSERT_FATAL((fd = rtrd_connect_port(s->http_port)) != -1);
 	CU_ASSERT_FATAL(write(fd, req, sizeof(req) - 1) ==
 	    (ssize_t)sizeof(req) - 1);
 	pfd.fd = fd;
@@ -374,7 +273,7 @@ metric(const struct srv *s, const char *name)
 
 /* Wait until the counter name reaches at least want; returns its value. */
 static long
-wait_metric(const struct srv *s, const char *name, long want)
+wait_metric(const struct rtrd_srv *s, const char *name, long want)
 {
 	long v = -1;
 	int i;
@@ -382,14 +281,14 @@ wait_metric(const struct srv *s, const char *name, long want)
 	for (i = 0; i < WAIT_MS / POLL_MS; i++) {
 		if ((v = metric(s, name)) >= want)
 			break;
-		sleep_ms(POLL_MS);
+		rtrd_sleep_ms(POLL_MS);
 	}
 	return v;
 }
 
 /* Wait until the served serial is want; returns rtrcheck's answer. */
 static char *
-wait_serial(const struct srv *s, long want)
+wait_serial(const struct rtrd_srv *s, long want)
 {
 	char *out = NULL;
 	int i;
@@ -398,7 +297,7 @@ wait_serial(const struct srv *s, long want)
 		free(out);
 		if (serial_of(out = rtr_reset(s)) == want)
 			return out;
-		sleep_ms(POLL_MS);
+		rtrd_sleep_ms(POLL_MS);
 	}
 	return out;
 }
@@ -430,7 +329,7 @@ logged_304(void)
 static void
 test_https_lifecycle(void)
 {
-	struct srv s;
+	struct rtrd_srv s;
 	char *out;
 	long serial, failed, same;
 
@@ -489,14 +388,14 @@ test_https_lifecycle(void)
 	out = rtr_reset(&s);
 	CU_ASSERT(serial_of(out) == 1);
 	free(out);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 /* A long interval: SIGHUP fetches at once. */
 static void
 test_https_sighup(void)
 {
-	struct srv s;
+	struct rtrd_srv s;
 	char *out;
 
 	if (unavailable())
@@ -508,7 +407,7 @@ test_https_sighup(void)
 	free(out);
 	CU_ASSERT_FATAL(put_file(json_b) == 0);
 	/* Nothing happens by itself for an hour. */
-	sleep_ms(1500);
+	rtrd_sleep_ms(1500);
 	out = rtr_reset(&s);
 	CU_ASSERT(serial_of(out) == 0);
 	free(out);
@@ -521,14 +420,14 @@ test_https_sighup(void)
 	kill(s.pid, SIGHUP);
 	CU_ASSERT(wait_metric(&s, LOADS_SAME, 1) == 1);
 	CU_ASSERT(metric(&s, LOADS_OK) == 2);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 /* Without --ca-file the throwaway CA is not trusted: nothing served. */
 static void
 test_https_untrusted(void)
 {
-	struct srv s;
+	struct rtrd_srv s;
 	char *out;
 
 	if (unavailable())
@@ -543,7 +442,7 @@ test_https_untrusted(void)
 	CU_ASSERT(tu_system("grep -qF '%s' '%s'", E.url, s.log) == 0);
 	CU_ASSERT(tu_system("grep -q 'no data to serve yet' '%s'",
 	    s.log) == 0);
-	srv_stop(&s);
+	rtrd_srv_stop(&s);
 }
 
 /* The command line refuses what cannot work, before starting. */
@@ -568,7 +467,7 @@ test_https_options(void)
 		printf("\n    SKIPPED: %s\n    ", E.skip);
 		return;
 	}
-	bin = tu_asprintf("%s/rtrd/reef-rtrd", tu_builddir());
+	bin = rtrd_bin();
 	log = tu_asprintf("%s/options.log", E.tmp);
 	CU_ASSERT_FATAL(access(bin, X_OK) == 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

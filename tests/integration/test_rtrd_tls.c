@@ -13,16 +13,11 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -32,23 +27,12 @@
 #include <CUnit/CUnit.h>
 
 #include "rtrd/pdu.h"
+#include "tests/integration/rtrd_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 
 /* Milliseconds to wait for the server to listen or answer. */
 #define WAIT_MS		10000
-
-static const char json_a[] =
-    "{\"metadata\": {\"buildtime\": \"2024-01-01T00:00:00Z\"},\n"
-    " \"roas\": [\n"
-    "  {\"asn\": 13335, \"prefix\": \"1.0.0.0/24\", \"maxLength\": 24,"
-    " \"ta\": \"apnic\", \"expires\": 4000000000},\n"
-    "  {\"asn\": 65001, \"prefix\": \"2001:db8::/32\", \"maxLength\": 48,"
-    " \"ta\": \"ripe\", \"expires\": 4000000000}\n"
-    " ],\n"
-    " \"aspas\": [{\"customer_asid\": 64500, \"expires\": 4000000000,"
-    " \"providers\": [64501, 64502]}],\n"
-    " \"bgpsec_keys\": []}\n";
 
 static const char json_b[] =
     "{\"metadata\": {\"buildtime\": \"2024-01-01T01:00:00Z\"},\n"
@@ -58,79 +42,21 @@ static const char json_b[] =
     " ],\n"
     " \"aspas\": [], \"bgpsec_keys\": []}\n";
 
+/* A server with its own CA and certificate, in r.dir. */
 struct tsrv {
-	pid_t	 pid;
-	int	 port;
-	char	*dir;
-	char	*input;
-	char	*log;
-	char	*ca;
-	char	*cert;
-	char	*key;
+	struct rtrd_srv	 r;
+	char		*ca;
+	char		*cert;
+	char		*key;
 };
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd, port;
-
-	CU_ASSERT_FATAL((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	CU_ASSERT_FATAL(getsockname(fd, (struct sockaddr *)&sin, &len) == 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-static int
-connect_port(int port)
-{
-	struct sockaddr_in sin;
-	int fd;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons(port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
+/* A CA and a P-256 server certificate for localhost, in dir. */
 static void
-sleep_ms(int ms)
+make_certs(struct tsrv *s, const char *dir)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static void
-write_input(const struct tsrv *s, const char *json)
-{
-	char *tmp = tu_asprintf("%s.tmp", s->input);
-
-	CU_ASSERT_FATAL(tu_write_file(tmp, json, strlen(json)) == 0);
-	CU_ASSERT_FATAL(rename(tmp, s->input) == 0);
-	free(tmp);
-}
-
-/* A CA and a P-256 server certificate for localhost, in s->dir. */
-static void
-make_certs(struct tsrv *s)
-{
-	s->ca = tu_asprintf("%s/ca.pem", s->dir);
-	s->cert = tu_asprintf("%s/srv.pem", s->dir);
-	s->key = tu_asprintf("%s/srv.key", s->dir);
+	s->ca = tu_asprintf("%s/ca.pem", dir);
+	s->cert = tu_asprintf("%s/srv.pem", dir);
+	s->key = tu_asprintf("%s/srv.key", dir);
 	CU_ASSERT_FATAL(tu_system("cd '%s' && "
 	    "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
 	    "-nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=reef-test-ca "
@@ -141,14 +67,14 @@ make_certs(struct tsrv *s)
 	    "printf 'subjectAltName=DNS:localhost\\n' > ext && "
 	    "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key "
 	    "-CAcreateserial -out srv.pem -days 2 -extfile ext "
-	    ">/dev/null 2>&1", s->dir) == 0);
+	    ">/dev/null 2>&1", dir) == 0);
 }
 
 /* Run reef-rtrd with args; returns its exit status once it ends. */
 static int
 run_status(const char *const *args)
 {
-	char *bin = tu_asprintf("%s/rtrd/reef-rtrd", tu_builddir());
+	char *bin = rtrd_bin();
 	pid_t pid;
 	int status, fd;
 
@@ -167,57 +93,22 @@ run_status(const char *const *args)
 static void
 tsrv_start(struct tsrv *s)
 {
-	char *bin, *listen;
-	int fd, i;
+	const char *args[] = { "--tls-listen", NULL, "--tls-cert", NULL,
+	    "--tls-key", NULL, "-i", NULL, NULL };
 
-	memset(s, 0, sizeof(*s));
-	bin = tu_asprintf("%s/rtrd/reef-rtrd", tu_builddir());
-	CU_ASSERT_FATAL(access(bin, X_OK) == 0);
-	s->dir = tu_tmpdir("rtrdtls");
-	s->input = tu_asprintf("%s/vrps.json", s->dir);
-	s->log = tu_asprintf("%s/rtrd.log", s->dir);
-	make_certs(s);
-	write_input(s, json_a);
-	s->port = free_port();
-	listen = tu_asprintf("127.0.0.1:%d", s->port);
-	CU_ASSERT_FATAL((s->pid = fork()) != -1);
-	if (s->pid == 0) {
-		if ((fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0644)) !=
-		    -1) {
-			dup2(fd, STDERR_FILENO);
-			dup2(fd, STDOUT_FILENO);
-		}
-		execl(bin, "reef-rtrd", "-vv", "--tls-listen", listen,
-		    "--tls-cert", s->cert, "--tls-key", s->key, "-i",
-		    s->input, (char *)NULL);
-		_exit(127);
-	}
-	free(listen);
-	free(bin);
-	for (i = 0; i < WAIT_MS / 20; i++) {
-		if ((fd = connect_port(s->port)) != -1) {
-			close(fd);
-			return;
-		}
-		sleep_ms(20);
-	}
-	CU_FAIL_FATAL("reef-rtrd did not start listening for TLS");
+	rtrd_srv_init(&s->r, "rtrdtls", rtrd_json_a, 0);
+	make_certs(s, s->r.dir);
+	args[1] = s->r.addr;
+	args[3] = s->cert;
+	args[5] = s->key;
+	args[7] = s->r.input;
+	rtrd_srv_run(&s->r, args, s->r.port);
 }
 
 static void
 tsrv_stop(struct tsrv *s)
 {
-	int status;
-
-	kill(s->pid, SIGTERM);
-	CU_ASSERT(waitpid(s->pid, &status, 0) == s->pid);
-	CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		tu_system("tail -n 30 '%s' | sed 's/^/    /'", s->log);
-	tu_rmtree(s->dir);
-	free(s->dir);
-	free(s->input);
-	free(s->log);
+	rtrd_srv_stop(&s->r);
 	free(s->ca);
 	free(s->cert);
 	free(s->key);
@@ -247,7 +138,7 @@ tcli_open(struct tcli *c, const struct tsrv *s, int max_version)
 		SSL_CTX_set_max_proto_version(c->ctx, max_version);
 		SSL_CTX_set_security_level(c->ctx, 0);
 	}
-	CU_ASSERT_FATAL((c->fd = connect_port(s->port)) != -1);
+	CU_ASSERT_FATAL((c->fd = rtrd_connect_port(s->r.port)) != -1);
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	CU_ASSERT_FATAL((c->ssl = SSL_new(c->ctx)) != NULL);
 	SSL_set_fd(c->ssl, c->fd);
@@ -351,7 +242,7 @@ test_rtrd_tls_reset_notify(void)
 	CU_ASSERT(tcli_response(&c, buf, &sid, &serial) == 3);
 
 	/* A new set: Serial Notify, then the delta through TLS too. */
-	write_input(&s, json_b);
+	rtrd_write_input(&s.r, json_b);
 	CU_ASSERT_FATAL(tcli_pdu(&c, buf, &p) == 0);
 	CU_ASSERT(p.type == PDU_SERIAL_NOTIFY && p.session_id == sid);
 	serial2 = p.serial;
@@ -384,7 +275,7 @@ test_rtrd_tls_refused(void)
 	CU_ASSERT_FATAL((buf = malloc(PDU_MAX_LEN)) != NULL);
 	tsrv_start(&s);
 	/* Plain RTR on the TLS port: the server hangs up. */
-	CU_ASSERT_FATAL((fd = connect_port(s.port)) != -1);
+	CU_ASSERT_FATAL((fd = rtrd_connect_port(s.r.port)) != -1);
 	pdu_buf_init(&pb);
 	CU_ASSERT_FATAL(pdu_put_reset_query(&pb, PDU_VERSION_1) == PDU_OK);
 	CU_ASSERT(write(fd, pb.data, pb.len) == (ssize_t)pb.len);
@@ -425,12 +316,11 @@ test_rtrd_tls_options(void)
 	char *listen;
 
 	memset(&s, 0, sizeof(s));
-	s.dir = dir;
-	make_certs(&s);
+	make_certs(&s, dir);
 	CU_ASSERT(run_status(no_key) == 1);
 	CU_ASSERT(run_status(no_listen) == 1);
 	/* The CA's key does not belong to the server certificate. */
-	listen = tu_asprintf("127.0.0.1:%d", free_port());
+	listen = tu_asprintf("127.0.0.1:%d", rtrd_free_port());
 	wrong[4] = listen;
 	wrong[6] = s.cert;
 	wrong[8] = tu_asprintf("%s/ca.key", dir);

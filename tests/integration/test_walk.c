@@ -578,9 +578,135 @@ test_walk_mft_backwards(void)
 	run_close(&r);
 }
 
+/* Most report entries the reason test keeps. */
+#define REASONS_MAX	4096
+
+/* The rejected objects of one walk, as the report callback saw them. */
+struct reasons {
+	char	*uri[REASONS_MAX];
+	char	*why[REASONS_MAX];
+	size_t	 n;
+};
+
+static void
+reasons_cb(void *arg, const char *uri, const char *type, int accepted,
+    const char *reason, const struct walk_detail *d)
+{
+	struct reasons *rs = arg;
+
+	if (accepted || rs->n >= REASONS_MAX)
+		return;
+	rs->uri[rs->n] = tu_asprintf("%s", uri);
+	rs->why[rs->n] = tu_asprintf("%s", reason != NULL ? reason : "");
+	rs->n++;
+}
+
+/* The reason reported for the rejected object uri, or NULL. */
+static const char *
+reason_of(const struct reasons *rs, const char *uri)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n; i++)
+		if (strcmp(rs->uri[i], uri) == 0)
+			return rs->why[i];
+	return NULL;
+}
+
+/* The URI defects.txt of r's generation 1 gives for defect, or NULL. */
+static char *
+defect_uri(const struct run *r, const char *defect)
+{
+	char *p = tu_asprintf("%s/gen1/expected/defects.txt", r->out);
+	char *buf = (char *)tu_read_file(p, NULL), *line, *save = NULL;
+	char *uri = NULL, name[64], u[4096];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	for (line = strtok_r(buf, "\n", &save); line != NULL && uri == NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%63s %4095s", name, u) == 2 &&
+		    strcmp(name, defect) == 0)
+			uri = tu_asprintf("%s", u);
+	free(buf);
+	free(p);
+	return uri;
+}
+
+/*
+ * Objects the parsers reject are reported with the parser's own reason
+ * and RFC citation (taken from the log, common/log.h), not a bare
+ * "malformed"; with 1 and several threads, since the reason is kept per
+ * thread.
+ */
+static void
+test_walk_reasons(void)
+{
+	static const struct {
+		const char	*defect;
+		const char	*want;
+	} cases[] = {
+		{ "bad-signature", "RFC 6488 section 3: signature" },
+		{ "roa-prefix-outside-ee", "RFC 9582 section 5: " },
+		{ "wrong-econtent-type", "RFC 6488 section 2.1.3.1: "
+		    "eContentType" },
+	};
+	struct walk_config cfg;
+	struct walk_result res;
+	struct reasons rs;
+	struct run r;
+	const char *why;
+	char *uri;
+	unsigned int threads;
+	size_t i;
+
+	if (skipped())
+		return;
+	quiet();
+	if (!run_open(&r, "walk-reasons", "--defect bad-signature --defect "
+	    "roa-prefix-outside-ee --defect wrong-econtent-type"))
+		goto out;
+	make_cache(r.cache, r.out, 1);
+	for (threads = 1; threads <= WALK_THREADS; threads += WALK_THREADS - 1) {
+		memset(&rs, 0, sizeof(rs));
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.tals = r.tals;
+		cfg.ntals = r.ntals;
+		cfg.cache_dir = r.cache;
+		cfg.now = WALK_NOW;
+		cfg.threads = threads;
+		cfg.allow_dubious = 1;
+		cfg.report = reasons_cb;
+		cfg.report_arg = &rs;
+		CU_ASSERT_EQUAL_FATAL(walk_run(&cfg, &res), 0);
+		CU_ASSERT_EQUAL(res.stats.roas_failed, 3);
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			uri = defect_uri(&r, cases[i].defect);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(uri);
+			why = reason_of(&rs, uri);
+			CU_ASSERT_PTR_NOT_NULL(why);
+			if (why != NULL && strstr(why, cases[i].want) == NULL)
+				printf("\n    %s: reason \"%s\"\n    ",
+				    cases[i].defect, why);
+			CU_ASSERT(why != NULL &&
+			    strstr(why, cases[i].want) == why);
+			free(uri);
+		}
+		for (i = 0; i < rs.n; i++) {
+			CU_ASSERT(strstr(rs.why[i], "see the log") == NULL);
+			free(rs.uri[i]);
+			free(rs.why[i]);
+		}
+		walk_result_free(&res);
+	}
+ out:
+	log_init(NULL);
+	run_close(&r);
+}
+
 REEF_SUITE(integration_walk,
     REEF_TEST(test_walk_clean),
     REEF_TEST(test_walk_ip_inherit),
     REEF_TEST(test_walk_defects),
     REEF_TEST(test_walk_store_fallback),
-    REEF_TEST(test_walk_mft_backwards))
+    REEF_TEST(test_walk_mft_backwards),
+    REEF_TEST(test_walk_reasons))

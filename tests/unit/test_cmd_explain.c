@@ -257,9 +257,120 @@ test_explain_degraded(void)
 	free(dir);
 }
 
+/*
+ * Regression: the bug report "explain 192.0.0.0/5 AS3287663115 says valid
+ * but lists one covering VRP, another AS's, as a mismatch", on the data
+ * of the generated repository it came from (ASNs above 2^31, a shorter
+ * covering VRP sorting first).  Every covering VRP is listed, shortest
+ * first, the matching one marked so, each with its own ROA.
+ */
+#define G "rsync://localhost/repo-ta0/66ecf7eeb781a146/"
+
+static const char * const big_vrps[] = {
+	"192.0.0.0/4 4 3559352267 0",
+	"192.0.0.0/5 13 3287663115 0",
+	"193.224.0.0/11 11 3287663115 0",
+	"194.0.0.0/7 7 3287663115 0",
+	NULL
+};
+
+static const char big_report[] =
+    "{\"accepted\": 3, \"rejected\": 0, \"dropped\": 0, \"objects\": [\n"
+    " {\"uri\": \"" G "e3b3581e8fddb53e.roa\", \"type\": \"roa\","
+    "  \"accepted\": true, \"issuer\": \"" G "ca.cer\", \"asn\": 3559352267,"
+    "  \"prefixes\": [{\"prefix\": \"192.0.0.0/4\", \"max_length\": 4}]},\n"
+    " {\"uri\": \"" G "a50605421026a3c0.roa\", \"type\": \"roa\","
+    "  \"accepted\": true, \"issuer\": \"" G "ca.cer\", \"asn\": 3287663115,"
+    "  \"prefixes\": [{\"prefix\": \"192.0.0.0/5\", \"max_length\": 13},"
+    "   {\"prefix\": \"193.224.0.0/11\"}, {\"prefix\": \"194.0.0.0/7\"}]},\n"
+    " {\"uri\": \"" G "ca.cer\", \"type\": \"cer\", \"accepted\": true,"
+    "  \"issuer\": \"\"}\n"
+    "]}\n";
+
+/* The number of lines of text starting with prefix. */
+static size_t
+count_lines(const char *text, const char *prefix)
+{
+	const char *p = text;
+	size_t n = 0, len = strlen(prefix);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, prefix, len) == 0)
+			n++;
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return n;
+}
+
+static void
+test_explain_big_asn(void)
+{
+	struct fx_run run = { big_vrps, NULL, NULL, big_report };
+	struct fx_result r;
+	const char *m4, *m5, *roa5;
+	char *dir;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir = fx_outdir("explain-big", &run));
+	fx_run(cmd_explain_run, &r, "explain", "-o", dir, "192.0.0.0/5",
+	    "AS3287663115", NULL);
+	CU_ASSERT_EQUAL(r.rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out,
+	    "192.0.0.0/5 AS3287663115: valid\n"));
+	CU_ASSERT_EQUAL(count_lines(r.out, "  VRP "), 2);
+	m4 = strstr(r.out, "  VRP 192.0.0.0/4-4 AS3559352267  TA ripe  "
+	    "asn+length mismatch\n");
+	m5 = strstr(r.out, "  VRP 192.0.0.0/5-13 AS3287663115  TA ripe  "
+	    "matches\n");
+	roa5 = strstr(r.out, G "a50605421026a3c0.roa");
+	CU_ASSERT_PTR_NOT_NULL(m4);
+	CU_ASSERT_PTR_NOT_NULL(m5);
+	/* Shortest first; each VRP followed by its own ROA. */
+	CU_ASSERT(m4 != NULL && m5 != NULL && m4 < m5);
+	CU_ASSERT(roa5 != NULL && m5 != NULL && roa5 > m5);
+	CU_ASSERT(m4 != NULL && m5 != NULL &&
+	    strstr(m4, G "e3b3581e8fddb53e.roa") < m5);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "Rejected objects"));
+	fx_result_free(&r);
+
+	/* The same as JSON, the origin given as a plain number. */
+	fx_run(cmd_explain_run, &r, "explain", "--json", "-o", dir,
+	    "192.0.0.0/5", "3287663115", NULL);
+	CU_ASSERT_EQUAL(r.rc, 0);
+	CU_ASSERT(fx_json_has(r.out, "state", "valid"));
+	CU_ASSERT_EQUAL(fx_json_uint(r.out, "origin"), 3287663115u);
+	CU_ASSERT(fx_json_has(r.out, "match", "match"));
+	CU_ASSERT(fx_json_has(r.out, "match", "asn+length"));
+	fx_result_free(&r);
+
+	/* Another origin: invalid, both still listed, neither matching. */
+	fx_run(cmd_explain_run, &r, "explain", "-o", dir, "192.0.0.0/5",
+	    "AS3287663116", NULL);
+	CU_ASSERT_EQUAL(r.rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "AS3287663116: invalid\n"));
+	CU_ASSERT_EQUAL(count_lines(r.out, "  VRP "), 2);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "matches"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "  VRP 192.0.0.0/5-13 "
+	    "AS3287663115  TA ripe  asn mismatch\n"));
+	fx_result_free(&r);
+
+	/* The /4 VRP alone covers 192.0.0.0/4 and matches its own AS. */
+	fx_run(cmd_explain_run, &r, "explain", "-o", dir, "192.0.0.0/4",
+	    "AS3559352267", NULL);
+	CU_ASSERT_EQUAL(r.rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "AS3559352267: valid\n"));
+	CU_ASSERT_EQUAL(count_lines(r.out, "  VRP "), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "  VRP 192.0.0.0/4-4 "
+	    "AS3559352267  TA ripe  matches\n"));
+	fx_result_free(&r);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 REEF_SUITE(cmd_explain,
     REEF_TEST(test_runout_parse),
     REEF_TEST(test_explain_chain),
     REEF_TEST(test_explain_missing),
     REEF_TEST(test_explain_uri),
-    REEF_TEST(test_explain_degraded))
+    REEF_TEST(test_explain_degraded),
+    REEF_TEST(test_explain_big_asn))

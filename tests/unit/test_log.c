@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -374,6 +375,171 @@ test_log_threads(void)
 	cap_close(&c);
 }
 
+/* The last warning about an object: kept, matched by name, reset. */
+static void
+test_log_last(void)
+{
+	struct capture c;
+	char *s;
+
+	cap_open(&c, NULL, LOG_LEVEL_WARNING);
+	log_last_reset();
+	CU_ASSERT_PTR_NULL(log_last_message(NULL));
+	CU_ASSERT_PTR_NULL(log_last_message("a.roa"));
+	log_warnx_obj("a.roa", "RFC 9582 section %s: bad", "4.3");
+	CU_ASSERT_STRING_EQUAL(log_last_message("a.roa"),
+	    "RFC 9582 section 4.3: bad");
+	CU_ASSERT_STRING_EQUAL(log_last_message(NULL),
+	    "RFC 9582 section 4.3: bad");
+	CU_ASSERT_PTR_NULL(log_last_message("b.roa"));
+	CU_ASSERT_PTR_NULL(log_last_message("a.ro"));
+	/* Below warning, or without an object: left alone. */
+	log_msg(LOG_LEVEL_NOTICE, "a.roa", "notice");
+	log_info_obj("a.roa", "info");
+	log_warnx("no object");
+	log_errorx("no object either");
+	CU_ASSERT_STRING_EQUAL(log_last_message("a.roa"),
+	    "RFC 9582 section 4.3: bad");
+	/* The last one wins, errors count, errno detail is included. */
+	errno = ENOENT;
+	log_warn_obj("b.roa", "open");
+	CU_ASSERT_PTR_NULL(log_last_message("a.roa"));
+	CU_ASSERT_STRING_EQUAL(log_last_message("b.roa"),
+	    "open: No such file or directory");
+	log_errorx_obj("c.cer", "fatal %d", 3);
+	CU_ASSERT_STRING_EQUAL(log_last_message("c.cer"), "fatal 3");
+	log_last_reset();
+	CU_ASSERT_PTR_NULL(log_last_message("c.cer"));
+	CU_ASSERT_PTR_NULL(log_last_message(NULL));
+	/* Kept even when the filter hides it; the line format is unchanged. */
+	cap_close(&c);
+	cap_open(&c, "reef", LOG_LEVEL_ERROR);
+	log_warnx_obj("d.mft", "hidden\nreason");
+	CU_ASSERT_STRING_EQUAL(log_last_message("d.mft"), "hidden?reason");
+	log_errorx_obj("e.crl", "shown");
+	s = cap_read(&c);
+	CU_ASSERT_STRING_EQUAL(s, "reef: error: e.crl: shown\n");
+	free(s);
+	cap_close(&c);
+	log_last_reset();
+}
+
+/* OpenSSL details are kept; filtered crypto messages still drain. */
+static void
+test_log_last_crypto(void)
+{
+	struct capture c;
+	const char *m;
+
+	cap_open(&c, NULL, LOG_LEVEL_ERROR);
+	log_last_reset();
+	ERR_raise_data(ERR_LIB_USER, 2, "extra %d", 7);
+	log_warnx_crypto("x.cer", "RFC 6487 section 4: malformed");
+	CU_ASSERT_EQUAL(ERR_peek_error(), 0);
+	m = log_last_message("x.cer");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_NSTRING_EQUAL(m, "RFC 6487 section 4: malformed: error:",
+	    strlen("RFC 6487 section 4: malformed: error:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(m, " (extra 7)"));
+	/* Not kept (no object, hidden): the queue is emptied all the same. */
+	ERR_raise(ERR_LIB_USER, 1);
+	log_msg_crypto(LOG_LEVEL_WARNING, NULL, "x");
+	CU_ASSERT_EQUAL(ERR_peek_error(), 0);
+	CU_ASSERT_PTR_NOT_NULL(log_last_message("x.cer"));
+	cap_close(&c);
+	log_last_reset();
+}
+
+/* Long text is truncated with "..."; an overlong name is never matched. */
+static void
+test_log_last_long(void)
+{
+	struct capture c;
+	char *big;
+	const char *m;
+	size_t n;
+
+	big = malloc(2 * MAX_LOG_LINE);
+	CU_ASSERT_FATAL(big != NULL);
+	memset(big, 'b', 2 * MAX_LOG_LINE - 1);
+	big[2 * MAX_LOG_LINE - 1] = '\0';
+	cap_open(&c, NULL, LOG_LEVEL_ERROR);
+	log_warnx_obj("f.roa", "%s", big);
+	m = log_last_message("f.roa");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	n = strlen(m);
+	CU_ASSERT_EQUAL(n, MAX_LOG_LINE - 1);
+	CU_ASSERT_STRING_EQUAL(m + n - 3, "...");
+	CU_ASSERT_EQUAL(m[0], 'b');
+	/* A name longer than MAX_URI_LENGTH forgets rather than mis-match. */
+	big[MAX_URI_LENGTH + 1] = '\0';
+	log_warnx_obj(big, "too long a name");
+	CU_ASSERT_PTR_NULL(log_last_message(big));
+	CU_ASSERT_PTR_NULL(log_last_message("f.roa"));
+	CU_ASSERT_PTR_NULL(log_last_message(NULL));
+	big[MAX_URI_LENGTH] = '\0';
+	log_warnx_obj(big, "longest name");
+	CU_ASSERT_STRING_EQUAL(log_last_message(big), "longest name");
+	free(big);
+	cap_close(&c);
+	log_last_reset();
+}
+
+/* Per thread: what one thread logs is never another's last message. */
+struct last_arg {
+	long	id;
+	int	bad;
+};
+
+static void *
+last_thread(void *arg)
+{
+	struct last_arg *a = arg;
+	char obj[64], want[64];
+	const char *m;
+	int i;
+
+	if (log_last_message(NULL) != NULL)
+		a->bad++;
+	for (i = 0; i < NLINES; i++) {
+		snprintf(obj, sizeof(obj), "t%ld.roa", a->id);
+		snprintf(want, sizeof(want), "thread %ld step %d", a->id, i);
+		log_last_reset();
+		log_warnx_obj(obj, "%s", want);
+		sched_yield();
+		m = log_last_message(obj);
+		if (m == NULL || strcmp(m, want) != 0)
+			a->bad++;
+	}
+	return NULL;
+}
+
+static void
+test_log_last_threads(void)
+{
+	struct capture c;
+	pthread_t th[NTHREADS];
+	struct last_arg args[NTHREADS];
+	long t;
+
+	cap_open(&c, NULL, LOG_LEVEL_ERROR);
+	log_last_reset();
+	log_warnx_obj("main.roa", "main's own");
+	for (t = 0; t < NTHREADS; t++) {
+		args[t].id = t;
+		args[t].bad = 0;
+		CU_ASSERT_FATAL(pthread_create(&th[t], NULL, last_thread,
+		    &args[t]) == 0);
+	}
+	for (t = 0; t < NTHREADS; t++) {
+		pthread_join(th[t], NULL);
+		CU_ASSERT_EQUAL(args[t].bad, 0);
+	}
+	CU_ASSERT_STRING_EQUAL(log_last_message(NULL), "main's own");
+	cap_close(&c);
+	log_last_reset();
+}
+
 REEF_SUITE(log,
     REEF_TEST(test_log_format),
     REEF_TEST(test_log_levels),
@@ -384,4 +550,8 @@ REEF_SUITE(log,
     REEF_TEST(test_log_truncate),
     REEF_TEST(test_log_shorthands),
     REEF_TEST(test_log_syslog),
-    REEF_TEST(test_log_threads))
+    REEF_TEST(test_log_threads),
+    REEF_TEST(test_log_last),
+    REEF_TEST(test_log_last_crypto),
+    REEF_TEST(test_log_last_long),
+    REEF_TEST(test_log_last_threads))

@@ -19,6 +19,9 @@
 /* Random set size and routes for the cross-check against vrpset. */
 #define T_RANDOM_VRPS	3000
 #define T_RANDOM_ROUTES	20000
+/* Set size and routes for the covering walk against a linear scan. */
+#define T_COVER_VRPS	400
+#define T_COVER_ROUTES	5000
 
 static void
 add(struct vrpset *s, const char *pfx, unsigned int maxlen, uint32_t asn)
@@ -277,6 +280,108 @@ test_rov_random_agrees(void)
 	vrpset_free(s);
 }
 
+/* What the covering walk reported for one route. */
+struct tally {
+	size_t	n;		/* VRPs visited */
+	size_t	matches;	/* ... with ROV_MATCH */
+	int	ordered;	/* prefix lengths never decreased */
+	int	last_len;
+};
+
+static int
+tally(const struct vrp *v, enum rov_why w, void *arg)
+{
+	struct tally *t = arg;
+
+	t->n++;
+	if (w == ROV_MATCH)
+		t->matches++;
+	if (v->prefix.len < t->last_len)
+		t->ordered = 0;
+	t->last_len = v->prefix.len;
+	return 0;
+}
+
+/* A random IPv4 prefix of length >= min, clustered so that many nest. */
+static void
+random_prefix4(unsigned int *seed, unsigned int min, struct prefix *p)
+{
+	unsigned int len = min + rand_r(seed) % (33 - min);
+	uint32_t a = (uint32_t)(0xc0 + rand_r(seed) % 4) << 24 |
+	    (uint32_t)(rand_r(seed) & 0xffff) << 8;
+
+	a &= len == 0 ? 0 : (uint32_t)~(UINT64_C(0xffffffff) >> len);
+	memset(p, 0, sizeof(*p));
+	p->afi = AFI_IPV4;
+	p->len = (uint8_t)len;
+	p->addr[0] = a >> 24;
+	p->addr[1] = a >> 16;
+	p->addr[2] = a >> 8;
+	p->addr[3] = a;
+}
+
+/*
+ * The covering walk lists exactly the VRPs a linear scan finds covering
+ * the route, shortest first, and its state and matches agree, with
+ * ASNs on both sides of 2^31 (the reef explain bug report's were above).
+ */
+static void
+test_rov_covering_agrees(void)
+{
+	static const uint32_t asns[] = { 0, 64500, 2147483647u, 2147483648u,
+	    3287663115u, 3559352267u, UINT32_MAX };
+	struct vrpset *s;
+	struct rov_index *ix;
+	struct rov_route r;
+	struct tally t;
+	const struct vrp *p;
+	struct vrp v;
+	unsigned int seed = 4242, i;
+	size_t k, cover, match, bad = 0;
+	int want;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s = vrpset_new());
+	for (i = 0; i < T_COVER_VRPS; i++) {
+		memset(&v, 0, sizeof(v));
+		random_prefix4(&seed, 2, &v.prefix);
+		v.maxlen = (uint8_t)(v.prefix.len + rand_r(&seed) %
+		    (33 - v.prefix.len));
+		v.asn = asns[rand_r(&seed) % (sizeof(asns) / sizeof(asns[0]))];
+		v.ta = rand_r(&seed) % 2;
+		v.expires = 1;
+		CU_ASSERT_FATAL(vrpset_add(s, &v) == PAYLOAD_OK);
+	}
+	CU_ASSERT_FATAL(vrpset_freeze(s) == PAYLOAD_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ix = rov_build(s));
+	for (i = 0; i < T_COVER_ROUTES && bad == 0; i++) {
+		memset(&r, 0, sizeof(r));
+		random_prefix4(&seed, 0, &r.prefix);
+		r.origin = asns[rand_r(&seed) % (sizeof(asns) /
+		    sizeof(asns[0]))];
+		cover = match = 0;
+		for (k = 0; (p = vrpset_get(s, k)) != NULL; k++) {
+			if (!prefix_covers(&p->prefix, &r.prefix))
+				continue;
+			cover++;
+			if (p->asn != 0 && p->asn == r.origin &&
+			    r.prefix.len <= p->maxlen)
+				match++;
+		}
+		want = cover == 0 ? ROV_NOTFOUND : match > 0 ? ROV_VALID :
+		    ROV_INVALID;
+		memset(&t, 0, sizeof(t));
+		t.ordered = 1;
+		if (rov_covering(ix, &r, tally, &t) != want ||
+		    rov_covering(ix, &r, NULL, NULL) != want ||
+		    rov_validate(ix, &r) != want || t.n != cover ||
+		    t.matches != match || !t.ordered)
+			bad++;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	rov_free(ix);
+	vrpset_free(s);
+}
+
 /* Size of the timing test (tests/bench/bench_check.c does 1,000,000). */
 #define T_SPEED_COUNT	200000
 
@@ -476,6 +581,7 @@ REEF_SUITE(rov,
     REEF_TEST(test_rov_empty),
     REEF_TEST(test_rov_covering_order),
     REEF_TEST(test_rov_random_agrees),
+    REEF_TEST(test_rov_covering_agrees),
     REEF_TEST(test_rov_speed),
     REEF_TEST(test_rov_parse_lines),
     REEF_TEST(test_rov_parse_bgpdump),

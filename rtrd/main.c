@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "common/limits.h"
@@ -39,7 +40,8 @@ enum {
 	OPT_HTTP,
 	OPT_USER,
 	OPT_INPUT_INTERVAL,
-	OPT_CA_FILE
+	OPT_CA_FILE,
+	OPT_SYSLOG
 };
 
 static void
@@ -54,7 +56,7 @@ usage(FILE *f)
 	    "                 [--tls-cert file] [--tls-key file] "
 	    "[--http addr:port]...\n"
 	    "                 [--user name] [--input-interval s] "
-	    "[--ca-file file]\n");
+	    "[--ca-file file] [--syslog]\n");
 }
 
 /* Parse a decimal number within [min, max] for the named option. */
@@ -185,7 +187,8 @@ add_allow(struct server_config *cfg, const char *arg)
 
 /* Fill cfg from the command line; 0 to run, 1 to exit 0, -1 on error. */
 static int
-parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
+parse_args(int argc, char **argv, struct server_config *cfg, int *verbose,
+    int *use_syslog)
 {
 	static const struct option longopts[] = {
 		{ "allow",	 required_argument, NULL, OPT_ALLOW },
@@ -203,6 +206,7 @@ parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
 		{ "refresh",	 required_argument, NULL, OPT_REFRESH },
 		{ "retry",	 required_argument, NULL, OPT_RETRY },
 		{ "stdio",	 no_argument,	    NULL, OPT_STDIO },
+		{ "syslog",	 no_argument,	    NULL, OPT_SYSLOG },
 		{ "tls-cert",	 required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key",	 required_argument, NULL, OPT_TLS_KEY },
 		{ "tls-listen",	 required_argument, NULL, OPT_TLS_LISTEN },
@@ -225,6 +229,9 @@ parse_args(int argc, char **argv, struct server_config *cfg, int *verbose)
 			return 1;
 		case 'v':
 			(*verbose)++;
+			break;
+		case OPT_SYSLOG:
+			*use_syslog = 1;
 			break;
 		case 'i':
 			if (optarg[0] == '\0') {
@@ -319,7 +326,7 @@ main(int argc, char **argv)
 	static struct prefix allow[MAX_ALLOW];
 	struct server_config cfg;
 	struct log_config lc;
-	int verbose = 0, rc;
+	int verbose = 0, use_syslog = 0, rc;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.listen = listen;
@@ -333,7 +340,7 @@ main(int argc, char **argv)
 	cfg.session.retry = RTR_RETRY_DEFAULT;
 	cfg.session.expire = RTR_EXPIRE_DEFAULT;
 	cfg.session.handshake_timeout = SESSION_HANDSHAKE_TIMEOUT;
-	if ((rc = parse_args(argc, argv, &cfg, &verbose)) != 0)
+	if ((rc = parse_args(argc, argv, &cfg, &verbose, &use_syslog)) != 0)
 		return rc == 1 ? 0 : 1;
 	/*
 	 * A router polls every refresh interval and drops our data after
@@ -346,6 +353,9 @@ main(int argc, char **argv)
 	lc.level = verbose >= 2 ? LOG_LEVEL_DEBUG : verbose == 1 ?
 	    LOG_LEVEL_INFO : LOG_LEVEL_NOTICE;
 	lc.fd = STDERR_FILENO;
+	/* A daemon under a service manager may prefer syslog(3) to stderr. */
+	lc.use_syslog = use_syslog;
+	lc.facility = LOG_DAEMON;
 	log_init(&lc);
 	rc = server_run(&cfg);
 	log_close();

@@ -1,5 +1,6 @@
 # Integration suites run inside reef-tests; their scripts are shipped with the tarball.
 tests_unit_reef_tests_SOURCES += tests/integration/rtrd_util.c tests/integration/rtrd_util.h \
+	tests/integration/validate_util.c tests/integration/validate_util.h \
 	tests/integration/test_privdrop.c tests/integration/test_peers.c tests/integration/test_http.c \
 	tests/integration/test_rsync.c tests/integration/test_rtrd.c tests/integration/test_walk.c \
 	tests/integration/test_fetch.c tests/integration/test_interop.c \

@@ -54,6 +54,7 @@
 #include "common/limits.h"
 #include "validator/cmd_validate.h"
 #include "tests/tools/repogen/repogen.h"
+#include "tests/integration/validate_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 
@@ -96,37 +97,25 @@
 #define AS_BASE			65000
 /* Outputs written: all repositories fetched, or some from the cache. */
 #define WRITTEN(st)	((st) == VALIDATE_EXIT_OK || (st) == VALIDATE_EXIT_PARTIAL)
-#define DIFF_SHOW		10
-#define LOG_TAIL		25
 
 static struct {
-	int	 ready;		/* 1: up, -1: skipped */
-	int	 serving;
-	char	*dir, *state, *repo, *ca_file, *keys;
-	int	 rport, hport;
+	struct vu_fix	 vu;	/* servers, scratch, clean repository */
+	char	*keys;		/* reef-repogen's key cache */
 	pid_t	 httpd;		/* hostile_httpd.py */
 	int	 httpd_port;
 	pid_t	 drip, flood;	/* our hostile rsync servers (group leaders) */
 	int	 drip_port, flood_port;
-	int	 runs;
-	unsigned int failures;
 	int64_t	 serial;	/* of crafted certificates */
 	double	 t0;		/* when the suite started */
 } fx;
-
-/* A list of lines, each malloc'd. */
-struct lines {
-	char	**v;
-	size_t	  n, cap;
-};
 
 /* What one reef run produced. */
 struct run {
 	int		 status;
 	double		 secs;
 	char		*log;
-	struct lines	 main;	/* VRPs of the generated TAs */
-	struct lines	 evil;	/* VRPs of crafted TAs */
+	struct vu_lines	 main;	/* VRPs of the generated TAs */
+	struct vu_lines	 evil;	/* VRPs of crafted TAs */
 };
 
 /* A crafted file of a publication point. */
@@ -151,104 +140,6 @@ struct node {
 
 /* ---- small helpers -------------------------------------------------- */
 
-static void
-lines_add(struct lines *l, char *s)
-{
-	char **nv;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap == 0 ? 64 : l->cap * 2;
-		if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) == NULL)
-			abort();
-		l->v = nv;
-	}
-	l->v[l->n++] = s;
-}
-
-static void
-lines_free(struct lines *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char * const *)a, *(char * const *)b);
-}
-
-static void
-lines_sort(struct lines *l)
-{
-	if (l->n > 0)
-		qsort(l->v, l->n, sizeof(*l->v), str_cmp);
-}
-
-static int
-lines_has(const struct lines *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-/* Both sorted: equal?  Prints the first differences. */
-static int
-lines_same(const char *what, const struct lines *got,
-    const struct lines *want)
-{
-	size_t i = 0, j = 0, shown = 0;
-	int c;
-
-	while ((i < got->n || j < want->n) && shown < DIFF_SHOW) {
-		c = i == got->n ? 1 : j == want->n ? -1 :
-		    strcmp(got->v[i], want->v[j]);
-		if (c == 0) {
-			i++, j++;
-			continue;
-		}
-		if (shown++ == 0)
-			printf("\n    %s: %zu VRPs, %zu expected", what, got->n,
-			    want->n);
-		printf("\n      %s %s", c < 0 ? "unexpected" : "missing   ",
-		    c < 0 ? got->v[i++] : want->v[j++]);
-	}
-	if (shown > 0)
-		printf("\n    ");
-	return shown == 0;
-}
-
-static int
-file_has(const char *path, const char *needle)
-{
-	unsigned char *buf;
-	int found;
-
-	if ((buf = tu_read_file(path, NULL)) == NULL)
-		return 0;
-	found = strstr((char *)buf, needle) != NULL;
-	free(buf);
-	return found;
-}
-
-static void
-show_log(const char *log)
-{
-	printf("\n    --- %s ---\n", log);
-	fflush(stdout);
-	tu_system("tail -n %d '%s' | cut -c1-200 | sed 's/^/    /'", LOG_TAIL,
-	    log);
-	printf("    ");
-}
-
 static double
 now_s(void)
 {
@@ -266,81 +157,47 @@ nap(void)
 	nanosleep(&ts, NULL);
 }
 
-static char *
-reef_path(void)
-{
-	return tu_asprintf("%s/validator/reef", tu_builddir());
-}
-
-static char *
-repogen_path(void)
-{
-	return tu_asprintf("%s/tests/tools/repogen/reef-repogen",
-	    tu_builddir());
-}
-
-static char *
-serve_path(void)
-{
-	return tu_asprintf("%s/tests/tools/serve.sh", tu_srcdir());
-}
-
 /* expected/vrps.csv of a generation, sorted, without its header. */
 static void
-expected(const char *gendir, struct lines *l)
+expected(const char *gendir, struct vu_lines *l)
 {
-	char *path = tu_asprintf("%s/expected/vrps.csv", gendir), *p, *line;
-	unsigned char *buf;
-	size_t n;
-
-	buf = tu_read_file(path, NULL);
-	CU_ASSERT_FATAL(buf != NULL);
-	p = (char *)buf;
-	for (n = 0; (line = strsep(&p, "\n")) != NULL; n++)
-		if (n > 0 && *line != '\0')
-			lines_add(l, tu_asprintf("%s", line));
-	lines_sort(l);
-	free(buf);
-	free(path);
+	CU_ASSERT_FATAL(vu_expected(gendir, "vrps.csv", l) == 0);
+	vu_lines_sort(l);
 }
 
 /*
  * Split vrps.csv of out (Expires column dropped) into the generated TAs'
- * VRPs and those of crafted TAs (named evil...).  Returns 0 or -1.
+ * VRPs and those of crafted TAs (named evil...), each sorted.  Returns 0
+ * or -1.
  */
 static int
-read_vrps(const char *out, struct lines *main_l, struct lines *evil_l)
+read_vrps(const char *out, struct vu_lines *main_l, struct vu_lines *evil_l)
 {
-	char *path = tu_asprintf("%s/vrps.csv", out), *p, *line, *c;
-	unsigned char *buf;
-	size_t n;
+	struct vu_lines all;
+	const char *ta;
+	size_t i;
+	int rc;
 
-	if ((buf = tu_read_file(path, NULL)) == NULL) {
-		free(path);
-		return -1;
+	memset(&all, 0, sizeof(all));
+	rc = vu_read_vrps(out, &all);
+	for (i = 0; i < all.n; i++) {
+		/* The line moves to its list, which frees it. */
+		ta = strrchr(all.v[i], ',');
+		vu_lines_add(ta != NULL && strncmp(ta + 1, "evil", 4) == 0 ?
+		    evil_l : main_l, all.v[i]);
 	}
-	p = (char *)buf;
-	for (n = 0; (line = strsep(&p, "\n")) != NULL; n++) {
-		if (n == 0 || *line == '\0' || (c = strrchr(line, ',')) == NULL)
-			continue;
-		*c = '\0';
-		c = strrchr(line, ',');
-		lines_add(c != NULL && strncmp(c + 1, "evil", 4) == 0 ?
-		    evil_l : main_l, tu_asprintf("%s", line));
-	}
-	lines_sort(main_l);
-	lines_sort(evil_l);
-	free(buf);
-	free(path);
-	return 0;
+	free(all.v);
+	vu_lines_sort(main_l);
+	vu_lines_sort(evil_l);
+	return rc;
 }
 
 static void
 run_free(struct run *r)
 {
 	free(r->log);
-	lines_free(&r->main);
-	lines_free(&r->evil);
+	vu_lines_free(&r->main);
+	vu_lines_free(&r->evil);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -351,26 +208,21 @@ run_free(struct run *r)
 static void
 reef_run(const char *taldir, const char *cache, struct run *r)
 {
-	char *reef = reef_path(), *out;
+	char *reef = vu_reef_path(), *out;
 
 	memset(r, 0, sizeof(*r));
-	fx.runs++;
-	r->log = tu_asprintf("%s/run%02d.log", fx.dir, fx.runs);
-	out = tu_asprintf("%s/out%02d", fx.dir, fx.runs);
+	r->log = vu_run_log(&fx.vu);
+	out = tu_asprintf("%s/out%02d", fx.vu.dir, fx.vu.runs);
 	r->secs = now_s();
 	r->status = tu_system("timeout %d '%s' validate -v -j %d -t '%s' "
 	    "-d '%s' -o '%s' -f csv --allow-dubious-hosts --ca-file '%s' "
 	    "--timeout %d >'%s' 2>&1", RUN_TIMEOUT, reef, JOBS, taldir, cache,
-	    out, fx.ca_file, DEADLINE, r->log);
+	    out, fx.vu.ca_file, DEADLINE, r->log);
 	r->secs = now_s() - r->secs;
 	if (getenv("REEF_TESTS_TIMES") != NULL)
-		printf("\n    run %d: exit %d in %.1f s (at %.0f s)", fx.runs,
-		    r->status, r->secs, now_s() - fx.t0);
-	if (file_has(r->log, "Sanitizer") || file_has(r->log,
-	    "runtime error:")) {
-		CU_FAIL("sanitizer report from reef");
-		show_log(r->log);
-	}
+		printf("\n    run %d: exit %d in %.1f s (at %.0f s)",
+		    fx.vu.runs, r->status, r->secs, now_s() - fx.t0);
+	vu_check_sanitizer(r->log);
 	if (WRITTEN(r->status) && read_vrps(out, &r->main, &r->evil) != 0)
 		CU_FAIL("no vrps.csv");
 	free(out);
@@ -382,7 +234,7 @@ reef_run(const char *taldir, const char *cache, struct run *r)
  * and the generated TAs' VRPs exactly want.  Returns 1 when all hold.
  */
 static int
-run_ok(const char *what, const struct run *r, const struct lines *want)
+run_ok(const char *what, const struct run *r, const struct vu_lines *want)
 {
 	int ok = 1;
 
@@ -395,40 +247,15 @@ run_ok(const char *what, const struct run *r, const struct lines *want)
 		    DEADLINE);
 		ok = 0;
 	}
-	if (ok && !lines_same(what, &r->main, want))
+	if (ok && !vu_lines_same(what, &r->main, want, 1))
 		ok = 0;
 	CU_ASSERT(ok);
 	if (!ok)
-		show_log(r->log);
+		vu_show_log(r->log);
 	return ok;
 }
 
 /* ---- fixture ------------------------------------------------------ */
-
-static char *
-key_cache(void)
-{
-	const char *e = getenv("REEF_KEY_CACHE");
-
-	if (e != NULL && *e != '\0')
-		return tu_asprintf("%s", e);
-	return tu_asprintf("%s/.key-cache", tu_builddir());
-}
-
-static int
-env_port(const char *env, const char *name)
-{
-	const char *p = strstr(env, name);
-
-	return p == NULL ? 0 : atoi(p + strlen(name));
-}
-
-static int
-skip_all(const char *why)
-{
-	printf("\n    SKIPPED: %s\n    ", why);
-	return -1;
-}
 
 /* A listening socket on 127.0.0.1, a free port; fd or -1. */
 static int
@@ -523,10 +350,10 @@ static int
 httpd_start(void)
 {
 	char *py = tu_asprintf("%s/tests/tools/hostile_httpd.py", tu_srcdir());
-	char *cert = tu_asprintf("%s/server.pem", fx.state);
-	char *key = tu_asprintf("%s/server.key", fx.state);
-	char *pf = tu_asprintf("%s/httpd.port", fx.dir);
-	char *log = tu_asprintf("%s/httpd.out", fx.dir);
+	char *cert = tu_asprintf("%s/server.pem", fx.vu.state);
+	char *key = tu_asprintf("%s/server.key", fx.vu.state);
+	char *pf = tu_asprintf("%s/httpd.port", fx.vu.dir);
+	char *log = tu_asprintf("%s/httpd.out", fx.vu.dir);
 	unsigned char *buf;
 	int i, fd, rc = -1;
 
@@ -557,85 +384,25 @@ httpd_start(void)
 	return rc;
 }
 
-/* Generate the clean repository for the suite's ports; 0 on success. */
-static int
-generate(void)
-{
-	char *gen = repogen_path(), *log = tu_asprintf("%s.log", fx.repo);
-	int st;
-
-	mkdir(fx.keys, 0700);
-	st = tu_system("'%s' -o '%s' --seed %d --key-cache '%s' "
-	    "--rsync-host localhost:%d --https-host localhost:%d "
-	    "--scale small --generations 2 >'%s' 2>&1", gen, fx.repo,
-	    GEN_SEED, fx.keys, fx.rport, fx.hport, log);
-	if (st != 0)
-		show_log(log);
-	free(gen);
-	free(log);
-	return st;
-}
-
 static int
 setup(void)
 {
-	char *serve = NULL, *envf = NULL, *reef, *gen;
-	unsigned char *env;
-	int ok;
-
-	if (fx.ready != 0)
-		return fx.ready;
-	fx.ready = -1;
+	if (fx.vu.ready != 0)
+		return fx.vu.ready;
 	fx.t0 = now_s();
-	fx.failures = CU_get_number_of_failures();
-	if (getenv("REEF_TESTS_UNIT_ONLY") != NULL)
-		return skip_all("REEF_TESTS_UNIT_ONLY is set");
-	reef = reef_path();
-	gen = repogen_path();
-	ok = access(reef, X_OK) == 0 && access(gen, X_OK) == 0;
-	free(reef);
-	free(gen);
-	if (!ok)
-		return skip_all("reef or reef-repogen is not built");
-	if (tu_system("{ command -v rsync && command -v nginx && "
-	    "command -v openssl && command -v timeout && "
-	    "command -v python3; } >/dev/null") != 0)
-		return skip_all("rsync, nginx, openssl, timeout or python3 "
-		    "missing");
-
-	fx.dir = tu_tmpdir("hostile");
-	CU_ASSERT_FATAL(fx.dir != NULL);
-	chmod(fx.dir, 0755);
-	fx.state = tu_asprintf("%s/serve", fx.dir);
-	fx.repo = tu_asprintf("%s/repo", fx.dir);
-	fx.ca_file = tu_asprintf("%s/ca.pem", fx.state);
-	fx.keys = key_cache();
+	if (vu_start(&fx.vu, "hostile", VU_TOOLS " python3", GEN_SEED,
+	    "--scale small --generations 2") != 1)
+		return fx.vu.ready;
+	/* Skipped from here on if a helper server does not come up. */
+	fx.vu.ready = -1;
+	fx.keys = vu_key_cache();
 	fx.serial = 1000;
-	envf = tu_asprintf("%s/serve.env", fx.dir);
-	serve = serve_path();
-	tu_system("mkdir -p '%s/empty/rsync'", fx.dir);
-	if (tu_system("'%s' start '%s/empty' --state '%s' --rsync-port auto "
-	    "--https-port auto >'%s' 2>&1", serve, fx.dir, fx.state,
-	    envf) != 0 || (env = tu_read_file(envf, NULL)) == NULL) {
-		show_log(envf);
-		skip_all("serve.sh did not start");
-		goto out;
-	}
-	fx.serving = 1;
-	fx.rport = env_port((char *)env, "RSYNC_PORT=");
-	fx.hport = env_port((char *)env, "HTTPS_PORT=");
-	free(env);
-	CU_ASSERT_FATAL(fx.rport > 0 && fx.hport > 0);
-	CU_ASSERT_FATAL(generate() == 0);
 	CU_ASSERT_FATAL(httpd_start() == 0);
 	fx.drip = rsync_server_start(0, &fx.drip_port);
 	fx.flood = rsync_server_start(1, &fx.flood_port);
 	CU_ASSERT_FATAL(fx.drip > 0 && fx.flood > 0);
-	fx.ready = 1;
- out:
-	free(envf);
-	free(serve);
-	return fx.ready;
+	fx.vu.ready = 1;
+	return fx.vu.ready;
 }
 
 static void
@@ -651,49 +418,22 @@ stop_pid(pid_t *pid, int group)
 static int
 cleanup(void)
 {
-	char *serve;
-
 	stop_pid(&fx.httpd, 0);
 	stop_pid(&fx.drip, 1);
 	stop_pid(&fx.flood, 1);
-	if (fx.serving) {
-		serve = serve_path();
-		tu_system("'%s' stop '%s' >/dev/null 2>&1", serve, fx.state);
-		free(serve);
-	}
-	if (fx.dir != NULL) {
-		if (CU_get_number_of_failures() == fx.failures)
-			tu_rmtree(fx.dir);
-		else
-			printf("\n    kept %s\n    ", fx.dir);
-	}
-	free(fx.dir);
-	free(fx.state);
-	free(fx.repo);
-	free(fx.ca_file);
+	vu_finish(&fx.vu);
 	free(fx.keys);
 	memset(&fx, 0, sizeof(fx));
 	return 0;
-}
-
-/* Point the servers at a tree. */
-static void
-serve_dir(const char *dir)
-{
-	char *serve = serve_path();
-
-	CU_ASSERT_EQUAL(tu_system("'%s' switch '%s' '%s' >/dev/null 2>&1",
-	    serve, fx.state, dir), 0);
-	free(serve);
 }
 
 /* A hard-linked copy of generation gen named name; malloc'd path. */
 static char *
 variant(int gen, const char *name)
 {
-	char *dir = tu_asprintf("%s/%s", fx.dir, name);
+	char *dir = tu_asprintf("%s/%s", fx.vu.dir, name);
 
-	CU_ASSERT_EQUAL_FATAL(tu_system("cp -al '%s/gen%d' '%s'", fx.repo,
+	CU_ASSERT_EQUAL_FATAL(tu_system("cp -al '%s/gen%d' '%s'", fx.vu.repo,
 	    gen, dir), 0);
 	return dir;
 }
@@ -702,17 +442,17 @@ variant(int gen, const char *name)
 static char *
 taldir(const char *name)
 {
-	char *dir = tu_asprintf("%s/tals-%s", fx.dir, name);
+	char *dir = tu_asprintf("%s/tals-%s", fx.vu.dir, name);
 
 	CU_ASSERT_EQUAL_FATAL(tu_system("mkdir '%s' && cp '%s'/tals/*.tal "
-	    "'%s'", dir, fx.repo, dir), 0);
+	    "'%s'", dir, fx.vu.repo, dir), 0);
 	return dir;
 }
 
 static char *
 cache_dir(const char *name)
 {
-	return tu_asprintf("%s/cache-%s", fx.dir, name);
+	return tu_asprintf("%s/cache-%s", fx.vu.dir, name);
 }
 
 /* ---- crafting --------------------------------------------------------- */
@@ -954,7 +694,7 @@ notify_none(const char *cn)
 {
 	/* A 404 from nginx: the CA is fetched by rsync. */
 	return tu_asprintf("https://localhost:%d/rrdp/none-%s/"
-	    "notification.xml", fx.hport, cn);
+	    "notification.xml", fx.vu.hport, cn);
 }
 
 /*
@@ -974,9 +714,9 @@ craft_ta(const char *gendir, const char *tals, const char *name, int slot,
 	CU_ASSERT_FATAL(n != NULL);
 	n->k = ca_key(slot);
 	n->name = tu_asprintf("%s", name);
-	n->cert_uri = tu_asprintf("rsync://localhost:%d/ta/%s.cer", fx.rport,
+	n->cert_uri = tu_asprintf("rsync://localhost:%d/ta/%s.cer", fx.vu.rport,
 	    name);
-	n->dir_uri = tu_asprintf("rsync://localhost:%d/%s/ta/", fx.rport,
+	n->dir_uri = tu_asprintf("rsync://localhost:%d/%s/ta/", fx.vu.rport,
 	    name);
 	n->local = tu_asprintf("%s/rsync/%s/ta", gendir, name);
 	notify = notify_none(name);
@@ -989,7 +729,7 @@ craft_ta(const char *gendir, const char *tals, const char *name, int slot,
 	CU_ASSERT_FATAL(len > 0);
 	b64 = rg_b64_encode(spki, (size_t)len);
 	tal = tu_asprintf("https://localhost:%d/ta/%s.cer\n%s\n\n%s\n",
-	    fx.hport, name, n->cert_uri, b64);
+	    fx.vu.hport, name, n->cert_uri, b64);
 	free(path);
 	path = tu_asprintf("%s/%s.tal", tals, name);
 	CU_ASSERT_FATAL(tu_write_file(path, tal, strlen(tal)) == 0);
@@ -1293,9 +1033,9 @@ setup_or_skip(void)
 
 /* Generation g's expected VRPs. */
 static void
-expected_gen(int g, struct lines *l)
+expected_gen(int g, struct vu_lines *l)
 {
-	char *dir = tu_asprintf("%s/gen%d", fx.repo, g);
+	char *dir = tu_asprintf("%s/gen%d", fx.vu.repo, g);
 
 	expected(dir, l);
 	free(dir);
@@ -1306,7 +1046,7 @@ static int
 has_roa(const struct run *r, uint32_t asid, const char *ta)
 {
 	char *v = roa_vrp(asid, ta);
-	int has = lines_has(&r->evil, v);
+	int has = vu_lines_has(&r->evil, v);
 
 	free(v);
 	return has;
@@ -1331,7 +1071,7 @@ test_hostile_asn1(void)
 	static const enum roa_flaw rf[] = { ROA_EMPTY_BLOCKS,
 	    ROA_EMPTY_ADDRS, ROA_LONG_BITS, ROA_NO_ECONTENT };
 	struct node *ta, *ca;
-	struct lines want;
+	struct vu_lines want;
 	struct run r;
 	char *g, *tals, *cache, cn[32];
 	size_t i;
@@ -1378,7 +1118,7 @@ test_hostile_asn1(void)
 	/* A second TA whose certificate lacks its SIA. */
 	node_free(craft_ta(g, tals, "evilnosia", 9, CA_NO_SIA));
 
-	serve_dir(g);
+	vu_switch(&fx.vu, g);
 	cache = cache_dir("asn1");
 	reef_run(tals, cache, &r);
 	if (run_ok("asn1", &r, &want)) {
@@ -1397,7 +1137,7 @@ test_hostile_asn1(void)
 		CU_ASSERT(r.evil.n == 1);
 	}
 	run_free(&r);
-	lines_free(&want);
+	vu_lines_free(&want);
 	free(cache);
 	free(tals);
 	free(g);
@@ -1415,7 +1155,7 @@ test_hostile_rrdp(void)
 {
 	static const char *const modes[] = { "laughs", "xxe", "badb64",
 	    "cross", "dup", "wronghash" };
-	struct lines full, without;
+	struct vu_lines full, without;
 	struct run r;
 	char *g, *tals, *cache, *ed, *victim = NULL, *vfile = NULL, *what;
 	char *cached, *state;
@@ -1427,7 +1167,7 @@ test_hostile_rrdp(void)
 	memset(&full, 0, sizeof(full));
 	memset(&without, 0, sizeof(without));
 	expected_gen(1, &full);
-	tals = tu_asprintf("%s/tals", fx.repo);
+	tals = tu_asprintf("%s/tals", fx.vu.repo);
 	ed = tu_asprintf("%s/tests/integration/hostile/rrdp_edit.py",
 	    tu_srcdir());
 
@@ -1435,30 +1175,30 @@ test_hostile_rrdp(void)
 	g = variant(1, "norepo0");
 	tu_system("rm -rf '%s/rsync/%s' '%s/rrdp/%s'", g, HOSTILE_MOD, g,
 	    HOSTILE_MOD);
-	serve_dir(g);
+	vu_switch(&fx.vu, g);
 	cache = cache_dir("norepo0");
 	reef_run(tals, cache, &r);
 	CU_ASSERT_FATAL(WRITTEN(r.status));
 	for (i = 0; i < r.main.n; i++)
-		lines_add(&without, tu_asprintf("%s", r.main.v[i]));
+		vu_lines_add(&without, tu_asprintf("%s", r.main.v[i]));
 	/* repo0 does matter, and losing it loses nothing else. */
 	CU_ASSERT(without.n > 0 && without.n < full.n);
 	for (i = 0; i < without.n; i++)
-		CU_ASSERT(lines_has(&full, without.v[i]));
+		CU_ASSERT(vu_lines_has(&full, without.v[i]));
 	run_free(&r);
 	free(cache);
 	free(g);
 
 	/* A file of repo1 for the cross-repository publish. */
 	CU_ASSERT_FATAL(tu_system("cd '%s/gen1/rsync' && find %s -name "
-	    "'*.roa' | LC_ALL=C sort | head -n 1 >'%s/victim'", fx.repo,
-	    VICTIM_MOD, fx.dir) == 0);
-	state = tu_asprintf("%s/victim", fx.dir);
+	    "'*.roa' | LC_ALL=C sort | head -n 1 >'%s/victim'", fx.vu.repo,
+	    VICTIM_MOD, fx.vu.dir) == 0);
+	state = tu_asprintf("%s/victim", fx.vu.dir);
 	victim = (char *)tu_read_file(state, NULL);
 	free(state);
 	CU_ASSERT_FATAL(victim != NULL && strchr(victim, '\n') != NULL);
 	*strchr(victim, '\n') = '\0';
-	vfile = tu_asprintf("rsync://localhost:%d/%s", fx.rport, victim);
+	vfile = tu_asprintf("rsync://localhost:%d/%s", fx.vu.rport, victim);
 
 	for (norsync = 0; norsync <= 1; norsync++)
 		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
@@ -1471,23 +1211,24 @@ test_hostile_rrdp(void)
 			if (norsync)
 				tu_system("rm -rf '%s/rsync/%s'", g,
 				    HOSTILE_MOD);
-			serve_dir(g);
+			vu_switch(&fx.vu, g);
 			cache = cache_dir(what);
 			reef_run(tals, cache, &r);
 			run_ok(what, &r, norsync ? &without : &full);
 			/* The snapshot was refused, not half applied. */
 			state = tu_asprintf("%s/rsync/localhost:%d/%s/"
-			    ".reef-state", cache, fx.rport, HOSTILE_MOD);
-			if (!norsync && !file_has(state, "\nproto rsync\n")) {
+			    ".reef-state", cache, fx.vu.rport, HOSTILE_MOD);
+			if (!norsync &&
+			    !vu_file_has(state, "\nproto rsync\n")) {
 				printf("\n    %s: %s not from rsync", what,
 				    HOSTILE_MOD);
 				CU_FAIL("hostile snapshot used");
 			}
 			cached = tu_asprintf("%s/rsync/localhost:%d/%s", cache,
-			    fx.rport, victim);
+			    fx.vu.rport, victim);
 			if (strcmp(modes[i], "cross") == 0) {
 				char *orig = tu_asprintf("%s/gen1/rsync/%s",
-				    fx.repo, victim);
+				    fx.vu.repo, victim);
 				unsigned char *a, *b;
 				size_t al, bl;
 
@@ -1510,8 +1251,8 @@ test_hostile_rrdp(void)
 	free(vfile);
 	free(ed);
 	free(tals);
-	lines_free(&full);
-	lines_free(&without);
+	vu_lines_free(&full);
+	vu_lines_free(&without);
 }
 
 /*
@@ -1526,7 +1267,7 @@ test_hostile_http(void)
 	static const char *const paths[] = { "drip", "endless", "bomb",
 	    "loop", "away", "silent" };
 	struct node *ta, *ca;
-	struct lines want;
+	struct vu_lines want;
 	struct run r;
 	char *g, *tals, *cache, *notify, cn[32];
 	size_t i;
@@ -1548,7 +1289,7 @@ test_hostile_http(void)
 		free(notify);
 	}
 	finish(ta);
-	serve_dir(g);
+	vu_switch(&fx.vu, g);
 	cache = cache_dir("http");
 	reef_run(tals, cache, &r);
 	if (run_ok("http", &r, &want))
@@ -1558,7 +1299,7 @@ test_hostile_http(void)
 				CU_FAIL("CA lost to a hostile HTTP server");
 			}
 	run_free(&r);
-	lines_free(&want);
+	vu_lines_free(&want);
 	free(cache);
 	free(tals);
 	free(g);
@@ -1599,7 +1340,7 @@ static void
 test_hostile_rsync(void)
 {
 	struct node *ta, *ca;
-	struct lines want;
+	struct vu_lines want;
 	struct run r;
 	char *g, *tals, *root, *cache, *uri, *target;
 	/* Each URI is split around the port number it needs. */
@@ -1632,7 +1373,7 @@ test_hostile_rsync(void)
 		char cn[16];
 
 		snprintf(cn, sizeof(cn), "trav%zu", i);
-		uri = tu_asprintf("%s%d%s", trav[i].pre, fx.rport,
+		uri = tu_asprintf("%s%d%s", trav[i].pre, fx.vu.rport,
 		    trav[i].post);
 		ca = craft_ca(ta, g, cn, 3 + (int)i, uri, NULL, CA_GOOD);
 		craft_roa(ca, AS_BASE + 50 + (uint32_t)i, ROA_GOOD);
@@ -1653,8 +1394,8 @@ test_hostile_rsync(void)
 	free(uri);
 	finish(ta);
 
-	serve_dir(g);
-	root = tu_asprintf("%s/rsync-root", fx.dir);
+	vu_switch(&fx.vu, g);
+	root = tu_asprintf("%s/rsync-root", fx.vu.dir);
 	CU_ASSERT_FATAL(tu_system("mkdir -p '%s/a/b'", root) == 0);
 	cache = tu_asprintf("%s/a/b/cache", root);
 	reef_run(tals, cache, &r);
@@ -1670,9 +1411,9 @@ test_hostile_rsync(void)
 	/* Neither link was followed. */
 	CU_ASSERT(!has_roa(&r, AS_BASE + 60, "evil"));
 	CU_ASSERT(tu_system("[ ! -e '%s/rsync/localhost:%d/evil/links/"
-	    "etc/passwd' ]", cache, fx.rport) == 0);
+	    "etc/passwd' ]", cache, fx.vu.rport) == 0);
 	run_free(&r);
-	lines_free(&want);
+	vu_lines_free(&want);
 	free(target);
 	free(cache);
 	free(root);
@@ -1693,7 +1434,7 @@ static void
 test_hostile_tree(void)
 {
 	struct node *ta, *chain[DEEP_LEVELS + 1], *a, *b, *loop;
-	struct lines want;
+	struct vu_lines want;
 	struct run r;
 	char *g, *tals, *cache, cn[32], *uri, *notify;
 	int i;
@@ -1715,7 +1456,7 @@ test_hostile_tree(void)
 	}
 	for (i = DEEP_LEVELS; i >= 0; i--)
 		finish(chain[i]);
-	serve_dir(g);
+	vu_switch(&fx.vu, g);
 	cache = cache_dir("deep");
 	reef_run(tals, cache, &r);
 	if (run_ok("deep", &r, &want)) {
@@ -1755,7 +1496,7 @@ test_hostile_tree(void)
 	finish(b);
 	finish(a);
 	finish(ta);
-	serve_dir(g);
+	vu_switch(&fx.vu, g);
 	cache = cache_dir("loop");
 	reef_run(tals, cache, &r);
 	if (run_ok("loop", &r, &want))
@@ -1771,16 +1512,16 @@ test_hostile_tree(void)
 	ta = craft_ta(g, tals, "evil", 0, CA_GOOD);
 	for (i = 0; i < WIDE_CAS; i++) {
 		snprintf(cn, sizeof(cn), "w%d", i);
-		uri = tu_asprintf("rsync://localhost:%d/w%d/", fx.rport, i);
+		uri = tu_asprintf("rsync://localhost:%d/w%d/", fx.vu.rport, i);
 		notify = tu_asprintf("https://localhost:%d/rrdp/w%d/"
-		    "notification.xml", fx.hport, i);
+		    "notification.xml", fx.vu.hport, i);
 		node_free(craft_ca(ta, g, cn, 1 + i, uri,
 		    notify, CA_GOOD));
 		free(uri);
 		free(notify);
 	}
 	finish(ta);
-	serve_dir(g);
+	vu_switch(&fx.vu, g);
 	cache = cache_dir("wide");
 	reef_run(tals, cache, &r);
 	run_ok("wide", &r, &want);
@@ -1795,7 +1536,7 @@ test_hostile_tree(void)
 	ta = craft_ta(g, tals, "evil", 0, CA_TA_PREFIXES);
 	craft_roa(ta, AS_BASE + 1, ROA_GOOD);
 	finish(ta);
-	serve_dir(g);
+	vu_switch(&fx.vu, g);
 	cache = cache_dir("big");
 	reef_run(tals, cache, &r);
 	if (run_ok("big", &r, &want))
@@ -1804,7 +1545,7 @@ test_hostile_tree(void)
 	free(cache);
 	free(tals);
 	free(g);
-	lines_free(&want);
+	vu_lines_free(&want);
 }
 
 /*
@@ -1817,7 +1558,7 @@ test_hostile_tree(void)
 static void
 test_hostile_state(void)
 {
-	struct lines e1, e2;
+	struct vu_lines e1, e2;
 	struct run r;
 	char *g1, *g2, *gone, *trunc, *tals, *cache, *state, *ed;
 
@@ -1827,12 +1568,12 @@ test_hostile_state(void)
 	memset(&e2, 0, sizeof(e2));
 	expected_gen(1, &e1);
 	expected_gen(2, &e2);
-	tals = tu_asprintf("%s/tals", fx.repo);
-	g1 = tu_asprintf("%s/gen1", fx.repo);
-	g2 = tu_asprintf("%s/gen2", fx.repo);
+	tals = tu_asprintf("%s/tals", fx.vu.repo);
+	g1 = tu_asprintf("%s/gen1", fx.vu.repo);
+	g2 = tu_asprintf("%s/gen2", fx.vu.repo);
 	cache = cache_dir("state");
 
-	serve_dir(g1);
+	vu_switch(&fx.vu, g1);
 	reef_run(tals, cache, &r);
 	run_ok("state gen1", &r, &e1);
 	run_free(&r);
@@ -1840,17 +1581,17 @@ test_hostile_state(void)
 	gone = variant(1, "gone");
 	tu_system("rm -rf '%s/rsync/%s' '%s/rrdp/%s'", gone, HOSTILE_MOD,
 	    gone, HOSTILE_MOD);
-	serve_dir(gone);
+	vu_switch(&fx.vu, gone);
 	reef_run(tals, cache, &r);
 	run_ok("state vanished", &r, &e1);
 	run_free(&r);
 
-	serve_dir(g2);
+	vu_switch(&fx.vu, g2);
 	reef_run(tals, cache, &r);
 	run_ok("state returned", &r, &e2);
 	run_free(&r);
 
-	serve_dir(g1);
+	vu_switch(&fx.vu, g1);
 	reef_run(tals, cache, &r);
 	run_ok("state replayed", &r, &e2);
 	run_free(&r);
@@ -1858,7 +1599,7 @@ test_hostile_state(void)
 
 	/* Truncated delta: a fresh cache at generation 1, then the delta. */
 	cache = cache_dir("trunc");
-	serve_dir(g1);
+	vu_switch(&fx.vu, g1);
 	reef_run(tals, cache, &r);
 	run_ok("trunc gen1", &r, &e1);
 	run_free(&r);
@@ -1869,12 +1610,12 @@ test_hostile_state(void)
 	    trunc, HOSTILE_MOD), 0);
 	/* Without rsync: only the RRDP snapshot can bring generation 2. */
 	tu_system("rm -rf '%s/rsync/%s'", trunc, HOSTILE_MOD);
-	serve_dir(trunc);
+	vu_switch(&fx.vu, trunc);
 	reef_run(tals, cache, &r);
 	run_ok("truncated delta", &r, &e2);
 	state = tu_asprintf("%s/rsync/localhost:%d/%s/.reef-state", cache,
-	    fx.rport, HOSTILE_MOD);
-	CU_ASSERT(file_has(state, "\nserial 2\n"));
+	    fx.vu.rport, HOSTILE_MOD);
+	CU_ASSERT(vu_file_has(state, "\nserial 2\n"));
 	run_free(&r);
 	free(state);
 	free(ed);
@@ -1884,8 +1625,8 @@ test_hostile_state(void)
 	free(g1);
 	free(g2);
 	free(tals);
-	lines_free(&e1);
-	lines_free(&e2);
+	vu_lines_free(&e1);
+	vu_lines_free(&e2);
 }
 
 REEF_SUITE_FULL(integration_hostile, NULL, cleanup,

@@ -38,6 +38,7 @@
 #include "common/hash.h"
 #include "common/jsonread.h"
 #include "common/prefix.h"
+#include "tests/integration/validate_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 
@@ -59,9 +60,6 @@
 #define AT_EXPIRED		4102444800LL
 #define EX_SKIP			77
 #define SKIP_TAG		"SKIP: "
-/* Differences and log lines shown when a comparison or run fails. */
-#define DIFF_SHOW		10
-#define LOG_TAIL		30
 /* JSON reader limits: the outputs nest 4 deep and hold short strings. */
 #define JSON_DEPTH		8
 #define JSON_STRING_MAX		8192
@@ -95,23 +93,9 @@ static const char *const defects[] = {
 #define GEN2_DEFECT	"manifest-number-backwards"
 
 static struct {
-	int		 ready;		/* 1: up, -1: skipped */
-	int		 serving;
-	char		*dir;		/* scratch root */
-	char		*state;		/* serve.sh state */
-	char		*repo;		/* the clean repository */
-	char		*ca_file;
-	int		 rport, hport;
-	int		 runs;		/* numbers the logs */
+	struct vu_fix	 vu;		/* servers, scratch, clean repository */
 	int		 reef_ok;	/* test 1 matched both generations */
-	unsigned int	 failures;	/* CUnit failures before the suite */
 } fx;
-
-/* A list of text lines, each malloc'd. */
-struct lines {
-	char	**v;
-	size_t	  n, cap;
-};
 
 /* One object of an array in a JSON output: member names and values. */
 struct jobj {
@@ -120,358 +104,28 @@ struct jobj {
 	size_t	 n;
 };
 
-static void
-lines_add(struct lines *l, char *s)
-{
-	char **nv;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap == 0 ? 64 : l->cap * 2;
-		if ((nv = reallocarray(l->v, l->cap, sizeof(*nv))) == NULL)
-			abort();
-		l->v = nv;
-	}
-	l->v[l->n++] = s;
-}
-
-static void
-lines_free(struct lines *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char * const *)a, *(char * const *)b);
-}
-
-/* A sorted copy of the pointers of l (the strings stay l's). */
-static char **
-sorted_view(const struct lines *l)
-{
-	char **v;
-
-	if ((v = calloc(l->n + 1, sizeof(*v))) == NULL)
-		abort();
-	if (l->n > 0)
-		memcpy(v, l->v, l->n * sizeof(*v));
-	qsort(v, l->n, sizeof(*v), str_cmp);
-	return v;
-}
-
-/*
- * Print up to DIFF_SHOW lines only one of two sorted views holds; the
- * number printed.
- */
-static size_t
-show_diff(char **got, size_t ng, char **want, size_t nw)
-{
-	size_t i = 0, j = 0, shown = 0;
-	int c;
-
-	while ((i < ng || j < nw) && shown < DIFF_SHOW) {
-		c = i == ng ? 1 : j == nw ? -1 : strcmp(got[i], want[j]);
-		if (c == 0) {
-			i++, j++;
-			continue;
-		}
-		printf("\n      %s %s", c < 0 ? "unexpected" : "missing   ",
-		    c < 0 ? got[i++] : want[j++]);
-		shown++;
-	}
-	return shown;
-}
-
-/*
- * Do got and want hold the same lines, in the same order unless sorted
- * is set?  Prints the first differences; neither list is changed.
- */
-static int
-lines_same(const char *what, const struct lines *got,
-    const struct lines *want, int sorted)
-{
-	char **g = NULL, **w = NULL;
-	size_t i;
-	int same = 0;
-
-	if (got->n != want->n)
-		goto differ;
-	if (sorted) {
-		g = sorted_view(got);
-		w = sorted_view(want);
-	}
-	for (i = 0; i < got->n; i++)
-		if (strcmp(g != NULL ? g[i] : got->v[i],
-		    w != NULL ? w[i] : want->v[i]) != 0)
-			break;
-	if (i == got->n) {
-		same = 1;
-		goto out;
-	}
- differ:
-	free(g);
-	free(w);
-	g = sorted_view(got);
-	w = sorted_view(want);
-	printf("\n    %s: %zu entries, %zu expected", what, got->n, want->n);
-	if (show_diff(g, got->n, w, want->n) == 0)
-		printf(", the same in another order");
-	printf("\n    ");
- out:
-	free(g);
-	free(w);
-	return same;
-}
-
-/*
- * Append the non-empty lines of a text file after its first skip lines
- * to l.  Returns 0, or -1 when the file cannot be read.
- */
-static int
-read_lines(const char *path, size_t skip, struct lines *l)
-{
-	unsigned char *buf;
-	char *p, *line;
-	size_t n;
-
-	if ((buf = tu_read_file(path, NULL)) == NULL) {
-		printf("\n    cannot read %s\n    ", path);
-		return -1;
-	}
-	p = (char *)buf;
-	for (n = 0; (line = strsep(&p, "\n")) != NULL; n++)
-		if (n >= skip && *line != '\0')
-			lines_add(l, tu_asprintf("%s", line));
-	free(buf);
-	return 0;
-}
-
-static int
-file_has(const char *path, const char *needle)
-{
-	unsigned char *buf;
-	int found;
-
-	if ((buf = tu_read_file(path, NULL)) == NULL)
-		return 0;
-	found = strstr((char *)buf, needle) != NULL;
-	free(buf);
-	return found;
-}
-
-/* Are two files byte for byte the same? */
-static int
-same_file(const char *a, const char *b)
-{
-	unsigned char *x, *y;
-	size_t xl, yl;
-	int same;
-
-	x = tu_read_file(a, &xl);
-	y = tu_read_file(b, &yl);
-	same = x != NULL && y != NULL && xl == yl && memcmp(x, y, xl) == 0;
-	free(x);
-	free(y);
-	return same;
-}
-
-static void
-show_log(const char *log)
-{
-	printf("\n    --- %s ---\n", log);
-	fflush(stdout);
-	tu_system("tail -n %d '%s' | sed 's/^/    /'", LOG_TAIL, log);
-	printf("    ");
-}
-
-static char *
-reef_path(void)
-{
-	return tu_asprintf("%s/validator/reef", tu_builddir());
-}
-
-static char *
-repogen_path(void)
-{
-	return tu_asprintf("%s/tests/tools/repogen/reef-repogen",
-	    tu_builddir());
-}
-
-/* Shared with test_peers.c, so keys are generated once per build tree. */
-static char *
-key_cache(void)
-{
-	const char *e = getenv("REEF_KEY_CACHE");
-
-	if (e != NULL && *e != '\0')
-		return tu_asprintf("%s", e);
-	return tu_asprintf("%s/.key-cache", tu_builddir());
-}
-
-static char *
-serve_path(void)
-{
-	return tu_asprintf("%s/tests/tools/serve.sh", tu_srcdir());
-}
-
-/* Value of NAME=value in a serve.sh env file, or 0. */
-static int
-env_port(const char *env, const char *name)
-{
-	const char *p = strstr(env, name);
-
-	return p == NULL ? 0 : atoi(p + strlen(name));
-}
-
-/*
- * Generate a repository at out for the suite's rsync port and the HTTPS
- * port hport, with extra options (defects, generations).  Returns 0 on
- * success.
- */
-static int
-generate(const char *out, int hport, const char *extra)
-{
-	char *gen = repogen_path(), *keys = key_cache(), *log;
-	int st;
-
-	log = tu_asprintf("%s.repogen.log", out);
-	mkdir(keys, 0700);
-	st = tu_system("'%s' -o '%s' --seed %d --key-cache '%s' "
-	    "--rsync-host localhost:%d --https-host localhost:%d %s >'%s' 2>&1",
-	    gen, out, GEN_SEED, keys, fx.rport, hport, extra, log);
-	if (st != 0) {
-		printf("\n    reef-repogen %s failed (exit %d)", extra, st);
-		show_log(log);
-	} else
-		unlink(log);
-	free(log);
-	free(gen);
-	free(keys);
-	return st;
-}
-
-static int
-skip_all(const char *why)
-{
-	printf("\n    SKIPPED: %s\n    ", why);
-	return -1;
-}
-
-/* Start the servers and generate the clean repository; 1, or -1 to skip. */
-static int
-setup(void)
-{
-	char *serve, *envf = NULL, *reef, *gen;
-	unsigned char *env;
-	int ok;
-
-	if (fx.ready != 0)
-		return fx.ready;
-	fx.ready = -1;
-	fx.failures = CU_get_number_of_failures();
-	if (getenv("REEF_TESTS_UNIT_ONLY") != NULL)
-		return skip_all("REEF_TESTS_UNIT_ONLY is set");
-	reef = reef_path();
-	gen = repogen_path();
-	ok = access(reef, X_OK) == 0 && access(gen, X_OK) == 0;
-	free(reef);
-	free(gen);
-	if (!ok)
-		return skip_all("reef or reef-repogen is not built");
-	if (tu_system("{ command -v rsync && command -v nginx && "
-	    "command -v openssl && command -v timeout; } >/dev/null") != 0)
-		return skip_all("rsync, nginx, openssl or timeout missing");
-
-	fx.dir = tu_tmpdir("validate");
-	CU_ASSERT_FATAL(fx.dir != NULL);
-	/* The unprivileged run of test 6 must reach the TALs and cache. */
-	chmod(fx.dir, 0755);
-	fx.state = tu_asprintf("%s/serve", fx.dir);
-	fx.repo = tu_asprintf("%s/repo", fx.dir);
-	fx.ca_file = tu_asprintf("%s/ca.pem", fx.state);
-	envf = tu_asprintf("%s/serve.env", fx.dir);
-	serve = serve_path();
-	tu_system("mkdir -p '%s/empty/rsync'", fx.dir);
-	if (tu_system("'%s' start '%s/empty' --state '%s' --rsync-port auto "
-	    "--https-port auto >'%s' 2>&1", serve, fx.dir, fx.state,
-	    envf) != 0 || (env = tu_read_file(envf, NULL)) == NULL) {
-		show_log(envf);
-		skip_all("serve.sh did not start");
-		goto out;
-	}
-	fx.serving = 1;
-	fx.rport = env_port((char *)env, "RSYNC_PORT=");
-	fx.hport = env_port((char *)env, "HTTPS_PORT=");
-	free(env);
-	CU_ASSERT(fx.rport > 0 && fx.hport > 0);
-	if (fx.rport > 0 && fx.hport > 0 &&
-	    generate(fx.repo, fx.hport, "--scale small --generations 2") == 0)
-		fx.ready = 1;
- out:
-	free(envf);
-	free(serve);
-	return fx.ready;
-}
-
-/* Stop the servers (at most once). */
+/* Stop the servers (at most once); serve.sh must stop cleanly. */
 static void
 stop_servers(void)
 {
-	char *serve;
-
-	if (!fx.serving)
-		return;
-	serve = serve_path();
-	CU_ASSERT_EQUAL(tu_system("'%s' stop '%s' >/dev/null 2>&1", serve,
-	    fx.state), 0);
-	fx.serving = 0;
-	free(serve);
+	if (fx.vu.serving)
+		CU_ASSERT_EQUAL(vu_stop(&fx.vu), 0);
 }
 
 static int
 cleanup(void)
 {
 	stop_servers();
-	if (fx.dir != NULL) {
-		/* Keep the evidence of a failure for a look by hand. */
-		if (CU_get_number_of_failures() == fx.failures)
-			tu_rmtree(fx.dir);
-		else
-			printf("\n    kept %s\n    ", fx.dir);
-	}
-	free(fx.dir);
-	free(fx.state);
-	free(fx.repo);
-	free(fx.ca_file);
-	memset(&fx, 0, sizeof(fx));
+	vu_finish(&fx.vu);
+	fx.reef_ok = 0;
 	return 0;
 }
 
-/* Point the servers at a generation directory. */
-static int
-serve_dir(const char *dir)
-{
-	char *serve = serve_path();
-	int st;
-
-	st = tu_system("'%s' switch '%s' '%s' >/dev/null 2>&1", serve,
-	    fx.state, dir);
-	CU_ASSERT_EQUAL(st, 0);
-	free(serve);
-	return st;
-}
-
-/* The path fx.dir/<tag><name>; malloc'd. */
+/* The path fx.vu.dir/<tag><name>; malloc'd. */
 static char *
 scratch(const char *tag, const char *name)
 {
-	return tu_asprintf("%s/%s%s", fx.dir, tag, name);
+	return tu_asprintf("%s/%s%s", fx.vu.dir, tag, name);
 }
 
 /*
@@ -483,7 +137,7 @@ static int
 reef_run(const char *repo, const char *cache, const char *out,
     char **logp, const char *fmt, ...)
 {
-	char *reef = reef_path(), *extra, *log;
+	char *reef = vu_reef_path(), *extra, *log;
 	va_list ap;
 	int st;
 
@@ -491,15 +145,11 @@ reef_run(const char *repo, const char *cache, const char *out,
 	if (vasprintf(&extra, fmt, ap) == -1)
 		abort();
 	va_end(ap);
-	log = tu_asprintf("%s/run%02d.log", fx.dir, ++fx.runs);
+	log = vu_run_log(&fx.vu);
 	st = tu_system("timeout %d '%s' validate -v -t '%s/tals' -d '%s' "
 	    "-o '%s' --allow-dubious-hosts %s >'%s' 2>&1", RUN_TIMEOUT, reef,
 	    repo, cache, out, extra, log);
-	/* A sanitizer build of reef reports here whatever its exit status. */
-	if (file_has(log, "Sanitizer") || file_has(log, "runtime error:")) {
-		CU_FAIL("sanitizer report from reef");
-		show_log(log);
-	}
+	vu_check_sanitizer(log);
 	if (logp != NULL)
 		*logp = log;
 	else
@@ -515,7 +165,7 @@ reef_fetch(const char *repo, const char *cache, const char *out,
     char **logp, const char *formats)
 {
 	return reef_run(repo, cache, out, logp, "--ca-file '%s' --timeout %d "
-	    "-f %s", fx.ca_file, FETCH_TIMEOUT, formats);
+	    "-f %s", fx.vu.ca_file, FETCH_TIMEOUT, formats);
 }
 
 /* Only output files, and no temporaries, in out. */
@@ -648,7 +298,7 @@ json_object(struct jsonread *jr, struct jobj *o)
 
 static long
 json_array(const char *path, const char *member, jobj_fmt fmt,
-    struct lines *l)
+    struct vu_lines *l)
 {
 	struct jsonread *jr = NULL;
 	unsigned char *buf;
@@ -673,7 +323,7 @@ json_array(const char *path, const char *member, jobj_fmt fmt,
 		while ((t = jr_next(jr)) == JR_OBJECT_BEGIN) {
 			if (json_object(jr, &o) != 0)
 				goto out;
-			lines_add(l, fmt(&o));
+			vu_lines_add(l, fmt(&o));
 			jobj_free(&o);
 			k++;
 		}
@@ -749,45 +399,10 @@ fmt_report(const struct jobj *o)
 	    jobj_get(o, "accepted"));
 }
 
-/* vrps.csv without its Expires column (the generator has none). */
-static int
-csv_vrps(const char *out, struct lines *l)
-{
-	char *path = tu_asprintf("%s/vrps.csv", out), *comma;
-	struct lines raw;
-	size_t i;
-	int rc = -1;
-
-	memset(&raw, 0, sizeof(raw));
-	if (read_lines(path, 0, &raw) != 0 || raw.n == 0)
-		goto out;
-	if (strcmp(raw.v[0], "ASN,IP Prefix,Max Length,Trust Anchor,"
-	    "Expires") != 0) {
-		printf("\n    %s: header \"%s\"\n    ", path, raw.v[0]);
-		goto out;
-	}
-	for (i = 1; i < raw.n; i++) {
-		comma = strrchr(raw.v[i], ',');
-		if (comma == NULL || comma[1] == '\0' ||
-		    strspn(comma + 1, "0123456789") != strlen(comma + 1)) {
-			printf("\n    %s: bad line \"%s\"\n    ", path,
-			    raw.v[i]);
-			goto out;
-		}
-		*comma = '\0';
-		lines_add(l, tu_asprintf("%s", raw.v[i]));
-	}
-	rc = 0;
- out:
-	lines_free(&raw);
-	free(path);
-	return rc;
-}
-
 /* The three payload sets of reef.handoff as lines of the expected CSVs. */
 static int
-handoff_lines(const char *out, struct lines *vrps, struct lines *aspas,
-    struct lines *keys)
+handoff_lines(const char *out, struct vu_lines *vrps, struct vu_lines *aspas,
+    struct vu_lines *keys)
 {
 	char *path = tu_asprintf("%s/%s", out, HANDOFF_FILENAME);
 	char err[256], pfx[PREFIX_STRLEN], ski[ROUTER_KEY_SKI_LEN * 2 + 1];
@@ -806,7 +421,7 @@ handoff_lines(const char *out, struct lines *vrps, struct lines *aspas,
 	for (i = 0; i < vrpset_count(d.vrps); i++) {
 		v = vrpset_get(d.vrps, i);
 		prefix_format(&v->prefix, pfx, sizeof(pfx));
-		lines_add(vrps, tu_asprintf("AS%u,%s,%u,%s", v->asn, pfx,
+		vu_lines_add(vrps, tu_asprintf("AS%u,%s,%u,%s", v->asn, pfx,
 		    v->maxlen, v->ta < d.nta ? d.ta_names[v->ta] : "?"));
 	}
 	for (i = 0; i < rkset_count(d.rks); i++) {
@@ -814,7 +429,7 @@ handoff_lines(const char *out, struct lines *vrps, struct lines *aspas,
 		hash_hex_encode(k.ski, sizeof(k.ski), ski);
 		if (b64_encode(k.spki, k.spki_len, &b64, NULL) != 0)
 			abort();
-		lines_add(keys, tu_asprintf("AS%u,%s,%s", k.asn, ski, b64));
+		vu_lines_add(keys, tu_asprintf("AS%u,%s,%s", k.asn, ski, b64));
 		free(b64);
 	}
 	for (i = 0; i < aspaset_count(d.aspas); i++) {
@@ -826,21 +441,18 @@ handoff_lines(const char *out, struct lines *vrps, struct lines *aspas,
 			free(s);
 			s = ns;
 		}
-		lines_add(aspas, s);
+		vu_lines_add(aspas, s);
 	}
 	handoff_free(&d);
 	free(path);
 	return 0;
 }
 
-/* expected/<name> of gendir without its header. */
+/* expected/<name> of gendir without its header (asserted readable). */
 static void
-expected(const char *gendir, const char *name, struct lines *l)
+expected(const char *gendir, const char *name, struct vu_lines *l)
 {
-	char *path = tu_asprintf("%s/expected/%s", gendir, name);
-
-	CU_ASSERT(read_lines(path, 1, l) == 0);
-	free(path);
+	CU_ASSERT(vu_expected(gendir, name, l) == 0);
 }
 
 /*
@@ -852,8 +464,8 @@ expected(const char *gendir, const char *name, struct lines *l)
 static int
 outputs_match(const char *gendir, const char *out)
 {
-	struct lines want_v, want_a, want_k, got;
-	struct lines h_v, h_a, h_k;
+	struct vu_lines want_v, want_a, want_k, got;
+	struct vu_lines h_v, h_a, h_k;
 	char *json = tu_asprintf("%s/vrps.json", out);
 	int ok = 1;
 
@@ -868,37 +480,37 @@ outputs_match(const char *gendir, const char *out)
 	expected(gendir, "aspa.csv", &want_a);
 	expected(gendir, "router_keys.csv", &want_k);
 
-	ok &= csv_vrps(out, &got) == 0 && lines_same("vrps.csv", &got,
+	ok &= vu_read_vrps(out, &got) == 0 && vu_lines_same("vrps.csv", &got,
 	    &want_v, 0);
-	lines_free(&got);
+	vu_lines_free(&got);
 	ok &= json_array(json, "roas", fmt_roa, &got) >= 0 &&
-	    lines_same("vrps.json roas", &got, &want_v, 0);
-	lines_free(&got);
+	    vu_lines_same("vrps.json roas", &got, &want_v, 0);
+	vu_lines_free(&got);
 	ok &= json_array(json, "aspas", fmt_aspa, &got) >= 0 &&
-	    lines_same("vrps.json aspas", &got, &want_a, 0);
-	lines_free(&got);
+	    vu_lines_same("vrps.json aspas", &got, &want_a, 0);
+	vu_lines_free(&got);
 	ok &= json_array(json, "bgpsec_keys", fmt_key, &got) >= 0 &&
-	    lines_same("vrps.json bgpsec_keys", &got, &want_k, 0);
-	lines_free(&got);
+	    vu_lines_same("vrps.json bgpsec_keys", &got, &want_k, 0);
+	vu_lines_free(&got);
 	ok &= handoff_lines(out, &h_v, &h_a, &h_k) == 0 &&
-	    lines_same("reef.handoff VRPs", &h_v, &want_v, 1) &&
-	    lines_same("reef.handoff ASPAs", &h_a, &want_a, 1) &&
-	    lines_same("reef.handoff router keys", &h_k, &want_k, 1);
+	    vu_lines_same("reef.handoff VRPs", &h_v, &want_v, 1) &&
+	    vu_lines_same("reef.handoff ASPAs", &h_a, &want_a, 1) &&
+	    vu_lines_same("reef.handoff router keys", &h_k, &want_k, 1);
 	ok &= outdir_clean(out);
 	CU_ASSERT(ok);
-	lines_free(&want_v);
-	lines_free(&want_a);
-	lines_free(&want_k);
-	lines_free(&h_v);
-	lines_free(&h_a);
-	lines_free(&h_k);
+	vu_lines_free(&want_v);
+	vu_lines_free(&want_a);
+	vu_lines_free(&want_k);
+	vu_lines_free(&h_v);
+	vu_lines_free(&h_a);
+	vu_lines_free(&h_k);
 	free(json);
 	return ok;
 }
 
 /* The non-TA modules of a generation (directories of gen/rsync). */
 static void
-modules(const char *gendir, struct lines *l)
+modules(const char *gendir, struct vu_lines *l)
 {
 	char *path = tu_asprintf("%s/rsync", gendir);
 	struct dirent *de;
@@ -908,10 +520,10 @@ modules(const char *gendir, struct lines *l)
 		while ((de = readdir(d)) != NULL)
 			if (de->d_name[0] != '.' &&
 			    strcmp(de->d_name, "ta") != 0)
-				lines_add(l, tu_asprintf("%s", de->d_name));
+				vu_lines_add(l, tu_asprintf("%s", de->d_name));
 		closedir(d);
 	}
-	qsort(l->v, l->n, sizeof(char *), str_cmp);
+	vu_lines_sort(l);
 	CU_ASSERT(l->n > 0);
 	free(path);
 }
@@ -920,7 +532,7 @@ modules(const char *gendir, struct lines *l)
 static int
 all_states_say(const char *gendir, const char *cache, const char *line)
 {
-	struct lines mods;
+	struct vu_lines mods;
 	char *path, *want = tu_asprintf("\n%s\n", line);
 	size_t i;
 	int ok = 1;
@@ -929,14 +541,14 @@ all_states_say(const char *gendir, const char *cache, const char *line)
 	modules(gendir, &mods);
 	for (i = 0; i < mods.n; i++) {
 		path = tu_asprintf("%s/rsync/localhost:%d/%s/.reef-state",
-		    cache, fx.rport, mods.v[i]);
-		if (!file_has(path, want)) {
+		    cache, fx.vu.rport, mods.v[i]);
+		if (!vu_file_has(path, want)) {
 			printf("\n    %s: no \"%s\"\n    ", path, line);
 			ok = 0;
 		}
 		free(path);
 	}
-	lines_free(&mods);
+	vu_lines_free(&mods);
 	free(want);
 	return ok;
 }
@@ -944,22 +556,22 @@ all_states_say(const char *gendir, const char *cache, const char *line)
 static char *
 access_log(void)
 {
-	return tu_asprintf("%s/nginx/logs/access.log", fx.state);
+	return tu_asprintf("%s/nginx/logs/access.log", fx.vu.state);
 }
 
 /* Lines of the nginx access log so far. */
 static size_t
 access_lines(void)
 {
-	struct lines l;
+	struct vu_lines l;
 	char *log = access_log();
 	size_t n;
 
 	memset(&l, 0, sizeof(l));
-	if (read_lines(log, 0, &l) != 0)
+	if (vu_read_lines(log, 0, &l) != 0)
 		l.n = 0;
 	n = l.n;
-	lines_free(&l);
+	vu_lines_free(&l);
 	free(log);
 	return n;
 }
@@ -969,10 +581,10 @@ access_lines(void)
  * first since lines, per module for deltas.
  */
 static void
-rrdp_requests(size_t since, const struct lines *mods, size_t *deltas,
+rrdp_requests(size_t since, const struct vu_lines *mods, size_t *deltas,
     size_t *snapshots)
 {
-	struct lines l;
+	struct vu_lines l;
 	char *log = access_log(), *p, *q, *want;
 	size_t i, m;
 
@@ -980,7 +592,7 @@ rrdp_requests(size_t since, const struct lines *mods, size_t *deltas,
 	*snapshots = 0;
 	for (m = 0; m < mods->n; m++)
 		deltas[m] = 0;
-	if (read_lines(log, 0, &l) != 0)
+	if (vu_read_lines(log, 0, &l) != 0)
 		l.n = 0;
 	for (i = since; i < l.n; i++) {
 		/* ... "GET /rrdp/mod/session/serial/x.xml HTTP/1.1" 200 ... */
@@ -998,7 +610,7 @@ rrdp_requests(size_t since, const struct lines *mods, size_t *deltas,
 			free(want);
 		}
 	}
-	lines_free(&l);
+	vu_lines_free(&l);
 	free(log);
 }
 
@@ -1026,7 +638,8 @@ free_port(void)
 static int
 setup_or_skip(void)
 {
-	return setup() == 1;
+	return vu_start(&fx.vu, "validate", VU_TOOLS, GEN_SEED,
+	    "--scale small --generations 2") == 1;
 }
 
 /*
@@ -1038,7 +651,7 @@ static void
 test_validate_two_generations(void)
 {
 	char *cache, *out, *g1, *g2, *log = NULL, *bgpd;
-	struct lines mods;
+	struct vu_lines mods;
 	size_t since, snaps, *deltas, i;
 	int ok = 1;
 
@@ -1047,15 +660,16 @@ test_validate_two_generations(void)
 	memset(&mods, 0, sizeof(mods));
 	cache = scratch("cache-", "gens");
 	out = scratch("out-", "gens");
-	g1 = tu_asprintf("%s/gen1", fx.repo);
-	g2 = tu_asprintf("%s/gen2", fx.repo);
+	g1 = tu_asprintf("%s/gen1", fx.vu.repo);
+	g2 = tu_asprintf("%s/gen2", fx.vu.repo);
 	modules(g2, &mods);
 	deltas = calloc(mods.n + 1, sizeof(*deltas));
 	CU_ASSERT_FATAL(deltas != NULL);
 
-	serve_dir(g1);
+	vu_switch(&fx.vu, g1);
 	since = access_lines();
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, &log, "all"), REEF_OK);
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "all"),
+	    REEF_OK);
 	ok &= outputs_match(g1, out);
 	CU_ASSERT(all_states_say(g1, cache, "serial 1"));
 	CU_ASSERT(all_states_say(g1, cache, "proto rrdp"));
@@ -1063,14 +677,16 @@ test_validate_two_generations(void)
 	CU_ASSERT_EQUAL(snaps, mods.n);
 	/* The other writers see the same set (one roa-set line per VRP). */
 	bgpd = tu_asprintf("%s/openbgpd", out);
-	CU_ASSERT(file_has(bgpd, "roa-set {") && file_has(bgpd, "aspa-set {"));
+	CU_ASSERT(vu_file_has(bgpd, "roa-set {") &&
+	    vu_file_has(bgpd, "aspa-set {"));
 	CU_ASSERT_EQUAL(tu_system("[ $(grep -c ' source-as ' '%s') = "
 	    "$(($(wc -l <'%s/expected/vrps.csv') - 1)) ]", bgpd, g1), 0);
 	free(log);
 
-	serve_dir(g2);
+	vu_switch(&fx.vu, g2);
 	since = access_lines();
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, &log, "all"), REEF_OK);
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "all"),
+	    REEF_OK);
 	ok &= outputs_match(g2, out);
 	CU_ASSERT(all_states_say(g2, cache, "serial 2"));
 	CU_ASSERT(all_states_say(g2, cache, "proto rrdp"));
@@ -1084,12 +700,12 @@ test_validate_two_generations(void)
 		}
 	CU_ASSERT(ok);
 	if (!ok)
-		show_log(log);
+		vu_show_log(log);
 	fx.reef_ok = ok;
 	free(bgpd);
 	free(log);
 	free(deltas);
-	lines_free(&mods);
+	vu_lines_free(&mods);
 	free(cache);
 	free(out);
 	free(g1);
@@ -1106,24 +722,24 @@ test_validate_rsync_fallback(void)
 {
 	char *var, *cache, *out, *log = NULL, *dead, *g1;
 	size_t since, snaps, deltas[1];
-	struct lines none;
+	struct vu_lines none;
 	int hport;
 
 	if (!setup_or_skip())
 		return;
 	memset(&none, 0, sizeof(none));
-	g1 = tu_asprintf("%s/gen1", fx.repo);
+	g1 = tu_asprintf("%s/gen1", fx.vu.repo);
 	var = scratch("", "norrdp");
 	CU_ASSERT_EQUAL_FATAL(tu_system("cp -al '%s' '%s' && rm -rf '%s/rrdp'",
 	    g1, var, var), 0);
 	cache = scratch("cache-", "norrdp");
 	out = scratch("out-", "norrdp");
-	serve_dir(var);
+	vu_switch(&fx.vu, var);
 	since = access_lines();
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, &log, "csv,json,"
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "csv,json,"
 	    "handoff,report"), REEF_OK);
 	if (!outputs_match(g1, out))
-		show_log(log);
+		vu_show_log(log);
 	CU_ASSERT(all_states_say(g1, cache, "proto rsync"));
 	rrdp_requests(since, &none, deltas, &snaps);
 	CU_ASSERT_EQUAL(snaps, 0);
@@ -1135,16 +751,17 @@ test_validate_rsync_fallback(void)
 	hport = free_port();
 	CU_ASSERT_FATAL(hport > 0);
 	dead = scratch("", "deadhttps");
-	if (generate(dead, hport, "--scale tiny --generations 1") == 0) {
+	if (vu_generate(&fx.vu, dead, GEN_SEED, hport,
+	    "--scale tiny --generations 1") == 0) {
 		cache = scratch("cache-", "deadhttps");
 		out = scratch("out-", "deadhttps");
 		free(g1);
 		g1 = tu_asprintf("%s/gen1", dead);
-		serve_dir(g1);
+		vu_switch(&fx.vu, g1);
 		CU_ASSERT_EQUAL(reef_fetch(dead, cache, out, &log, "csv,json,"
 		    "handoff"), REEF_OK);
 		if (!outputs_match(g1, out))
-			show_log(log);
+			vu_show_log(log);
 		CU_ASSERT(all_states_say(g1, cache, "proto rsync"));
 		free(log);
 		free(cache);
@@ -1162,19 +779,19 @@ break_manifest(const char *dir)
 {
 	char *list = tu_asprintf("%s.mfts", dir), *path = NULL;
 	unsigned char *buf = NULL;
-	struct lines l;
+	struct vu_lines l;
 	size_t len;
 
 	memset(&l, 0, sizeof(l));
 	if (tu_system("find '%s' -name '*.mft' | LC_ALL=C sort >'%s'", dir,
-	    list) != 0 || read_lines(list, 0, &l) != 0 || l.n == 0 ||
+	    list) != 0 || vu_read_lines(list, 0, &l) != 0 || l.n == 0 ||
 	    (buf = tu_read_file(l.v[0], &len)) == NULL)
 		goto out;
 	/* Break the hard link to the clean tree before writing. */
 	if (unlink(l.v[0]) == 0 && tu_write_file(l.v[0], buf, len / 2) == 0)
 		path = tu_asprintf("%s", l.v[0]);
  out:
-	lines_free(&l);
+	vu_lines_free(&l);
 	free(buf);
 	free(list);
 	return path;
@@ -1191,18 +808,18 @@ test_validate_keep_previous(void)
 {
 	char *g1, *gone, *bad, *cache, *out, *log = NULL, *mft, *cached;
 	char *rel, *mod, *kept;
-	struct lines mods;
+	struct vu_lines mods;
 
 	if (!setup_or_skip())
 		return;
 	memset(&mods, 0, sizeof(mods));
-	g1 = tu_asprintf("%s/gen1", fx.repo);
+	g1 = tu_asprintf("%s/gen1", fx.vu.repo);
 	cache = scratch("cache-", "keep");
 	out = scratch("out-", "keep");
 	modules(g1, &mods);
 	CU_ASSERT_FATAL(mods.n > 0);
-	serve_dir(g1);
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, NULL, "csv,json,"
+	vu_switch(&fx.vu, g1);
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, NULL, "csv,json,"
 	    "handoff"), REEF_OK);
 	CU_ASSERT(outputs_match(g1, out));
 
@@ -1211,16 +828,16 @@ test_validate_keep_previous(void)
 	gone = scratch("", "gone");
 	CU_ASSERT_EQUAL_FATAL(tu_system("cp -al '%s' '%s' && rm -rf "
 	    "'%s/rsync/%s' '%s/rrdp/%s'", g1, gone, gone, mod, gone, mod), 0);
-	serve_dir(gone);
+	vu_switch(&fx.vu, gone);
 	/* Exit 2: the outputs were written, one repository is stale. */
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, &log, "csv,json,"
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "csv,json,"
 	    "handoff"), REEF_PARTIAL);
 	if (!outputs_match(g1, out))
-		show_log(log);
+		vu_show_log(log);
 	/* The module was really asked for and really missing. */
 	kept = tu_asprintf("rsync://localhost:%d/%s/: fetch failed, keeping "
-	    "the previous copy", fx.rport, mod);
-	CU_ASSERT(file_has(log, kept));
+	    "the previous copy", fx.vu.rport, mod);
+	CU_ASSERT(vu_file_has(log, kept));
 	free(kept);
 	free(log);
 
@@ -1230,22 +847,23 @@ test_validate_keep_previous(void)
 	    g1, bad, bad), 0);
 	mft = break_manifest(bad);
 	CU_ASSERT_FATAL(mft != NULL);
-	serve_dir(bad);
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, &log, "csv,json,"
+	vu_switch(&fx.vu, bad);
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "csv,json,"
 	    "handoff,report"), REEF_OK);
 	if (!outputs_match(g1, out))
-		show_log(log);
+		vu_show_log(log);
 	/* The broken file did arrive: the store, not the cache, saved it. */
 	rel = mft + strlen(bad) + strlen("/rsync/");
-	cached = tu_asprintf("%s/rsync/localhost:%d/%s", cache, fx.rport, rel);
-	CU_ASSERT(same_file(mft, cached));
-	CU_ASSERT(file_has(log, "last good copy"));
+	cached = tu_asprintf("%s/rsync/localhost:%d/%s", cache, fx.vu.rport,
+	    rel);
+	CU_ASSERT(vu_same_file(mft, cached));
+	CU_ASSERT(vu_file_has(log, "last good copy"));
 	free(cached);
 	free(log);
 	free(mft);
 	free(bad);
 	free(gone);
-	lines_free(&mods);
+	vu_lines_free(&mods);
 	free(cache);
 	free(out);
 	free(g1);
@@ -1261,13 +879,13 @@ defects_reported(const char *gendir, const char *out)
 {
 	char *path = tu_asprintf("%s/expected/defects.txt", gendir);
 	char *rep = tu_asprintf("%s/report.json", out), *uri, *sp, *dir;
-	struct lines d, r;
+	struct vu_lines d, r;
 	size_t i, j;
 	int ok = 1, hit;
 
 	memset(&d, 0, sizeof(d));
 	memset(&r, 0, sizeof(r));
-	if (read_lines(path, 0, &d) != 0 || d.n == 0 ||
+	if (vu_read_lines(path, 0, &d) != 0 || d.n == 0 ||
 	    json_array(rep, "objects", fmt_report, &r) <= 0) {
 		ok = 0;
 		goto out;
@@ -1305,8 +923,8 @@ defects_reported(const char *gendir, const char *out)
 		free(dir);
 	}
  out:
-	lines_free(&d);
-	lines_free(&r);
+	vu_lines_free(&d);
+	vu_lines_free(&r);
 	free(path);
 	free(rep);
 	return ok;
@@ -1336,10 +954,10 @@ test_validate_defects(void)
 		/* Each defect stays local: the smallest tree shows it. */
 		opt = tu_asprintf("--scale tiny --generations %d --defect %s",
 		    two ? 2 : 1, defects[i]);
-		ok = generate(repo, fx.hport, opt) == 0;
+		ok = vu_generate(&fx.vu, repo, GEN_SEED, fx.vu.hport, opt) == 0;
 		CU_ASSERT(ok);
 		g = tu_asprintf("%s/gen1", repo);
-		if (ok && serve_dir(g) == 0) {
+		if (ok && vu_switch(&fx.vu, g) == 0) {
 			log = NULL;
 			CU_ASSERT_EQUAL(reef_fetch(repo, cache, out, &log,
 			    "csv,json,handoff,report"), REEF_OK);
@@ -1347,22 +965,22 @@ test_validate_defects(void)
 			    (!two && !defects_reported(g, out))) {
 				printf("\n    defect %s\n    ", defects[i]);
 				CU_FAIL("defect run differs");
-				show_log(log);
+				vu_show_log(log);
 			}
 			free(log);
 		}
 		free(g);
 		g = tu_asprintf("%s/gen2", repo);
-		if (ok && two && serve_dir(g) == 0) {
+		if (ok && two && vu_switch(&fx.vu, g) == 0) {
 			log = NULL;
 			CU_ASSERT_EQUAL(reef_fetch(repo, cache, out, &log,
 			    "csv,json,handoff,report"), REEF_OK);
 			if (!outputs_match(g, out) ||
 			    !defects_reported(g, out) ||
-			    !file_has(log, "RFC 9286 section 4.2.1")) {
+			    !vu_file_has(log, "RFC 9286 section 4.2.1")) {
 				printf("\n    defect %s, gen2\n    ", defects[i]);
 				CU_FAIL("defect run differs");
-				show_log(log);
+				vu_show_log(log);
 			}
 			free(log);
 		}
@@ -1407,25 +1025,26 @@ static void
 test_validate_offline_and_at(void)
 {
 	char *g1, *cache, *out, *off, *copy, *log = NULL, *csv, *fresh;
-	struct lines l;
+	struct vu_lines l;
 	size_t since;
 
 	if (!setup_or_skip())
 		return;
 	memset(&l, 0, sizeof(l));
-	g1 = tu_asprintf("%s/gen1", fx.repo);
+	g1 = tu_asprintf("%s/gen1", fx.vu.repo);
 	cache = scratch("cache-", "offline");
 	out = scratch("out-", "offline");
 	off = scratch("out-", "offline2");
 	copy = scratch("copy-", "offline");
 	fresh = scratch("out-", "expired");
-	serve_dir(g1);
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, NULL, "all"), REEF_OK);
+	vu_switch(&fx.vu, g1);
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, NULL, "all"),
+	    REEF_OK);
 	CU_ASSERT(outputs_match(g1, out));
 
 	since = access_lines();
-	CU_ASSERT_EQUAL(reef_run(fx.repo, cache, off, &log, "--offline -f all"),
-	    REEF_OK);
+	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, off, &log,
+	    "--offline -f all"), REEF_OK);
 	CU_ASSERT(outputs_match(g1, off));
 	CU_ASSERT_EQUAL(access_lines(), since);
 	CU_ASSERT_EQUAL(tu_system("cmp -s '%s/vrps.csv' '%s/vrps.csv'", out,
@@ -1433,30 +1052,30 @@ test_validate_offline_and_at(void)
 	free(log);
 
 	/* Everything below the TAs stale: a valid, empty result. */
-	CU_ASSERT_EQUAL(reef_run(fx.repo, cache, off, &log, "--offline -f all "
-	    "--at @%lld", AT_STALE), REEF_OK);
+	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, off, &log,
+	    "--offline -f all --at @%lld", AT_STALE), REEF_OK);
 	csv = tu_asprintf("%s/vrps.csv", off);
-	CU_ASSERT(read_lines(csv, 0, &l) == 0 && l.n == 1);
-	lines_free(&l);
+	CU_ASSERT(vu_read_lines(csv, 0, &l) == 0 && l.n == 1);
+	vu_lines_free(&l);
 	free(csv);
 	csv = tu_asprintf("%s/vrps.json", off);
 	CU_ASSERT(json_array(csv, "roas", fmt_roa, &l) == 0);
 	CU_ASSERT(json_array(csv, "aspas", fmt_aspa, &l) == 0);
 	CU_ASSERT(json_array(csv, "bgpsec_keys", fmt_key, &l) == 0);
-	CU_ASSERT(file_has(log, "0 VRPs, 0 router keys, 0 ASPAs"));
+	CU_ASSERT(vu_file_has(log, "0 VRPs, 0 router keys, 0 ASPAs"));
 	CU_ASSERT(outdir_clean(off));
-	lines_free(&l);
+	vu_lines_free(&l);
 	free(log);
 
 	/* No TA left: exit 1, nothing replaced, nothing new written. */
 	snapshot_outputs(out, copy);
-	CU_ASSERT_EQUAL(reef_run(fx.repo, cache, out, &log, "--offline -f all "
-	    "--at @%lld", AT_EXPIRED), REEF_FAIL);
-	CU_ASSERT(file_has(log, "no trust anchor could be used"));
+	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, out, &log,
+	    "--offline -f all --at @%lld", AT_EXPIRED), REEF_FAIL);
+	CU_ASSERT(vu_file_has(log, "no trust anchor could be used"));
 	CU_ASSERT(outputs_unchanged(out, copy));
 	CU_ASSERT(outdir_clean(out));
 	free(log);
-	CU_ASSERT_EQUAL(reef_run(fx.repo, cache, fresh, NULL, "--offline "
+	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, fresh, NULL, "--offline "
 	    "--at @%lld", AT_EXPIRED), REEF_FAIL);
 	/* Only the metrics of the failed run. */
 	CU_ASSERT_EQUAL(tu_system("[ \"$(ls -A '%s' 2>/dev/null)\" = metrics ]",
@@ -1485,44 +1104,47 @@ test_validate_unwritable(void)
 
 	if (!setup_or_skip())
 		return;
-	g1 = tu_asprintf("%s/gen1", fx.repo);
+	g1 = tu_asprintf("%s/gen1", fx.vu.repo);
 	cache = scratch("cache-", "unwritable");
 	out = scratch("out-", "unwritable");
 	copy = scratch("copy-", "unwritable");
 	file = scratch("", "not-a-dir");
-	serve_dir(g1);
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, NULL, "all"), REEF_OK);
+	vu_switch(&fx.vu, g1);
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, NULL, "all"),
+	    REEF_OK);
 	CU_ASSERT(outputs_match(g1, out));
 	snapshot_outputs(out, copy);
 
 	CU_ASSERT_EQUAL(tu_write_file(file, "x\n", 2), 0);
-	CU_ASSERT_EQUAL(reef_run(fx.repo, cache, file, &log, "--offline"),
+	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, file, &log, "--offline"),
 	    REEF_FAIL);
-	CU_ASSERT(file_has(log, file) && (file_has(log, "not a directory") ||
-	    file_has(log, "Not a directory")));
+	CU_ASSERT(vu_file_has(log, file) &&
+	    (vu_file_has(log, "not a directory") ||
+	    vu_file_has(log, "Not a directory")));
 	free(log);
 
 	/* root writes anywhere: drop to nobody with setpriv(1) for this run. */
-	reef = reef_path();
+	reef = vu_reef_path();
 	if (geteuid() == 0) {
 		if (tu_system("command -v setpriv >/dev/null") != 0) {
 			printf("\n    SKIPPED read-only run: no setpriv\n    ");
 			goto out;
 		}
 		chmod(cache, 0755);
-		log = tu_asprintf("%s/run%02d.log", fx.dir, ++fx.runs);
+		log = vu_run_log(&fx.vu);
 		st = tu_system("timeout %d setpriv --reuid=%s --regid=%s "
 		    "--clear-groups '%s' validate -t '%s/tals' -d '%s' -o '%s' "
 		    "--offline --allow-dubious-hosts -f all >'%s' 2>&1",
-		    RUN_TIMEOUT, UNPRIV_UID, UNPRIV_UID, reef, fx.repo, cache,
-		    out, log);
+		    RUN_TIMEOUT, UNPRIV_UID, UNPRIV_UID, reef, fx.vu.repo,
+		    cache, out, log);
 	} else {
 		chmod(out, 0555);
-		st = reef_run(fx.repo, cache, out, &log, "--offline -f all");
+		st = reef_run(fx.vu.repo, cache, out, &log, "--offline -f all");
 		chmod(out, 0755);
 	}
 	CU_ASSERT_EQUAL(st, REEF_FAIL);
-	CU_ASSERT(file_has(log, out) && file_has(log, "Permission denied"));
+	CU_ASSERT(vu_file_has(log, out) &&
+	    vu_file_has(log, "Permission denied"));
 	CU_ASSERT(outputs_unchanged(out, copy));
 	CU_ASSERT(outdir_clean(out));
 	free(log);
@@ -1548,23 +1170,23 @@ test_validate_servers_gone(void)
 
 	if (!setup_or_skip())
 		return;
-	g1 = tu_asprintf("%s/gen1", fx.repo);
+	g1 = tu_asprintf("%s/gen1", fx.vu.repo);
 	cache = scratch("cache-", "gone");
 	out = scratch("out-", "gone");
-	serve_dir(g1);
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, NULL, "csv,json,"
+	vu_switch(&fx.vu, g1);
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, NULL, "csv,json,"
 	    "handoff"), REEF_OK);
 	stop_servers();
 	t0 = time(NULL);
-	CU_ASSERT_EQUAL(reef_fetch(fx.repo, cache, out, &log, "csv,json,"
+	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "csv,json,"
 	    "handoff"), REEF_PARTIAL);
 	/* Refused connections fail fast; nothing waits for the deadline. */
 	CU_ASSERT(time(NULL) - t0 < FETCH_TIMEOUT);
 	if (!outputs_match(g1, out))
-		show_log(log);
-	CU_ASSERT(file_has(log, "TA certificate not fetched, using the "
+		vu_show_log(log);
+	CU_ASSERT(vu_file_has(log, "TA certificate not fetched, using the "
 	    "cached copy"));
-	CU_ASSERT(file_has(log, "fetch failed, keeping the previous copy"));
+	CU_ASSERT(vu_file_has(log, "fetch failed, keeping the previous copy"));
 	free(log);
 	free(g1);
 	free(cache);
@@ -1608,10 +1230,10 @@ test_validate_peers(void)
 		return;
 	stop_servers();
 	script = tu_asprintf("%s/tests/integration/peers.sh", tu_srcdir());
-	log = tu_asprintf("%s/peers.log", fx.dir);
+	log = tu_asprintf("%s/peers.log", fx.vu.dir);
 	st = tu_system("PEERS='%s' '%s' '%s' 1 2 >'%s' 2>&1",
 	    peers != NULL && *peers != '\0' ? peers : "rpki-client", script,
-	    fx.repo, log);
+	    fx.vu.repo, log);
 	if (st == EX_SKIP) {
 		why = skip_reason(log);
 		printf("\n    SKIPPED (peers.sh): %s\n    ", why);
@@ -1619,7 +1241,7 @@ test_validate_peers(void)
 	} else {
 		CU_ASSERT_EQUAL(st, 0);
 		if (st != 0)
-			show_log(log);
+			vu_show_log(log);
 		/* reef's half of the comparison was test 1. */
 		CU_ASSERT(fx.reef_ok);
 	}

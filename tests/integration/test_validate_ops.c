@@ -26,6 +26,7 @@
 
 #include <CUnit/CUnit.h>
 
+#include "tests/integration/validate_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 #include "validator/runout.h"
@@ -59,182 +60,22 @@
 #define REEF_FAIL		1
 #define REEF_PARTIAL		2
 
-static struct {
-	int		 ready;		/* 1: up, -1: skipped */
-	int		 serving;
-	char		*dir;
-	char		*state;
-	char		*repo;
-	char		*ca_file;
-	int		 rport, hport;
-	int		 runs;
-	unsigned int	 failures;
-} fx;
+/* The servers, the scratch directory and the clean repository. */
+static struct vu_fix fx;
 
-static char *
-reef_path(void)
-{
-	return tu_asprintf("%s/validator/reef", tu_builddir());
-}
-
-static char *
-serve_path(void)
-{
-	return tu_asprintf("%s/tests/tools/serve.sh", tu_srcdir());
-}
-
-static void
-show_log(const char *log)
-{
-	printf("\n    --- %s ---\n", log);
-	tu_system("tail -n 30 '%s' | sed 's/^/    /'", log);
-}
-
-static int
-file_has(const char *path, const char *needle)
-{
-	unsigned char *buf = tu_read_file(path, NULL);
-	int found;
-
-	found = buf != NULL && strstr((char *)buf, needle) != NULL;
-	free(buf);
-	return found;
-}
-
-static int
-same_file(const char *a, const char *b)
-{
-	return tu_system("cmp -s '%s' '%s'", a, b) == 0;
-}
-
-static int
-env_port(const char *env, const char *name)
-{
-	const char *p = strstr(env, name);
-
-	return p == NULL ? 0 : atoi(p + strlen(name));
-}
-
-static int
-skip_all(const char *why)
-{
-	printf("\n    SKIPPED: %s\n    ", why);
-	return -1;
-}
-
-/* Generate a repository at out (2 generations); 0 on success. */
-static int
-generate(const char *out)
-{
-	char *gen, *keys, *log;
-	const char *e = getenv("REEF_KEY_CACHE");
-	int st;
-
-	gen = tu_asprintf("%s/tests/tools/repogen/reef-repogen",
-	    tu_builddir());
-	keys = e != NULL && *e != '\0' ? tu_asprintf("%s", e) :
-	    tu_asprintf("%s/.key-cache", tu_builddir());
-	log = tu_asprintf("%s.log", out);
-	mkdir(keys, 0700);
-	st = tu_system("'%s' -o '%s' --seed %d --key-cache '%s' "
-	    "--rsync-host localhost:%d --https-host localhost:%d "
-	    "--scale tiny --generations 2 >'%s' 2>&1", gen, out, GEN_SEED,
-	    keys, fx.rport, fx.hport, log);
-	if (st != 0)
-		show_log(log);
-	free(log);
-	free(gen);
-	free(keys);
-	return st;
-}
-
+/* Servers up and the clean repository generated; 1, or -1 to skip. */
 static int
 setup(void)
 {
-	char *serve, *envf, *reef, *gen;
-	unsigned char *env;
-	int ok;
-
-	if (fx.ready != 0)
-		return fx.ready;
-	fx.ready = -1;
-	fx.failures = CU_get_number_of_failures();
-	if (getenv("REEF_TESTS_UNIT_ONLY") != NULL)
-		return skip_all("REEF_TESTS_UNIT_ONLY is set");
-	reef = reef_path();
-	gen = tu_asprintf("%s/tests/tools/repogen/reef-repogen",
-	    tu_builddir());
-	ok = access(reef, X_OK) == 0 && access(gen, X_OK) == 0;
-	free(reef);
-	free(gen);
-	if (!ok)
-		return skip_all("reef or reef-repogen is not built");
-	if (tu_system("{ command -v rsync && command -v nginx && "
-	    "command -v openssl && command -v timeout; } >/dev/null") != 0)
-		return skip_all("rsync, nginx, openssl or timeout missing");
-	fx.dir = tu_tmpdir("validate-ops");
-	CU_ASSERT_FATAL(fx.dir != NULL);
-	fx.state = tu_asprintf("%s/serve", fx.dir);
-	fx.repo = tu_asprintf("%s/repo", fx.dir);
-	fx.ca_file = tu_asprintf("%s/ca.pem", fx.state);
-	envf = tu_asprintf("%s/serve.env", fx.dir);
-	serve = serve_path();
-	tu_system("mkdir -p '%s/empty/rsync'", fx.dir);
-	if (tu_system("'%s' start '%s/empty' --state '%s' --rsync-port auto "
-	    "--https-port auto >'%s' 2>&1", serve, fx.dir, fx.state,
-	    envf) != 0 || (env = tu_read_file(envf, NULL)) == NULL) {
-		show_log(envf);
-		skip_all("serve.sh did not start");
-		goto out;
-	}
-	fx.serving = 1;
-	fx.rport = env_port((char *)env, "RSYNC_PORT=");
-	fx.hport = env_port((char *)env, "HTTPS_PORT=");
-	free(env);
-	CU_ASSERT(fx.rport > 0 && fx.hport > 0);
-	if (fx.rport > 0 && fx.hport > 0 && generate(fx.repo) == 0)
-		fx.ready = 1;
- out:
-	free(envf);
-	free(serve);
-	return fx.ready;
+	return vu_start(&fx, "validate-ops", VU_TOOLS, GEN_SEED,
+	    "--scale tiny --generations 2");
 }
 
 static int
 cleanup(void)
 {
-	char *serve;
-
-	if (fx.serving) {
-		serve = serve_path();
-		tu_system("'%s' stop '%s' >/dev/null 2>&1", serve, fx.state);
-		free(serve);
-	}
-	if (fx.dir != NULL) {
-		if (CU_get_number_of_failures() == fx.failures)
-			tu_rmtree(fx.dir);
-		else
-			printf("\n    kept %s\n    ", fx.dir);
-	}
-	free(fx.dir);
-	free(fx.state);
-	free(fx.repo);
-	free(fx.ca_file);
-	memset(&fx, 0, sizeof(fx));
+	vu_finish(&fx);
 	return 0;
-}
-
-static int
-serve_dir(const char *dir)
-{
-	char *serve = serve_path();
-	int st;
-
-	st = tu_system("'%s' switch '%s' '%s' >/dev/null 2>&1", serve,
-	    fx.state, dir);
-	CU_ASSERT_EQUAL(st, 0);
-	free(serve);
-	return st;
 }
 
 /* fx.dir/<name>, malloc'd. */
@@ -248,7 +89,7 @@ scratch(const char *name)
 static char *
 reef_cmd(const char *cache, const char *out, const char *extra)
 {
-	char *reef = reef_path(), *cmd;
+	char *reef = vu_reef_path(), *cmd;
 
 	cmd = tu_asprintf("'%s' validate -v -t '%s/tals' -d '%s' -o '%s' "
 	    "--allow-dubious-hosts --ca-file '%s' %s", reef, fx.repo, cache,
@@ -274,12 +115,9 @@ reef_run(const char *cache, const char *out, char **logp, const char *fmt,
 		abort();
 	va_end(ap);
 	cmd = reef_cmd(cache, out, extra);
-	log = tu_asprintf("%s/run%02d.log", fx.dir, ++fx.runs);
+	log = vu_run_log(&fx);
 	st = tu_system("timeout %d %s >'%s' 2>&1", RUN_TIMEOUT, cmd, log);
-	if (file_has(log, "Sanitizer") || file_has(log, "runtime error:")) {
-		CU_FAIL("sanitizer report from reef");
-		show_log(log);
-	}
+	vu_check_sanitizer(log);
 	if (logp != NULL)
 		*logp = log;
 	else
@@ -391,9 +229,9 @@ first_run(const char *cache, const char *out)
 	char *g1 = tu_asprintf("%s/gen1", fx.repo);
 	int ok;
 
-	ok = serve_dir(g1) == 0 && reef_run(cache, out, NULL, "--timeout %d "
-	    "-f csv,json,handoff,report --at @%lld", FETCH_TIMEOUT,
-	    AT_VALID) == REEF_OK;
+	ok = vu_switch(&fx, g1) == 0 && reef_run(cache, out, NULL,
+	    "--timeout %d -f csv,json,handoff,report --at @%lld",
+	    FETCH_TIMEOUT, AT_VALID) == REEF_OK;
 	CU_ASSERT(ok);
 	free(g1);
 	return ok;
@@ -423,31 +261,32 @@ test_ops_partial(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mod = first_module(g1));
 	if (!first_run(cache, out))
 		goto out;
-	CU_ASSERT(file_has(met, "reef_validate_result{result=\"ok\"} 1\n"));
+	CU_ASSERT(vu_file_has(met, "reef_validate_result{result=\"ok\"} 1\n"));
 	CU_ASSERT_EQUAL(tu_system("cp '%s' '%s'", csv, copy), 0);
 	CU_ASSERT_EQUAL_FATAL(tu_system("cp -al '%s' '%s' && rm -rf "
 	    "'%s/rsync/%s' '%s/rrdp/%s'", g1, gone, gone, mod, gone, mod), 0);
-	serve_dir(gone);
+	vu_switch(&fx, gone);
 	CU_ASSERT_EQUAL(reef_run(cache, out, &log, "--timeout %d -f csv,json,"
 	    "handoff,report --at @%lld", FETCH_TIMEOUT, AT_VALID),
 	    REEF_PARTIAL);
 	/* The others' VRPs and the cached one's are all there. */
-	CU_ASSERT(same_file(csv, copy));
+	CU_ASSERT(vu_same_file(csv, copy));
 	line = tu_asprintf("reef_repository_fetch{repository=\"rsync://"
 	    "localhost:%d/%s/\",", fx.rport, mod);
-	CU_ASSERT(file_has(met, line));
+	CU_ASSERT(vu_file_has(met, line));
 	free(line);
-	CU_ASSERT(file_has(met, "result=\"stale\"} 1\n"));
-	CU_ASSERT(file_has(met, "reef_validate_result{result=\"partial\"} 1"));
-	CU_ASSERT(file_has(met, "reef_validate_exit_status 2\n"));
+	CU_ASSERT(vu_file_has(met, "result=\"stale\"} 1\n"));
+	CU_ASSERT(vu_file_has(met,
+	    "reef_validate_result{result=\"partial\"} 1"));
+	CU_ASSERT(vu_file_has(met, "reef_validate_exit_status 2\n"));
 	line = tu_asprintf("\"uri\": \"rsync://localhost:%d/%s/\"", fx.rport,
 	    mod);
-	CU_ASSERT(file_has(rep, line));
-	CU_ASSERT(file_has(rep, "\"result\": \"stale\""));
+	CU_ASSERT(vu_file_has(rep, line));
+	CU_ASSERT(vu_file_has(rep, "\"result\": \"stale\""));
 	free(line);
-	CU_ASSERT(file_has(log, "not fetched (stale)"));
+	CU_ASSERT(vu_file_has(log, "not fetched (stale)"));
 	if (CU_get_number_of_failures() != fx.failures)
-		show_log(log);
+		vu_show_log(log);
 	free(log);
  out:
 	free(mod);
@@ -514,7 +353,7 @@ test_ops_lock_and_timeout(void)
 	CU_ASSERT_EQUAL(reef_run(cache, out2, &log2, "--offline"), EX_LOCKED);
 	free(want);
 	want = tu_asprintf("(PID %ld)", (long)pid);
-	CU_ASSERT(file_has(log2, want) && file_has(log2, lock));
+	CU_ASSERT(vu_file_has(log2, want) && vu_file_has(log2, lock));
 	free(want);
 	/* The loser touched nothing: no output, no metrics. */
 	CU_ASSERT(access(out2, F_OK) == -1);
@@ -525,11 +364,11 @@ test_ops_lock_and_timeout(void)
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	CU_ASSERT_EQUAL(st, REEF_PARTIAL);
 	CU_ASSERT(took < HANG_TIMEOUT + HANG_SLACK);
-	CU_ASSERT(same_file(csv, copy));
+	CU_ASSERT(vu_same_file(csv, copy));
 	if (CU_get_number_of_failures() != fx.failures) {
 		printf("\n    hanging run: exit %d after %.1f s", st, took);
-		show_log(log);
-		show_log(log2);
+		vu_show_log(log);
+		vu_show_log(log2);
 	}
  out:
 	free(log2);
@@ -555,7 +394,7 @@ each_old_or_new(const char *out, const char *a, const char *b, int verbose)
 		fo = tu_asprintf("%s/%s", out, files[i]);
 		fa = tu_asprintf("%s/%s", a, files[i]);
 		fb = tu_asprintf("%s/%s", b, files[i]);
-		if (!same_file(fo, fa) && !same_file(fo, fb)) {
+		if (!vu_same_file(fo, fa) && !vu_same_file(fo, fb)) {
 			if (verbose)
 				printf("\n    %s is neither the old nor the "
 				    "new one", fo);
@@ -596,7 +435,7 @@ test_ops_kill9(void)
 	/* The first run wrote more formats: keep the two compared. */
 	CU_ASSERT_EQUAL(reef_run(base_cache, base_out, NULL, "--offline "
 	    "-f csv,handoff --at @%lld", AT_VALID), REEF_OK);
-	serve_dir(g2);
+	vu_switch(&fx, g2);
 	CU_ASSERT_EQUAL_FATAL(tu_system("cp -a '%s' '%s' && cp -a '%s' '%s'",
 	    base_cache, ref_cache, base_out, ref_out), 0);
 	CU_ASSERT_EQUAL_FATAL(reef_run(ref_cache, ref_out, NULL, KILL_FMT,
@@ -706,7 +545,7 @@ test_ops_report_chain(void)
 static int
 reef_tool(char **outp, const char *args)
 {
-	char *reef = reef_path(), *file = scratch("tool.out");
+	char *reef = vu_reef_path(), *file = scratch("tool.out");
 	int st;
 
 	st = tu_system("timeout %d '%s' %s >'%s' 2>&1", RUN_TIMEOUT, reef,
@@ -790,7 +629,7 @@ test_ops_diff(void)
 	g2 = tu_asprintf("%s/gen2", fx.repo);
 	if (!first_run(cache, out1))
 		goto out;
-	serve_dir(g2);
+	vu_switch(&fx, g2);
 	CU_ASSERT_EQUAL(reef_run(cache, out2, NULL, "--timeout %d -f csv,json,"
 	    "handoff,report --at @%lld", FETCH_TIMEOUT, AT_VALID), REEF_OK);
 	args = tu_asprintf("diff '%s' '%s'", out1, out2);

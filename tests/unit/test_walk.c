@@ -75,6 +75,25 @@ corpus_crl(const char *rel)
 	return c;
 }
 
+/*
+ * The conformance root's manifest, parsed afresh for each check (the
+ * issuer checks resolve the EE certificate's inherited resources in
+ * place).  NULL if it does not parse; free with mft_free().
+ */
+static struct mft *
+root_mft(void)
+{
+	unsigned char *der;
+	size_t len;
+	struct mft *m;
+
+	der = corpus_read("root/root.mft", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+	m = mft_parse("root.mft", der, len);
+	free(der);
+	return m;
+}
+
 static int
 no_corpus(void)
 {
@@ -202,8 +221,6 @@ test_valid_mft(void)
 	struct cert *ta, *ca;
 	struct crl *crl;
 	struct mft *mft;
-	unsigned char *der;
-	size_t len;
 	char why[VALID_WHY_LEN];
 
 	if (no_corpus())
@@ -213,10 +230,7 @@ test_valid_mft(void)
 	crl = corpus_crl("root/root.crl");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ta);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
-	der = corpus_read("root/root.mft", &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-	mft = mft_parse("root.mft", der, len);
-	free(der);
+	mft = root_mft();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mft);
 	CU_ASSERT_EQUAL(valid_mft(mft, ta, crl, CONF_NOW, why, sizeof(why)),
 	    0);
@@ -227,19 +241,13 @@ test_valid_mft(void)
 	CU_ASSERT_EQUAL(valid_cert(ca, ta, crl, CONF_NOW, why, sizeof(why)),
 	    0);
 	/* Before thisUpdate and EE notBefore (2011): not current. */
-	der = corpus_read("root/root.mft", &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-	mft = mft_parse("root.mft", der, len);
-	free(der);
+	mft = root_mft();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mft);
 	CU_ASSERT_EQUAL(valid_mft(mft, ta, crl, 1300000000LL, why,
 	    sizeof(why)), -1);
 	mft_free(mft);
 	/* Signed under the root, not under one of its children. */
-	der = corpus_read("root/root.mft", &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
-	mft = mft_parse("root.mft", der, len);
-	free(der);
+	mft = root_mft();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mft);
 	CU_ASSERT_EQUAL(valid_mft(mft, ca, NULL, CONF_NOW, why, sizeof(why)),
 	    -1);

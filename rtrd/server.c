@@ -42,8 +42,12 @@
 #define WRITE_IOV		SESSION_QUEUE_MAX
 /* epoll events handled per wakeup. */
 #define MAX_EVENTS		64
-/* Pending connections per listener. */
-#define LISTEN_BACKLOG		128
+/*
+ * Pending connections per listener: room for every router to reconnect
+ * at once after a restart, so none has its SYN dropped and waits a
+ * retransmission (the kernel caps it at net.core.somaxconn).
+ */
+#define LISTEN_BACKLOG		MAX_RTR_CLIENTS
 /* Room for inotify events (each carries a file name). */
 #define INOTIFY_BUF		4096
 /* Longest error text of a failed load (a fetch's names the URL). */
@@ -126,6 +130,7 @@ struct server {
 	size_t		 nhconns;
 	struct hconn	*hdead;
 	int		 listen_paused;	/* out of descriptors: retry later */
+	int		 spare;		/* reserved descriptor, see reload() */
 	struct src	 sig;
 	struct src	 timer;
 	struct src	 ino;
@@ -614,6 +619,30 @@ conn_new(struct server *sv, int infd, int outfd, const char *name)
 	return c;
 }
 
+/*
+ * Every session slot is taken: close the connection that has waited
+ * longest without sending a query, so that idle connections cannot
+ * lock routers out until the handshake time-out; a router asks as soon
+ * as it connects.  Sessions past their first query are never closed for
+ * a newcomer.  Returns 1 if a slot was freed, 0 if none could be.
+ */
+static int
+evict_unqueried(struct server *sv)
+{
+	struct conn *c, *oldest = NULL;
+
+	/* The list is newest first: the last match is the oldest. */
+	for (c = sv->conns; c != NULL; c = c->next)
+		if (session_state(c->s) == SESSION_NEW)
+			oldest = c;
+	if (oldest == NULL)
+		return 0;
+	log_info_obj(session_name(oldest->s), "no query yet: closed to make "
+	    "room for a new connection");
+	conn_close(sv, oldest);
+	return 1;
+}
+
 /* Take a connection from an RTR listener (plain or TLS). */
 static void
 accept_rtr(struct server *sv, const struct listener *l, int fd,
@@ -621,7 +650,7 @@ accept_rtr(struct server *sv, const struct listener *l, int fd,
 {
 	struct conn *c;
 
-	if (sv->nconns >= MAX_RTR_CLIENTS) {
+	if (sv->nconns >= MAX_RTR_CLIENTS && !evict_unqueried(sv)) {
 		log_warnx("%s: refused, %d sessions already", name,
 		    MAX_RTR_CLIENTS);
 		close(fd);
@@ -875,15 +904,41 @@ apply_set(struct server *sv, struct input_set *set)
 	return 0;
 }
 
+/*
+ * Hold /dev/null open as a spare descriptor.  Routers may use up all
+ * the others (accept() then fails with EMFILE and waits, see
+ * do_accept()); the input must still be readable then, or a new set
+ * would be refused and, its file stamp taken, not retried until the
+ * next one.
+ */
+static void
+spare_take(struct server *sv)
+{
+	if (sv->spare == -1)
+		sv->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void
+spare_release(struct server *sv)
+{
+	if (sv->spare != -1)
+		close(sv->spare);
+	sv->spare = -1;
+}
+
 /* Load the input file; on success it becomes the served set. */
 static void
 reload(struct server *sv)
 {
 	struct input_set set;
 	char err[LOAD_ERR_MAX];
+	int rc;
 
-	if (input_load(sv->cfg->input, time(NULL), &set, err,
-	    sizeof(err)) == -1) {
+	/* The load opens one file at a time: the spare is room enough. */
+	spare_release(sv);
+	rc = input_load(sv->cfg->input, time(NULL), &set, err, sizeof(err));
+	spare_take(sv);
+	if (rc == -1) {
 		load_failed(sv, err);
 		return;
 	}
@@ -1310,6 +1365,7 @@ server_cleanup(struct server *sv)
 		close(sv->ino.fd);
 	if (sv->ep > 0)
 		close(sv->ep);
+	spare_release(sv);
 	history_free(sv->h);
 	free(sv);
 }
@@ -1358,6 +1414,7 @@ server_setup(struct server *sv)
 	}
 	if (sv->cfg->input != NULL && !sv->url)
 		check_input(sv);
+	spare_take(sv);
 	sv->next_poll = mono_now() + SERVER_POLL_INTERVAL;
 	if (!sv->cfg->use_stdio)
 		return open_listeners(sv) == -1 || drop_root(sv) == -1 ||
@@ -1395,7 +1452,7 @@ server_run(const struct server_config *cfg)
 	}
 	sv->cfg = cfg;
 	sv->url = cfg->input != NULL && fetchinput_is_url(cfg->input);
-	sv->sig.fd = sv->timer.fd = sv->ino.fd = sv->ep = -1;
+	sv->sig.fd = sv->timer.fd = sv->ino.fd = sv->ep = sv->spare = -1;
 	sv->stats.started = time(NULL);
 	raise_fd_limit();
 	if (server_setup(sv) == -1)

@@ -1033,36 +1033,69 @@ resolve(const char *path)
 	return strdup(path);
 }
 
+/* Load the payloads in file once; as input_load(). */
+static int
+load_file(const char *file, int64_t now, struct input_set *out, char *err,
+    size_t errlen)
+{
+	const char	*buf = NULL;
+	size_t		 len = 0;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (errlen > 0)
+		err[0] = '\0';
+	if (map_file(file, &buf, &len, err, errlen) == -1)
+		return -1;
+	if (is_handoff(buf, len)) {
+		/* handoff_read() copies the file: no mapping can change under it. */
+		munmap((void *)buf, len);
+		return load_handoff(file, now, out, err, errlen);
+	}
+	rc = load_json(file, buf, len, now, out, err, errlen);
+	munmap((void *)buf, len);
+	return rc;
+}
+
+/* 1 if the file behind file is not the one before named (NULL: none). */
+static int
+replaced(const char *file, const char *before)
+{
+	char	*after;
+	int	 rc;
+
+	if ((after = realpath(file, NULL)) == NULL)
+		return 0;
+	rc = before == NULL || strcmp(before, after) != 0;
+	free(after);
+	return rc;
+}
+
 /*
  * Load the payloads at path; see input.h.  Returns 0 with *out owned by
  * the caller (input_set_free()), or -1 with *out zeroed and err set.
+ *
+ * reef validate switches a run's outputs by renaming OUTDIR/.current,
+ * through which OUTDIR/reef.handoff is a link, then removes the old
+ * run's files (reef-formats(5), "Output directory"): a load that began
+ * just before the switch can find its file gone.  It is tried again,
+ * once, when the link now leads to another file.
  */
 int
 input_load(const char *path, int64_t now, struct input_set *out, char *err,
     size_t errlen)
 {
-	const char	*buf = NULL;
-	char		*file;
-	size_t		 len = 0;
-	int		 rc = -1;
+	char	*file, *before;
+	int	 rc;
 
 	memset(out, 0, sizeof(*out));
-	if (errlen > 0)
-		err[0] = '\0';
 	if ((file = resolve(path)) == NULL)
 		return fail(err, errlen, "%s: out of memory", path);
-	if (map_file(file, &buf, &len, err, errlen) == -1)
-		goto out;
-	if (is_handoff(buf, len)) {
-		/* handoff_read() copies the file: no mapping can change under it. */
-		munmap((void *)buf, len);
-		buf = NULL;
-		rc = load_handoff(file, now, out, err, errlen);
-	} else
-		rc = load_json(file, buf, len, now, out, err, errlen);
- out:
-	if (buf != NULL)
-		munmap((void *)buf, len);
+	before = realpath(file, NULL);
+	rc = load_file(file, now, out, err, errlen);
+	if (rc == -1 && replaced(file, before))
+		rc = load_file(file, now, out, err, errlen);
+	free(before);
 	free(file);
 	return rc;
 }
@@ -1137,6 +1170,11 @@ input_changed(const char *path, struct input_stamp *stamp)
 
 	if ((file = resolve(path)) == NULL)
 		return -1;
+	/*
+	 * stat(), not lstat(): in a reef output directory the name is a link
+	 * through OUTDIR/.current, and every run writes a new file (another
+	 * inode) into a new run directory, so each switch is a change.
+	 */
 	rc = stat(file, &st);
 	free(file);
 	if (rc == -1) {

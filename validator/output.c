@@ -1,6 +1,6 @@
 /*
  * The table of output writers, format selection and the all-or-nothing
- * replacement of the output files (output.h).
+ * replacement of the output files as a set (output.h, outdir.h).
  */
 #include <errno.h>
 #include <glob.h>
@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/atomic.h"
 #include "common/gtime.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "validator/outdir.h"
 #include "validator/output.h"
 #include "validator/report.h"
 
@@ -97,63 +97,57 @@ output_parse_formats(const char *list, unsigned int *flags)
 	return 0;
 }
 
+/* Number of output files, the table's end marker excluded. */
+#define OUTPUT_NFILES	(sizeof(output_writers) / sizeof(output_writers[0]) - 1)
+
+/* Write the file of writer w into the run directory.  0, or -1 logged. */
+static int
+write_one(struct outdir_run *run, const char *outdir,
+    const struct output_writer *w, const struct output_data *d)
+{
+	FILE *fp;
+	int rc;
+
+	if ((fp = outdir_run_create(run, w->filename)) == NULL)
+		return -1;
+	rc = w->write(fp, d);
+	if (outdir_run_close(fp) != 0 || rc != 0) {
+		log_msg_errno(LOG_LEVEL_ERROR, outdir, "%s output failed",
+		    w->name);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * Write every selected file to a temporary, then rename them all.
- * Returns 0 or -1 (see output.h).
+ * Write every selected file into a new run directory, then switch the
+ * outputs to it at once (outdir.h).  Returns 0 or -1 (see output.h).
  */
 int
 output_write_all(const char *outdir, unsigned int flags,
     const struct output_data *d)
 {
-	struct atomic_file *af[sizeof(output_writers) /
-	    sizeof(output_writers[0])];
-	char path[MAX_PATH_LENGTH + 1];
+	const char *names[OUTPUT_NFILES];
+	struct outdir_run *run;
 	size_t i, n = 0;
-	int rc = -1, len;
-	FILE *fp;
 
-	memset(af, 0, sizeof(af));
-	for (i = 0; output_writers[i].name != NULL; i++) {
+	if ((run = outdir_run_begin(outdir)) == NULL)
+		return -1;
+	for (i = 0; i < OUTPUT_NFILES; i++) {
+		names[i] = output_writers[i].filename;
 		if ((flags & output_writers[i].flag) == 0)
 			continue;
-		len = snprintf(path, sizeof(path), "%s/%s", outdir,
-		    output_writers[i].filename);
-		if (len < 0 || (size_t)len >= sizeof(path)) {
-			log_errorx_obj(outdir, "output path too long");
-			goto out;
-		}
-		if ((af[i] = atomic_begin(path, 0644)) == NULL) {
-			log_msg_errno(LOG_LEVEL_ERROR, path, "cannot create");
-			goto out;
-		}
-		fp = atomic_stream(af[i]);
-		if (output_writers[i].write(fp, d) != 0 || fflush(fp) != 0 ||
-		    ferror(fp)) {
-			log_msg_errno(LOG_LEVEL_ERROR, path,
-			    "%s output failed", output_writers[i].name);
-			goto out;
+		if (write_one(run, outdir, &output_writers[i], d) != 0) {
+			outdir_run_abort(run);
+			return -1;
 		}
 		n++;
 	}
-
 	/* Every file is complete: now, and only now, replace the old ones. */
-	rc = 0;
-	for (i = 0; output_writers[i].name != NULL; i++) {
-		if (af[i] == NULL)
-			continue;
-		if (atomic_commit(af[i]) != 0) {
-			log_msg_errno(LOG_LEVEL_ERROR, outdir,
-			    "cannot replace %s", output_writers[i].filename);
-			rc = -1;
-		}
-		af[i] = NULL;
-	}
-	if (rc == 0)
-		log_info_obj(outdir, "%zu output files written", n);
- out:
-	for (i = 0; output_writers[i].name != NULL; i++)
-		atomic_abort(af[i]);
-	return rc;
+	if (outdir_run_publish(run, names, OUTPUT_NFILES) != 0)
+		return -1;
+	log_info_obj(outdir, "%zu output files written", n);
+	return 0;
 }
 
 /*
@@ -247,7 +241,8 @@ unlink_matching(const char *pattern)
 }
 
 /*
- * Remove what an interrupted run left of its temporaries in outdir.
+ * Remove what an interrupted run left in outdir: its run directory and
+ * the temporaries of its links (and of an older version's files).
  */
 void
 output_clean_temps(const char *outdir)
@@ -255,6 +250,8 @@ output_clean_temps(const char *outdir)
 	char pat[MAX_PATH_LENGTH + 1];
 	size_t i;
 	int len;
+
+	outdir_clean(outdir);
 
 	for (i = 0; output_writers[i].name != NULL; i++) {
 		len = snprintf(pat, sizeof(pat), "%s/.%s.??????", outdir,

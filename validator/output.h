@@ -12,8 +12,10 @@
  *
  * Each writer prints one complete file to a stdio stream and returns 0,
  * or -1 when a write failed.  output_write_all() writes the selected
- * files to temporaries first and renames them into place only when every
- * one succeeded, so a failed run replaces no output at all.
+ * files into a new run directory and, only when every one succeeded,
+ * switches the public names to it with one rename (outdir.h): a failed
+ * run replaces no output at all, and readers never see the files of two
+ * runs mixed.
  *
  * The order of entries is the order of the frozen sets (vrpset.h,
  * aspaset.h, rkset.h), which is rpki-client's, so the text outputs of the
@@ -128,11 +130,12 @@ const char	*output_ta_name(const struct output_data *d, uint32_t ta);
 int		 output_parse_formats(const char *list, unsigned int *flags);
 
 /*
- * Write the files selected by flags into the existing directory outdir:
- * each to a temporary file first; only when every one was written
- * completely are they renamed into place (mode 0644).  Returns 0, or -1
- * after logging what failed (no file is then replaced, except when a
- * rename itself fails after others succeeded, which is logged).
+ * Write the files selected by flags into a new run directory of the
+ * existing directory outdir (mode 0644, each synced); only when every
+ * one was written completely are the public names switched to them, all
+ * at once (outdir.h).  Public names of formats not selected disappear.
+ * Returns 0, or -1 after logging what failed (no output is then
+ * replaced).
  */
 int		 output_write_all(const char *outdir, unsigned int flags,
 		    const struct output_data *d);
@@ -140,7 +143,9 @@ int		 output_write_all(const char *outdir, unsigned int flags,
 /*
  * OUTDIR/metrics: the run in Prometheus text format (reef-formats(5),
  * METRICS), written by output_metrics.c whatever the run's outcome, so
- * that a monitoring system sees failures too.
+ * that a monitoring system sees failures too.  It describes the last
+ * attempt, not the outputs in use, so it is not part of their set: a
+ * plain file in outdir, replaced atomically on its own.
  */
 #define OUTPUT_METRICS_FILE	"metrics"
 
@@ -182,9 +187,10 @@ int		 output_write_metrics(const char *outdir,
 int64_t		 output_metrics_last_success(const char *outdir);
 
 /*
- * Remove the temporaries (".NAME.XXXXXX", common/atomic.h) of every
- * output file and of the metrics that a run killed while writing left in
- * outdir.  Call it only while holding the run lock.
+ * Remove what a run killed while writing left in outdir: run directories
+ * not in use and temporary links (outdir_clean()), and the temporaries
+ * (".NAME.XXXXXX") of the links, of the metrics and of the plain output
+ * files of older versions.  Call it only while holding the run lock.
  */
 void		 output_clean_temps(const char *outdir);
 

@@ -15,8 +15,11 @@
 #include "common/gtime.h"
 #include "common/jsonread.h"
 #include "common/limits.h"
+#include "validator/outdir.h"
 #include "validator/runout.h"
 
+/* Reads of a run's outputs when runs keep switching under runout_load(). */
+#define RUNOUT_TRIES		3
 /* Entries of the object array allocated first; doubles from there. */
 #define RUNOUT_INITIAL_OBJS	256
 
@@ -467,32 +470,95 @@ load_report(const char *path, int need, struct runout *ro, char *err,
 }
 
 /*
- * Load dir's hand-off file and report into *ro (see runout.h).  Returns
- * 0 or -1 with err.
+ * The text of dir's OUTDIR_CURRENT link into buf (len bytes), or "" when
+ * there is none (not a reef output directory, or an older layout).
  */
-int
-runout_load(const char *dir, int flags, struct runout *ro, char *err,
-    size_t errlen)
+static void
+current_of(const char *dir, char *buf, size_t len)
 {
 	char path[MAX_PATH_LENGTH + 1];
+	ssize_t n = -1;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+	    OUTDIR_CURRENT) < sizeof(path))
+		n = readlink(path, buf, len - 1);
+	buf[n >= 0 ? (size_t)n : 0] = '\0';
+}
+
+/*
+ * The directory dir's outputs are read from, into base: the run
+ * directory OUTDIR_CURRENT leads to (its text, in run), else dir itself.
+ * Returns 0, or -1 when the path does not fit.
+ */
+static int
+run_base(const char *dir, char *base, size_t len, char *run, size_t runlen)
+{
+	size_t n;
+
+	current_of(dir, run, runlen);
+	if (run[0] == '\0')
+		n = (size_t)snprintf(base, len, "%s", dir);
+	else if (run[0] == '/')
+		n = (size_t)snprintf(base, len, "%s", run);
+	else
+		n = (size_t)snprintf(base, len, "%s/%s", dir, run);
+	return n < len ? 0 : -1;
+}
+
+/* Load the hand-off file and report of base into *ro; 0 or -1 (err). */
+static int
+load_run(const char *dir, const char *base, int flags, struct runout *ro,
+    char *err, size_t errlen)
+{
+	char ho[MAX_PATH_LENGTH + 1], rep[MAX_PATH_LENGTH + 1];
 
 	memset(ro, 0, sizeof(*ro));
 	if ((ro->dir = strdup(dir)) == NULL)
 		return fail(err, errlen, "out of memory");
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-	    HANDOFF_FILENAME) >= sizeof(path)) {
+	if ((size_t)snprintf(ho, sizeof(ho), "%s/%s", base,
+	    HANDOFF_FILENAME) >= sizeof(ho) ||
+	    (size_t)snprintf(rep, sizeof(rep), "%s/%s", base,
+	    RUNOUT_REPORT_FILENAME) >= sizeof(rep)) {
 		fail(err, errlen, "%s: path too long", dir);
 		goto bad;
 	}
-	if (handoff_read(path, &ro->ho, err, errlen) == -1)
-		goto bad;
-	snprintf(path, sizeof(path), "%s/%s", dir, RUNOUT_REPORT_FILENAME);
-	if (load_report(path, flags & RUNOUT_NEED_REPORT, ro, err,
+	if (handoff_read(ho, &ro->ho, err, errlen) == -1 ||
+	    load_report(rep, flags & RUNOUT_NEED_REPORT, ro, err,
 	    errlen) == -1)
 		goto bad;
 	return 0;
  bad:
 	runout_free(ro);
+	return -1;
+}
+
+/*
+ * Load dir's hand-off file and report into *ro (see runout.h).  Both are
+ * read from the run directory OUTDIR/.current leads to, not through
+ * their public names, so that they are of one run (reef-formats(5),
+ * "Output directory").  A run switching in the meantime removes the
+ * directory being read: then the new one is read.  Returns 0 or -1 with
+ * err.
+ */
+int
+runout_load(const char *dir, int flags, struct runout *ro, char *err,
+    size_t errlen)
+{
+	char base[MAX_PATH_LENGTH + 1];
+	char run[MAX_PATH_LENGTH + 1], now[MAX_PATH_LENGTH + 1];
+	int i;
+
+	for (i = 0; i < RUNOUT_TRIES; i++) {
+		if (run_base(dir, base, sizeof(base), run, sizeof(run)) == -1) {
+			memset(ro, 0, sizeof(*ro));
+			return fail(err, errlen, "%s: path too long", dir);
+		}
+		if (load_run(dir, base, flags, ro, err, errlen) == 0)
+			return 0;
+		current_of(dir, now, sizeof(now));
+		if (strcmp(run, now) == 0)
+			break;
+	}
 	return -1;
 }
 

@@ -168,20 +168,29 @@ reef_fetch(const char *repo, const char *cache, const char *out,
 	    "-f %s", fx.vu.ca_file, FETCH_TIMEOUT, formats);
 }
 
-/* Only output files, and no temporaries, in out. */
+/*
+ * Only output files, the .current link and the run directory it names
+ * (reef-formats(5), "Output directory"), and no temporaries, in out.
+ */
 static int
 outdir_clean(const char *out)
 {
+	char run[64], *link = tu_asprintf("%s/.current", out);
+	ssize_t n = readlink(link, run, sizeof(run) - 1);
 	struct dirent *de;
 	size_t i;
 	DIR *d;
 	int ok = 1;
 
+	free(link);
+	run[n > 0 ? n : 0] = '\0';
 	if ((d = opendir(out)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, ".current") == 0 ||
+		    (n > 0 && strcmp(de->d_name, run) == 0))
 			continue;
 		for (i = 0; i < NOUT_FILES; i++)
 			if (strcmp(de->d_name, out_files[i]) == 0)

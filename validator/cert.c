@@ -1045,8 +1045,8 @@ cert_check_ta(const struct cert *c, const struct tal *tal, int64_t now,
 }
 
 /* Resources of child within issuer's, then inherit resolved on copies. */
-static int
-resources_why(struct cert *child, const struct cert *issuer, char *why,
+int
+cert_check_resources(struct cert *child, const struct cert *issuer, char *why,
     size_t whylen)
 {
 	struct ip_res *ips = NULL;
@@ -1110,5 +1110,5 @@ cert_check_issued(struct cert *child, const struct cert *issuer,
 	}
 	if (validity_why(child, now, why, whylen) == -1)
 		return -1;
-	return resources_why(child, issuer, why, whylen);
+	return cert_check_resources(child, issuer, why, whylen);
 }

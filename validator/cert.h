@@ -117,6 +117,15 @@ int		 cert_check_ta(const struct cert *cert, const struct tal *tal,
 int		 cert_check_issued(struct cert *child, const struct cert *issuer,
 		    int64_t now, char *why, size_t whylen);
 
+/*
+ * The resource part of cert_check_issued() alone: child's resources within
+ * issuer's, then inherit resolved.  For a child whose signature and
+ * validity were checked before with the same inputs (validator/ppmemo.c).
+ * Returns 0, or -1 with a reason in why (child unchanged).
+ */
+int		 cert_check_resources(struct cert *child,
+		    const struct cert *issuer, char *why, size_t whylen);
+
 /* Static name of a purpose: "TA", "CA", "EE", "router". */
 const char	*cert_purpose_name(enum cert_purpose purpose);
 

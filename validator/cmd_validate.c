@@ -39,6 +39,7 @@
 #include "validator/fetch.h"
 #include "validator/incidence.h"
 #include "validator/output.h"
+#include "validator/ppmemo.h"
 #include "validator/report.h"
 #include "validator/slurm.h"
 #include "validator/tal.h"
@@ -51,7 +52,7 @@
 	"[--timeout seconds]\n" \
 	"                     [--slurm file] [--ca-file file] " \
 	"[--allow-dubious-hosts]\n" \
-	"                     [--user name]\n"
+	"                     [--user name] [--full]\n"
 
 /* Longest flag name quoted in a usage error. */
 #define VALIDATE_FLAG_MAX	32
@@ -67,6 +68,7 @@ struct validate_opts {
 	unsigned int	 timeout;
 	unsigned int	 formats;
 	int		 offline;
+	int		 full;		/* no reuse of the memo (ppmemo.h) */
 	int		 allow_dubious;
 	int		 verbose;
 	int		 help;
@@ -77,7 +79,7 @@ struct validate_opts {
 enum opt_id {
 	OPT_TAL_DIR, OPT_CACHE_DIR, OPT_OUT_DIR, OPT_JOBS, OPT_OFFLINE,
 	OPT_AT, OPT_TIMEOUT, OPT_SLURM, OPT_CA_FILE, OPT_DUBIOUS,
-	OPT_FORMATS, OPT_VERBOSE, OPT_HELP, OPT_USER
+	OPT_FORMATS, OPT_VERBOSE, OPT_HELP, OPT_USER, OPT_FULL
 };
 
 static const struct opt_def {
@@ -100,6 +102,7 @@ static const struct opt_def {
 	{ OPT_VERBOSE,	 'v', "verbose",		0 },
 	{ OPT_HELP,	 'h', "help",			0 },
 	{ OPT_USER,	 0,   "user",			1 },
+	{ OPT_FULL,	 0,   "full",			0 },
 };
 
 /* Find the option argv[*i] names; its value (if any) goes to *val. */
@@ -183,6 +186,7 @@ opt_apply(struct validate_opts *o, const struct opt_def *d, const char *v,
 		o->user = v;
 		break;
 	case OPT_OFFLINE:	o->offline = 1; break;
+	case OPT_FULL:		o->full = 1; break;
 	case OPT_DUBIOUS:	o->allow_dubious = 1; break;
 	case OPT_VERBOSE:	o->verbose++; break;
 	case OPT_HELP:		o->help = 1; break;
@@ -731,14 +735,25 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	struct fetch_config fc;
 	struct walk_config wc;
 	struct repo_fetcher rf;
+	unsigned char tag[MEMO_TAG_LEN];
+	char memo[PATH_MAX];
 	int n;
 
 	if ((size_t)snprintf(r->store, sizeof(r->store), "%s/%s",
-	    o->cache_dir, VALIDATE_STORE_SUBDIR) >= sizeof(r->store)) {
+	    o->cache_dir, VALIDATE_STORE_SUBDIR) >= sizeof(r->store) ||
+	    (size_t)snprintf(memo, sizeof(memo), "%s/%s", o->cache_dir,
+	    VALIDATE_MEMO_SUBDIR) >= sizeof(memo)) {
 		log_errorx_obj(o->cache_dir, "path too long");
 		return -1;
 	}
 	memset(&wc, 0, sizeof(wc));
+	if (ppmemo_program_tag(tag) == 0) {
+		wc.memo_dir = memo;
+		wc.memo_tag = tag;
+		wc.memo_full = o->full;
+	} else
+		log_warnx("incremental validation off: cannot identify the "
+		    "running program");
 	if (!o->offline) {
 		memset(&fc, 0, sizeof(fc));
 		fc.cache_dir = o->cache_dir;
@@ -765,6 +780,9 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 		return -1;
 	}
 	r->walked = 1;
+	log_info("%zu publication points, %zu reused unchanged from the last "
+	    "run, %zu failed", r->res.stats.pubpoints,
+	    r->res.stats.pubpoints_reused, r->res.stats.pubpoints_failed);
 	if (r->res.stats.tas == 0) {
 		log_errorx("no trust anchor could be used; keeping the "
 		    "previous outputs");

@@ -32,6 +32,8 @@
 #define VALIDATE_OUTPUT_DIR	"/var/lib/reef"
 /* Subdirectory of the cache directory holding the validated store. */
 #define VALIDATE_STORE_SUBDIR	"store"
+/* Records of incremental validation (validator/memo.h), under CACHEDIR. */
+#define VALIDATE_MEMO_SUBDIR	"memo"
 /* Most walk threads -j accepts. */
 #define VALIDATE_MAX_JOBS	256
 /* Longest run deadline --timeout accepts, in seconds (one day). */

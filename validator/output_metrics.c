@@ -214,6 +214,31 @@ write_objects(FILE *fp, const struct metrics_data *m)
 	return 0;
 }
 
+/*
+ * Publication points of the last walk: validated in full, reused from the
+ * memo (incremental validation), failed, replaced by the store's copy.
+ */
+static int
+write_pubpoints(FILE *fp, const struct metrics_data *m)
+{
+	const struct walk_stats *w = m->walk;
+	size_t total = w != NULL ? w->pubpoints : 0;
+	size_t reused = w != NULL ? w->pubpoints_reused : 0;
+
+	if (help(fp, "reef_publication_points", "gauge", "publication "
+	    "points of the last walk by outcome") == -1)
+		return -1;
+	if (fprintf(fp, "reef_publication_points{state=\"validated\"} %zu\n"
+	    "reef_publication_points{state=\"reused\"} %zu\n"
+	    "reef_publication_points{state=\"failed\"} %zu\n"
+	    "reef_publication_points{state=\"stored\"} %zu\n",
+	    total - (reused > total ? total : reused), reused,
+	    w != NULL ? w->pubpoints_failed : 0,
+	    w != NULL ? w->pubpoints_stored : 0) < 0)
+		return -1;
+	return 0;
+}
+
 /* The TA index of element i of the set kind k. */
 static uint32_t
 payload_ta(const struct metrics_data *m, int k, size_t i)
@@ -288,7 +313,8 @@ int
 output_metrics(FILE *fp, const struct metrics_data *m)
 {
 	if (write_run(fp, m) == -1 || write_repos(fp, m) == -1 ||
-	    write_objects(fp, m) == -1 || write_payloads(fp, m) == -1 ||
+	    write_objects(fp, m) == -1 || write_pubpoints(fp, m) == -1 ||
+	    write_payloads(fp, m) == -1 ||
 	    write_incidences(fp) == -1)
 		return -1;
 	return 0;

@@ -472,6 +472,27 @@ grow(void *arr, size_t n, size_t sz)
 	return 0;
 }
 
+/*
+ * Note a time t that ctx->now was compared with: outcomes stay the same
+ * until now reaches t (RFC 5280 comparisons flip at t or t + 1).
+ */
+static void
+horizon(const struct pubpoint_ctx *ctx, struct pubpoint_out *out, int64_t t)
+{
+	if (t >= ctx->now && t < out->stable_until)
+		out->stable_until = t;
+}
+
+static void
+horizon_cert(const struct pubpoint_ctx *ctx, struct pubpoint_out *out,
+    const struct cert *c)
+{
+	if (c == NULL)
+		return;
+	horizon(ctx, out, c->notbefore);
+	horizon(ctx, out, c->notafter);
+}
+
 static void
 do_roa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
     const char *uri, const struct pp_file *f, struct pubpoint_out *out)
@@ -496,6 +517,7 @@ do_roa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		return;
 	}
 	detail_roa(ctx, roa, &d);
+	horizon_cert(ctx, out, roa->ee);
 	if (valid_roa(roa, ctx->ca, v->crl, ctx->now, why, sizeof(why)) ==
 	    -1) {
 		log_warnx_obj(uri, "%s", why);
@@ -545,6 +567,7 @@ do_aspa(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		return;
 	}
 	detail_aspa(ctx, a, &d);
+	horizon_cert(ctx, out, a->ee);
 	if (valid_aspa(a, ctx->ca, v->crl, ctx->now, why, sizeof(why)) ==
 	    -1) {
 		log_warnx_obj(uri, "%s", why);
@@ -633,6 +656,7 @@ do_cert(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 		return;
 	}
 	type = c->purpose == CERT_ROUTER ? "router" : "cer";
+	horizon_cert(ctx, out, c);
 	if (c->purpose != CERT_CA && c->purpose != CERT_ROUTER) {
 		snprintf(why, sizeof(why), "RFC 6487 section 4.8.1: a %s "
 		    "certificate in a publication point",
@@ -742,6 +766,48 @@ process_objects(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 	}
 }
 
+/* The accepted current view's times and listed files, for the memo. */
+static void
+note_view(const struct pubpoint_ctx *ctx, const struct pp_view *v,
+    struct pubpoint_out *out)
+{
+	size_t i;
+
+	horizon_cert(ctx, out, v->mft->ee);
+	horizon(ctx, out, v->mft->this_update);
+	horizon(ctx, out, v->mft->next_update);
+	horizon(ctx, out, v->crl->this_update);
+	horizon(ctx, out, v->crl->next_update);
+	memcpy(out->mft_hash, v->mft_hash, sizeof(out->mft_hash));
+	if ((out->listed = calloc(v->mft->nfiles + 1,
+	    sizeof(*out->listed))) == NULL)
+		return;
+	for (i = 0; i < v->mft->nfiles; i++) {
+		if ((out->listed[i].name = strdup(v->mft->files[i].name)) ==
+		    NULL)
+			break;
+		memcpy(out->listed[i].hash, v->mft->files[i].hash,
+		    HASH_SHA256_LEN);
+	}
+	out->nlisted = i;
+	if (i != v->mft->nfiles)
+		out->stable_until = ctx->now;	/* incomplete: not reusable */
+}
+
+char *
+pubpoint_cache_dir(const struct pubpoint_ctx *ctx)
+{
+	struct pp_names n;
+	char why[VALID_WHY_LEN], *dir;
+
+	if (names_init(ctx, &n, why, sizeof(why)) == -1)
+		return NULL;
+	dir = n.cache_dir;
+	n.cache_dir = NULL;
+	names_free(&n);
+	return dir;
+}
+
 /* Returns 0 if a manifest was accepted and its objects processed, else -1. */
 int
 pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
@@ -754,6 +820,7 @@ pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 	memset(out, 0, sizeof(*out));
 	memset(&v, 0, sizeof(v));
 	out->stats.pubpoints = 1;
+	out->stable_until = INT64_MAX;
 	why[0] = swhy[0] = '\0';
 	if (names_init(ctx, &n, why, sizeof(why)) == -1) {
 		report(ctx, ctx->ca_uri, "mft", 0, why);
@@ -770,6 +837,7 @@ pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 		out->stats.manifests++;
 		out->stats.crls++;
 		report_mft(ctx, &n, &v, 1, NULL);
+		note_view(ctx, &v, out);
 		rc = 0;
 	} else {
 		log_warnx_obj(n.mft_uri, "%s", why);
@@ -817,6 +885,9 @@ pubpoint_out_free(struct pubpoint_out *out)
 		cert_free(out->children[i].cert);
 		free(out->children[i].uri);
 	}
+	for (i = 0; i < out->nlisted; i++)
+		free(out->listed[i].name);
+	free(out->listed);
 	free(out->vrps);
 	free(out->aspas);
 	free(out->rks);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/hash.h"
 #include "common/payload.h"
 #include "validator/cert.h"
 #include "validator/store.h"
@@ -36,6 +37,12 @@ struct pubpoint_ctx {
 	int		 uri_flags;	/* uri_parse() flags */
 	walk_report_fn	 report;	/* may be NULL; caller serialises */
 	void		*report_arg;
+};
+
+/* A file the accepted manifest lists, as the manifest names it. */
+struct pp_listed {
+	char		*name;		/* owned */
+	unsigned char	 hash[HASH_SHA256_LEN];
 };
 
 /* A child CA accepted in this publication point. */
@@ -60,6 +67,20 @@ struct pubpoint_out {
 	size_t			 nchildren;
 	int			 from_store;	/* the stored copy was used */
 	struct walk_stats	 stats;		/* this point's counts only */
+	/*
+	 * When the current (cache) copy was accepted: the manifest's digest
+	 * and the files it lists, for validator/ppmemo.c.
+	 */
+	unsigned char		 mft_hash[HASH_SHA256_LEN];
+	struct pp_listed	*listed;
+	size_t			 nlisted;
+	/*
+	 * The earliest time at or after ctx->now at which any validity
+	 * period or update time this point compared with ctx->now could
+	 * change its outcome (INT64_MAX: none): the same inputs validated
+	 * at any time in [ctx->now, stable_until) give the same result.
+	 */
+	int64_t			 stable_until;
 };
 
 /*
@@ -73,6 +94,12 @@ int	pubpoint_process(const struct pubpoint_ctx *ctx,
 
 /* Release everything *out owns and zero it.  NULL is allowed. */
 void	pubpoint_out_free(struct pubpoint_out *out);
+
+/*
+ * The cache directory holding ctx->ca's publication point (malloc'd, the
+ * caller frees), or NULL when the manifest URI is unusable.
+ */
+char	*pubpoint_cache_dir(const struct pubpoint_ctx *ctx);
 
 /*
  * Read the regular file path (at most MAX_FILE_SIZE bytes) into a new

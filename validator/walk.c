@@ -18,6 +18,8 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
+#include "validator/memo.h"
+#include "validator/ppmemo.h"
 #include "validator/pubpoint.h"
 #include "validator/store.h"
 #include "validator/threadpool.h"
@@ -36,6 +38,7 @@ struct walk {
 	const struct walk_config *cfg;
 	struct threadpool	*pool;
 	struct store		*store;
+	struct memo		*memo;		/* NULL: none */
 	int			 uri_flags;
 	unsigned int		 max_depth;
 	unsigned int		 max_repos;
@@ -176,6 +179,7 @@ stats_add(struct walk_stats *to, const struct walk_stats *s)
 	to->pubpoints += s->pubpoints;
 	to->pubpoints_failed += s->pubpoints_failed;
 	to->pubpoints_stored += s->pubpoints_stored;
+	to->pubpoints_reused += s->pubpoints_reused;
 	to->manifests += s->manifests;
 	to->manifests_failed += s->manifests_failed;
 	to->crls += s->crls;
@@ -408,7 +412,8 @@ run_task(void *arg)
 	ra.ta = ta_name(w, t->ta);
 	ctx.report = pp_report;
 	ctx.report_arg = &ra;
-	(void)pubpoint_process(&ctx, &out);
+	(void)ppmemo_process(&ctx, w->memo, w->cfg->memo_full ?
+	    PPMEMO_REBUILD : PPMEMO_REUSE, &out);
 	pthread_mutex_lock(&w->lock);
 	merge_locked(w, t, &out);
 	pthread_mutex_unlock(&w->lock);
@@ -541,6 +546,7 @@ walk_cleanup(struct walk *w)
 
 	threadpool_free(w->pool);
 	store_close(w->store);
+	memo_close(w->memo);
 	tdestroy(w->skis, free);
 	tdestroy(w->repos, repo_free);
 	for (i = 0; i < MAX_TALS; i++)
@@ -599,6 +605,10 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	if (cfg->store_dir != NULL &&
 	    (w.store = store_open(cfg->store_dir)) == NULL)
 		goto out;
+	if (cfg->memo_dir != NULL && cfg->memo_tag != NULL &&
+	    (w.memo = memo_open(cfg->memo_dir, cfg->memo_tag)) == NULL)
+		log_warnx_obj(cfg->memo_dir, "incremental validation off: "
+		    "every publication point is validated in full");
 	if ((w.pool = threadpool_new(cfg->threads)) == NULL) {
 		log_errorx("walk: cannot start worker threads");
 		goto out;
@@ -610,6 +620,8 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 		log_errorx("walk: out of memory");
 		goto out;
 	}
+	if (w.memo != NULL)
+		(void)memo_sweep(w.memo);
 	if (vrpset_freeze(w.vrps) != PAYLOAD_OK ||
 	    aspaset_freeze(w.aspas) != PAYLOAD_OK ||
 	    rkset_freeze(w.rks) != PAYLOAD_OK || fill_names(cfg, out) == -1)

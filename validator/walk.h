@@ -98,6 +98,15 @@ struct walk_config {
 	unsigned int	 max_repos;	/* per TAL; 0: MAX_REPO_PER_TAL */
 	int		 allow_dubious;	/* accept URIs with IP hosts / ports */
 	const struct repo_fetcher *fetcher; /* NULL: offline */
+	/*
+	 * Incremental validation (validator/ppmemo.h): records kept in
+	 * memo_dir (NULL: none) for the program and settings named by
+	 * memo_tag (MEMO_TAG_LEN bytes); memo_full validates everything
+	 * again and rewrites the records ("reef validate --full").
+	 */
+	const char	*memo_dir;
+	const unsigned char *memo_tag;
+	int		 memo_full;
 	walk_report_fn	 report;	/* may be NULL */
 	void		*report_arg;
 };
@@ -111,6 +120,7 @@ struct walk_stats {
 	size_t	pubpoints;		/* publication points processed */
 	size_t	pubpoints_failed;	/* ... whose manifest/CRL failed */
 	size_t	pubpoints_stored;	/* ... replaced by the store's copy */
+	size_t	pubpoints_reused;	/* ... reused from the memo */
 	size_t	manifests;		/* manifests accepted */
 	size_t	manifests_failed;	/* manifests rejected */
 	size_t	crls;			/* CRLs accepted */

@@ -1,0 +1,195 @@
+/*
+ * Unit tests: the memo store of incremental validation (validator/memo.h).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/unit/suite.h"
+#include "tests/unit/util.h"
+#include "validator/memo.h"
+
+static const unsigned char tag1[MEMO_TAG_LEN] = { 1, 2, 3 };
+static const unsigned char tag2[MEMO_TAG_LEN] = { 3, 2, 1 };
+
+/* Number of entries in dir (not . and ..). */
+static size_t
+count_entries(const char *dir)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d = opendir(dir);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void
+test_memo_roundtrip(void)
+{
+	char *tmp = tu_tmpdir("memo-rt"), *dir = tu_asprintf("%s/m", tmp);
+	struct memo *m;
+	unsigned char *buf;
+	size_t len;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), -1);
+	CU_ASSERT_PTR_NULL(buf);
+	CU_ASSERT_EQUAL(memo_put(m, "rsync://a/b.mft",
+	    (const unsigned char *)"hello", 5), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), 0);
+	CU_ASSERT_EQUAL(len, 5);
+	CU_ASSERT(buf != NULL && memcmp(buf, "hello", 5) == 0);
+	free(buf);
+	/* Replaced, not appended. */
+	CU_ASSERT_EQUAL(memo_put(m, "rsync://a/b.mft",
+	    (const unsigned char *)"", 0), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), 0);
+	CU_ASSERT_EQUAL(len, 0);
+	free(buf);
+	memo_drop(m, "rsync://a/b.mft");
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), -1);
+	memo_close(m);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(dir);
+}
+
+/* Records of another tag, truncated or altered records read as absent. */
+static void
+test_memo_rejects(void)
+{
+	char *tmp = tu_tmpdir("memo-bad"), *dir = tu_asprintf("%s/m", tmp);
+	struct memo *m;
+	unsigned char *buf;
+	size_t len;
+	int ok = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	CU_ASSERT_EQUAL(memo_put(m, "k1", (const unsigned char *)"payload1",
+	    8), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "k2", (const unsigned char *)"payload2",
+	    8), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "k3", (const unsigned char *)"payload3",
+	    8), 0);
+	memo_close(m);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag2));
+	CU_ASSERT_EQUAL(memo_get(m, "k1", &buf, &len), -1);
+	memo_close(m);
+	/* Flip a payload byte of one record, truncate another. */
+	CU_ASSERT_EQUAL(tu_system("cd '%s' && for f in *; do n=$((n+1)); "
+	    "case $n in 1) printf X | dd of=$f bs=1 seek=45 conv=notrunc "
+	    "2>/dev/null;; 2) truncate -s 50 $f;; esac; done", dir), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	ok += memo_get(m, "k1", &buf, &len) == 0;
+	free(buf);
+	ok += memo_get(m, "k2", &buf, &len) == 0;
+	free(buf);
+	ok += memo_get(m, "k3", &buf, &len) == 0;
+	free(buf);
+	CU_ASSERT_EQUAL(ok, 1);	/* only the untouched one */
+	memo_close(m);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(dir);
+}
+
+/* memo_sweep() keeps what was read or written, removes the rest. */
+static void
+test_memo_sweep(void)
+{
+	char *tmp = tu_tmpdir("memo-sweep"), *dir = tu_asprintf("%s/m", tmp);
+	char *p1 = tu_asprintf("%s/.x.tmp", dir), *p2 = tu_asprintf("%s/README",
+	    dir);
+	struct memo *m;
+	unsigned char *buf;
+	size_t len;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	CU_ASSERT_EQUAL(memo_put(m, "a", (const unsigned char *)"1", 1), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "b", (const unsigned char *)"2", 1), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "c", (const unsigned char *)"3", 1), 0);
+	memo_close(m);
+	/* A leftover temporary file and a stranger, which stays. */
+	CU_ASSERT_EQUAL(tu_write_file(p1, "t", 1), 0);
+	CU_ASSERT_EQUAL(tu_write_file(p2, "r", 1), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	CU_ASSERT_EQUAL(memo_get(m, "a", &buf, &len), 0);
+	free(buf);
+	CU_ASSERT_EQUAL(memo_put(m, "d", (const unsigned char *)"4", 1), 0);
+	/* b and c unused, the temporary file: three removed. */
+	CU_ASSERT_EQUAL(memo_sweep(m), 3);
+	CU_ASSERT_EQUAL(count_entries(dir), 3);	/* a, d, README */
+	CU_ASSERT_EQUAL(memo_get(m, "b", &buf, &len), -1);
+	memo_close(m);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(dir);
+	free(p1);
+	free(p2);
+}
+
+static void
+test_memo_buffers(void)
+{
+	struct memo_wbuf w = { 0 };
+	struct memo_rbuf r;
+	unsigned char raw[3];
+
+	memo_w_u8(&w, 0xab);
+	memo_w_u32(&w, 0xdeadbeef);
+	memo_w_u64(&w, 0x0123456789abcdefULL);
+	memo_w_str(&w, "rsync://x/y");
+	memo_w_str(&w, NULL);
+	memo_w_str(&w, "");
+	memo_w_bytes(&w, "xyz", 3);
+	CU_ASSERT_FALSE_FATAL(w.failed);
+	memset(&r, 0, sizeof(r));
+	r.data = w.data;
+	r.len = w.len;
+	CU_ASSERT_EQUAL(memo_r_u8(&r), 0xab);
+	CU_ASSERT_EQUAL(memo_r_u32(&r), 0xdeadbeef);
+	CU_ASSERT(memo_r_u64(&r) == 0x0123456789abcdefULL);
+	CU_ASSERT_STRING_EQUAL(memo_r_str(&r), "rsync://x/y");
+	CU_ASSERT_PTR_NULL(memo_r_str(&r));
+	CU_ASSERT_STRING_EQUAL(memo_r_str(&r), "");
+	CU_ASSERT_EQUAL(memo_r_bytes(&r, raw, 3), 0);
+	CU_ASSERT(memcmp(raw, "xyz", 3) == 0);
+	CU_ASSERT_FALSE(r.failed);
+	CU_ASSERT_EQUAL(r.off, r.len);
+	/* Past the end: failure, zeroes. */
+	CU_ASSERT_EQUAL(memo_r_u32(&r), 0);
+	CU_ASSERT_TRUE(r.failed);
+	/* A string whose length runs past the end, or lacks its NUL. */
+	memset(&r, 0, sizeof(r));
+	r.data = (const unsigned char *)"\0\0\0\x09" "abc";
+	r.len = 7;
+	CU_ASSERT_PTR_NULL(memo_r_str(&r));
+	CU_ASSERT_TRUE(r.failed);
+	memset(&r, 0, sizeof(r));
+	r.data = (const unsigned char *)"\0\0\0\x03" "abc";
+	r.len = 7;
+	CU_ASSERT_PTR_NULL(memo_r_str(&r));
+	CU_ASSERT_TRUE(r.failed);
+	memset(&r, 0, sizeof(r));
+	r.data = (const unsigned char *)"\0\0\0\x03" "a\0\0";
+	r.len = 7;
+	CU_ASSERT_PTR_NULL(memo_r_str(&r));	/* embedded NUL */
+	CU_ASSERT_TRUE(r.failed);
+	memo_wbuf_free(&w);
+}
+
+REEF_SUITE(memo,
+    REEF_TEST(test_memo_roundtrip),
+    REEF_TEST(test_memo_rejects),
+    REEF_TEST(test_memo_sweep),
+    REEF_TEST(test_memo_buffers))

@@ -1,0 +1,461 @@
+/*
+ * Storage of incremental-validation records; see memo.h.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/hash.h"
+#include "common/log.h"
+#include "validator/memo.h"
+
+#define MEMO_MAGIC	"REEFMEMO"
+#define MEMO_MAGIC_LEN	8
+#define MEMO_VERSION	1
+#define MEMO_HEAD_LEN	(MEMO_MAGIC_LEN + 4 + MEMO_TAG_LEN)
+#define MEMO_NAME_LEN	(HASH_SHA256_LEN * 2)
+
+struct memo {
+	char		*dir;
+	int		 dfd;
+	unsigned char	 tag[MEMO_TAG_LEN];
+	pthread_mutex_t	 lock;		/* seen */
+	void		*seen;		/* tsearch: record names touched */
+};
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The record's file name for key: hex SHA-256, in name (65 bytes). */
+static int
+record_name(const char *key, char *name)
+{
+	unsigned char md[HASH_SHA256_LEN];
+
+	if (hash_sha256(key, strlen(key), md) == -1)
+		return -1;
+	hash_hex_encode(md, sizeof(md), name);
+	return 0;
+}
+
+/* Remember that the record name was used in this run. */
+static void
+mark_seen(struct memo *m, const char *name)
+{
+	char *copy;
+
+	pthread_mutex_lock(&m->lock);
+	if (tfind(name, &m->seen, name_cmp) == NULL &&
+	    (copy = strdup(name)) != NULL &&
+	    tsearch(copy, &m->seen, name_cmp) == NULL)
+		free(copy);
+	pthread_mutex_unlock(&m->lock);
+}
+
+struct memo *
+memo_open(const char *dir, const unsigned char *tag)
+{
+	struct memo *m;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_msg_errno(LOG_LEVEL_ERROR, dir, "cannot create the memo "
+		    "directory");
+		return NULL;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    (m->dir = strdup(dir)) == NULL) {
+		free(m);
+		log_errorx_obj(dir, "out of memory");
+		return NULL;
+	}
+	if ((m->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_msg_errno(LOG_LEVEL_ERROR, dir, "cannot open the memo "
+		    "directory");
+		free(m->dir);
+		free(m);
+		return NULL;
+	}
+	memcpy(m->tag, tag, MEMO_TAG_LEN);
+	pthread_mutex_init(&m->lock, NULL);
+	return m;
+}
+
+void
+memo_close(struct memo *m)
+{
+	if (m == NULL)
+		return;
+	tdestroy(m->seen, free);
+	pthread_mutex_destroy(&m->lock);
+	close(m->dfd);
+	free(m->dir);
+	free(m);
+}
+
+/* Read the whole file name (relative to m->dfd), at most max bytes. */
+static int
+read_record(const struct memo *m, const char *name, unsigned char **buf,
+    size_t *len)
+{
+	struct stat sb;
+	unsigned char *b;
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	*buf = NULL;
+	if ((fd = openat(m->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
+	    -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > MEMO_MAX_RECORD || sb.st_size < MEMO_HEAD_LEN +
+	    HASH_SHA256_LEN || (b = malloc((size_t)sb.st_size)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (off < (size_t)sb.st_size) {
+		n = read(fd, b + off, (size_t)sb.st_size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	if (off != (size_t)sb.st_size) {
+		free(b);
+		return -1;
+	}
+	*buf = b;
+	*len = off;
+	return 0;
+}
+
+/* Check magic, version, tag and checksum; 0 if the record is usable. */
+static int
+check_record(const struct memo *m, const unsigned char *b, size_t len)
+{
+	unsigned char md[HASH_SHA256_LEN], ver[4] = {
+		MEMO_VERSION >> 24, (MEMO_VERSION >> 16) & 0xff,
+		(MEMO_VERSION >> 8) & 0xff, MEMO_VERSION & 0xff };
+
+	if (memcmp(b, MEMO_MAGIC, MEMO_MAGIC_LEN) != 0 ||
+	    memcmp(b + MEMO_MAGIC_LEN, ver, 4) != 0 ||
+	    memcmp(b + MEMO_MAGIC_LEN + 4, m->tag, MEMO_TAG_LEN) != 0)
+		return -1;
+	if (hash_sha256(b, len - HASH_SHA256_LEN, md) == -1 ||
+	    !hash_equal(md, b + len - HASH_SHA256_LEN, HASH_SHA256_LEN))
+		return -1;
+	return 0;
+}
+
+int
+memo_get(struct memo *m, const char *key, unsigned char **buf, size_t *len)
+{
+	char name[MEMO_NAME_LEN + 1];
+	unsigned char *b;
+	size_t n, plen;
+
+	*buf = NULL;
+	*len = 0;
+	if (record_name(key, name) == -1)
+		return -1;
+	mark_seen(m, name);
+	if (read_record(m, name, &b, &n) == -1)
+		return -1;
+	if (check_record(m, b, n) == -1) {
+		free(b);
+		return -1;
+	}
+	plen = n - MEMO_HEAD_LEN - HASH_SHA256_LEN;
+	memmove(b, b + MEMO_HEAD_LEN, plen);
+	*buf = b;
+	*len = plen;
+	return 0;
+}
+
+/* Write all of buf to fd; 0 or -1. */
+static int
+write_all(int fd, const unsigned char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Head and checksum around payload, in a new buffer. */
+static unsigned char *
+frame(const struct memo *m, const unsigned char *payload, size_t len,
+    size_t *outlen)
+{
+	unsigned char *b;
+	size_t n = MEMO_HEAD_LEN + len + HASH_SHA256_LEN;
+
+	if ((b = malloc(n)) == NULL)
+		return NULL;
+	memcpy(b, MEMO_MAGIC, MEMO_MAGIC_LEN);
+	b[MEMO_MAGIC_LEN] = MEMO_VERSION >> 24;
+	b[MEMO_MAGIC_LEN + 1] = (MEMO_VERSION >> 16) & 0xff;
+	b[MEMO_MAGIC_LEN + 2] = (MEMO_VERSION >> 8) & 0xff;
+	b[MEMO_MAGIC_LEN + 3] = MEMO_VERSION & 0xff;
+	memcpy(b + MEMO_MAGIC_LEN + 4, m->tag, MEMO_TAG_LEN);
+	memcpy(b + MEMO_HEAD_LEN, payload, len);
+	if (hash_sha256(b, n - HASH_SHA256_LEN, b + n - HASH_SHA256_LEN) ==
+	    -1) {
+		free(b);
+		return NULL;
+	}
+	*outlen = n;
+	return b;
+}
+
+int
+memo_put(struct memo *m, const char *key, const unsigned char *payload,
+    size_t len)
+{
+	char name[MEMO_NAME_LEN + 1], tmp[MEMO_NAME_LEN + 32];
+	unsigned char *b;
+	size_t n;
+	int fd, rc = -1;
+
+	if (record_name(key, name) == -1 ||
+	    (b = frame(m, payload, len, &n)) == NULL)
+		return -1;
+	mark_seen(m, name);
+	/* One writer per publication point and run; the thread id keeps
+	 * two runs sharing a directory (not supported) from colliding. */
+	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)gettid());
+	fd = openat(m->dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (fd != -1) {
+		rc = write_all(fd, b, n);
+		if (close(fd) == -1)
+			rc = -1;
+		if (rc == 0)
+			rc = renameat(m->dfd, tmp, m->dfd, name);
+		if (rc == -1)
+			(void)unlinkat(m->dfd, tmp, 0);
+	}
+	if (rc == -1)
+		log_msg_errno(LOG_LEVEL_WARNING, key, "cannot write its memo "
+		    "record");
+	free(b);
+	return rc;
+}
+
+void
+memo_drop(struct memo *m, const char *key)
+{
+	char name[MEMO_NAME_LEN + 1];
+
+	if (record_name(key, name) == 0)
+		(void)unlinkat(m->dfd, name, 0);
+}
+
+/* A record name: exactly MEMO_NAME_LEN lowercase hex digits. */
+static int
+is_record_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == MEMO_NAME_LEN;
+}
+
+size_t
+memo_sweep(struct memo *m)
+{
+	struct dirent *de;
+	size_t removed = 0;
+	DIR *d;
+	int fd;
+
+	if ((fd = dup(m->dfd)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return 0;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' && de->d_name[1] != '\0' &&
+		    strcmp(de->d_name, "..") != 0) {
+			/* A temporary file left by a killed run. */
+			if (unlinkat(m->dfd, de->d_name, 0) == 0)
+				removed++;
+			continue;
+		}
+		if (!is_record_name(de->d_name))
+			continue;
+		pthread_mutex_lock(&m->lock);
+		if (tfind(de->d_name, &m->seen, name_cmp) == NULL &&
+		    unlinkat(m->dfd, de->d_name, 0) == 0)
+			removed++;
+		pthread_mutex_unlock(&m->lock);
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Buffers. */
+
+void
+memo_w_bytes(struct memo_wbuf *w, const void *p, size_t n)
+{
+	unsigned char *q;
+	size_t cap;
+
+	if (w->failed)
+		return;
+	if (n > w->cap - w->len) {
+		cap = w->cap == 0 ? 4096 : w->cap;
+		while (cap - w->len < n) {
+			if (cap > SIZE_MAX / 2) {
+				w->failed = 1;
+				return;
+			}
+			cap *= 2;
+		}
+		if ((q = realloc(w->data, cap)) == NULL) {
+			w->failed = 1;
+			return;
+		}
+		w->data = q;
+		w->cap = cap;
+	}
+	if (n > 0)
+		memcpy(w->data + w->len, p, n);
+	w->len += n;
+}
+
+void
+memo_w_u8(struct memo_wbuf *w, uint8_t v)
+{
+	memo_w_bytes(w, &v, 1);
+}
+
+void
+memo_w_u32(struct memo_wbuf *w, uint32_t v)
+{
+	unsigned char b[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff,
+	    v & 0xff };
+
+	memo_w_bytes(w, b, sizeof(b));
+}
+
+void
+memo_w_u64(struct memo_wbuf *w, uint64_t v)
+{
+	memo_w_u32(w, (uint32_t)(v >> 32));
+	memo_w_u32(w, (uint32_t)v);
+}
+
+void
+memo_w_str(struct memo_wbuf *w, const char *s)
+{
+	size_t n;
+
+	if (s == NULL) {
+		memo_w_u32(w, 0);
+		return;
+	}
+	if ((n = strlen(s)) >= UINT32_MAX) {
+		w->failed = 1;
+		return;
+	}
+	memo_w_u32(w, (uint32_t)n + 1);
+	memo_w_bytes(w, s, n + 1);
+}
+
+void
+memo_wbuf_free(struct memo_wbuf *w)
+{
+	free(w->data);
+	memset(w, 0, sizeof(*w));
+}
+
+int
+memo_r_bytes(struct memo_rbuf *r, void *p, size_t n)
+{
+	if (r->failed || n > r->len - r->off) {
+		r->failed = 1;
+		if (n > 0)
+			memset(p, 0, n);
+		return -1;
+	}
+	if (n > 0)
+		memcpy(p, r->data + r->off, n);
+	r->off += n;
+	return 0;
+}
+
+uint8_t
+memo_r_u8(struct memo_rbuf *r)
+{
+	uint8_t v;
+
+	(void)memo_r_bytes(r, &v, 1);
+	return v;
+}
+
+uint32_t
+memo_r_u32(struct memo_rbuf *r)
+{
+	unsigned char b[4];
+
+	(void)memo_r_bytes(r, b, sizeof(b));
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+uint64_t
+memo_r_u64(struct memo_rbuf *r)
+{
+	uint64_t hi = memo_r_u32(r);
+
+	return hi << 32 | memo_r_u32(r);
+}
+
+const char *
+memo_r_str(struct memo_rbuf *r)
+{
+	const char *s;
+	uint32_t n = memo_r_u32(r);
+
+	if (r->failed || n == 0)
+		return NULL;
+	if (n > r->len - r->off) {
+		r->failed = 1;
+		return NULL;
+	}
+	s = (const char *)r->data + r->off;
+	/* Exactly n - 1 characters, then the NUL. */
+	if (s[n - 1] != '\0' || memchr(s, '\0', n - 1) != NULL) {
+		r->failed = 1;
+		return NULL;
+	}
+	r->off += n;
+	return s;
+}

@@ -1,0 +1,710 @@
+/*
+ * Incremental validation of one publication point; see ppmemo.h.
+ *
+ * Record payload (memo.h frames it):
+ *	key[32] mft_hash[32] store-copy(str) made_at(u64) stable_until(u64)
+ *	nlisted(u32) { name(str) hash[32] }
+ *	stats: STATS_N x u64
+ *	nvrps(u32) { afi len addr[16] maxlen asn(u32) expires(u64) }
+ *	naspas(u32) { customer expires nproviders { provider } }
+ *	nrks(u32) { asn expires ski[20] spki_len spki }
+ *	nchildren(u32) { uri(str) expires }
+ *	nreports(u32) { report entry, see put_report() }
+ * Expiry times are those of the point itself (the chain above is applied
+ * when the record is used); the TA index is not stored.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509.h>
+
+#include "common/hash.h"
+#include "common/log.h"
+#include "validator/ppmemo.h"
+#include "validator/validate.h"
+
+#define STATS_N		(sizeof(struct walk_stats) / sizeof(size_t))
+_Static_assert(sizeof(struct walk_stats) % sizeof(size_t) == 0,
+    "struct walk_stats holds only size_t counters");
+
+/* Detail flags of a report entry. */
+#define RD_DETAIL	0x01
+#define RD_VALIDITY	0x02
+#define RD_UPDATE	0x04
+#define RD_ASN		0x08
+#define RD_CUSTOMER	0x10
+
+/* Most report entries, children or listed files one record may hold. */
+#define PPMEMO_MAX_ENTRIES	(16U * 1024 * 1024)
+
+/* Records the report entries of a full validation while passing them on. */
+struct recorder {
+	const struct pubpoint_ctx *ctx;	/* the caller's */
+	struct memo_wbuf	 w;
+	uint32_t		 n;
+};
+
+/* The i-th counter of s (struct walk_stats holds size_t only). */
+static size_t *
+stat_at(struct walk_stats *s, size_t i)
+{
+	return (size_t *)s + i;
+}
+
+static void
+put_prefix(struct memo_wbuf *w, const struct prefix *p)
+{
+	memo_w_u8(w, p->afi);
+	memo_w_u8(w, p->len);
+	memo_w_bytes(w, p->addr, PREFIX_ADDR_MAX);
+}
+
+static void
+get_prefix(struct memo_rbuf *r, struct prefix *p)
+{
+	p->afi = memo_r_u8(r);
+	p->len = memo_r_u8(r);
+	(void)memo_r_bytes(r, p->addr, PREFIX_ADDR_MAX);
+}
+
+/*
+ * A report entry: uri type accepted reason flags [issuer manifest]
+ * [not_before not_after] [this_update next_update] [asn nprefixes
+ * {prefix maxlen}] [customer nproviders {provider}].
+ */
+static void
+put_report(struct memo_wbuf *w, const char *uri, const char *type, int ok,
+    const char *why, const struct walk_detail *d)
+{
+	uint8_t fl = 0;
+	size_t i;
+
+	if (d != NULL)
+		fl = RD_DETAIL | (d->has_validity ? RD_VALIDITY : 0) |
+		    (d->has_update ? RD_UPDATE : 0) |
+		    (d->has_asn ? RD_ASN : 0) |
+		    (d->has_customer ? RD_CUSTOMER : 0);
+	memo_w_str(w, uri);
+	memo_w_str(w, type);
+	memo_w_u8(w, ok != 0);
+	memo_w_str(w, why);
+	memo_w_u8(w, fl);
+	if (d == NULL)
+		return;
+	memo_w_str(w, d->issuer);
+	memo_w_str(w, d->manifest);
+	if (fl & RD_VALIDITY) {
+		memo_w_u64(w, (uint64_t)d->not_before);
+		memo_w_u64(w, (uint64_t)d->not_after);
+	}
+	if (fl & RD_UPDATE) {
+		memo_w_u64(w, (uint64_t)d->this_update);
+		memo_w_u64(w, (uint64_t)d->next_update);
+	}
+	if (fl & RD_ASN) {
+		memo_w_u32(w, d->asn);
+		memo_w_u32(w, (uint32_t)d->nprefixes);
+		for (i = 0; i < d->nprefixes; i++) {
+			put_prefix(w, &d->prefixes[i].prefix);
+			memo_w_u8(w, d->prefixes[i].maxlen);
+		}
+	}
+	if (fl & RD_CUSTOMER) {
+		memo_w_u32(w, d->customer);
+		memo_w_u32(w, (uint32_t)d->nproviders);
+		for (i = 0; i < d->nproviders; i++)
+			memo_w_u32(w, d->providers[i]);
+	}
+}
+
+static void
+record_report(void *arg, const char *uri, const char *type, int ok,
+    const char *why, const struct walk_detail *d)
+{
+	struct recorder *rec = arg;
+
+	put_report(&rec->w, uri, type, ok, why, d);
+	rec->n++;
+	if (rec->ctx->report != NULL)
+		rec->ctx->report(rec->ctx->report_arg, uri, type, ok, why, d);
+}
+
+/* Canonical bytes of a CA's effective resources, for the key. */
+static void
+put_resources(struct memo_wbuf *w, const struct cert *c)
+{
+	const struct ip_res_afi *a;
+	size_t i, j;
+
+	memo_w_u8(w, c->ips != NULL);
+	for (i = 0; c->ips != NULL && i < IP_RES_NAFI; i++) {
+		a = &c->ips->afi[i];
+		memo_w_u8(w, (uint8_t)(a->present | a->inherit << 1));
+		memo_w_u32(w, (uint32_t)a->nranges);
+		for (j = 0; j < a->nranges; j++) {
+			memo_w_bytes(w, a->ranges[j].min, PREFIX_ADDR_MAX);
+			memo_w_bytes(w, a->ranges[j].max, PREFIX_ADDR_MAX);
+			memo_w_u32(w, (uint32_t)a->ranges[j].plen);
+		}
+	}
+	memo_w_u8(w, c->ases != NULL);
+	if (c->ases == NULL)
+		return;
+	memo_w_u8(w, (uint8_t)c->ases->inherit);
+	memo_w_u32(w, (uint32_t)c->ases->nranges);
+	for (i = 0; i < c->ases->nranges; i++) {
+		memo_w_u32(w, c->ases->ranges[i].min);
+		memo_w_u32(w, c->ases->ranges[i].max);
+	}
+}
+
+/* The key of ctx's publication point (see ppmemo.h).  Returns 0 or -1. */
+static int
+point_key(const struct pubpoint_ctx *ctx, unsigned char *key)
+{
+	struct memo_wbuf w = { 0 };
+	unsigned char *der = NULL;
+	int len, rc = -1;
+
+	if ((len = i2d_X509(ctx->ca->x509, &der)) <= 0)
+		return -1;
+	memo_w_str(&w, "reef publication point key 1");
+	memo_w_str(&w, ctx->ca_uri);
+	memo_w_str(&w, ctx->ca->mft);
+	memo_w_str(&w, ctx->ca->repo);
+	memo_w_str(&w, ctx->ca->notify);
+	memo_w_u32(&w, (uint32_t)ctx->uri_flags);
+	memo_w_u32(&w, (uint32_t)len);
+	memo_w_bytes(&w, der, (size_t)len);
+	put_resources(&w, ctx->ca);
+	if (!w.failed && hash_sha256(w.data, w.len, key) == 0)
+		rc = 0;
+	OPENSSL_free(der);
+	memo_wbuf_free(&w);
+	return rc;
+}
+
+/* The last good copy the store holds for ctx's manifest (NULL: none). */
+static char *
+store_copy(const struct pubpoint_ctx *ctx)
+{
+	if (ctx->store == NULL)
+		return NULL;
+	return store_lookup(ctx->store, ctx->ca->mft);
+}
+
+static void
+put_payloads(struct memo_wbuf *w, const struct pubpoint_out *o)
+{
+	size_t i, j;
+
+	memo_w_u32(w, (uint32_t)o->nvrps);
+	for (i = 0; i < o->nvrps; i++) {
+		put_prefix(w, &o->vrps[i].prefix);
+		memo_w_u8(w, o->vrps[i].maxlen);
+		memo_w_u32(w, o->vrps[i].asn);
+		memo_w_u64(w, (uint64_t)o->vrps[i].expires);
+	}
+	memo_w_u32(w, (uint32_t)o->naspas);
+	for (i = 0; i < o->naspas; i++) {
+		memo_w_u32(w, o->aspas[i].customer);
+		memo_w_u64(w, (uint64_t)o->aspas[i].expires);
+		memo_w_u32(w, (uint32_t)o->aspas[i].nproviders);
+		for (j = 0; j < o->aspas[i].nproviders; j++)
+			memo_w_u32(w, o->aspas[i].providers[j]);
+	}
+	memo_w_u32(w, (uint32_t)o->nrks);
+	for (i = 0; i < o->nrks; i++) {
+		memo_w_u32(w, o->rks[i].asn);
+		memo_w_u64(w, (uint64_t)o->rks[i].expires);
+		memo_w_bytes(w, o->rks[i].ski, ROUTER_KEY_SKI_LEN);
+		memo_w_u32(w, (uint32_t)o->rks[i].spki_len);
+		memo_w_bytes(w, o->rks[i].spki, o->rks[i].spki_len);
+	}
+	memo_w_u32(w, (uint32_t)o->nchildren);
+	for (i = 0; i < o->nchildren; i++) {
+		memo_w_str(w, o->children[i].uri);
+		memo_w_u64(w, (uint64_t)o->children[i].expires);
+	}
+}
+
+/* Write the record of a full validation of ctx's point. */
+static void
+save(const struct pubpoint_ctx *ctx, struct memo *m,
+    const struct pubpoint_out *o, const struct recorder *rec)
+{
+	struct memo_wbuf w = { 0 };
+	unsigned char key[HASH_SHA256_LEN];
+	char *sdir;
+	size_t i;
+
+	if (point_key(ctx, key) == -1)
+		return;
+	sdir = store_copy(ctx);
+	memo_w_bytes(&w, key, sizeof(key));
+	memo_w_bytes(&w, o->mft_hash, sizeof(o->mft_hash));
+	memo_w_str(&w, sdir);
+	free(sdir);
+	memo_w_u64(&w, (uint64_t)ctx->now);
+	memo_w_u64(&w, (uint64_t)o->stable_until);
+	memo_w_u32(&w, (uint32_t)o->nlisted);
+	for (i = 0; i < o->nlisted; i++) {
+		memo_w_str(&w, o->listed[i].name);
+		memo_w_bytes(&w, o->listed[i].hash, HASH_SHA256_LEN);
+	}
+	for (i = 0; i < STATS_N; i++)
+		memo_w_u64(&w, *stat_at((struct walk_stats *)&o->stats, i));
+	put_payloads(&w, o);
+	memo_w_u32(&w, rec->n);
+	memo_w_bytes(&w, rec->w.data, rec->w.len);
+	if (!w.failed && !rec->w.failed)
+		(void)memo_put(m, ctx->ca->mft, w.data, w.len);
+	memo_wbuf_free(&w);
+}
+
+/* Expiry along the chain above, applied to the point's own. */
+static void
+apply_chain(const struct pubpoint_ctx *ctx, struct pubpoint_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nvrps; i++) {
+		o->vrps[i].ta = ctx->ta;
+		o->vrps[i].expires = valid_expires_min(ctx->expires,
+		    o->vrps[i].expires);
+	}
+	for (i = 0; i < o->naspas; i++) {
+		o->aspas[i].ta = ctx->ta;
+		o->aspas[i].expires = valid_expires_min(ctx->expires,
+		    o->aspas[i].expires);
+	}
+	for (i = 0; i < o->nrks; i++) {
+		o->rks[i].ta = ctx->ta;
+		o->rks[i].expires = valid_expires_min(ctx->expires,
+		    o->rks[i].expires);
+	}
+	for (i = 0; i < o->nchildren; i++)
+		o->children[i].expires = valid_expires_min(ctx->expires,
+		    o->children[i].expires);
+}
+
+/* A full validation, recorded. */
+static int
+full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o)
+{
+	struct pubpoint_ctx c = *ctx;
+	struct recorder rec;
+	int rc;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ctx = ctx;
+	c.expires = INT64_MAX;		/* the point's own expiry only */
+	c.report = record_report;
+	c.report_arg = &rec;
+	rc = pubpoint_process(&c, o);
+	if (m != NULL) {
+		if (rc == 0 && !o->from_store && o->stable_until > ctx->now &&
+		    o->listed != NULL)
+			save(ctx, m, o, &rec);
+		else
+			memo_drop(m, ctx->ca->mft);
+	}
+	memo_wbuf_free(&rec.w);
+	apply_chain(ctx, o);
+	return rc;
+}
+
+/* Replay. */
+
+/* The .cer files of the point, kept for the children. */
+struct kept {
+	const char	*name;		/* in the record */
+	unsigned char	*der;
+	size_t		 len;
+};
+
+struct replay {
+	const struct pubpoint_ctx *ctx;
+	struct memo_rbuf r;
+	char		*dir;		/* cache directory of the point */
+	struct kept	*kept;
+	size_t		 nkept;
+};
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Read dir/name and compare its digest with hash.  Returns 0 or -1. */
+static int
+same_file(const char *dir, const char *name, const unsigned char *hash,
+    unsigned char **der, size_t *len)
+{
+	unsigned char md[HASH_SHA256_LEN];
+	char *path;
+	int rc;
+
+	*der = NULL;
+	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
+	    strchr(name, '/') != NULL ||
+	    asprintf(&path, "%s/%s", dir, name) == -1)
+		return -1;
+	rc = pp_read_file(path, der, len);
+	free(path);
+	if (rc == -1)
+		return -1;
+	if (hash_sha256(*der, *len, md) == -1 ||
+	    !hash_equal(md, hash, HASH_SHA256_LEN)) {
+		free(*der);
+		*der = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The record's conditions of reuse, up to the listed files.  0 or -1. */
+static int
+check_inputs(struct replay *p)
+{
+	const struct pubpoint_ctx *ctx = p->ctx;
+	unsigned char key[HASH_SHA256_LEN], want[HASH_SHA256_LEN],
+	    mhash[HASH_SHA256_LEN], *der;
+	const char *stored, *slash;
+	char *sdir;
+	int64_t made, until;
+	size_t len;
+	int same;
+
+	if (point_key(ctx, key) == -1 ||
+	    memo_r_bytes(&p->r, want, sizeof(want)) == -1 ||
+	    !hash_equal(key, want, sizeof(key)) ||
+	    memo_r_bytes(&p->r, mhash, sizeof(mhash)) == -1)
+		return -1;
+	stored = memo_r_str(&p->r);
+	sdir = store_copy(ctx);
+	same = (stored == NULL && sdir == NULL) || (stored != NULL &&
+	    sdir != NULL && strcmp(stored, sdir) == 0);
+	free(sdir);
+	made = (int64_t)memo_r_u64(&p->r);
+	until = (int64_t)memo_r_u64(&p->r);
+	if (!same || p->r.failed || ctx->now < made || ctx->now >= until)
+		return -1;
+	if ((p->dir = pubpoint_cache_dir(ctx)) == NULL ||
+	    (slash = strrchr(ctx->ca->mft, '/')) == NULL ||
+	    same_file(p->dir, slash + 1, mhash, &der, &len) == -1)
+		return -1;
+	free(der);
+	return 0;
+}
+
+/* Every listed file unchanged; .cer files kept.  0 or -1. */
+static int
+check_listed(struct replay *p)
+{
+	unsigned char hash[HASH_SHA256_LEN], *der;
+	const char *name;
+	uint32_t i, n = memo_r_u32(&p->r);
+	size_t len;
+
+	if (p->r.failed || n > PPMEMO_MAX_ENTRIES ||
+	    (p->kept = calloc(n + 1, sizeof(*p->kept))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		name = memo_r_str(&p->r);
+		if (memo_r_bytes(&p->r, hash, sizeof(hash)) == -1 ||
+		    same_file(p->dir, name, hash, &der, &len) == -1)
+			return -1;
+		if (!ends_with(name, ".cer")) {
+			free(der);
+			continue;
+		}
+		p->kept[p->nkept].name = name;
+		p->kept[p->nkept].der = der;
+		p->kept[p->nkept++].len = len;
+	}
+	return 0;
+}
+
+static int
+get_vrps(struct replay *p, struct pubpoint_out *o)
+{
+	uint32_t i, n = memo_r_u32(&p->r);
+
+	if (p->r.failed || n > PPMEMO_MAX_ENTRIES ||
+	    (n > 0 && (o->vrps = calloc(n, sizeof(*o->vrps))) == NULL))
+		return -1;
+	for (i = 0; i < n && !p->r.failed; i++) {
+		get_prefix(&p->r, &o->vrps[i].prefix);
+		o->vrps[i].maxlen = memo_r_u8(&p->r);
+		o->vrps[i].asn = memo_r_u32(&p->r);
+		o->vrps[i].expires = (int64_t)memo_r_u64(&p->r);
+	}
+	o->nvrps = n;
+	return p->r.failed ? -1 : 0;
+}
+
+static int
+get_aspas(struct replay *p, struct pubpoint_out *o)
+{
+	uint32_t i, j, np, *prov, n = memo_r_u32(&p->r);
+
+	if (p->r.failed || n > PPMEMO_MAX_ENTRIES ||
+	    (n > 0 && (o->aspas = calloc(n, sizeof(*o->aspas))) == NULL))
+		return -1;
+	for (i = 0; i < n && !p->r.failed; i++) {
+		o->aspas[i].customer = memo_r_u32(&p->r);
+		o->aspas[i].expires = (int64_t)memo_r_u64(&p->r);
+		np = memo_r_u32(&p->r);
+		if (p->r.failed || np > PPMEMO_MAX_ENTRIES ||
+		    (prov = calloc(np + 1, sizeof(*prov))) == NULL)
+			return -1;
+		o->aspas[i].providers = prov;
+		o->aspas[i].nproviders = np;
+		o->naspas = i + 1;
+		for (j = 0; j < np; j++)
+			prov[j] = memo_r_u32(&p->r);
+	}
+	return p->r.failed ? -1 : 0;
+}
+
+static int
+get_rks(struct replay *p, struct pubpoint_out *o)
+{
+	uint32_t i, len, n = memo_r_u32(&p->r);
+	unsigned char *spki;
+
+	if (p->r.failed || n > PPMEMO_MAX_ENTRIES ||
+	    (n > 0 && (o->rks = calloc(n, sizeof(*o->rks))) == NULL))
+		return -1;
+	for (i = 0; i < n && !p->r.failed; i++) {
+		o->rks[i].asn = memo_r_u32(&p->r);
+		o->rks[i].expires = (int64_t)memo_r_u64(&p->r);
+		(void)memo_r_bytes(&p->r, o->rks[i].ski, ROUTER_KEY_SKI_LEN);
+		len = memo_r_u32(&p->r);
+		if (p->r.failed || len > p->r.len ||
+		    (spki = malloc(len + 1)) == NULL)
+			return -1;
+		o->rks[i].spki = spki;
+		o->rks[i].spki_len = len;
+		o->nrks = i + 1;
+		(void)memo_r_bytes(&p->r, spki, len);
+	}
+	return p->r.failed ? -1 : 0;
+}
+
+/* A kept .cer file by the last segment of uri, or NULL. */
+static const struct kept *
+find_kept(const struct replay *p, const char *uri)
+{
+	const char *slash = strrchr(uri, '/');
+	size_t i;
+
+	for (i = 0; slash != NULL && i < p->nkept; i++)
+		if (strcmp(p->kept[i].name, slash + 1) == 0)
+			return &p->kept[i];
+	return NULL;
+}
+
+/* Children: parsed again, resources checked against the issuer. */
+static int
+get_children(struct replay *p, struct pubpoint_out *o)
+{
+	uint32_t i, n = memo_r_u32(&p->r);
+	const struct kept *k;
+	const char *uri;
+	char why[VALID_WHY_LEN];
+	struct cert *c;
+
+	if (p->r.failed || n > PPMEMO_MAX_ENTRIES ||
+	    (n > 0 && (o->children = calloc(n, sizeof(*o->children))) ==
+	    NULL))
+		return -1;
+	for (i = 0; i < n; i++) {
+		uri = memo_r_str(&p->r);
+		o->children[i].expires = (int64_t)memo_r_u64(&p->r);
+		if (p->r.failed || uri == NULL ||
+		    (k = find_kept(p, uri)) == NULL ||
+		    (c = cert_parse(uri, k->der, k->len)) == NULL)
+			return -1;
+		o->children[i].cert = c;
+		o->nchildren = i + 1;
+		if ((o->children[i].uri = strdup(uri)) == NULL ||
+		    c->purpose != CERT_CA ||
+		    cert_check_resources(c, p->ctx->ca, why, sizeof(why)) ==
+		    -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * One report entry; emitted (and, when rejected, logged as the full
+ * validation logged it) only when emit is set.
+ */
+static void
+get_report(struct replay *p, int emit)
+{
+	struct memo_rbuf *r = &p->r;
+	struct walk_detail d;
+	struct roa_ip *ips = NULL;
+	uint32_t *prov = NULL, i, n;
+	const char *uri, *type, *why;
+	uint8_t ok, fl;
+
+	memset(&d, 0, sizeof(d));
+	uri = memo_r_str(r);
+	type = memo_r_str(r);
+	ok = memo_r_u8(r);
+	why = memo_r_str(r);
+	fl = memo_r_u8(r);
+	if (fl & RD_DETAIL) {
+		d.issuer = memo_r_str(r);
+		d.manifest = memo_r_str(r);
+	}
+	if (fl & RD_VALIDITY) {
+		d.has_validity = 1;
+		d.not_before = (int64_t)memo_r_u64(r);
+		d.not_after = (int64_t)memo_r_u64(r);
+	}
+	if (fl & RD_UPDATE) {
+		d.has_update = 1;
+		d.this_update = (int64_t)memo_r_u64(r);
+		d.next_update = (int64_t)memo_r_u64(r);
+	}
+	if (fl & RD_ASN) {
+		d.has_asn = 1;
+		d.asn = memo_r_u32(r);
+		n = memo_r_u32(r);
+		if (r->failed || n > PPMEMO_MAX_ENTRIES ||
+		    (ips = calloc(n + 1, sizeof(*ips))) == NULL) {
+			r->failed = 1;
+			return;
+		}
+		for (i = 0; i < n && !r->failed; i++) {
+			get_prefix(r, &ips[i].prefix);
+			ips[i].maxlen = memo_r_u8(r);
+		}
+		d.prefixes = ips;
+		d.nprefixes = n;
+	}
+	if (fl & RD_CUSTOMER) {
+		d.has_customer = 1;
+		d.customer = memo_r_u32(r);
+		n = memo_r_u32(r);
+		if (r->failed || n > PPMEMO_MAX_ENTRIES ||
+		    (prov = calloc(n + 1, sizeof(*prov))) == NULL) {
+			r->failed = 1;
+			free(ips);
+			return;
+		}
+		for (i = 0; i < n; i++)
+			prov[i] = memo_r_u32(r);
+		d.providers = prov;
+		d.nproviders = n;
+	}
+	if (uri == NULL || type == NULL)
+		r->failed = 1;
+	if (emit && !r->failed) {
+		if (!ok && why != NULL)
+			log_warnx_obj(uri, "%s", why);
+		if (p->ctx->report != NULL)
+			p->ctx->report(p->ctx->report_arg, uri, type, ok, why,
+			    (fl & RD_DETAIL) ? &d : NULL);
+	}
+	free(ips);
+	free(prov);
+}
+
+/* Check every report entry, then emit them.  0 or -1. */
+static int
+replay_reports(struct replay *p)
+{
+	uint32_t i, n = memo_r_u32(&p->r);
+	size_t start = p->r.off;
+
+	if (p->r.failed || n > PPMEMO_MAX_ENTRIES)
+		return -1;
+	for (i = 0; i < n && !p->r.failed; i++)
+		get_report(p, 0);
+	if (p->r.failed || p->r.off != p->r.len)
+		return -1;
+	p->r.off = start;
+	for (i = 0; i < n; i++)
+		get_report(p, 1);
+	return 0;
+}
+
+static void
+replay_free(struct replay *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nkept; i++)
+		free(p->kept[i].der);
+	free(p->kept);
+	free(p->dir);
+}
+
+/* Reuse the record of ctx's point if it may be.  0 (reused) or -1. */
+static int
+replay(const struct pubpoint_ctx *ctx, struct memo *m,
+    struct pubpoint_out *o)
+{
+	struct replay p;
+	unsigned char *buf;
+	size_t i, len;
+	int rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	if (memo_get(m, ctx->ca->mft, &buf, &len) == -1)
+		return -1;
+	memset(&p, 0, sizeof(p));
+	p.ctx = ctx;
+	p.r.data = buf;
+	p.r.len = len;
+	if (check_inputs(&p) == -1 || check_listed(&p) == -1)
+		goto out;
+	for (i = 0; i < STATS_N; i++)
+		*stat_at(&o->stats, i) = (size_t)memo_r_u64(&p.r);
+	if (p.r.failed || get_vrps(&p, o) == -1 || get_aspas(&p, o) == -1 ||
+	    get_rks(&p, o) == -1 || get_children(&p, o) == -1 ||
+	    replay_reports(&p) == -1)
+		goto out;
+	o->stats.pubpoints_reused = 1;
+	o->stable_until = INT64_MAX;
+	apply_chain(ctx, o);
+	rc = 0;
+ out:
+	if (rc == -1)
+		pubpoint_out_free(o);
+	replay_free(&p);
+	free(buf);
+	return rc;
+}
+
+int
+ppmemo_program_tag(unsigned char *tag)
+{
+	unsigned char md[HASH_SHA256_LEN];
+
+	if (hash_sha256_file("/proc/self/exe", INT64_MAX, md, NULL) == -1)
+		return -1;
+	memcpy(tag, md, MEMO_TAG_LEN);
+	return 0;
+}
+
+int
+ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
+    enum ppmemo_mode mode, struct pubpoint_out *out)
+{
+	if (m != NULL && mode == PPMEMO_REUSE && ctx->ca->mft != NULL &&
+	    replay(ctx, m, out) == 0)
+		return 0;
+	return full(ctx, m, out);
+}

@@ -1,0 +1,54 @@
+/*
+ * Incremental validation of one publication point: reuse what its last
+ * full validation produced when nothing it depends on has changed.
+ *
+ * A record (validator/memo.h) is reused only when all of these hold:
+ *  - its key matches: the digest of the issuing CA certificate's DER, its
+ *    effective resources (inherit resolved, so a change anywhere above that
+ *    alters them forces re-validation), its URIs (certificate, manifest,
+ *    repository, notification) and the URI policy;
+ *  - the cached manifest has the digest recorded, and every file it lists
+ *    is in the cache with the digest the manifest gives (read and hashed
+ *    again in every run: nothing is trusted from names or timestamps);
+ *  - the validated store holds the same last good copy as when the record
+ *    was written (so manifest-replay checks, RFC 9286 section 4.2.1, see
+ *    the same state);
+ *  - the validation time lies in [time of the record, stable_until): no
+ *    validity period, thisUpdate or nextUpdate that the full validation
+ *    compared with the time has been crossed since, so expiry is applied
+ *    at this run's time exactly as a full run would.
+ * Reuse skips parsing and signature checks of everything the point lists;
+ * child CA certificates are parsed again (cheap) for the walk to descend,
+ * with their resources checked against the issuer's once more.  The
+ * payloads, counters and report entries are those of the full validation,
+ * and expiry along the chain above (ctx->expires) is applied afresh.
+ * Records are written only for a current copy that validated; a point
+ * that fails or falls back to the store is validated in full every run.
+ */
+#ifndef REEF_VALIDATOR_PPMEMO_H
+#define REEF_VALIDATOR_PPMEMO_H
+
+#include "validator/memo.h"
+#include "validator/pubpoint.h"
+
+/* ppmemo_process() modes. */
+enum ppmemo_mode {
+	PPMEMO_REUSE,		/* reuse records, write new ones */
+	PPMEMO_REBUILD		/* never reuse (reef validate --full), write */
+};
+
+/*
+ * The tag of records written by this program (memo_open()): the digest of
+ * the running executable, so any other build starts afresh.  0 or -1.
+ */
+int	ppmemo_program_tag(unsigned char *tag);
+
+/*
+ * pubpoint_process(ctx, out) with the memo m (NULL: none).  On reuse,
+ * out->stats.pubpoints_reused is 1.  Returns what pubpoint_process()
+ * would.
+ */
+int	ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
+	    enum ppmemo_mode mode, struct pubpoint_out *out);
+
+#endif

@@ -151,6 +151,19 @@ child_exec(const struct rtrd_srv *s, const char *bin, char *const *argv)
 	_exit(127);
 }
 
+/* 1 if args choose the user themselves (--user NAME or --user=NAME). */
+static int
+names_user(const char *const *args)
+{
+	size_t i;
+
+	for (i = 0; args[i] != NULL; i++)
+		if (strcmp(args[i], "--user") == 0 ||
+		    strncmp(args[i], "--user=", strlen("--user=")) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Starts the server; returns once wait_port accepts.  The argument
  * vector is built before fork() so the child only redirects and execs.
@@ -160,16 +173,21 @@ rtrd_srv_run(struct rtrd_srv *s, const char *const *args, int wait_port)
 {
 	const char **argv;
 	char *bin = rtrd_bin();
-	size_t i, n;
+	size_t i, n, k = 0;
 	int fd;
 
 	for (n = 0; args[n] != NULL; n++)
 		;
-	CU_ASSERT_FATAL((argv = calloc(n + 3, sizeof(*argv))) != NULL);
-	argv[0] = "reef-rtrd";
-	argv[1] = "-vv";
+	/* reef-rtrd, -vv, --user root, args, NULL */
+	CU_ASSERT_FATAL((argv = calloc(n + 5, sizeof(*argv))) != NULL);
+	argv[k++] = "reef-rtrd";
+	argv[k++] = "-vv";
+	if (geteuid() == 0 && !names_user(args)) {
+		argv[k++] = "--user";
+		argv[k++] = "root";
+	}
 	for (i = 0; i < n; i++)
-		argv[i + 2] = args[i];
+		argv[k++] = args[i];
 	s->pid = fork();
 	if (s->pid == 0)
 		child_exec(s, bin, (char *const *)argv);

@@ -72,7 +72,9 @@ void	 rtrd_srv_init(struct rtrd_srv *s, const char *tag,
  * in s->log and no proxy variables in its environment (every server the
  * suites use is on loopback), then wait until wait_port accepts a
  * connection, within RTRD_LISTEN_WAIT_MS; a fatal assertion if it never
- * does.
+ * does.  As root, and unless args name a --user, "--user root" comes
+ * first: without it reef-rtrd switches to the account _reef whenever that
+ * exists (common/privdrop.h), and _reef cannot read s->dir.
  */
 void	 rtrd_srv_run(struct rtrd_srv *s, const char *const *args,
 	    int wait_port);

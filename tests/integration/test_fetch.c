@@ -176,6 +176,11 @@ spawn(const char *cache, int no_rsync, char **log)
 		argv[argc++] = "-v";
 		if (no_rsync)
 			argv[argc++] = "--no-rsync";
+		/* As root, stay root: see vu_user_opt(). */
+		if (geteuid() == 0) {
+			argv[argc++] = "--user";
+			argv[argc++] = "root";
+		}
 		argv[argc] = NULL;
 		alarm(RUN_TIMEOUT);
 		_exit(cmd_fetch(argc, argv));

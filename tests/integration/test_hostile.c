@@ -95,6 +95,8 @@
 #define MAX_FILES		(WIDE_CAS + 16)
 /* AS numbers of crafted ROAs; each names its case in the tests. */
 #define AS_BASE			65000
+/* Entries of a static table. */
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 /* Outputs written: all repositories fetched, or some from the cache. */
 #define WRITTEN(st)	((st) == VALIDATE_EXIT_OK || (st) == VALIDATE_EXIT_PARTIAL)
 
@@ -136,6 +138,8 @@ struct node {
 	char		*local;		/* where dir_uri is served from */
 	struct pfile	*files;
 	size_t		 nfiles;
+	enum rg_cms_form mft_form;	/* how the manifest is encoded */
+	int		 mft_empty;	/* its fileList left empty */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -216,8 +220,8 @@ reef_run(const char *taldir, const char *cache, struct run *r)
 	r->secs = now_s();
 	r->status = tu_system("timeout %d '%s' validate -v -j %d -t '%s' "
 	    "-d '%s' -o '%s' -f csv --allow-dubious-hosts --ca-file '%s' "
-	    "--timeout %d >'%s' 2>&1", RUN_TIMEOUT, reef, JOBS, taldir, cache,
-	    out, fx.vu.ca_file, DEADLINE, r->log);
+	    "--timeout %d %s >'%s' 2>&1", RUN_TIMEOUT, reef, JOBS, taldir,
+	    cache, out, fx.vu.ca_file, DEADLINE, vu_user_opt(), r->log);
 	r->secs = now_s() - r->secs;
 	if (getenv("REEF_TESTS_TIMES") != NULL)
 		printf("\n    run %d: exit %d in %.1f s (at %.0f s)",
@@ -547,6 +551,8 @@ enum ca_flaw {
 	CA_NO_CRLDP,
 	CA_KU_LONG,	/* keyUsage BIT STRING of 6 bytes */
 	CA_IP_EMPTY,	/* IPAddrBlocks an empty SEQUENCE, no AS */
+	CA_AKI_NO_KEYID, /* authorityKeyIdentifier without keyIdentifier */
+	CA_BAD_SPKI,	/* subjectPublicKey not an RSAPublicKey */
 	CA_TA_PREFIXES	/* TA: BIG_TA_PREFIXES IPv4 entries */
 };
 
@@ -629,6 +635,53 @@ add_long_ku(X509 *x)
 	return ok ? 0 : -1;
 }
 
+/* An authorityKeyIdentifier that is an empty SEQUENCE. */
+static int
+add_empty_aki(X509 *x)
+{
+	AUTHORITY_KEYID *akid;
+	int ok;
+
+	drop_ext(x, NID_authority_key_identifier);
+	if ((akid = AUTHORITY_KEYID_new()) == NULL)
+		return -1;
+	ok = X509_add1_ext_i2d(x, NID_authority_key_identifier, akid, 0, 0);
+	AUTHORITY_KEYID_free(akid);
+	return ok == 1 ? 0 : -1;
+}
+
+/*
+ * Replace the subjectPublicKey BIT STRING by a truncated RSAPublicKey,
+ * with the subjectKeyIdentifier its SHA-1 hash (RFC 6487 section 4.8.2)
+ * so that the key itself has to be decoded.
+ */
+static int
+spoil_spki(X509 *x)
+{
+	static const unsigned char junk[] = { 0x30, 0x03, 0x02, 0x01 };
+	X509_PUBKEY *pk = X509_get_X509_PUBKEY(x);
+	ASN1_OCTET_STRING *ski;
+	unsigned char *p, md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	int ok;
+
+	if (pk == NULL || (p = OPENSSL_memdup(junk, sizeof(junk))) == NULL)
+		return -1;
+	if (!X509_PUBKEY_set0_param(pk, OBJ_nid2obj(NID_rsaEncryption),
+	    V_ASN1_NULL, NULL, p, (int)sizeof(junk))) {
+		OPENSSL_free(p);
+		return -1;
+	}
+	if (!EVP_Digest(junk, sizeof(junk), md, &mdlen, EVP_sha1(), NULL) ||
+	    (ski = ASN1_OCTET_STRING_new()) == NULL)
+		return -1;
+	drop_ext(x, NID_subject_key_identifier);
+	ok = ASN1_OCTET_STRING_set(ski, md, (int)mdlen) &&
+	    X509_add1_ext_i2d(x, NID_subject_key_identifier, ski, 0, 0) == 1;
+	ASN1_OCTET_STRING_free(ski);
+	return ok ? 0 : -1;
+}
+
 /*
  * The key of a crafted CA slot: our own keys first, then the EE pool
  * (distinct from every CA key of the generated tree); past both, slots
@@ -682,6 +735,10 @@ ca_cert(struct node *parent, EVP_PKEY *k, const char *cn,
 		drop_ext(x, NID_crl_distribution_points);
 	if (flaw == CA_KU_LONG)
 		CU_ASSERT_FATAL(add_long_ku(x) == 0);
+	if (flaw == CA_AKI_NO_KEYID)
+		CU_ASSERT_FATAL(add_empty_aki(x) == 0);
+	if (flaw == CA_BAD_SPKI)
+		CU_ASSERT_FATAL(spoil_spki(x) == 0);
 	CU_ASSERT_FATAL(add_resources(x, parent == NULL, flaw) == 0);
 	CU_ASSERT_FATAL(rg_cert_sign(x, a.issuer_key) == 0);
 	free(mft);
@@ -814,10 +871,14 @@ ee_cert(struct node *n, EVP_PKEY *ek, const char *file,
 	return x;
 }
 
-/* Sign econtent as oid with a new EE certificate of n; DER into out. */
+/*
+ * Sign econtent as oid with a new EE certificate of n, encoded as form;
+ * the object into out.
+ */
 static void
 sign_object(struct node *n, const char *file, const char *oid,
-    const struct buf *econtent, const struct pfx *pfx, struct buf *out)
+    const struct buf *econtent, const struct pfx *pfx,
+    enum rg_cms_form form, struct buf *out)
 {
 	EVP_PKEY *ek = load_key("hostile", EE_KEY_SLOT);
 	struct cms_args c;
@@ -830,19 +891,48 @@ sign_object(struct node *n, const char *file, const char *oid,
 	c.ee = ee_cert(n, ek, file, pfx);
 	c.ee_key = ek;
 	c.signing_time = time(NULL) - CRAFT_BEFORE;
+	c.form = form;
 	CU_ASSERT_FATAL(rg_cms_sign(&c, out) == 0);
 	X509_free(c.ee);
 	EVP_PKEY_free(ek);
 }
 
-/* Ways a crafted ROA's eContent departs from RFC 9582. */
+/*
+ * Ways a crafted ROA departs from RFC 9582 (its eContent) or RFC 6488
+ * (its CMS wrapping: the good eContent, signed as sent, encoded badly).
+ */
 enum roa_flaw {
 	ROA_GOOD,
 	ROA_EMPTY_BLOCKS,	/* ipAddrBlocks SEQUENCE {} */
 	ROA_EMPTY_ADDRS,	/* a family with no addresses */
 	ROA_LONG_BITS,		/* a 40-bit IPv4 prefix */
-	ROA_NO_ECONTENT		/* eContent of zero length */
+	ROA_NO_ECONTENT,	/* eContent of zero length */
+	ROA_ATTRS_UNSORTED,	/* signedAttrs SET OF out of DER order */
+	ROA_ATTRS_INDEFINITE,	/* signedAttrs in indefinite length */
+	ROA_ATTRS_EMPTY,	/* signedAttrs SET {} */
+	ROA_ECONTENT_ABSENT,	/* encapContentInfo without eContent */
+	ROA_NO_CERTS		/* SignedData without certificates */
 };
+
+/* The CMS encoding of a ROA with flaw f. */
+static enum rg_cms_form
+roa_form(enum roa_flaw f)
+{
+	switch (f) {
+	case ROA_ATTRS_UNSORTED:
+		return RG_CMS_ATTRS_UNSORTED;
+	case ROA_ATTRS_INDEFINITE:
+		return RG_CMS_ATTRS_INDEFINITE;
+	case ROA_ATTRS_EMPTY:
+		return RG_CMS_ATTRS_EMPTY;
+	case ROA_ECONTENT_ABSENT:
+		return RG_CMS_NO_ECONTENT;
+	case ROA_NO_CERTS:
+		return RG_CMS_NO_CERTS;
+	default:
+		return RG_CMS_DER;
+	}
+}
 
 /* 10.<asid % 256>.<b>.0/24 for a ROA of asid. */
 static void
@@ -880,12 +970,11 @@ craft_roa(struct node *n, uint32_t asid, enum roa_flaw flaw)
 	r.npfx = 1;
 	r.pfx[0] = p;
 	switch (flaw) {
-	case ROA_GOOD:
-		rg_roa_econtent(&r, &ec);
-		break;
 	case ROA_NO_ECONTENT:
 		break;
-	default:
+	case ROA_EMPTY_BLOCKS:
+	case ROA_EMPTY_ADDRS:
+	case ROA_LONG_BITS:
 		rg_der_uint(&seq, asid);
 		if (flaw == ROA_LONG_BITS) {
 			rg_der_tlv(&one, 0x03, bits40, sizeof(bits40));
@@ -899,8 +988,11 @@ craft_roa(struct node *n, uint32_t asid, enum roa_flaw flaw)
 		rg_der_wrap(&seq, 0x30, &blocks);
 		rg_der_wrap(&ec, 0x30, &seq);
 		break;
+	default:
+		rg_roa_econtent(&r, &ec);
+		break;
 	}
-	sign_object(n, file, OID_CT_ROA, &ec, &p, &out);
+	sign_object(n, file, OID_CT_ROA, &ec, &p, roa_form(flaw), &out);
 	node_add(n, file, strlen(file), &out);
 	rg_buf_free(&ec);
 	rg_buf_free(&seq);
@@ -943,7 +1035,8 @@ mft_econtent(struct node *n, const struct buf *crl, const char *crlname,
 	rg_der_gtime(&seq, now - CRAFT_BEFORE);
 	rg_der_gtime(&seq, now + CRAFT_LIFE);
 	rg_der_oid(&seq, OID_SHA256);
-	for (i = 0; i <= n->nfiles; i++) {
+	/* RFC 9286 section 4.2: fileList is SEQUENCE SIZE (0..MAX). */
+	for (i = 0; !n->mft_empty && i <= n->nfiles; i++) {
 		memset(&fah, 0, sizeof(fah));
 		memset(&hb, 0, sizeof(hb));
 		h[0] = 0;
@@ -989,7 +1082,7 @@ publish(struct node *n)
 	CU_ASSERT_FATAL(rg_crl_build(n->x, n->k, now - CRAFT_BEFORE,
 	    now + CRAFT_LIFE, 1, NULL, 0, 0, &crl) == 0);
 	mft_econtent(n, &crl, crlname, &ec);
-	sign_object(n, mftname, OID_CT_MFT, &ec, NULL, &mft);
+	sign_object(n, mftname, OID_CT_MFT, &ec, NULL, n->mft_form, &mft);
 	for (i = 0; i < n->nfiles; i++) {
 		/* A name with a NUL cannot be a file: the manifest lies. */
 		if (strlen(n->files[i].name) != n->files[i].namelen)
@@ -1056,24 +1149,152 @@ has_roa(const struct run *r, uint32_t asid, const char *ta)
 
 /*
  * 1. Malformed ASN.1 in each object type, signed so that it reaches the
- * parsers: ROAs with an empty ipAddrBlocks, a family without addresses, a
- * 40-bit IPv4 prefix, no eContent; CA certificates without SIA, AKI or
- * CRL distribution point, with an oversized keyUsage, an empty IP
- * resources SET; manifests naming files with a NUL or non-ASCII bytes;
- * a TA certificate without SIA.  Each is refused, the good ROA next to
- * them is kept, and the generated TAs are untouched.
+ * parsers.  ROAs: an empty ipAddrBlocks, a family without addresses, a
+ * 40-bit IPv4 prefix, an empty eContent; and, around a good eContent,
+ * signed attributes that are BER (a SET OF out of DER order, an
+ * indefinite length) or an empty SET, no eContent at all, no
+ * certificates (FORT CVE-2024-45234, -45236, -45239).  CA certificates:
+ * without SIA, AKI or CRL distribution point, an oversized keyUsage, an
+ * empty IP resources SET, an AKI without keyIdentifier, a
+ * subjectPublicKey that is no RSA key (FORT CVE-2024-45235, -45237,
+ * -45238).  Manifests: naming files with a NUL, non-ASCII bytes or "../",
+ * with BER signed attributes, without eContent, with an empty fileList
+ * (FORT CVE-2024-56375).  A TA certificate without SIA.  Each is refused
+ * (the CMS ones for the RFC 6488 rule they break, as logged), the good
+ * ROA next to them is kept, and the generated TAs are untouched.
  */
+
+/*
+ * A ROA flaw, and what reef must say about the file: one of the
+ * '|'-separated reasons, or NULL for no check.
+ */
+struct roa_case {
+	enum roa_flaw	 flaw;
+	const char	*why;
+};
+
+/* A manifest flaw of a CA with one good ROA, and reef's reason. */
+struct mft_case {
+	const char	*cn;
+	enum rg_cms_form form;
+	int		 empty;
+	const char	*why;
+};
+
+static const struct roa_case asn1_roas[] = {
+	{ ROA_EMPTY_BLOCKS, NULL },
+	{ ROA_EMPTY_ADDRS, NULL },
+	{ ROA_LONG_BITS, NULL },
+	{ ROA_NO_ECONTENT, NULL },
+	{ ROA_ATTRS_UNSORTED, "RFC 6488 section 2.1.6.4: signedAttrs" },
+	/* The DER check of the whole file may see it first. */
+	{ ROA_ATTRS_INDEFINITE, "RFC 6488 section 3: indefinite length|"
+	    "RFC 6488 section 2.1.6.4: signedAttrs" },
+	{ ROA_ATTRS_EMPTY, "RFC 6488 section 2.1.6.4: " },
+	{ ROA_ECONTENT_ABSENT, "RFC 6488 section 2.1.3.2: eContent absent" },
+	{ ROA_NO_CERTS, "RFC 6488 section 2.1.4: " },
+};
+
+/* A CA certificate flaw, and the rule reef must cite (as for ROAs). */
+struct ca_case {
+	enum ca_flaw	 flaw;
+	const char	*why;
+};
+
+static const struct ca_case asn1_cas[] = {
+	{ CA_NO_SIA, "RFC 6487 section 4.8.8" },
+	{ CA_NO_AKI, "RFC 6487 section 4.8.3" },
+	{ CA_NO_CRLDP, "RFC 6487 section 4.8.6" },
+	{ CA_KU_LONG, "RFC 6487 section 4.8.4" },
+	{ CA_IP_EMPTY, "RFC 6487 section 4.8.10|RFC 3779" },
+	{ CA_AKI_NO_KEYID, "RFC 6487 section 4.8.3" },
+	{ CA_BAD_SPKI, "RFC 6487 section 4.7|RFC 7935" },
+};
+
+static const struct mft_case asn1_mfts[] = {
+	{ "mftunsorted", RG_CMS_ATTRS_UNSORTED, 0, "RFC 6488 section "
+	    "2.1.6.4: signedAttrs" },
+	{ "mftnoecontent", RG_CMS_NO_ECONTENT, 0, "RFC 6488 section "
+	    "2.1.3.2: eContent absent" },
+	/* An empty fileList cannot list the CRL (RFC 9286 section 6.4). */
+	{ "mftempty", RG_CMS_DER, 1, "RFC 9286 section 6" },
+};
+
+/* AS numbers of the asn1 cases; each range fits its table. */
+#define AS_ASN1_ROA		(AS_BASE + 10)
+#define AS_ASN1_CA		(AS_BASE + 20)
+#define AS_ASN1_NAME		(AS_BASE + 30)
+#define AS_ASN1_MFT		(AS_BASE + 40)
+/* ROAs of the named-file cases: nul, utf, dotdot and its "../up.roa". */
+#define ASN1_NAME_ROAS		4
+/* Key slots of the asn1 CAs (a slot is a key, hence an SKI). */
+#define SLOT_ASN1_CA		1
+#define SLOT_ASN1_NAME		(SLOT_ASN1_CA + (int)NELEM(asn1_cas))
+#define SLOT_ASN1_MFT		(SLOT_ASN1_NAME + 3)
+#define SLOT_ASN1_NOSIA		(SLOT_ASN1_MFT + (int)NELEM(asn1_mfts))
+
+/* Does the log of r say "uri: why" for one of the '|'-separated whys? */
+static int
+logged(const struct run *r, const char *uri, const char *whys)
+{
+	const char *p = whys, *bar;
+	char *line;
+	int has = 0;
+
+	while (!has && *p != '\0') {
+		bar = strchr(p, '|');
+		line = tu_asprintf("%s: %.*s", uri, bar != NULL ?
+		    (int)(bar - p) : (int)strlen(p), p);
+		has = vu_file_has(r->log, line);
+		free(line);
+		p = bar != NULL ? bar + 1 : p + strlen(p);
+	}
+	if (!has)
+		printf("\n    not logged: %s: %s", uri, whys);
+	return has;
+}
+
+/* A child of ta holding one good ROA and a junk file named name. */
+static void
+craft_named(struct node *ta, const char *g, const char *cn, int slot,
+    uint32_t asid, const char *name, size_t namelen)
+{
+	struct node *ca = craft_ca(ta, g, cn, slot, NULL, NULL, CA_GOOD);
+	struct buf b = { 0 };
+
+	craft_roa(ca, asid, ROA_GOOD);
+	rg_buf_add(&b, "junk", 4);
+	node_add(ca, name, namelen, &b);
+	finish(ca);
+}
+
+/*
+ * A child of ta holding a good ROA (asid) and, as "../up.roa", a good ROA
+ * of asid + 1 that lands in the module's root, outside the point.
+ */
+static void
+craft_dotdot(struct node *ta, const char *g, int slot, uint32_t asid)
+{
+	struct node *ca = craft_ca(ta, g, "dotdot", slot, NULL, NULL,
+	    CA_GOOD);
+	struct pfile *f;
+
+	craft_roa(ca, asid, ROA_GOOD);
+	craft_roa(ca, asid + 1, ROA_GOOD);
+	f = &ca->files[ca->nfiles - 1];
+	free(f->name);
+	f->name = tu_asprintf("../up.roa");
+	f->namelen = strlen(f->name);
+	finish(ca);
+}
+
 static void
 test_hostile_asn1(void)
 {
-	static const enum ca_flaw caf[] = { CA_NO_SIA, CA_NO_AKI,
-	    CA_NO_CRLDP, CA_KU_LONG, CA_IP_EMPTY };
-	static const enum roa_flaw rf[] = { ROA_EMPTY_BLOCKS,
-	    ROA_EMPTY_ADDRS, ROA_LONG_BITS, ROA_NO_ECONTENT };
 	struct node *ta, *ca;
 	struct vu_lines want;
 	struct run r;
-	char *g, *tals, *cache, cn[32];
+	char *g, *tals, *cache, *uri, cn[32];
 	size_t i;
 
 	if (!setup_or_skip())
@@ -1085,55 +1306,71 @@ test_hostile_asn1(void)
 	ta = craft_ta(g, tals, "evil", 0, CA_GOOD);
 	/* The good ROA, and each malformed one, in the TA's own point. */
 	craft_roa(ta, AS_BASE + 1, ROA_GOOD);
-	for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++)
-		craft_roa(ta, AS_BASE + 10 + (uint32_t)i, rf[i]);
+	for (i = 0; i < NELEM(asn1_roas); i++)
+		craft_roa(ta, AS_ASN1_ROA + (uint32_t)i, asn1_roas[i].flaw);
 	/* Flawed CA certificates, each with a good ROA below. */
-	for (i = 0; i < sizeof(caf) / sizeof(caf[0]); i++) {
+	for (i = 0; i < NELEM(asn1_cas); i++) {
 		snprintf(cn, sizeof(cn), "flaw%zu", i);
-		ca = craft_ca(ta, g, cn, 1 + (int)i, NULL, NULL, caf[i]);
-		craft_roa(ca, AS_BASE + 20 + (uint32_t)i, ROA_GOOD);
+		ca = craft_ca(ta, g, cn, SLOT_ASN1_CA + (int)i, NULL, NULL,
+		    asn1_cas[i].flaw);
+		craft_roa(ca, AS_ASN1_CA + (uint32_t)i, ROA_GOOD);
 		finish(ca);
 	}
-	/* A good CA whose manifest lists a name with a NUL. */
-	ca = craft_ca(ta, g, "nul", 7, NULL, NULL, CA_GOOD);
-	craft_roa(ca, AS_BASE + 30, ROA_GOOD);
-	{
-		struct buf b = { 0 };
-
-		rg_buf_add(&b, "junk", 4);
-		node_add(ca, "a\0b.roa", 7, &b);
+	/* Manifests naming a file with a NUL, non-ASCII bytes, "../". */
+	craft_named(ta, g, "nul", SLOT_ASN1_NAME, AS_ASN1_NAME, "a\0b.roa", 7);
+	craft_named(ta, g, "utf", SLOT_ASN1_NAME + 1, AS_ASN1_NAME + 1,
+	    "\xc3\xa9t\xc3\xa9.roa", 10);
+	craft_dotdot(ta, g, SLOT_ASN1_NAME + 2, AS_ASN1_NAME + 2);
+	/* Manifests that are malformed signed objects. */
+	for (i = 0; i < NELEM(asn1_mfts); i++) {
+		ca = craft_ca(ta, g, asn1_mfts[i].cn, SLOT_ASN1_MFT + (int)i,
+		    NULL, NULL, CA_GOOD);
+		craft_roa(ca, AS_ASN1_MFT + (uint32_t)i, ROA_GOOD);
+		ca->mft_form = asn1_mfts[i].form;
+		ca->mft_empty = asn1_mfts[i].empty;
+		finish(ca);
 	}
-	finish(ca);
-	/* One whose manifest and directory hold a non-ASCII name. */
-	ca = craft_ca(ta, g, "utf", 8, NULL, NULL, CA_GOOD);
-	craft_roa(ca, AS_BASE + 31, ROA_GOOD);
-	{
-		struct buf b = { 0 };
-
-		rg_buf_add(&b, "junk", 4);
-		node_add(ca, "\xc3\xa9t\xc3\xa9.roa", 10, &b);
-	}
-	finish(ca);
 	finish(ta);
 	/* A second TA whose certificate lacks its SIA. */
-	node_free(craft_ta(g, tals, "evilnosia", 9, CA_NO_SIA));
+	node_free(craft_ta(g, tals, "evilnosia", SLOT_ASN1_NOSIA, CA_NO_SIA));
 
 	vu_switch(&fx.vu, g);
 	cache = cache_dir("asn1");
 	reef_run(tals, cache, &r);
 	if (run_ok("asn1", &r, &want)) {
 		CU_ASSERT(has_roa(&r, AS_BASE + 1, "evil"));
-		for (i = 0; i < sizeof(rf) / sizeof(rf[0]); i++)
-			CU_ASSERT(!has_roa(&r, AS_BASE + 10 + (uint32_t)i,
+		for (i = 0; i < NELEM(asn1_roas); i++) {
+			CU_ASSERT(!has_roa(&r, AS_ASN1_ROA + (uint32_t)i,
 			    "evil"));
-		for (i = 0; i < sizeof(caf) / sizeof(caf[0]); i++)
-			if (has_roa(&r, AS_BASE + 20 + (uint32_t)i, "evil")) {
+			if (asn1_roas[i].why == NULL)
+				continue;
+			uri = tu_asprintf("rsync://localhost:%d/evil/ta/%u.roa",
+			    fx.vu.rport, AS_ASN1_ROA + (unsigned)i);
+			CU_ASSERT(logged(&r, uri, asn1_roas[i].why));
+			free(uri);
+		}
+		for (i = 0; i < NELEM(asn1_cas); i++) {
+			if (has_roa(&r, AS_ASN1_CA + (uint32_t)i, "evil")) {
 				printf("\n    CA flaw %zu accepted", i);
 				CU_FAIL("flawed CA certificate accepted");
 			}
+			uri = tu_asprintf("rsync://localhost:%d/evil/ta/"
+			    "flaw%zu.cer", fx.vu.rport, i);
+			CU_ASSERT(logged(&r, uri, asn1_cas[i].why));
+			free(uri);
+		}
 		/* A manifest that lies about its names fails as a whole. */
-		CU_ASSERT(!has_roa(&r, AS_BASE + 30, "evil"));
-		CU_ASSERT(!has_roa(&r, AS_BASE + 31, "evil"));
+		for (i = 0; i < ASN1_NAME_ROAS; i++)
+			CU_ASSERT(!has_roa(&r, AS_ASN1_NAME + (uint32_t)i,
+			    "evil"));
+		for (i = 0; i < NELEM(asn1_mfts); i++) {
+			CU_ASSERT(!has_roa(&r, AS_ASN1_MFT + (uint32_t)i,
+			    "evil"));
+			uri = tu_asprintf("rsync://localhost:%d/evil/%s/%s.mft",
+			    fx.vu.rport, asn1_mfts[i].cn, asn1_mfts[i].cn);
+			CU_ASSERT(logged(&r, uri, asn1_mfts[i].why));
+			free(uri);
+		}
 		CU_ASSERT(r.evil.n == 1);
 	}
 	run_free(&r);

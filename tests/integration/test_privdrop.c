@@ -11,6 +11,13 @@
  * for the test with useradd(8) and removed after when it is absent), and
  * the refusals.  Needs root; without it, the programs or useradd, or with
  * REEF_TESTS_UNIT_ONLY set, each test prints SKIPPED and passes.
+ *
+ * While _reef exists, any reef run as root without --user becomes it, so
+ * the account this suite makes must not outlive it: it carries a mark
+ * (its GECOS field), is removed right after the one run that needs it,
+ * else by the suite's cleanup, at exit, or on SIGINT, SIGTERM or SIGHUP;
+ * and one left by a run that was killed outright is removed when the
+ * next reef-tests starts, before any suite runs.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -18,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,6 +58,8 @@
 #define REEF_FAIL		1
 /* Options of every offline run over the generated cache. */
 #define OFFLINE_OPTS		"--offline --allow-dubious-hosts -f csv,json"
+/* GECOS of the default account when this suite made it. */
+#define MADE_MARK		"reef-tests temporary account"
 
 static struct {
 	int		 ready;		/* 1: set up, -1: skipped */
@@ -61,6 +71,129 @@ static struct {
 	gid_t		 gid;
 	int		 runs;		/* numbers the logs */
 } fx;
+
+/*
+ * The default account this suite made and has not removed yet, and
+ * userdel(8) to remove it with: globals, for the signal handler.
+ */
+static volatile sig_atomic_t made_default;
+static char userdel_path[PATH_MAX];
+static const int made_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction made_saved[sizeof(made_signals) /
+    sizeof(made_signals[0])];
+
+/*
+ * Remove the account made by this suite, quietly; async-signal-safe
+ * (fork, execv, waitpid), so the signal handler may call it.
+ */
+static void
+unmake_default(void)
+{
+	char *const argv[] = { userdel_path, PRIVDROP_DEFAULT_USER, NULL };
+	pid_t pid;
+	int fd, st;
+
+	if (!made_default || userdel_path[0] == '\0')
+		return;
+	if ((pid = fork()) == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execv(userdel_path, argv);
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0)
+		made_default = 0;
+}
+
+static void
+unmake_on_signal(int sig)
+{
+	unmake_default();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+unmake_at_exit(void)
+{
+	unmake_default();
+}
+
+/* The account: made with the mark, removed however the process ends. */
+static int
+make_default(void)
+{
+	static int registered;
+	struct sigaction sa;
+	char *path;
+	size_t i;
+
+	path = tu_asprintf("%s/path", fx.dir);
+	if (tu_system("command -v userdel >'%s'", path) == 0) {
+		unsigned char *p = tu_read_file(path, NULL);
+
+		if (p != NULL)
+			snprintf(userdel_path, sizeof(userdel_path), "%.*s",
+			    (int)strcspn((char *)p, "\n"), (char *)p);
+		free(p);
+	}
+	free(path);
+	if (userdel_path[0] != '/')
+		return -1;
+	if (!registered && atexit(unmake_at_exit) == 0)
+		registered = 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = unmake_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(made_signals) / sizeof(made_signals[0]); i++)
+		sigaction(made_signals[i], &sa, &made_saved[i]);
+	/* Marked before it exists: a signal in between finds nothing. */
+	made_default = 1;
+	if (tu_system("useradd --system --no-create-home --home-dir "
+	    "/nonexistent --shell /usr/sbin/nologin --comment '" MADE_MARK
+	    "' '%s' >/dev/null 2>&1", PRIVDROP_DEFAULT_USER) != 0) {
+		made_default = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove the account now and put the signal handlers back. */
+static int
+unmake_default_now(void)
+{
+	size_t i;
+	int gone;
+
+	unmake_default();
+	gone = !made_default;
+	for (i = 0; i < sizeof(made_signals) / sizeof(made_signals[0]); i++)
+		sigaction(made_signals[i], &made_saved[i], NULL);
+	return gone ? 0 : -1;
+}
+
+/*
+ * At start-up, before any suite: a marked default account left by a
+ * reef-tests that was killed would turn every later run as root into a
+ * run as that account.  Never touches an account without the mark.
+ */
+__attribute__((constructor)) static void
+remove_stale_default(void)
+{
+	const struct passwd *pw;
+
+	if (geteuid() != 0 ||
+	    (pw = getpwnam(PRIVDROP_DEFAULT_USER)) == NULL ||
+	    pw->pw_gecos == NULL || strcmp(pw->pw_gecos, MADE_MARK) != 0)
+		return;
+	if (tu_system("userdel '%s' >/dev/null 2>&1", PRIVDROP_DEFAULT_USER)
+	    == 0)
+		fprintf(stderr, "reef-tests: removed the account %s an "
+		    "interrupted run left\n", PRIVDROP_DEFAULT_USER);
+}
 
 static int
 skip_all(const char *why)
@@ -161,6 +294,9 @@ setup(void)
 static int
 cleanup(void)
 {
+	/* A test stopped by a fatal assertion while the account existed. */
+	if (made_default)
+		unmake_default_now();
 	if (fx.dir != NULL)
 		tu_rmtree(fx.dir);
 	free(fx.dir);
@@ -392,9 +528,7 @@ test_privdrop_validate_default(void)
 		free(out);
 		free(log);
 		free(args);
-		CU_ASSERT_FATAL(tu_system("useradd --system --no-create-home "
-		    "--home-dir /nonexistent --shell /usr/sbin/nologin '%s' "
-		    ">/dev/null 2>&1", PRIVDROP_DEFAULT_USER) == 0);
+		CU_ASSERT_FATAL(make_default() == 0);
 		made = 1;
 	}
 	CU_ASSERT_FATAL((pw = getpwnam(PRIVDROP_DEFAULT_USER)) != NULL);
@@ -405,8 +539,7 @@ test_privdrop_validate_default(void)
 	    "--at @%lld", fx.tals, cache, out, AT_VALID);
 	rc = reef_run(d, &log, args);
 	if (made)
-		CU_ASSERT(tu_system("userdel '%s' >/dev/null 2>&1",
-		    PRIVDROP_DEFAULT_USER) == 0);
+		CU_ASSERT(unmake_default_now() == 0);
 	if (rc != REEF_OK)
 		show_log(log);
 	CU_ASSERT_EQUAL(rc, REEF_OK);

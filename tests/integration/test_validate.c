@@ -86,7 +86,8 @@ static const char *const defects[] = {
 	"manifest-hash-mismatch", "file-missing-from-manifest",
 	"file-not-on-manifest", "stale-manifest", "stale-crl", "revoked-ee",
 	"wrong-econtent-type", "truncated-der", "trailing-garbage",
-	"ber-not-der", "manifest-number-backwards",
+	"ber-not-der", "manifest-number-backwards", "signed-attrs-unsorted",
+	"signed-attrs-indefinite", "econtent-absent",
 };
 #define NDEFECTS	(sizeof(defects) / sizeof(defects[0]))
 /* The one defect that only shows in generation 2. */
@@ -147,8 +148,8 @@ reef_run(const char *repo, const char *cache, const char *out,
 	va_end(ap);
 	log = vu_run_log(&fx.vu);
 	st = tu_system("timeout %d '%s' validate -v -t '%s/tals' -d '%s' "
-	    "-o '%s' --allow-dubious-hosts %s >'%s' 2>&1", RUN_TIMEOUT, reef,
-	    repo, cache, out, extra, log);
+	    "-o '%s' --allow-dubious-hosts %s %s >'%s' 2>&1", RUN_TIMEOUT,
+	    reef, repo, cache, out, vu_user_opt(), extra, log);
 	vu_check_sanitizer(log);
 	if (logp != NULL)
 		*logp = log;

@@ -45,7 +45,8 @@ static const char *const one_gen_defects[] = {
 	"manifest-hash-mismatch", "file-missing-from-manifest",
 	"file-not-on-manifest", "stale-manifest", "stale-crl", "revoked-ee",
 	"wrong-econtent-type", "truncated-der", "trailing-garbage",
-	"ber-not-der",
+	"ber-not-der", "signed-attrs-unsorted", "signed-attrs-indefinite",
+	"econtent-absent",
 };
 
 static int

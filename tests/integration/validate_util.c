@@ -439,6 +439,12 @@ vu_run_log(struct vu_fix *f)
 	return tu_asprintf("%s/run%02d.log", f->dir, ++f->runs);
 }
 
+const char *
+vu_user_opt(void)
+{
+	return geteuid() == 0 ? VU_USER_ROOT : "";
+}
+
 void
 vu_check_sanitizer(const char *log)
 {

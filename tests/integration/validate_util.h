@@ -155,4 +155,15 @@ char	*vu_run_log(struct vu_fix *f);
  */
 void	 vu_check_sanitizer(const char *log);
 
+/*
+ * VU_USER_ROOT when the tests run as root, else "": the option every
+ * reef validate or reef fetch command line of a suite should carry.
+ * Started as root without --user, reef switches to the account _reef
+ * whenever it exists (common/privdrop.h) -- installed by reef.sysusers,
+ * or left by an interrupted test_privdrop.c -- and that account cannot
+ * reach the suites' scratch directories.  A static string.
+ */
+#define VU_USER_ROOT		"--user root"
+const char *vu_user_opt(void);
+
 #endif

@@ -21,7 +21,7 @@ tests_unit_reef_tests_SOURCES = \
 	tests/unit/audit_fixture.c tests/unit/audit_fixture.h tests/unit/test_rov.c \
 	tests/unit/test_cmd_check.c tests/unit/test_cmd_coverage.c tests/unit/test_cmd_explain.c \
 	tests/unit/test_cmd_diff.c tests/unit/test_httpd.c tests/unit/test_conformance.c \
-	tests/unit/test_privdrop.c \
+	tests/unit/test_privdrop.c tests/unit/test_units.c \
 	tests/unit/test_history.c tests/unit/test_session.c tests/unit/test_walk.c \
 	tests/unit/test_repogen.c tests/tools/repogen/prng.c tests/tools/repogen/util.c \
 	tests/tools/repogen/der.c tests/tools/repogen/res.c tests/tools/repogen/roa.c \

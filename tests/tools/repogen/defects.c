@@ -60,6 +60,15 @@ static const struct {
 	    "that saw gen1 keeps gen1's publication point (RFC 9286 4.2.1), "
 	    "whose content is identical; a fresh validator accepts it; "
 	    "0 VRPs change" },
+	[DEF_SIGNED_ATTRS_UNSORTED] = { "signed-attrs-unsorted", SCOPE_ROA,
+	    "ROA rejected (signedAttrs SET OF not in DER order, signed as "
+	    "sent; RFC 6488 section 2.1.6.4 requires DER)" },
+	[DEF_SIGNED_ATTRS_INDEFINITE] = { "signed-attrs-indefinite",
+	    SCOPE_ROA, "ROA rejected (signedAttrs in indefinite-length BER, "
+	    "signed as sent; RFC 6488 sections 2.1.6.4 and 3 require DER)" },
+	[DEF_ECONTENT_ABSENT] = { "econtent-absent", SCOPE_ROA,
+	    "ROA rejected (encapContentInfo without eContent, RFC 6488 "
+	    "section 2.1.3.2)" },
 };
 
 /*

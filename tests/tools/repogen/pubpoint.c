@@ -281,6 +281,22 @@ mangle(struct buf *b, int defect)
 	}
 }
 
+/* The encoding a defect asks of the CMS signer. */
+static enum rg_cms_form
+cms_form(int defect)
+{
+	switch (defect) {
+	case DEF_SIGNED_ATTRS_UNSORTED:
+		return RG_CMS_ATTRS_UNSORTED;
+	case DEF_SIGNED_ATTRS_INDEFINITE:
+		return RG_CMS_ATTRS_INDEFINITE;
+	case DEF_ECONTENT_ABSENT:
+		return RG_CMS_NO_ECONTENT;
+	default:
+		return RG_CMS_DER;
+	}
+}
+
 /* Build, sign and publish ROA s (its EE certificate holds ee). */
 static int
 build_roa(struct pp *pp, const struct roa_spec *s, const struct pfx *ee,
@@ -303,6 +319,7 @@ build_roa(struct pp *pp, const struct roa_spec *s, const struct pfx *ee,
 	ca.ee = x;
 	ca.ee_key = key;
 	ca.signing_time = nb;
+	ca.form = cms_form(s->defect);
 	if (rg_cms_sign(&ca, obj) == -1)
 		goto out;
 	mangle(obj, s->defect);

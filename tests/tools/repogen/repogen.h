@@ -55,6 +55,9 @@ enum defect {
 	DEF_TRAILING_GARBAGE,
 	DEF_BER_NOT_DER,
 	DEF_MFT_NUMBER_BACKWARDS,
+	DEF_SIGNED_ATTRS_UNSORTED,
+	DEF_SIGNED_ATTRS_INDEFINITE,
+	DEF_ECONTENT_ABSENT,
 	DEF__COUNT
 };
 
@@ -281,6 +284,18 @@ int		 rg_crl_build(X509 *, EVP_PKEY *, int64_t, int64_t, uint64_t,
 		    const uint64_t *, size_t, int64_t, struct buf *);
 
 /* cms.c */
+/*
+ * How a signed object is encoded: as RFC 6488 asks, or breaking one rule
+ * on purpose (the signature still verifies over the bytes as sent).
+ */
+enum rg_cms_form {
+	RG_CMS_DER,		/* DER throughout */
+	RG_CMS_ATTRS_UNSORTED,	/* signedAttrs SET OF not in DER order */
+	RG_CMS_ATTRS_INDEFINITE, /* signedAttrs in indefinite length */
+	RG_CMS_ATTRS_EMPTY,	/* signedAttrs an empty SET */
+	RG_CMS_NO_ECONTENT,	/* encapContentInfo without eContent */
+	RG_CMS_NO_CERTS		/* certificates left out */
+};
 struct cms_args {
 	const char	*econtent_oid;
 	const uint8_t	*econtent;
@@ -288,6 +303,7 @@ struct cms_args {
 	X509		*ee;
 	EVP_PKEY	*ee_key;
 	int64_t		 signing_time;
+	enum rg_cms_form form;	/* zero: RG_CMS_DER */
 };
 int		 rg_cms_sign(const struct cms_args *, struct buf *);
 

@@ -931,6 +931,7 @@ struct cert *
 cert_parse(const char *fn, const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der;
+	struct cert *c;
 	X509 *x;
 
 	if (len == 0 || len > MAX_FILE_SIZE) {
@@ -952,7 +953,10 @@ cert_parse(const char *fn, const unsigned char *der, size_t len)
 		X509_free(x);
 		return NULL;
 	}
-	return cert_build(fn, x, 0, 0);
+	if ((c = cert_build(fn, x, 0, 0)) != NULL &&
+	    hash_sha256(der, len, c->der_hash) == 0)
+		c->has_der_hash = 1;
+	return c;
 }
 
 /*

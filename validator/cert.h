@@ -27,6 +27,7 @@
 
 #include <openssl/x509.h>
 
+#include "common/hash.h"
 #include "validator/as.h"
 #include "validator/ip.h"
 #include "validator/tal.h"
@@ -69,6 +70,9 @@ struct cert {
 	unsigned char	*spki;		/* DER SubjectPublicKeyInfo */
 	size_t		 spki_len;
 	char		*serial;	/* serial number, lowercase hex */
+	/* SHA-256 of the DER cert_parse() read (not set by cert_parse_ee()) */
+	unsigned char	 der_hash[HASH_SHA256_LEN];
+	int		 has_der_hash;
 };
 
 /*

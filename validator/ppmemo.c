@@ -13,10 +13,12 @@
  * Expiry times are those of the point itself (the chain above is applied
  * when the record is used); the TA index is not stored.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/x509.h>
 
@@ -168,7 +170,10 @@ point_key(const struct pubpoint_ctx *ctx, unsigned char *key)
 	unsigned char *der = NULL;
 	int len, rc = -1;
 
-	if ((len = i2d_X509(ctx->ca->x509, &der)) <= 0)
+	if (ctx->ca->has_der_hash) {
+		der = NULL;
+		len = HASH_SHA256_LEN;
+	} else if ((len = i2d_X509(ctx->ca->x509, &der)) <= 0)
 		return -1;
 	memo_w_str(&w, "reef publication point key 1");
 	memo_w_str(&w, ctx->ca_uri);
@@ -176,8 +181,9 @@ point_key(const struct pubpoint_ctx *ctx, unsigned char *key)
 	memo_w_str(&w, ctx->ca->repo);
 	memo_w_str(&w, ctx->ca->notify);
 	memo_w_u32(&w, (uint32_t)ctx->uri_flags);
+	/* The certificate: its DER's digest, or the DER itself. */
 	memo_w_u32(&w, (uint32_t)len);
-	memo_w_bytes(&w, der, (size_t)len);
+	memo_w_bytes(&w, der != NULL ? der : ctx->ca->der_hash, (size_t)len);
 	put_resources(&w, ctx->ca);
 	if (!w.failed && hash_sha256(w.data, w.len, key) == 0)
 		rc = 0;
@@ -328,7 +334,7 @@ struct kept {
 struct replay {
 	const struct pubpoint_ctx *ctx;
 	struct memo_rbuf r;
-	char		*dir;		/* cache directory of the point */
+	int		 dfd;		/* cache directory of the point */
 	struct kept	*kept;
 	size_t		 nkept;
 };
@@ -341,23 +347,17 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Read dir/name and compare its digest with hash.  Returns 0 or -1. */
+/* Read name in dfd and compare its digest with hash.  Returns 0 or -1. */
 static int
-same_file(const char *dir, const char *name, const unsigned char *hash,
+same_file(int dfd, const char *name, const unsigned char *hash,
     unsigned char **der, size_t *len)
 {
 	unsigned char md[HASH_SHA256_LEN];
-	char *path;
-	int rc;
 
 	*der = NULL;
 	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
 	    strchr(name, '/') != NULL ||
-	    asprintf(&path, "%s/%s", dir, name) == -1)
-		return -1;
-	rc = pp_read_file(path, der, len);
-	free(path);
-	if (rc == -1)
+	    pp_read_file_at(dfd, name, der, len) == -1)
 		return -1;
 	if (hash_sha256(*der, *len, md) == -1 ||
 	    !hash_equal(md, hash, HASH_SHA256_LEN)) {
@@ -376,7 +376,7 @@ check_inputs(struct replay *p)
 	unsigned char key[HASH_SHA256_LEN], want[HASH_SHA256_LEN],
 	    mhash[HASH_SHA256_LEN], *der;
 	const char *stored, *slash;
-	char *sdir;
+	char *sdir, *dir;
 	int64_t made, until;
 	size_t len;
 	int same;
@@ -395,9 +395,12 @@ check_inputs(struct replay *p)
 	until = (int64_t)memo_r_u64(&p->r);
 	if (!same || p->r.failed || ctx->now < made || ctx->now >= until)
 		return -1;
-	if ((p->dir = pubpoint_cache_dir(ctx)) == NULL ||
-	    (slash = strrchr(ctx->ca->mft, '/')) == NULL ||
-	    same_file(p->dir, slash + 1, mhash, &der, &len) == -1)
+	if ((dir = pubpoint_cache_dir(ctx)) == NULL)
+		return -1;
+	p->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (p->dfd == -1 || (slash = strrchr(ctx->ca->mft, '/')) == NULL ||
+	    same_file(p->dfd, slash + 1, mhash, &der, &len) == -1)
 		return -1;
 	free(der);
 	return 0;
@@ -418,7 +421,7 @@ check_listed(struct replay *p)
 	for (i = 0; i < n; i++) {
 		name = memo_r_str(&p->r);
 		if (memo_r_bytes(&p->r, hash, sizeof(hash)) == -1 ||
-		    same_file(p->dir, name, hash, &der, &len) == -1)
+		    same_file(p->dfd, name, hash, &der, &len) == -1)
 			return -1;
 		if (!ends_with(name, ".cer")) {
 			free(der);
@@ -648,7 +651,8 @@ replay_free(struct replay *p)
 	for (i = 0; i < p->nkept; i++)
 		free(p->kept[i].der);
 	free(p->kept);
-	free(p->dir);
+	if (p->dfd != -1)
+		close(p->dfd);
 }
 
 /* Reuse the record of ctx's point if it may be.  0 (reused) or -1. */
@@ -665,6 +669,7 @@ replay(const struct pubpoint_ctx *ctx, struct memo *m,
 	if (memo_get(m, ctx->ca->mft, &buf, &len) == -1)
 		return -1;
 	memset(&p, 0, sizeof(p));
+	p.dfd = -1;
 	p.ctx = ctx;
 	p.r.data = buf;
 	p.r.len = len;

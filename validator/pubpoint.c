@@ -126,9 +126,12 @@ detail_aspa(const struct pubpoint_ctx *ctx, const struct aspa_object *a,
 	d->nproviders = a->nproviders;
 }
 
-/* Returns 0 with the whole regular file at path in *buf, else -1. */
+/*
+ * Returns 0 with the whole regular file name (relative to dfd, which may
+ * be AT_FDCWD) in *buf, else -1.
+ */
 int
-pp_read_file(const char *path, unsigned char **buf, size_t *len)
+pp_read_file_at(int dfd, const char *name, unsigned char **buf, size_t *len)
 {
 	struct stat sb;
 	unsigned char *b = NULL;
@@ -138,7 +141,7 @@ pp_read_file(const char *path, unsigned char **buf, size_t *len)
 
 	*buf = NULL;
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
 		return -1;
 	if (fstat(fd, &sb) == -1)
 		goto fail;
@@ -177,6 +180,12 @@ pp_read_file(const char *path, unsigned char **buf, size_t *len)
 	close(fd);
 	errno = serr;
 	return -1;
+}
+
+int
+pp_read_file(const char *path, unsigned char **buf, size_t *len)
+{
+	return pp_read_file_at(AT_FDCWD, path, buf, len);
 }
 
 static char *
@@ -299,37 +308,40 @@ static int
 read_listed(const char *dir, struct pp_view *v, char *why, size_t whylen)
 {
 	const struct mft_file *f;
-	char *path;
 	size_t i;
-	int rc;
+	int dfd, rc = -1;
 
 	if ((v->files = calloc(v->mft->nfiles + 1, sizeof(*v->files))) ==
 	    NULL) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(why, whylen, "RFC 9286 section 6.4: listed files: "
+		    "%s", strerror(errno));
+		return -1;
+	}
+	/* Names are plain (RFC 9286 section 4.2.2, checked by mft.c). */
 	for (i = 0; i < v->mft->nfiles; i++) {
 		f = &v->mft->files[i];
-		if (asprintf(&path, "%s/%s", dir, f->name) == -1) {
-			snprintf(why, whylen, "out of memory");
-			return -1;
-		}
-		rc = pp_read_file(path, &v->files[i].der, &v->files[i].len);
-		free(path);
-		if (rc == -1) {
+		if (pp_read_file_at(dfd, f->name, &v->files[i].der,
+		    &v->files[i].len) == -1) {
 			snprintf(why, whylen, "RFC 9286 section 6.4: listed "
 			    "file %s: %s", f->name, strerror(errno));
-			return -1;
+			goto out;
 		}
 		if (valid_filehash(v->files[i].der, v->files[i].len, f, why,
 		    whylen) == -1) {
 			size_t l = strlen(why);
 
 			snprintf(why + l, whylen - l, ": %s", f->name);
-			return -1;
+			goto out;
 		}
 	}
-	return 0;
+	rc = 0;
+ out:
+	close(dfd);
+	return rc;
 }
 
 /*

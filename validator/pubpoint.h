@@ -108,4 +108,8 @@ char	*pubpoint_cache_dir(const struct pubpoint_ctx *ctx);
  */
 int	pp_read_file(const char *path, unsigned char **buf, size_t *len);
 
+/* As pp_read_file() for name relative to the directory dfd (or AT_FDCWD). */
+int	pp_read_file_at(int dfd, const char *name, unsigned char **buf,
+	    size_t *len);
+
 #endif

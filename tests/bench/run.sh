@@ -9,13 +9,18 @@
 # scale and can take more than an hour on a cold key cache.
 #
 #   quick: 100,000 VRPs, 100 RTR clients, 100 MiB RRDP snapshot,
-#          reef-repogen --scale medium, parsed and checked by bench_parse
+#          reef-repogen --scale medium, parsed and checked by bench_parse,
+#          validated by reef, rpki-client and FORT (bench_validate.sh)
 #   full:  1,000,000 VRPs, 1,000 RTR clients, 512 MiB RRDP snapshot,
-#          reef-repogen --scale global, parsed and checked by bench_parse
+#          reef-repogen --scale global, parsed and checked by bench_parse,
+#          validated by reef, rpki-client and FORT (bench_validate.sh)
 #
 # Environment overrides (for trying things out): BENCH_VRPS,
 # BENCH_CLIENTS, BENCH_PEER_CLIENTS, BENCH_RRDP_MIB, BENCH_SCALE,
-# BENCH_TIMEOUT (seconds per phase), TMPDIR.
+# BENCH_TIMEOUT (seconds per phase), TMPDIR; for the validation
+# benchmark BENCH_REPO (an existing reef-repogen output directory with
+# two generations, instead of generating one) and BENCH_PEERS (default
+# "rpki-client fort", empty for none).
 #
 # Every server binds 127.0.0.1 only and is stopped by PID (bench_rtrd
 # does it, and its servers die with it); the scratch directory is
@@ -65,6 +70,7 @@ bench_rrdp=$builddir/tests/bench/bench_rrdp
 bench_check=$builddir/tests/bench/bench_check
 bench_parse=$builddir/tests/bench/bench_parse
 rtrd=$builddir/rtrd/reef-rtrd
+reef=$builddir/validator/reef
 repogen=$builddir/tests/tools/repogen/reef-repogen
 
 # 1,000 clients plus the server's own descriptors.
@@ -142,7 +148,20 @@ run repogen sh "$srcdir/tests/bench/bench_repogen.sh" "$repogen" "$scale" \
 if [ -x "$bench_parse" ] && [ -d "$work/repogen/repo/gen1" ]; then
 	run parse "$bench_parse" "$work/repogen/repo"
 fi
-rm -rf "$work/repogen"
+
+# ---- reef validate against rpki-client and FORT -------------------------
+# Cold, warm full, no-change and 1%-change runs on one repository of the
+# same scale with two generations, and the signature-check bound
+# (bench_validate.sh says how each is measured).  The peers need root.
+# The repository: BENCH_REPO, else the one above if it has a generation
+# 2, else bench_validate.sh generates one.
+vrepo=${BENCH_REPO:-}
+[ -z "$vrepo" ] && [ -d "$work/repogen/repo/gen2" ] &&
+    vrepo=$work/repogen/repo
+run validate env BENCH_REPO="$vrepo" bash \
+    "$srcdir/tests/bench/bench_validate.sh" --table "$work/validate.txt" \
+    "$reef" "$repogen" "$scale" "$work/validate"
+rm -rf "$work/validate" "$work/repogen"
 
 # ---- Report -------------------------------------------------------------
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -168,6 +187,8 @@ awk -F '\t' '
 	}' "$results" | tee "$work/ratios.txt"
 awk -F ' +' '{ sub(/^ +/, "", $2); printf "%s\t%s\tx\n", $1, $2 }' \
     "$work/ratios.txt" >>"$results"
+# The validation benchmark's own table (its figures are in the list above).
+[ -f "$work/validate.txt" ] && cat "$work/validate.txt"
 
 {
 	printf '{\n  "variant": "%s",\n' "$variant"

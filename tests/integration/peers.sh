@@ -16,32 +16,25 @@
 # Exit 0 when every set matches, 1 on a difference or failure, 77 (with
 # "SKIP: reason") when not root or a tool is missing.
 #
-# Why root: rpki-client trusts HTTPS servers only through the system trust
-# store (it has no CA option; FORT's libcurl uses the same store), so the
-# throwaway CA is installed in /usr/local/share/ca-certificates for the
-# duration of the run; and rpki-client drops privileges to _rpki-client.
-# Hosts and ports are those of the TAL URIs: without a port they are 873 and
-# 443 (both peers also accept explicit ports), and a host name that does not
-# resolve to loopback is added to /etc/hosts for the run.  Everything is
-# undone on exit.
+# Root is needed for the throwaway CA in the system trust store and for
+# rpki-client's privilege drop (peerlib.sh, which sets up the servers, says
+# why).  Hosts and ports are those of the TAL URIs: without a port they are
+# 873 and 443 (both peers also accept explicit ports), and a host name that
+# does not resolve to loopback is added to /etc/hosts for the run.
+# Everything is undone on exit.
 #
 # Environment: PEERS (default "rpki-client fort"), PEER_TIMEOUT seconds per
 # peer run (default 600), KEEP=1 keeps the work directory.
 
 set -u
 
-readonly MARK="reef-peers-$$"
-readonly CA_STORE=/usr/local/share/ca-certificates
-readonly CA_LINKS=/etc/ssl/certs
 readonly DIFF_LINES=20
 readonly EX_SKIP=77
 
 here=$(cd "$(dirname "$0")" && pwd -P)
-serve=$here/../tools/serve.sh
+# shellcheck source=peerlib.sh
+. "$here/peerlib.sh"
 work=""
-state=""
-ca_link=""
-hosts_added=0
 failed=0
 
 skip() {
@@ -64,19 +57,7 @@ usage() {
 }
 
 cleanup() {
-	[ -n "$state" ] && "$serve" stop "$state"
-	if [ -n "$ca_link" ]; then
-		rm -f "$ca_link"
-		# update-ca-certificates drops orphan links only when it adds
-		# or removes something itself, so drop ours (name and hash).
-		find "$CA_LINKS" -maxdepth 1 -type l -lname "*$MARK*" -delete
-		update-ca-certificates >/dev/null 2>&1
-	fi
-	if [ "$hosts_added" = 1 ]; then
-		# /etc/hosts may be a bind mount: rewrite it in place.
-		grep -v -- "# $MARK\$" /etc/hosts >"$work/hosts.new" &&
-		    cat "$work/hosts.new" >/etc/hosts
-	fi
+	peer_undo
 	if [ -n "$work" ]; then
 		if [ "$failed" = 0 ] && [ "${KEEP:-0}" != 1 ]; then
 			rm -rf "$work"
@@ -84,75 +65,6 @@ cleanup() {
 			echo "peers: work directory kept: $work"
 		fi
 	fi
-}
-
-# URI scheme://host[:port]/...: print "host port" (port defaulted).
-uri_hostport() {
-	local hp
-	hp=${1#*://}
-	hp=${hp%%/*}
-	case $hp in
-	*:*) echo "${hp%:*} ${hp##*:}" ;;
-	*) echo "$hp $2" ;;
-	esac
-}
-
-# Find the rsync and HTTPS hosts and ports the TALs point at; every TAL of
-# one generator run names the same ones.
-read_tal_hosts() {
-	local tal line
-	rsync_host="" https_host=""
-	for tal in "$out"/tals/*.tal; do
-		[ -f "$tal" ] || continue
-		while read -r line; do
-			line=${line%$'\r'}
-			case $line in
-			rsync://*) read -r rsync_host rsync_port \
-				<<<"$(uri_hostport "$line" 873)" ;;
-			https://*) read -r https_host https_port \
-				<<<"$(uri_hostport "$line" 443)" ;;
-			esac
-		done <"$tal"
-	done
-	[ -n "$rsync_host" ] || { echo "peers: no TAL with an rsync URI in" \
-	    "$out/tals" >&2; exit 1; }
-	[ -n "$https_host" ] || https_host=$rsync_host https_port=443
-}
-
-resolves_to_loopback() {
-	getent ahostsv4 "$1" 2>/dev/null | awk '{ print $1 }' |
-	    grep -qx '127\.0\.0\.1'
-}
-
-add_hosts_entry() {
-	local h
-	for h in "$@"; do
-		case $h in
-		localhost|127.0.0.1) continue ;;
-		esac
-		resolves_to_loopback "$h" && continue
-		printf '127.0.0.1 %s # %s\n' "$h" "$MARK" >>/etc/hosts ||
-		    { echo "peers: cannot edit /etc/hosts" >&2; exit 1; }
-		hosts_added=1
-	done
-}
-
-install_ca() {
-	ca_link="$CA_STORE/$MARK.crt"
-	mkdir -p "$CA_STORE"
-	cp "$1" "$ca_link" && update-ca-certificates >/dev/null 2>&1 ||
-	    { echo "peers: cannot install the test CA" >&2; exit 1; }
-}
-
-# "AS<asn>,<prefix>,<maxlen>,<ta>" per line, sorted, from a CSV whose first
-# three columns are ASN, prefix, maxLength; ta is column 4 unless given.
-normalize() {
-	local file=$1 ta=${2:-}
-	awk -F, -v ta="$ta" 'NR > 1 && $2 ~ /\// {
-		asn = toupper($1); if (asn !~ /^AS/) asn = "AS" asn
-		t = ta != "" ? ta : $4
-		print asn "," tolower($2) "," $3 "," t
-	}' "$file" | LC_ALL=C sort -u
 }
 
 compare() {
@@ -197,7 +109,7 @@ run_rpki_client() {
 		show_log "$logf"
 		return 1
 	fi
-	normalize "$dir/out-$gen/csv" >"$dir/vrps-$gen"
+	peer_normalize "$dir/out-$gen/csv" >"$dir/vrps-$gen"
 	compare "rpki-client ($mode) gen$gen" "$dir/vrps-$gen" \
 	    "$work/expected-$gen" || show_log "$logf"
 }
@@ -227,7 +139,7 @@ run_fort() {
 			show_log "$logf"
 			return 1
 		fi
-		normalize "$dir/out-$gen/$ta.csv" "$ta" >>"$dir/vrps-$gen.all"
+		peer_normalize "$dir/out-$gen/$ta.csv" "$ta" >>"$dir/vrps-$gen.all"
 	done
 	LC_ALL=C sort -u "$dir/vrps-$gen.all" >"$dir/vrps-$gen"
 	compare "fort ($mode) gen$gen" "$dir/vrps-$gen" "$work/expected-$gen"
@@ -235,16 +147,16 @@ run_fort() {
 
 # Print the request paths of the access log lines after line $1.
 requests_since() {
-	tail -n +"$(($1 + 1))" "$state/nginx/logs/access.log" |
+	tail -n +"$(($1 + 1))" "$peer_state/nginx/logs/access.log" |
 	    awk '{ print $7, $9 }'
 }
 
 access_lines() {
-	wc -l <"$state/nginx/logs/access.log"
+	wc -l <"$peer_state/nginx/logs/access.log"
 }
 
 rsync_connections() {
-	grep -c ' connect from ' "$state/rsyncd.log"
+	grep -c ' connect from ' "$peer_state/rsyncd.log"
 }
 
 # After a generation switch, check that the peer's RRDP run used deltas:
@@ -278,7 +190,7 @@ check_deltas() {
 
 run_gen() {
 	local gen=$1 prev=$2 peer mode since rsyncs
-	normalize "$out/gen$gen/expected/vrps.csv" >"$work/expected-$gen"
+	peer_normalize "$out/gen$gen/expected/vrps.csv" >"$work/expected-$gen"
 	for peer in ${PEERS:-rpki-client fort}; do
 		for mode in rrdp rsync; do
 			since=$(access_lines)
@@ -303,7 +215,7 @@ run_gen() {
 }
 
 main() {
-	local gen prev="" names=() nameargs=() t
+	local gen prev="" why
 	[ $# -ge 2 ] || usage
 	[ -d "$1/tals" ] ||
 	    { echo "peers: $1: no tals/ directory" >&2; exit 1; }
@@ -318,54 +230,31 @@ main() {
 			exit 1
 		}
 	done
-	[ "$(id -u)" = 0 ] || skip "peers.sh needs root (system CA store," \
-	    "rpki-client privilege drop)"
-	for t in ${PEERS:-rpki-client fort}; do
-		case $t in
-		rpki-client|fort) ;;
-		*) echo "peers: unknown peer $t in PEERS" >&2; exit 2 ;;
-		esac
-	done
-	for t in ${PEERS:-rpki-client fort} rsync nginx openssl timeout \
-	    update-ca-certificates getent; do
-		command -v "$t" >/dev/null || skip "$t is not installed"
-	done
-	case " ${PEERS:-rpki-client} " in
-	*" rpki-client "*) id _rpki-client >/dev/null 2>&1 ||
-		skip "no _rpki-client user" ;;
+	why=$(peer_missing ${PEERS:-rpki-client fort})
+	case $why in
+	"") ;;
+	"unknown peer"*) echo "peers: $why in PEERS" >&2; exit 2 ;;
+	*) skip "$why" ;;
 	esac
-	# The peers must reach our loopback servers directly.
-	unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-
-	read_tal_hosts
-	[ "$rsync_host" = "$https_host" ] || names+=("$rsync_host")
-	names+=("$https_host")
+	peer_read_tal_hosts "$out/tals" || exit 1
 
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM HUP
 	work=$(mktemp -d "${TMPDIR:-/tmp}/reef-peers.XXXXXX") || exit 1
 	chmod 755 "$work"
-	mkdir -p "$work/tals" "$work/logs"
-	cp "$out"/tals/*.tal "$work/tals/" && chmod 644 "$work"/tals/*.tal
+	mkdir -p "$work/logs"
+	peer_copy_tals "$out/tals" "$work/tals" || exit 1
 	: >"$work/skiplist"
 	chmod 644 "$work/skiplist"
 
-	add_hosts_entry "${names[@]}"
-	for t in "${names[@]}"; do
-		nameargs+=(--name "$t")
-	done
-	state="$work/serve"
-	"$serve" start "$out/gen$1" --state "$state" \
-	    --rsync-port "$rsync_port" --https-port "$https_port" \
-	    "${nameargs[@]}" >"$work/serve.env" ||
-	    { state=""; fail "serve.sh start failed"; exit 1; }
-	install_ca "$state/ca.pem"
+	peer_serve_start "$out/gen$1" "$work/serve" >"$work/serve.env" ||
+	    { fail "serving $out/gen$1 failed"; exit 1; }
 	log "serving $out/gen$1 at rsync://$rsync_host:$rsync_port," \
 	    "https://$https_host:$https_port"
 
 	for gen in "$@"; do
 		if [ -n "$prev" ]; then
-			"$serve" switch "$state" "$out/gen$gen" ||
+			peer_serve_switch "$out/gen$gen" ||
 			    { fail "serve.sh switch failed"; exit 1; }
 			log "switched to $out/gen$gen"
 		fi

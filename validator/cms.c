@@ -2,18 +2,30 @@
  * RFC 6488 signed objects (CMS SignedData, RFC 5652) as profiled for the
  * RPKI, with RFC 9589 (signing-time) and RFC 7935 (algorithms).
  *
- * OpenSSL's CMS_ContentInfo hides the version fields and re-encodes the
- * signed attributes before checking them, so the structure is decoded
- * with our own templates instead: every field stays visible and the
- * signed attributes are kept exactly as transmitted, which lets us both
- * insist on their DER form and verify the signature over those octets.
+ * The CMS structure is read with our own DER reader (validator/der.h),
+ * not OpenSSL's templates, which hide the version fields, allocate for
+ * every field and accept BER wherever they meet it.  OpenSSL decodes
+ * only the EE certificate (d2i_X509, which cert_parse_ee() needs; with
+ * OpenSSL 3.0 its public key decoding is most of cms_parse()'s cost, see
+ * bench_parse --corpus) and checks the signature over the signed
+ * attributes exactly as transmitted.
  *
- * The ContentInfo/SignedData framing itself may be BER: RFC 6488 section
- * 2 asks for DER, but the RIPE NCC published indefinite-length wrappers
- * for years and rpki-client accepts them.  Everything covered by the
- * signature or read as payload (signedAttrs, eContent) must be DER.
+ * Parsing has two steps.  cms_decode() takes the structure apart into
+ * slices of the input (struct cms_sd), rejecting anything that is not
+ * the RFC 5652 syntax ("RFC 6488 section 2: not a CMS SignedData
+ * object: ...").  The checks of RFC 6488 then run over those slices in
+ * the order of its sections.
+ *
+ * The ContentInfo/SignedData framing itself may be BER in two ways real
+ * objects use: RFC 6488 section 2 asks for DER, but the RIPE NCC
+ * published indefinite-length wrappers with a constructed eContent OCTET
+ * STRING for years and rpki-client accepts them (the tree walk rejects
+ * them: validate.h, valid_der_framing()).  Everything else must be DER:
+ * the SignerInfo, the certificate (cert_parse_ee() checks it) and above
+ * all the signed attributes, which are covered by the signature.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,111 +35,78 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "common/gtime.h"
 #include "common/hash.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cms.h"
+#include "validator/der.h"
 
 /* RFC 6488 sections 2.1.1 and 2.1.6.1: SignedData and SignerInfo version. */
 #define CMS_SIGNED_DATA_VERSION	3
 #define CMS_SIGNER_INFO_VERSION	3
-/* DER tag octets of signedAttrs as sent ([0] IMPLICIT) and as signed (SET). */
-#define CMS_TAG_SIGNED_ATTRS	0xa0
-#define CMS_TAG_SET		0x31
-/* RFC 6488 section 2.1.6.4: content-type, message-digest, signing-time, binary-signing-time. */
+/* RFC 5652 section 5.3: signedAttrs [0], unsignedAttrs [1], IMPLICIT. */
+#define CMS_TAG_SIGNED_ATTRS	DER_CONTEXT_CONS(0)
+#define CMS_TAG_UNSIGNED_ATTRS	DER_CONTEXT_CONS(1)
+/* RFC 5652 sections 5.1 and 5.2: certificates, crls and eContent. */
+#define CMS_TAG_CERTS		DER_CONTEXT_CONS(0)
+#define CMS_TAG_CRLS		DER_CONTEXT_CONS(1)
+#define CMS_TAG_ECONTENT	DER_CONTEXT_CONS(0)
+/* RFC 5652 section 3: content [0] EXPLICIT of the ContentInfo. */
+#define CMS_TAG_CONTENT		DER_CONTEXT_CONS(0)
+/* RFC 5652 section 5.3: sid subjectKeyIdentifier [0] IMPLICIT OCTET STRING. */
+#define CMS_TAG_SID_SKI		DER_CONTEXT(0)
+/*
+ * RFC 6488 section 2.1.6.4: content-type, message-digest, signing-time and
+ * binary-signing-time.
+ */
 #define CMS_MAX_SIGNED_ATTRS	4
 
-typedef struct {
-	int type;
-	union {
-		ASN1_STRING		*ias;	/* issuerAndSerialNumber */
-		ASN1_OCTET_STRING	*ski;	/* [0] subjectKeyIdentifier */
-	} d;
-} CmsSid;
+/* An AlgorithmIdentifier (RFC 5280 section 4.1.1.2). */
+struct cms_alg {
+	struct der_tlv	oid;
+	struct der_tlv	params;
+	int		has_params;
+};
 
-typedef struct {
-	ASN1_INTEGER		*version;
-	CmsSid			*sid;
-	X509_ALGOR		*digest_alg;
-	ASN1_STRING		*signed_attrs;	/* whole TLV, as transmitted */
-	X509_ALGOR		*sig_alg;
-	ASN1_OCTET_STRING	*sig;
-	ASN1_STRING		*unsigned_attrs;
-} CmsSignerInfo;
+/* The SignerInfo fields (RFC 5652 section 5.3), as slices of the input. */
+struct cms_signer {
+	struct der_tlv	version;
+	struct der_tlv	sid;		/* SEQUENCE or [0] */
+	struct cms_alg	digest_alg;
+	struct der_tlv	signed_attrs;	/* [0] TLV as transmitted */
+	int		has_signed_attrs;
+	struct cms_alg	sig_alg;
+	struct der_tlv	sig;
+	int		has_unsigned_attrs;
+};
 
-typedef struct {
-	ASN1_OBJECT		*type;
-	ASN1_OCTET_STRING	*content;
-} CmsEncap;
-
-DEFINE_STACK_OF(CmsSignerInfo)
-
-typedef struct {
-	ASN1_INTEGER			*version;
-	STACK_OF(X509_ALGOR)		*digest_algs;
-	CmsEncap			*encap;
-	STACK_OF(X509)			*certs;
-	STACK_OF(ASN1_TYPE)		*crls;
-	STACK_OF(CmsSignerInfo)		*signers;
-} CmsSignedData;
-
-typedef struct {
-	ASN1_OBJECT	*type;
-	CmsSignedData	*sd;
-} CmsContentInfo;
-
-ASN1_CHOICE(CmsSid) = {
-	ASN1_SIMPLE(CmsSid, d.ias, ASN1_SEQUENCE),
-	ASN1_IMP(CmsSid, d.ski, ASN1_OCTET_STRING, 0),
-} static_ASN1_CHOICE_END(CmsSid)
-
-/*
- * signedAttrs and unsignedAttrs are read as ASN1_SEQUENCE, which keeps
- * the raw encoding (tag included); they are decoded separately below.
- */
-ASN1_SEQUENCE(CmsSignerInfo) = {
-	ASN1_SIMPLE(CmsSignerInfo, version, ASN1_INTEGER),
-	ASN1_SIMPLE(CmsSignerInfo, sid, CmsSid),
-	ASN1_SIMPLE(CmsSignerInfo, digest_alg, X509_ALGOR),
-	ASN1_IMP_OPT(CmsSignerInfo, signed_attrs, ASN1_SEQUENCE, 0),
-	ASN1_SIMPLE(CmsSignerInfo, sig_alg, X509_ALGOR),
-	ASN1_SIMPLE(CmsSignerInfo, sig, ASN1_OCTET_STRING),
-	ASN1_IMP_OPT(CmsSignerInfo, unsigned_attrs, ASN1_SEQUENCE, 1),
-} static_ASN1_SEQUENCE_END(CmsSignerInfo)
-
-ASN1_SEQUENCE(CmsEncap) = {
-	ASN1_SIMPLE(CmsEncap, type, ASN1_OBJECT),
-	ASN1_EXP_OPT(CmsEncap, content, ASN1_OCTET_STRING, 0),
-} static_ASN1_SEQUENCE_END(CmsEncap)
-
-ASN1_SEQUENCE(CmsSignedData) = {
-	ASN1_SIMPLE(CmsSignedData, version, ASN1_INTEGER),
-	ASN1_SET_OF(CmsSignedData, digest_algs, X509_ALGOR),
-	ASN1_SIMPLE(CmsSignedData, encap, CmsEncap),
-	ASN1_IMP_SET_OF_OPT(CmsSignedData, certs, X509, 0),
-	ASN1_IMP_SET_OF_OPT(CmsSignedData, crls, ASN1_ANY, 1),
-	ASN1_SET_OF(CmsSignedData, signers, CmsSignerInfo),
-} static_ASN1_SEQUENCE_END(CmsSignedData)
-
-ASN1_SEQUENCE(CmsContentInfo) = {
-	ASN1_SIMPLE(CmsContentInfo, type, ASN1_OBJECT),
-	ASN1_EXP(CmsContentInfo, sd, CmsSignedData, 0),
-} static_ASN1_SEQUENCE_END(CmsContentInfo)
-
-/* SignedAttributes ::= SET SIZE (1..MAX) OF Attribute (RFC 5652 section 5.3). */
-ASN1_ITEM_TEMPLATE(CmsAttrs) =
-	ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_OF, 0, CmsAttrs, X509_ATTRIBUTE)
-static_ASN1_ITEM_TEMPLATE_END(CmsAttrs)
+/* The ContentInfo and SignedData fields (RFC 5652 sections 3 and 5.1). */
+struct cms_sd {
+	struct der_tlv		content_type;
+	size_t			trailing;	/* bytes after it */
+	struct der_tlv		version;
+	size_t			ndigest_algs;
+	struct cms_alg		digest_alg;	/* the first one */
+	struct der_tlv		econtent_type;
+	struct der_tlv		econtent;	/* maybe constructed */
+	int			has_econtent;
+	size_t			ncerts;
+	struct der_tlv		cert;		/* the first one */
+	int			has_crls;
+	size_t			nsigners;
+	struct cms_signer	si;		/* the first one */
+};
 
 /* What the signed attributes told us. */
 struct cms_attrs {
-	const ASN1_OBJECT	*content_type;
-	const ASN1_OCTET_STRING	*digest;
-	int			 has_signing_time;
-	int64_t			 signing_time;
-	int			 has_bst;
-	int64_t			 bst;
+	struct der_tlv		content_type;	/* the OID */
+	int			has_content_type;
+	struct der_tlv		digest;		/* OCTET STRING */
+	int			has_digest;
+	int			has_signing_time;
+	int64_t			signing_time;
+	int			has_bst;
+	int64_t			bst;
 };
 
 void
@@ -138,23 +117,6 @@ cms_object_free(struct cms_object *obj)
 	free(obj->econtent);
 	X509_free(obj->ee);
 	free(obj);
-}
-
-/*
- * RFC 5754 section 2 / RFC 4055 section 5: the parameters of SHA-256 and
- * RSA algorithm identifiers are absent or NULL.
- */
-static int
-cms_alg_is(const X509_ALGOR *alg, enum oid_id id)
-{
-	const ASN1_OBJECT	*obj;
-	const void		*pval;
-	int			 ptype;
-
-	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
-	if (!oid_is(obj, id))
-		return 0;
-	return ptype == V_ASN1_UNDEF || ptype == V_ASN1_NULL;
 }
 
 ASN1_VALUE *
@@ -243,38 +205,481 @@ cms_check_version(const char *fn, const char *rfc, const ASN1_INTEGER *v,
 	return 0;
 }
 
-/* Take the one value of an attribute, which must have exactly one. */
-static const ASN1_TYPE *
-cms_attr_value(const char *fn, X509_ATTRIBUTE *attr, const char *name,
-    const char *sect, int type)
+/* Record where decoding failed; returns e. */
+static enum der_err
+cms_err(const char **where, const char *what, enum der_err e)
 {
-	const ASN1_TYPE	*t;
+	*where = what;
+	return e;
+}
 
-	if (X509_ATTRIBUTE_count(attr) != 1) {
-		log_warnx_obj(fn, "RFC 6488 section %s: %s attribute must "
-		    "have exactly one value", sect, name);
-		return NULL;
+/* An AlgorithmIdentifier: SEQUENCE { OID, parameters ANY OPTIONAL }. */
+static enum der_err
+cms_decode_alg(struct der *d, struct cms_alg *a, const char **where)
+{
+	const char		*what = "AlgorithmIdentifier (RFC 5280 "
+				    "section 4.1.1.2)";
+	struct der		 in;
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	if ((e = der_expect(d, DER_SEQUENCE, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	der_enter(&in, &t);
+	if ((e = der_expect(&in, DER_OID, &a->oid)) != DER_OK ||
+	    (e = der_oid(&a->oid)) != DER_OK)
+		return cms_err(where, what, e);
+	a->has_params = !der_at_end(&in);
+	if (a->has_params && (e = der_next(&in, &a->params)) != DER_OK)
+		return cms_err(where, what, e);
+	if ((e = der_end(&in)) != DER_OK)
+		return cms_err(where, what, e);
+	return DER_OK;
+}
+
+/*
+ * An INTEGER field: DER, of any size (the value is judged later, so that
+ * a wrong version is reported as such).
+ */
+static enum der_err
+cms_decode_int(struct der *d, struct der_tlv *t)
+{
+	int64_t		v;
+	enum der_err	e;
+
+	if ((e = der_expect(d, DER_INTEGER, t)) != DER_OK)
+		return e;
+	e = der_int64(t, &v);
+	return e == DER_E_RANGE ? DER_OK : e;
+}
+
+/* The SignerInfo fields after the sid (RFC 5652 section 5.3). */
+static enum der_err
+cms_decode_signer_rest(struct der *in, struct cms_signer *si,
+    const char **where)
+{
+	const char		*what = "SignerInfo (RFC 5652 section 5.3)";
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	if ((e = cms_decode_alg(in, &si->digest_alg, where)) != DER_OK)
+		return e;
+	si->has_signed_attrs = der_peek(in) == CMS_TAG_SIGNED_ATTRS;
+	if (si->has_signed_attrs &&
+	    (e = der_next(in, &si->signed_attrs)) != DER_OK)
+		return cms_err(where, what, e);
+	if ((e = cms_decode_alg(in, &si->sig_alg, where)) != DER_OK)
+		return e;
+	if ((e = der_expect(in, DER_OCTET_STRING, &si->sig)) != DER_OK)
+		return cms_err(where, what, e);
+	si->has_unsigned_attrs = der_peek(in) == CMS_TAG_UNSIGNED_ATTRS;
+	if (si->has_unsigned_attrs && (e = der_next(in, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if ((e = der_end(in)) != DER_OK)
+		return cms_err(where, what, e);
+	return DER_OK;
+}
+
+/* One SignerInfo (RFC 5652 section 5.3); DER throughout. */
+static enum der_err
+cms_decode_signer(struct der *d, struct cms_signer *si, const char **where)
+{
+	const char		*what = "SignerInfo (RFC 5652 section 5.3)";
+	struct der		 in;
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	if ((e = der_expect(d, DER_SEQUENCE, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	der_enter(&in, &t);
+	if ((e = cms_decode_int(&in, &si->version)) != DER_OK ||
+	    (e = der_next(&in, &si->sid)) != DER_OK)
+		return cms_err(where, what, e);
+	/* SignerIdentifier: issuerAndSerialNumber or [0] SKI. */
+	if (si->sid.tag != DER_SEQUENCE && si->sid.tag != CMS_TAG_SID_SKI)
+		return cms_err(where, "SignerIdentifier (RFC 5652 section "
+		    "5.3)", DER_E_TAG);
+	return cms_decode_signer_rest(&in, si, where);
+}
+
+/* signerInfos: SET OF SignerInfo, keeping the first. */
+static enum der_err
+cms_decode_signers(struct der *d, struct cms_sd *sd, const char **where)
+{
+	const char		*what = "signerInfos (RFC 5652 section 5.1)";
+	struct cms_signer	 si;
+	struct der		 in;
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	if ((e = der_next_ber(d, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if (t.tag != DER_SET)
+		return cms_err(where, what, DER_E_TAG);
+	der_enter(&in, &t);
+	while (!der_at_end(&in)) {
+		if ((e = cms_decode_signer(&in, &si, where)) != DER_OK)
+			return e;
+		if (sd->nsigners++ == 0)
+			sd->si = si;
 	}
-	t = X509_ATTRIBUTE_get0_type(attr, 0);
-	if (t == NULL || (type != -1 && t->type != type)) {
-		log_warnx_obj(fn, "RFC 6488 section %s: %s attribute has "
-		    "the wrong type", sect, name);
-		return NULL;
+	return DER_OK;
+}
+
+/* digestAlgorithms: SET OF AlgorithmIdentifier, keeping the first. */
+static enum der_err
+cms_decode_digest_algs(struct der *d, struct cms_sd *sd, const char **where)
+{
+	const char		*what = "digestAlgorithms (RFC 5652 section "
+				    "5.1)";
+	struct cms_alg		 a;
+	struct der		 in;
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	if ((e = der_next_ber(d, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if (t.tag != DER_SET)
+		return cms_err(where, what, DER_E_TAG);
+	der_enter(&in, &t);
+	while (!der_at_end(&in)) {
+		if ((e = cms_decode_alg(&in, &a, where)) != DER_OK)
+			return e;
+		if (sd->ndigest_algs++ == 0)
+			sd->digest_alg = a;
 	}
-	return t;
+	return DER_OK;
+}
+
+/*
+ * EncapsulatedContentInfo (RFC 5652 section 5.2): eContentType and
+ * eContent [0] EXPLICIT OCTET STRING OPTIONAL.
+ */
+static enum der_err
+cms_decode_encap(struct der *d, struct cms_sd *sd, const char **where)
+{
+	const char		*what = "EncapsulatedContentInfo (RFC 5652 "
+				    "section 5.2)";
+	struct der		 in, ec;
+	struct der_tlv		 t;
+	size_t			 len;
+	enum der_err		 e;
+
+	if ((e = der_next_ber(d, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if (t.tag != DER_SEQUENCE)
+		return cms_err(where, what, DER_E_TAG);
+	der_enter(&in, &t);
+	if ((e = der_expect(&in, DER_OID, &sd->econtent_type)) != DER_OK ||
+	    (e = der_oid(&sd->econtent_type)) != DER_OK)
+		return cms_err(where, what, e);
+	if (der_at_end(&in))
+		return DER_OK;
+	if ((e = der_next_ber(&in, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if (t.tag != CMS_TAG_ECONTENT)
+		return cms_err(where, what, DER_E_TAG);
+	der_enter(&ec, &t);
+	if ((e = der_next_ber(&ec, &sd->econtent)) != DER_OK ||
+	    (e = der_octets_ber(&sd->econtent, NULL, &len)) != DER_OK ||
+	    (e = der_end(&ec)) != DER_OK || (e = der_end(&in)) != DER_OK)
+		return cms_err(where, what, e);
+	sd->has_econtent = 1;
+	return DER_OK;
+}
+
+/* certificates [0] IMPLICIT SET OF, each a Certificate SEQUENCE. */
+static enum der_err
+cms_decode_certs(struct der *d, struct cms_sd *sd, const char **where)
+{
+	const char		*what = "certificates (RFC 5652 section "
+				    "10.2.2)";
+	struct der		 in;
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	if ((e = der_next_ber(d, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	der_enter(&in, &t);
+	while (!der_at_end(&in)) {
+		if ((e = der_expect(&in, DER_SEQUENCE, &t)) != DER_OK)
+			return cms_err(where, what, e);
+		if (sd->ncerts++ == 0)
+			sd->cert = t;
+	}
+	return DER_OK;
+}
+
+/* SignedData (RFC 5652 section 5.1). */
+static enum der_err
+cms_decode_signed_data(struct der *d, struct cms_sd *sd, const char **where)
+{
+	const char		*what = "SignedData (RFC 5652 section 5.1)";
+	struct der		 in;
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	if ((e = der_next_ber(d, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if (t.tag != DER_SEQUENCE)
+		return cms_err(where, what, DER_E_TAG);
+	der_enter(&in, &t);
+	if ((e = cms_decode_int(&in, &sd->version)) != DER_OK)
+		return cms_err(where, what, e);
+	if ((e = cms_decode_digest_algs(&in, sd, where)) != DER_OK ||
+	    (e = cms_decode_encap(&in, sd, where)) != DER_OK)
+		return e;
+	if (der_peek(&in) == CMS_TAG_CERTS &&
+	    (e = cms_decode_certs(&in, sd, where)) != DER_OK)
+		return e;
+	if (der_peek(&in) == CMS_TAG_CRLS) {
+		sd->has_crls = 1;
+		if ((e = der_next_ber(&in, &t)) != DER_OK)
+			return cms_err(where, what, e);
+	}
+	if ((e = cms_decode_signers(&in, sd, where)) != DER_OK)
+		return e;
+	if ((e = der_end(&in)) != DER_OK)
+		return cms_err(where, what, e);
+	return DER_OK;
+}
+
+/* ContentInfo (RFC 5652 section 3) around the SignedData. */
+static enum der_err
+cms_decode(const unsigned char *der, size_t len, struct cms_sd *sd,
+    const char **where)
+{
+	const char		*what = "ContentInfo (RFC 5652 section 3)";
+	struct der		 d, in, content;
+	struct der_tlv		 t;
+	enum der_err		 e;
+
+	memset(sd, 0, sizeof(*sd));
+	der_init(&d, der, len);
+	if ((e = der_next_ber(&d, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if (t.tag != DER_SEQUENCE)
+		return cms_err(where, what, DER_E_TAG);
+	sd->trailing = (size_t)(d.end - d.p);
+	der_enter(&in, &t);
+	if ((e = der_expect(&in, DER_OID, &sd->content_type)) != DER_OK ||
+	    (e = der_oid(&sd->content_type)) != DER_OK ||
+	    (e = der_next_ber(&in, &t)) != DER_OK)
+		return cms_err(where, what, e);
+	if (t.tag != CMS_TAG_CONTENT)
+		return cms_err(where, what, DER_E_TAG);
+	if ((e = der_end(&in)) != DER_OK)
+		return cms_err(where, what, e);
+	der_enter(&content, &t);
+	if ((e = cms_decode_signed_data(&content, sd, where)) != DER_OK)
+		return e;
+	if ((e = der_end(&content)) != DER_OK)
+		return cms_err(where, what, e);
+	return DER_OK;
+}
+
+/*
+ * RFC 5754 section 2 / RFC 4055 section 5: the parameters of SHA-256 and
+ * RSA algorithm identifiers are absent or NULL.
+ */
+static int
+cms_alg_is(const struct cms_alg *a, enum oid_id id)
+{
+	if (!der_oid_is(&a->oid, oid_text(id)))
+		return 0;
+	return !a->has_params || der_null(&a->params) == DER_OK;
+}
+
+/* An INTEGER version field; "out of range" prints as such. */
+static const char *
+cms_version_text(const struct der_tlv *t, char *buf, size_t size)
+{
+	int64_t	v;
+
+	if (der_int64(t, &v) != DER_OK)
+		snprintf(buf, size, "out of range");
+	else
+		snprintf(buf, size, "%lld", (long long)v);
+	return buf;
 }
 
 static int
-cms_attr_signing_time(const char *fn, X509_ATTRIBUTE *attr,
+cms_version_is(const struct der_tlv *t, int64_t want)
+{
+	int64_t	v;
+
+	return der_int64(t, &v) == DER_OK && v == want;
+}
+
+/* Two OBJECT IDENTIFIER TLVs are the same identifier. */
+static int
+cms_oid_eq(const struct der_tlv *a, const struct der_tlv *b)
+{
+	return a->len == b->len && memcmp(a->val, b->val, a->len) == 0;
+}
+
+/* RFC 6488 sections 2.1.1 to 2.1.6: the SignedData fields. */
+static int
+cms_check_signed_data(const char *fn, const struct cms_sd *sd,
+    enum oid_id econtent_type)
+{
+	char	buf[OID_STRLEN];
+
+	if (!cms_version_is(&sd->version, CMS_SIGNED_DATA_VERSION)) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.1: SignedData "
+		    "version %s, must be 3", cms_version_text(&sd->version,
+		    buf, sizeof(buf)));
+		return -1;
+	}
+	if (sd->ndigest_algs != 1 ||
+	    !cms_alg_is(&sd->digest_alg, OID_SHA256)) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.2: digestAlgorithms "
+		    "must be exactly SHA-256");
+		return -1;
+	}
+	if (!der_oid_is(&sd->econtent_type, oid_text(econtent_type))) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.3.1: eContentType %s, "
+		    "want %s", der_oid_format(&sd->econtent_type, buf,
+		    sizeof(buf)), oid_text(econtent_type));
+		return -1;
+	}
+	if (!sd->has_econtent) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.3.2: eContent absent");
+		return -1;
+	}
+	if (sd->ncerts != 1) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.4: %zu certificates, "
+		    "must be exactly one", sd->ncerts);
+		return -1;
+	}
+	if (sd->has_crls) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.5: crls must be "
+		    "omitted");
+		return -1;
+	}
+	if (sd->nsigners != 1) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6: %zu SignerInfos, "
+		    "must be exactly one", sd->nsigners);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The one certificate (RFC 6488 section 2.1.4), decoded by OpenSSL.
+ * Returns it (caller frees) or NULL after logging why.
+ */
+static X509 *
+cms_decode_ee(const char *fn, const struct der_tlv *cert)
+{
+	const unsigned char	*p = cert->hdr;
+	X509			*x;
+
+	if ((x = d2i_X509(NULL, &p, (long)cert->tlv_len)) == NULL) {
+		log_warnx_crypto(fn, "RFC 6488 section 2.1.4: malformed EE "
+		    "certificate");
+		return NULL;
+	}
+	if (p != cert->hdr + cert->tlv_len) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.4: malformed EE "
+		    "certificate");
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* RFC 6488 sections 2.1.6.1 to 2.1.6.7 except the signed attributes. */
+static int
+cms_check_signer(const char *fn, const struct cms_signer *si, X509 *ee)
+{
+	const ASN1_OCTET_STRING	*ski;
+	char			 buf[32];
+
+	if (!cms_version_is(&si->version, CMS_SIGNER_INFO_VERSION)) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.1: SignerInfo "
+		    "version %s, must be 3", cms_version_text(&si->version,
+		    buf, sizeof(buf)));
+		return -1;
+	}
+	if (si->sid.tag != CMS_TAG_SID_SKI) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.2: sid must be a "
+		    "subjectKeyIdentifier");
+		return -1;
+	}
+	ski = X509_get0_subject_key_id(ee);
+	if (ski == NULL || (size_t)ASN1_STRING_length(ski) != si->sid.len ||
+	    memcmp(ASN1_STRING_get0_data(ski), si->sid.val,
+	    si->sid.len) != 0) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.2: sid does not "
+		    "match the EE certificate's subjectKeyIdentifier");
+		return -1;
+	}
+	if (!cms_alg_is(&si->digest_alg, OID_SHA256)) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.3: digestAlgorithm "
+		    "must be SHA-256");
+		return -1;
+	}
+	if (!si->has_signed_attrs) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: signedAttrs "
+		    "absent");
+		return -1;
+	}
+	/* RFC 7935 section 2 allows both identifiers for RSA PKCS #1 v1.5. */
+	if (!cms_alg_is(&si->sig_alg, OID_RSA) &&
+	    !cms_alg_is(&si->sig_alg, OID_SHA256_RSA)) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.5 / RFC 7935 "
+		    "section 2: signatureAlgorithm must be rsaEncryption or "
+		    "sha256WithRSAEncryption");
+		return -1;
+	}
+	if (si->has_unsigned_attrs) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.7: unsignedAttrs "
+		    "must be omitted");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The one value of an attribute (its attrValues SET in values), which
+ * must have the identifier octet tag.  Returns 0 or -1 after logging.
+ */
+static int
+cms_attr_value(const char *fn, const struct der_tlv *values,
+    const char *name, const char *sect, unsigned char tag,
+    struct der_tlv *out)
+{
+	struct der	in;
+
+	der_enter(&in, values);
+	if (der_next(&in, out) != DER_OK || !der_at_end(&in)) {
+		log_warnx_obj(fn, "RFC 6488 section %s: %s attribute must "
+		    "have exactly one value", sect, name);
+		return -1;
+	}
+	if (out->tag != tag) {
+		log_warnx_obj(fn, "RFC 6488 section %s: %s attribute has "
+		    "the wrong type", sect, name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cms_attr_signing_time(const char *fn, const struct der_tlv *values,
     struct cms_attrs *out)
 {
-	const ASN1_TYPE	*t;
+	struct der	in;
+	struct der_tlv	t;
 
-	if ((t = cms_attr_value(fn, attr, "signing-time", "2.1.6.4.3",
-	    -1)) == NULL)
+	der_enter(&in, values);
+	if (der_next(&in, &t) != DER_OK || !der_at_end(&in)) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4.3: signing-time "
+		    "attribute must have exactly one value");
 		return -1;
-	if ((t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME) ||
-	    gtime_from_asn1(t->value.utctime, &out->signing_time) == -1) {
+	}
+	if (der_time(&t, &out->signing_time) != DER_OK) {
 		log_warnx_obj(fn, "RFC 9589 section 3 / RFC 5652 section "
 		    "11.3: malformed signing-time");
 		return -1;
@@ -284,18 +689,16 @@ cms_attr_signing_time(const char *fn, X509_ATTRIBUTE *attr,
 }
 
 static int
-cms_attr_binary_signing_time(const char *fn, X509_ATTRIBUTE *attr,
+cms_attr_binary_signing_time(const char *fn, const struct der_tlv *values,
     struct cms_attrs *out)
 {
-	const ASN1_TYPE	*t;
+	struct der_tlv	t;
 
-	if ((t = cms_attr_value(fn, attr, "binary-signing-time",
-	    "2.1.6.4.4", V_ASN1_INTEGER)) == NULL)
+	if (cms_attr_value(fn, values, "binary-signing-time", "2.1.6.4.4",
+	    DER_INTEGER, &t) == -1)
 		return -1;
 	/* RFC 6019 section 2: BinaryTime ::= INTEGER (0..MAX) */
-	if (ASN1_INTEGER_get_int64(&out->bst, t->value.integer) != 1 ||
-	    out->bst < 0) {
-		ERR_clear_error();
+	if (der_int64(&t, &out->bst) != DER_OK || out->bst < 0) {
 		log_warnx_obj(fn, "RFC 6019 section 2: malformed "
 		    "binary-signing-time");
 		return -1;
@@ -304,206 +707,136 @@ cms_attr_binary_signing_time(const char *fn, X509_ATTRIBUTE *attr,
 	return 0;
 }
 
+static int
+cms_attr_content_type(const char *fn, const struct der_tlv *values,
+    struct cms_attrs *out)
+{
+	if (cms_attr_value(fn, values, "content-type", "2.1.6.4.1", DER_OID,
+	    &out->content_type) == -1)
+		return -1;
+	if (der_oid(&out->content_type) != DER_OK) {
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4.1: content-type "
+		    "attribute: %s", der_strerror(DER_E_OID));
+		return -1;
+	}
+	out->has_content_type = 1;
+	return 0;
+}
+
 /* Dispatch one signed attribute; each kind may appear once. */
 static int
-cms_attr_one(const char *fn, X509_ATTRIBUTE *attr, struct cms_attrs *out)
+cms_attr_one(const char *fn, const struct der_tlv *type,
+    const struct der_tlv *values, struct cms_attrs *out)
 {
-	const ASN1_OBJECT	*obj = X509_ATTRIBUTE_get0_object(attr);
-	const ASN1_TYPE		*t;
-	char			 buf[OID_STRLEN];
+	char	buf[OID_STRLEN];
 
-	if (oid_is(obj, OID_CONTENT_TYPE)) {
-		if (out->content_type != NULL)
+	if (der_oid_is(type, oid_text(OID_CONTENT_TYPE))) {
+		if (out->has_content_type)
 			goto dup;
-		if ((t = cms_attr_value(fn, attr, "content-type", "2.1.6.4.1",
-		    V_ASN1_OBJECT)) == NULL)
-			return -1;
-		out->content_type = t->value.object;
-	} else if (oid_is(obj, OID_MESSAGE_DIGEST)) {
-		if (out->digest != NULL)
+		return cms_attr_content_type(fn, values, out);
+	} else if (der_oid_is(type, oid_text(OID_MESSAGE_DIGEST))) {
+		if (out->has_digest)
 			goto dup;
-		if ((t = cms_attr_value(fn, attr, "message-digest",
-		    "2.1.6.4.2", V_ASN1_OCTET_STRING)) == NULL)
+		if (cms_attr_value(fn, values, "message-digest", "2.1.6.4.2",
+		    DER_OCTET_STRING, &out->digest) == -1)
 			return -1;
-		out->digest = t->value.octet_string;
-	} else if (oid_is(obj, OID_SIGNING_TIME)) {
+		out->has_digest = 1;
+	} else if (der_oid_is(type, oid_text(OID_SIGNING_TIME))) {
 		if (out->has_signing_time)
 			goto dup;
-		return cms_attr_signing_time(fn, attr, out);
-	} else if (oid_is(obj, OID_BINARY_SIGNING_TIME)) {
+		return cms_attr_signing_time(fn, values, out);
+	} else if (der_oid_is(type, oid_text(OID_BINARY_SIGNING_TIME))) {
 		if (out->has_bst)
 			goto dup;
-		return cms_attr_binary_signing_time(fn, attr, out);
+		return cms_attr_binary_signing_time(fn, values, out);
 	} else {
 		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: unexpected "
-		    "signed attribute %s", oid_format(obj, buf, sizeof(buf)));
+		    "signed attribute %s", der_oid_format(type, buf,
+		    sizeof(buf)));
 		return -1;
 	}
 	return 0;
  dup:
 	log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: duplicate signed "
-	    "attribute %s", oid_format(obj, buf, sizeof(buf)));
+	    "attribute %s", der_oid_format(type, buf, sizeof(buf)));
 	return -1;
 }
 
 /*
- * Decode the signed attributes from their DER form as signed (tag SET)
- * and check the set of attributes present.
+ * Attribute ::= SEQUENCE { attrType OID, attrValues SET OF ANY } (RFC
+ * 5652 section 5.3), DER with its values in SET OF order.
+ */
+static enum der_err
+cms_decode_attr(struct der *d, struct der_tlv *type, struct der_tlv *values)
+{
+	struct der	in;
+	struct der_tlv	t;
+	enum der_err	e;
+
+	if ((e = der_expect(d, DER_SEQUENCE, &t)) != DER_OK)
+		return e;
+	der_enter(&in, &t);
+	if ((e = der_expect(&in, DER_OID, type)) != DER_OK ||
+	    (e = der_oid(type)) != DER_OK ||
+	    (e = der_expect(&in, DER_SET, values)) != DER_OK ||
+	    (e = der_set_order(values)) != DER_OK)
+		return e;
+	return der_end(&in);
+}
+
+/*
+ * The signed attributes sa (the [0] TLV as transmitted): DER throughout,
+ * a SET OF in DER order (RFC 5652 section 5.4 signs its DER encoding),
+ * then the set of attributes present.  Returns 0 or -1 after logging.
  */
 static int
-cms_attrs_parse(const char *fn, const unsigned char *der, size_t len,
+cms_attrs_parse(const char *fn, const struct der_tlv *sa,
     struct cms_attrs *out)
 {
-	STACK_OF(X509_ATTRIBUTE)	*attrs;
-	int				 i, n, rc = -1;
+	struct der_tlv	type, values;
+	struct der	in;
+	enum der_err	e;
+	size_t		n;
 
-	attrs = (STACK_OF(X509_ATTRIBUTE) *)cms_der_decode(fn,
-	    "RFC 6488 section 2.1.6.4: signedAttrs", ASN1_ITEM_rptr(CmsAttrs),
-	    der, len);
-	if (attrs == NULL)
-		return -1;
-	n = sk_X509_ATTRIBUTE_num(attrs);
+	if ((e = der_walk(sa)) != DER_OK || (e = der_set_order(sa)) != DER_OK)
+		goto bad;
+	der_enter(&in, sa);
+	for (n = 0; !der_at_end(&in); n++)
+		if ((e = cms_decode_attr(&in, &type, &values)) != DER_OK)
+			goto bad;
 	if (n < 1 || n > CMS_MAX_SIGNED_ATTRS) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: %d signed "
+		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: %zu signed "
 		    "attributes", n);
-		goto out;
+		return -1;
 	}
-	for (i = 0; i < n; i++)
-		if (cms_attr_one(fn, sk_X509_ATTRIBUTE_value(attrs, i),
-		    out) == -1)
-			goto out;
-	if (out->content_type == NULL || out->digest == NULL) {
+	der_enter(&in, sa);
+	while (!der_at_end(&in)) {
+		(void)cms_decode_attr(&in, &type, &values);
+		if (cms_attr_one(fn, &type, &values, out) == -1)
+			return -1;
+	}
+	if (!out->has_content_type || !out->has_digest) {
 		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: content-type "
 		    "and message-digest attributes are required");
-		goto out;
-	}
-	rc = 0;
- out:
-	/* content_type and digest point into attrs: copy before freeing */
-	if (rc == 0) {
-		out->content_type = OBJ_dup(out->content_type);
-		out->digest = ASN1_OCTET_STRING_dup(out->digest);
-		if (out->content_type == NULL || out->digest == NULL)
-			rc = -1;
-	} else {
-		out->content_type = NULL;
-		out->digest = NULL;
-	}
-	sk_X509_ATTRIBUTE_pop_free(attrs, X509_ATTRIBUTE_free);
-	return rc;
-}
-
-static void
-cms_attrs_clear(struct cms_attrs *a)
-{
-	ASN1_OBJECT_free((ASN1_OBJECT *)a->content_type);
-	ASN1_OCTET_STRING_free((ASN1_OCTET_STRING *)a->digest);
-	memset(a, 0, sizeof(*a));
-}
-
-/* RFC 6488 sections 2.1.1 to 2.1.5: the SignedData fields. */
-static int
-cms_check_signed_data(const char *fn, const CmsSignedData *sd,
-    enum oid_id econtent_type)
-{
-	char	buf[OID_STRLEN];
-	long	v;
-
-	v = ASN1_INTEGER_get(sd->version);
-	if (v != CMS_SIGNED_DATA_VERSION) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.1: SignedData "
-		    "version %ld, must be 3", v);
-		return -1;
-	}
-	if (sk_X509_ALGOR_num(sd->digest_algs) != 1 ||
-	    !cms_alg_is(sk_X509_ALGOR_value(sd->digest_algs, 0), OID_SHA256)) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.2: digestAlgorithms "
-		    "must be exactly SHA-256");
-		return -1;
-	}
-	if (!oid_is(sd->encap->type, econtent_type)) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.3.1: eContentType %s, "
-		    "want %s", oid_format(sd->encap->type, buf, sizeof(buf)),
-		    oid_text(econtent_type));
-		return -1;
-	}
-	if (sd->encap->content == NULL) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.3.2: eContent absent");
-		return -1;
-	}
-	if (sk_X509_num(sd->certs) != 1) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.4: %d certificates, "
-		    "must be exactly one", sk_X509_num(sd->certs));
-		return -1;
-	}
-	if (sd->crls != NULL) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.5: crls must be "
-		    "omitted");
-		return -1;
-	}
-	if (sk_CmsSignerInfo_num(sd->signers) != 1) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6: %d SignerInfos, "
-		    "must be exactly one", sk_CmsSignerInfo_num(sd->signers));
 		return -1;
 	}
 	return 0;
+ bad:
+	log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: signedAttrs: %s",
+	    der_strerror(e));
+	return -1;
 }
 
-/* RFC 6488 sections 2.1.6.1 to 2.1.6.7 except the signed attributes. */
+/*
+ * RFC 6488 section 3 item 2 / RFC 5652 section 5.4: the signature covers
+ * the DER of the signed attributes with the EXPLICIT SET OF tag instead
+ * of the [0] IMPLICIT one they are sent with.
+ */
 static int
-cms_check_signer(const char *fn, const CmsSignerInfo *si, X509 *ee)
+cms_verify(const char *fn, X509 *ee, const struct der_tlv *sa,
+    const struct der_tlv *sig)
 {
-	const ASN1_OCTET_STRING	*ski;
-	long			 v;
-
-	v = ASN1_INTEGER_get(si->version);
-	if (v != CMS_SIGNER_INFO_VERSION) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.1: SignerInfo "
-		    "version %ld, must be 3", v);
-		return -1;
-	}
-	if (si->sid->type != 1) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.2: sid must be a "
-		    "subjectKeyIdentifier");
-		return -1;
-	}
-	ski = X509_get0_subject_key_id(ee);
-	if (ski == NULL || ASN1_OCTET_STRING_cmp(ski, si->sid->d.ski) != 0) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.2: sid does not "
-		    "match the EE certificate's subjectKeyIdentifier");
-		return -1;
-	}
-	if (!cms_alg_is(si->digest_alg, OID_SHA256)) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.3: digestAlgorithm "
-		    "must be SHA-256");
-		return -1;
-	}
-	if (si->signed_attrs == NULL) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: signedAttrs "
-		    "absent");
-		return -1;
-	}
-	/* RFC 7935 section 2 allows both identifiers for RSA PKCS #1 v1.5. */
-	if (!cms_alg_is(si->sig_alg, OID_RSA) &&
-	    !cms_alg_is(si->sig_alg, OID_SHA256_RSA)) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.5 / RFC 7935 "
-		    "section 2: signatureAlgorithm must be rsaEncryption or "
-		    "sha256WithRSAEncryption");
-		return -1;
-	}
-	if (si->unsigned_attrs != NULL) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.7: unsignedAttrs "
-		    "must be omitted");
-		return -1;
-	}
-	return 0;
-}
-
-/* RFC 6488 section 3 item 2 / RFC 5652 section 5.6: the signature. */
-static int
-cms_verify(const char *fn, X509 *ee, const unsigned char *tbs, size_t tbslen,
-    const ASN1_OCTET_STRING *sig)
-{
+	static const unsigned char set_tag = DER_SET;
 	EVP_PKEY	*pkey;
 	EVP_MD_CTX	*ctx = NULL;
 	int		 rc = -1;
@@ -514,12 +847,13 @@ cms_verify(const char *fn, X509 *ee, const unsigned char *tbs, size_t tbslen,
 		return -1;
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pkey) != 1) {
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pkey) != 1 ||
+	    EVP_DigestVerifyUpdate(ctx, &set_tag, 1) != 1 ||
+	    EVP_DigestVerifyUpdate(ctx, sa->hdr + 1, sa->tlv_len - 1) != 1) {
 		log_warnx_crypto(fn, "cannot set up signature check");
 		goto out;
 	}
-	if (EVP_DigestVerify(ctx, ASN1_STRING_get0_data(sig),
-	    ASN1_STRING_length(sig), tbs, tbslen) != 1) {
+	if (EVP_DigestVerifyFinal(ctx, sig->val, sig->len) != 1) {
 		log_warnx_crypto(fn, "RFC 6488 section 3: signature does not "
 		    "verify with the EE certificate's key");
 		goto out;
@@ -532,134 +866,117 @@ cms_verify(const char *fn, X509 *ee, const unsigned char *tbs, size_t tbslen,
 
 /*
  * The signed attributes: DER, the required set, content-type matching
- * eContentType, message-digest matching the eContent, then the signature
- * over them.
+ * eContentType, message-digest matching the eContent (econtent, len
+ * bytes), then the signature over them.
  */
 static int
-cms_check_signed_attrs(const char *fn, const CmsSignedData *sd,
-    const CmsSignerInfo *si, X509 *ee, struct cms_attrs *attrs)
+cms_check_signed_attrs(const char *fn, const struct cms_sd *sd, X509 *ee,
+    const unsigned char *econtent, size_t len, struct cms_attrs *attrs)
 {
-	unsigned char	*tbs = NULL;
-	unsigned char	 md[HASH_SHA256_LEN];
-	size_t		 tbslen;
-	int		 rc = -1;
-	const ASN1_OCTET_STRING *ec = sd->encap->content;
+	unsigned char	md[HASH_SHA256_LEN];
 
-	tbslen = (size_t)ASN1_STRING_length(si->signed_attrs);
-	if (tbslen < 2 ||
-	    ASN1_STRING_get0_data(si->signed_attrs)[0] !=
-	    CMS_TAG_SIGNED_ATTRS) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4: malformed "
-		    "signedAttrs");
+	if (cms_attrs_parse(fn, &sd->si.signed_attrs, attrs) == -1)
 		return -1;
-	}
-	if ((tbs = malloc(tbslen)) == NULL) {
-		log_warn_obj(fn, "malloc");
-		return -1;
-	}
-	/* RFC 5652 section 5.4: the signature covers the EXPLICIT SET OF tag. */
-	memcpy(tbs, ASN1_STRING_get0_data(si->signed_attrs), tbslen);
-	tbs[0] = CMS_TAG_SET;
-	if (cms_attrs_parse(fn, tbs, tbslen, attrs) == -1)
-		goto out;
-	if (OBJ_cmp(attrs->content_type, sd->encap->type) != 0) {
+	if (!cms_oid_eq(&attrs->content_type, &sd->econtent_type)) {
 		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4.1: content-type "
 		    "attribute differs from eContentType");
-		goto out;
+		return -1;
 	}
-	if (hash_sha256(ASN1_STRING_get0_data(ec), ASN1_STRING_length(ec),
-	    md) == -1) {
+	if (hash_sha256(econtent, len, md) == -1) {
 		log_warnx_crypto(fn, "SHA-256 failed");
-		goto out;
+		return -1;
 	}
-	if (ASN1_STRING_length(attrs->digest) != HASH_SHA256_LEN ||
-	    !hash_equal(md, ASN1_STRING_get0_data(attrs->digest),
-	    HASH_SHA256_LEN)) {
+	if (attrs->digest.len != HASH_SHA256_LEN ||
+	    !hash_equal(md, attrs->digest.val, HASH_SHA256_LEN)) {
 		log_warnx_obj(fn, "RFC 6488 section 2.1.6.4.2: message-digest "
 		    "does not match the eContent");
-		goto out;
+		return -1;
 	}
-	rc = cms_verify(fn, ee, tbs, tbslen, si->sig);
- out:
-	free(tbs);
-	return rc;
+	return cms_verify(fn, ee, &sd->si.signed_attrs, &sd->si.sig);
 }
 
-/* Copy the results into a new cms_object. */
-static struct cms_object *
-cms_object_new(const char *fn, const CmsSignedData *sd, X509 *ee,
-    const struct cms_attrs *attrs)
+/*
+ * The eContent octets (joined if the OCTET STRING was constructed) in a
+ * new buffer of *len + 1 bytes, so that an empty eContent still gets a
+ * distinct allocation.  Returns it (caller frees) or NULL.
+ */
+static unsigned char *
+cms_econtent(const char *fn, const struct cms_sd *sd, size_t *len)
 {
-	struct cms_object	*obj;
-	const ASN1_OCTET_STRING	*ec = sd->encap->content;
+	unsigned char	*buf;
 
-	if ((obj = calloc(1, sizeof(*obj))) == NULL)
-		goto fail;
-	obj->econtent_len = (size_t)ASN1_STRING_length(ec);
-	/* +1 so that an empty eContent still gets a distinct allocation */
-	if ((obj->econtent = malloc(obj->econtent_len + 1)) == NULL)
-		goto fail;
-	memcpy(obj->econtent, ASN1_STRING_get0_data(ec), obj->econtent_len);
-	if (X509_up_ref(ee) != 1)
-		goto fail;
-	obj->ee = ee;
-	obj->has_signing_time = attrs->has_signing_time;
-	obj->signing_time = attrs->signing_time;
-	obj->has_binary_signing_time = attrs->has_bst;
-	obj->binary_signing_time = attrs->bst;
-	return obj;
- fail:
-	log_warn_obj(fn, "out of memory");
-	cms_object_free(obj);
-	return NULL;
+	if (der_octets_ber(&sd->econtent, NULL, len) != DER_OK)
+		return NULL;	/* cannot happen: cms_decode() checked */
+	if ((buf = malloc(*len + 1)) == NULL) {
+		log_warn_obj(fn, "malloc");
+		return NULL;
+	}
+	(void)der_octets_ber(&sd->econtent, buf, len);
+	return buf;
+}
+
+/* The checks of RFC 6488 over the decoded sd; fills obj or returns -1. */
+static int
+cms_check(const char *fn, const struct cms_sd *sd, enum oid_id econtent_type,
+    struct cms_object *obj)
+{
+	struct cms_attrs	attrs;
+	char			buf[OID_STRLEN];
+
+	if (sd->trailing > 0) {
+		log_warnx_obj(fn, "RFC 6488 section 3: %zu bytes of trailing "
+		    "data", sd->trailing);
+		return -1;
+	}
+	if (!der_oid_is(&sd->content_type, oid_text(OID_SIGNED_DATA))) {
+		log_warnx_obj(fn, "RFC 6488 section 2: contentType %s is not "
+		    "id-signedData", der_oid_format(&sd->content_type, buf,
+		    sizeof(buf)));
+		return -1;
+	}
+	if (cms_check_signed_data(fn, sd, econtent_type) == -1 ||
+	    (obj->ee = cms_decode_ee(fn, &sd->cert)) == NULL ||
+	    cms_check_signer(fn, &sd->si, obj->ee) == -1)
+		return -1;
+	if ((obj->econtent = cms_econtent(fn, sd, &obj->econtent_len)) == NULL)
+		return -1;
+	memset(&attrs, 0, sizeof(attrs));
+	if (cms_check_signed_attrs(fn, sd, obj->ee, obj->econtent,
+	    obj->econtent_len, &attrs) == -1)
+		return -1;
+	obj->has_signing_time = attrs.has_signing_time;
+	obj->signing_time = attrs.signing_time;
+	obj->has_binary_signing_time = attrs.has_bst;
+	obj->binary_signing_time = attrs.bst;
+	return 0;
 }
 
 struct cms_object *
 cms_parse(const char *fn, const unsigned char *der, size_t len,
     enum oid_id econtent_type)
 {
-	CmsContentInfo		*ci = NULL;
-	const CmsSignerInfo	*si;
-	X509			*ee;
-	struct cms_object	*obj = NULL;
-	struct cms_attrs	 attrs;
-	const unsigned char	*p = der;
-	char			 buf[OID_STRLEN];
+	struct cms_sd		 sd;
+	struct cms_object	*obj;
+	const char		*where = "ContentInfo";
+	enum der_err		 e;
 
-	memset(&attrs, 0, sizeof(attrs));
 	if (len < MIN_FILE_SIZE || len > MAX_FILE_SIZE) {
 		log_warnx_obj(fn, "RFC 6488 section 3: implausible size %zu",
 		    len);
 		return NULL;
 	}
-	ci = (CmsContentInfo *)ASN1_item_d2i(NULL, &p, (long)len,
-	    ASN1_ITEM_rptr(CmsContentInfo));
-	if (ci == NULL) {
-		log_warnx_crypto(fn, "RFC 6488 section 2: not a CMS "
-		    "SignedData object");
-		goto out;
+	if ((e = cms_decode(der, len, &sd, &where)) != DER_OK) {
+		log_warnx_obj(fn, "RFC 6488 section 2: not a CMS SignedData "
+		    "object: %s: %s", where, der_strerror(e));
+		return NULL;
 	}
-	if (p != der + len) {
-		log_warnx_obj(fn, "RFC 6488 section 3: %td bytes of trailing "
-		    "data", der + len - p);
-		goto out;
+	if ((obj = calloc(1, sizeof(*obj))) == NULL) {
+		log_warn_obj(fn, "out of memory");
+		return NULL;
 	}
-	if (!oid_is(ci->type, OID_SIGNED_DATA)) {
-		log_warnx_obj(fn, "RFC 6488 section 2: contentType %s is not "
-		    "id-signedData", oid_format(ci->type, buf, sizeof(buf)));
-		goto out;
+	if (cms_check(fn, &sd, econtent_type, obj) == -1) {
+		cms_object_free(obj);
+		return NULL;
 	}
-	if (cms_check_signed_data(fn, ci->sd, econtent_type) == -1)
-		goto out;
-	ee = sk_X509_value(ci->sd->certs, 0);
-	si = sk_CmsSignerInfo_value(ci->sd->signers, 0);
-	if (cms_check_signer(fn, si, ee) == -1)
-		goto out;
-	if (cms_check_signed_attrs(fn, ci->sd, si, ee, &attrs) == -1)
-		goto out;
-	obj = cms_object_new(fn, ci->sd, ee, &attrs);
- out:
-	cms_attrs_clear(&attrs);
-	ASN1_item_free((ASN1_VALUE *)ci, ASN1_ITEM_rptr(CmsContentInfo));
 	return obj;
 }

@@ -10,6 +10,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/as.c validator/as.h \
 	validator/cert.c validator/cert.h \
 	validator/crl.c validator/crl.h \
+	validator/der.c validator/der.h \
 	validator/cms.c validator/cms.h \
 	validator/mft.c validator/mft.h \
 	validator/roa.c validator/roa.h \

@@ -17,6 +17,15 @@
  * the time goes elsewhere.
  *
  *	usage: bench_parse [--at EPOCH] [--min-ratio PERCENT] REPOGEN_OUTDIR
+ *	       bench_parse --corpus DIR
+ *
+ * With --corpus, it parses the real ROAs and manifests under DIR (the
+ * shared corpus) over and over instead: roa_parse() and mft_parse() do
+ * everything but the issuer checks, so each object costs one RSA
+ * verification (the CMS signature) and the bound is the verification
+ * rate itself.  It also times cms_parse() alone and d2i_X509() of the
+ * EE certificates, to show where the time goes.  Objects that do not
+ * parse are left out.
  *
  * Prints "name<TAB>value<TAB>unit" lines on stdout (tests/bench/run.sh
  * turns them into its table) and a summary on stderr.  Exits 1 if an
@@ -38,7 +47,10 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "validator/cms.h"
+#include "validator/mft.h"
 #include "validator/pubpoint.h"
+#include "validator/roa.h"
 #include "validator/tal.h"
 #include "validator/walk.h"
 
@@ -55,8 +67,16 @@
 /* Bytes verified per signature: about one TBSCertificate. */
 #define BENCH_RSA_MSG_LEN	1024
 
+/* CPU seconds spent on each measurement of the --corpus mode. */
+#define BENCH_CORPUS_SECONDS	2.0
+/* Most objects of one type the --corpus mode loads. */
+#define BENCH_CORPUS_MAX	4096
+/* Deepest directory the --corpus mode descends into. */
+#define BENCH_CORPUS_DEPTH	16
+
 #define BENCH_USAGE	"usage: bench_parse [--at EPOCH] " \
-			"[--min-ratio PERCENT] REPOGEN_OUTDIR\n"
+			"[--min-ratio PERCENT] REPOGEN_OUTDIR\n" \
+			"       bench_parse --corpus DIR\n"
 
 static double
 cpu_seconds(void)
@@ -197,10 +217,214 @@ remove_cache(char *dir)
 	free(dir);
 }
 
+/* Objects of one type for the --corpus mode, DER as read. */
+struct corpus_set {
+	const char	*ext;		/* file name suffix: ".roa" */
+	unsigned char	*der[BENCH_CORPUS_MAX];
+	size_t		 len[BENCH_CORPUS_MAX];
+	size_t		 n;
+};
+
+/* Parse one object; returns 0 if accepted.  Frees what it made. */
+typedef int	(*corpus_fn)(const unsigned char *, size_t);
+
+static int
+corpus_roa(const unsigned char *der, size_t len)
+{
+	struct roa	*roa = roa_parse("bench.roa", der, len);
+
+	roa_free(roa);
+	return roa == NULL ? -1 : 0;
+}
+
+static int
+corpus_mft(const unsigned char *der, size_t len)
+{
+	struct mft	*mft = mft_parse("bench.mft", der, len);
+
+	mft_free(mft);
+	return mft == NULL ? -1 : 0;
+}
+
+static int
+corpus_cms_roa(const unsigned char *der, size_t len)
+{
+	struct cms_object *obj = cms_parse("bench.roa", der, len, OID_CT_ROA);
+
+	cms_object_free(obj);
+	return obj == NULL ? -1 : 0;
+}
+
+static int
+corpus_cms_mft(const unsigned char *der, size_t len)
+{
+	struct cms_object *obj = cms_parse("bench.mft", der, len, OID_CT_MFT);
+
+	cms_object_free(obj);
+	return obj == NULL ? -1 : 0;
+}
+
+static int
+corpus_x509(const unsigned char *der, size_t len)
+{
+	const unsigned char	*p = der;
+	X509			*x = d2i_X509(NULL, &p, (long)len);
+
+	X509_free(x);
+	return x == NULL ? -1 : 0;
+}
+
+/* Add every file under dir (recursively) whose name ends in set->ext. */
+static void
+corpus_load(const char *dir, struct corpus_set *set, int depth)
+{
+	char		 path[MAX_PATH_LENGTH + 1];
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	size_t		 n, e = strlen(set->ext);
+
+	if (depth > BENCH_CORPUS_DEPTH || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && set->n < BENCH_CORPUS_MAX) {
+		n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || (size_t)snprintf(path,
+		    sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path) ||
+		    lstat(path, &st) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode))
+			corpus_load(path, set, depth + 1);
+		else if (S_ISREG(st.st_mode) && n > e &&
+		    strcmp(de->d_name + n - e, set->ext) == 0 &&
+		    pp_read_file(path, &set->der[set->n],
+		    &set->len[set->n]) == 0)
+			set->n++;
+	}
+	closedir(d);
+}
+
+/* Keep only the objects fn accepts. */
+static void
+corpus_filter(struct corpus_set *set, corpus_fn fn)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < set->n; i++) {
+		if (fn(set->der[i], set->len[i]) == 0) {
+			set->der[k] = set->der[i];
+			set->len[k++] = set->len[i];
+		} else
+			free(set->der[i]);
+	}
+	set->n = k;
+}
+
+static void
+corpus_free(struct corpus_set *set)
+{
+	size_t	i;
+
+	for (i = 0; i < set->n; i++)
+		free(set->der[i]);
+	set->n = 0;
+}
+
+/* The EE certificates of the signed objects in from, as DER, into to. */
+static void
+corpus_ees(const struct corpus_set *from, enum oid_id type,
+    struct corpus_set *to)
+{
+	struct cms_object	*obj;
+	unsigned char		*der;
+	size_t			 i;
+	int			 n;
+
+	for (i = 0; i < from->n && to->n < BENCH_CORPUS_MAX; i++) {
+		obj = cms_parse("bench", from->der[i], from->len[i], type);
+		der = NULL;
+		if (obj != NULL && (n = i2d_X509(obj->ee, &der)) > 0 &&
+		    (to->der[to->n] = malloc((size_t)n)) != NULL) {
+			memcpy(to->der[to->n], der, (size_t)n);
+			to->len[to->n++] = (size_t)n;
+		}
+		OPENSSL_free(der);
+		cms_object_free(obj);
+	}
+}
+
+/* Calls of fn per CPU second, cycling through set; -1 if set is empty. */
+static double
+corpus_rate(const struct corpus_set *set, corpus_fn fn)
+{
+	double	start, t;
+	long	n = 0;
+
+	if (set->n == 0)
+		return -1;
+	start = cpu_seconds();
+	do {
+		(void)fn(set->der[n % set->n], set->len[n % set->n]);
+		n++;
+	} while ((t = cpu_seconds() - start) < BENCH_CORPUS_SECONDS);
+	return (double)n / t;
+}
+
+/*
+ * The --corpus mode: roa_parse()/mft_parse() rates on real objects
+ * against the RSA-2048 verification rate (one verification each).
+ */
+static int
+corpus_main(const char *dir)
+{
+	struct corpus_set	 roas = { ".roa", { 0 }, { 0 }, 0 };
+	struct corpus_set	 mfts = { ".mft", { 0 }, { 0 }, 0 };
+	struct corpus_set	 ees = { "", { 0 }, { 0 }, 0 };
+	double			 roa, mft, cms_roa, cms_mft, x509, rate;
+
+	corpus_load(dir, &roas, 0);
+	corpus_load(dir, &mfts, 0);
+	corpus_filter(&roas, corpus_roa);
+	corpus_filter(&mfts, corpus_mft);
+	corpus_ees(&roas, OID_CT_ROA, &ees);
+	if (roas.n == 0 || mfts.n == 0 || (rate = rsa_verify_rate()) <= 0) {
+		fprintf(stderr, "bench_parse: no ROA or manifest parses in "
+		    "%s, or RSA measurement failed\n", dir);
+		corpus_free(&roas);
+		corpus_free(&mfts);
+		corpus_free(&ees);
+		return 1;
+	}
+	roa = corpus_rate(&roas, corpus_roa);
+	mft = corpus_rate(&mfts, corpus_mft);
+	cms_roa = corpus_rate(&roas, corpus_cms_roa);
+	cms_mft = corpus_rate(&mfts, corpus_cms_mft);
+	x509 = corpus_rate(&ees, corpus_x509);
+	printf("corpus_roas\t%zu\tobjects\n", roas.n);
+	printf("corpus_mfts\t%zu\tobjects\n", mfts.n);
+	printf("roa_parse_per_cpu_s\t%.0f\tobjects/s\n", roa);
+	printf("mft_parse_per_cpu_s\t%.0f\tobjects/s\n", mft);
+	printf("cms_parse_roa_per_cpu_s\t%.0f\tobjects/s\n", cms_roa);
+	printf("cms_parse_mft_per_cpu_s\t%.0f\tobjects/s\n", cms_mft);
+	printf("d2i_x509_ee_per_cpu_s\t%.0f\tcertificates/s\n", x509);
+	printf("rsa2048_verify_per_s\t%.0f\tverifies/s\n", rate);
+	printf("roa_ratio_to_bound\t%.1f\t%%\n", 100.0 * roa / rate);
+	printf("mft_ratio_to_bound\t%.1f\t%%\n", 100.0 * mft / rate);
+	fprintf(stderr, "bench_parse: %zu ROAs %.0f/s, %zu manifests %.0f/s "
+	    "(cms_parse %.0f/s and %.0f/s, EE d2i_X509 %.0f/s); RSA-2048 "
+	    "verify %.0f/s: ROAs at %.1f%%, manifests at %.1f%% of it\n",
+	    roas.n, roa, mfts.n, mft, cms_roa, cms_mft, x509, rate,
+	    100.0 * roa / rate, 100.0 * mft / rate);
+	corpus_free(&roas);
+	corpus_free(&mfts);
+	corpus_free(&ees);
+	return 0;
+}
+
 struct bench_opts {
 	int64_t		 at;
 	double		 min_ratio;	/* percent; 0: no minimum */
 	const char	*outdir;
+	const char	*corpus;	/* --corpus DIR, or NULL */
 };
 
 static int
@@ -211,8 +435,11 @@ get_opts(int argc, char **argv, struct bench_opts *o)
 	o->at = BENCH_DEFAULT_AT;
 	o->min_ratio = 0;
 	o->outdir = NULL;
+	o->corpus = NULL;
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--at") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc)
+			o->corpus = argv[++i];
+		else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc)
 			o->at = strtoll(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--min-ratio") == 0 && i + 1 < argc)
 			o->min_ratio = strtod(argv[++i], NULL);
@@ -221,7 +448,7 @@ get_opts(int argc, char **argv, struct bench_opts *o)
 		else
 			return -1;
 	}
-	return o->outdir == NULL ? -1 : 0;
+	return (o->outdir == NULL) == (o->corpus == NULL) ? -1 : 0;
 }
 
 /* Objects and RSA verifications the walk went through. */
@@ -260,6 +487,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init(&logcfg);
+	if (o.corpus != NULL)
+		return corpus_main(o.corpus);
 	memset(&res, 0, sizeof(res));
 	if ((ntals = load_tals(o.outdir, tals)) <= 0) {
 		fprintf(stderr, "bench_parse: no TAL in %s/tals\n", o.outdir);

@@ -121,6 +121,7 @@ seeds() {
 		prefix_seeds "$2" 002 asa
 		prefix_seeds "$2" 003 tak
 		prefix_seeds "$2" 004 sig ;;
+	fuzz_der) copy_seeds "$2" roa mft cer crl asa ;;
 	fuzz_mft) econtent_seeds "$2" mft ;;
 	fuzz_roa) econtent_seeds "$2" roa ;;
 	fuzz_aspa) econtent_seeds "$2" asa ;;

@@ -11,7 +11,7 @@ tests_unit_reef_tests_SOURCES = \
 	tests/unit/test_aspaset.c tests/unit/test_rkset.c \
 	tests/unit/test_rrdp_write.c tests/tools/repogen/rrdp_write.c \
 	tests/unit/test_tal.c tests/unit/test_cert.c tests/unit/test_ip.c tests/unit/test_as.c \
-	tests/unit/test_cms.c tests/unit/test_crl.c tests/unit/test_mft.c tests/unit/test_roa.c \
+	tests/unit/test_cms.c tests/unit/test_der.c tests/unit/test_crl.c tests/unit/test_mft.c tests/unit/test_roa.c \
 	tests/unit/test_aspa.c tests/unit/test_tak.c tests/unit/test_rsc.c tests/unit/test_show.c \
 	tests/unit/test_http.c tests/unit/test_rrdp.c tests/unit/test_uri.c \
 	tests/unit/test_handoff.c tests/unit/test_jsonread.c \

@@ -11,6 +11,7 @@
 #include "common/gtime.h"
 #include "common/log.h"
 #include "validator/cms.h"
+#include "validator/der.h"
 
 #include "suite.h"
 #include "util.h"
@@ -255,6 +256,383 @@ test_cms_mutations(void)
 	free(der);
 }
 
+/* A growing byte buffer for building test encodings. */
+struct tbuf {
+	unsigned char	*p;
+	size_t		 len;
+};
+
+static void
+tbuf_put(struct tbuf *b, const void *data, size_t n)
+{
+	b->p = realloc(b->p, b->len + n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b->p);
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+/* Identifier and minimal definite length octets. */
+static void
+tbuf_hdr(struct tbuf *b, unsigned char tag, size_t len)
+{
+	unsigned char	h[6];
+	size_t		n = 0, k;
+
+	h[n++] = tag;
+	if (len < 0x80)
+		h[n++] = (unsigned char)len;
+	else {
+		for (k = 1; k < 4 && (len >> (8 * k)) != 0; k++)
+			;
+		h[n++] = 0x80 | (unsigned char)k;
+		while (k-- > 0)
+			h[n++] = (unsigned char)(len >> (8 * k));
+	}
+	tbuf_put(b, h, n);
+}
+
+static void
+tbuf_indef(struct tbuf *b, unsigned char tag)
+{
+	unsigned char	h[2] = { tag, 0x80 };
+
+	tbuf_put(b, h, 2);
+}
+
+static void
+tbuf_eoc(struct tbuf *b)
+{
+	static const unsigned char	eoc[2] = { 0, 0 };
+
+	tbuf_put(b, eoc, 2);
+}
+
+static void
+tbuf_tlv(struct tbuf *b, const struct der_tlv *t)
+{
+	tbuf_put(b, t->hdr, t->tlv_len);
+}
+
+/* The parts of a DER signed object the re-framing tests move around. */
+struct cms_parts {
+	struct der_tlv	ct, content, version, digest_algs, ec_type;
+	struct der_tlv	econtent, certs, cert, signers, si, sid;
+	struct der_tlv	signed_attrs, sig;
+	struct der_tlv	attr_values;	/* of the first signed attribute */
+};
+
+/* Take a DER signed object apart; fatal assertions on the way. */
+static void
+cms_split(const unsigned char *der, size_t len, struct cms_parts *p)
+{
+	struct der	d, ci, sd, enc, ec, sis, si, in;
+	struct der_tlv	t;
+
+	der_init(&d, der, len);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&d, DER_SEQUENCE, &t), DER_OK);
+	der_enter(&ci, &t);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&ci, DER_OID, &p->ct), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&ci, 0xa0, &p->content), DER_OK);
+	der_enter(&sd, &p->content);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&sd, DER_SEQUENCE, &t), DER_OK);
+	der_enter(&sd, &t);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&sd, DER_INTEGER, &p->version),
+	    DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&sd, DER_SET, &p->digest_algs),
+	    DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&sd, DER_SEQUENCE, &t), DER_OK);
+	der_enter(&enc, &t);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&enc, DER_OID, &p->ec_type), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&enc, 0xa0, &t), DER_OK);
+	der_enter(&ec, &t);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&ec, DER_OCTET_STRING,
+	    &p->econtent), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&sd, 0xa0, &p->certs), DER_OK);
+	der_enter(&in, &p->certs);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&in, DER_SEQUENCE, &p->cert), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&sd, DER_SET, &p->signers), DER_OK);
+	der_enter(&sis, &p->signers);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&sis, DER_SEQUENCE, &p->si), DER_OK);
+	der_enter(&si, &p->si);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&si, DER_INTEGER, &t), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&si, 0x80, &p->sid), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&si, DER_SEQUENCE, &t), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&si, 0xa0, &p->signed_attrs),
+	    DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&si, DER_SEQUENCE, &t), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&si, DER_OCTET_STRING, &p->sig),
+	    DER_OK);
+	der_enter(&in, &p->signed_attrs);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&in, DER_SEQUENCE, &t), DER_OK);
+	der_enter(&in, &t);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&in, DER_OID, &t), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_expect(&in, DER_SET, &p->attr_values),
+	    DER_OK);
+}
+
+/* How cms_reframe() re-encodes the framing. */
+struct reframe {
+	size_t	segment;	/* eContent in segments this long; 0: as is */
+	int	nested;		/* one more constructed level around */
+	int	si_indef;	/* SignerInfo in indefinite form too */
+	int	extra;		/* a NULL after the SignedData in [0] */
+};
+
+/*
+ * The object in p re-encoded the way the RIPE NCC once published them:
+ * every framing TLV (ContentInfo, [0], SignedData, encapContentInfo,
+ * [0], certificates) with indefinite length, optionally with more BER.
+ * Returns a malloc'd buffer of *len bytes.
+ */
+static unsigned char *
+cms_reframe(const struct cms_parts *p, const struct reframe *how,
+    size_t *len)
+{
+	struct tbuf	b = { NULL, 0 };
+	struct der	certs;
+	struct der_tlv	t;
+	size_t		off, n;
+
+	tbuf_indef(&b, DER_SEQUENCE);
+	tbuf_tlv(&b, &p->ct);
+	tbuf_indef(&b, 0xa0);
+	tbuf_indef(&b, DER_SEQUENCE);
+	tbuf_tlv(&b, &p->version);
+	tbuf_tlv(&b, &p->digest_algs);
+	tbuf_indef(&b, DER_SEQUENCE);
+	tbuf_tlv(&b, &p->ec_type);
+	tbuf_indef(&b, 0xa0);
+	if (how->segment == 0)
+		tbuf_tlv(&b, &p->econtent);
+	else {
+		tbuf_indef(&b, DER_OCTET_STRING | DER_CONSTRUCTED);
+		if (how->nested)
+			tbuf_indef(&b, DER_OCTET_STRING | DER_CONSTRUCTED);
+		for (off = 0; off < p->econtent.len; off += n) {
+			n = p->econtent.len - off < how->segment ?
+			    p->econtent.len - off : how->segment;
+			tbuf_hdr(&b, DER_OCTET_STRING, n);
+			tbuf_put(&b, p->econtent.val + off, n);
+		}
+		if (how->nested)
+			tbuf_eoc(&b);
+		tbuf_eoc(&b);
+	}
+	tbuf_eoc(&b);			/* [0] eContent */
+	tbuf_eoc(&b);			/* encapContentInfo */
+	tbuf_indef(&b, 0xa0);
+	der_enter(&certs, &p->certs);
+	while (der_next(&certs, &t) == DER_OK)
+		tbuf_tlv(&b, &t);
+	tbuf_eoc(&b);			/* certificates */
+	if (!how->si_indef)
+		tbuf_tlv(&b, &p->signers);
+	else {
+		tbuf_indef(&b, DER_SET);
+		tbuf_indef(&b, DER_SEQUENCE);
+		tbuf_put(&b, p->si.val, p->si.len);
+		tbuf_eoc(&b);
+		tbuf_eoc(&b);
+	}
+	tbuf_eoc(&b);			/* SignedData */
+	if (how->extra)
+		tbuf_hdr(&b, DER_NULL, 0);
+	tbuf_eoc(&b);			/* [0] content */
+	tbuf_eoc(&b);			/* ContentInfo */
+	*len = b.len;
+	return b.p;
+}
+
+/*
+ * BER framing as real objects carry it is read (indefinite lengths, a
+ * constructed eContent), and gives exactly the eContent of the DER form;
+ * any other BER is refused.
+ */
+static void
+test_cms_ber_framing(void)
+{
+	static const struct {
+		struct reframe	 how;
+		const char	*reason;	/* NULL: accepted */
+	} cases[] = {
+		{ { 0, 0, 0, 0 }, NULL },
+		{ { 7, 0, 0, 0 }, NULL },
+		{ { 1000, 0, 0, 0 }, NULL },
+		/* segments in segments: der_octets_ber() reads one level */
+		{ { 7, 1, 0, 0 }, "EncapsulatedContentInfo (RFC 5652 section "
+		    "5.2): indefinite length" },
+		{ { 0, 0, 1, 0 }, "SignerInfo (RFC 5652 section 5.3): "
+		    "indefinite length" },
+		{ { 0, 0, 0, 1 }, "ContentInfo (RFC 5652 section 3): "
+		    "unexpected data after the last element" },
+	};
+	struct cms_object	*ref, *obj;
+	struct cms_parts	 parts;
+	unsigned char		*der, *ber;
+	size_t			 len, blen, i;
+	const char		*log;
+
+	TU_NEED_CORPUS();
+	der = tu_corpus_load(BBN "goodROANothingWrong.roa", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+	ref = cms_parse("t.roa", der, len, OID_CT_ROA);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
+	cms_split(der, len, &parts);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ber = cms_reframe(&parts, &cases[i].how, &blen);
+		CU_ASSERT(blen > len);
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
+		obj = cms_parse("t.roa", ber, blen, OID_CT_ROA);
+		log = tu_log_capture_end();
+		if (cases[i].reason == NULL) {
+			CU_ASSERT_PTR_NOT_NULL(obj);
+			if (obj != NULL) {
+				CU_ASSERT_EQUAL(obj->econtent_len,
+				    ref->econtent_len);
+				CU_ASSERT(memcmp(obj->econtent, ref->econtent,
+				    ref->econtent_len) == 0);
+				CU_ASSERT_EQUAL(obj->has_signing_time,
+				    ref->has_signing_time);
+				CU_ASSERT_EQUAL(obj->signing_time,
+				    ref->signing_time);
+			}
+		} else {
+			CU_ASSERT_PTR_NULL(obj);
+			CU_ASSERT_PTR_NOT_NULL(strstr(log, "RFC 6488 section "
+			    "2: not a CMS SignedData object"));
+			if (strstr(log, cases[i].reason) == NULL) {
+				fprintf(stderr, "log \"%s\", want \"%s\"\n",
+				    log, cases[i].reason);
+				CU_FAIL("reason");
+			}
+		}
+		cms_object_free(obj);
+		free(ber);
+	}
+	cms_object_free(ref);
+	free(der);
+}
+
+/* DER damage in places the signature does not cover. */
+static void
+test_cms_der_framing(void)
+{
+	struct cms_parts	 parts;
+	unsigned char		*der, *m, tmp[512];
+	size_t			 len, a, b;
+	struct der		 sa;
+	struct der_tlv		 t1, t2;
+
+	TU_NEED_CORPUS();
+	der = tu_corpus_load(BBN "goodROANothingWrong.roa", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+	CU_ASSERT_FATAL((m = malloc(len + 1)) != NULL);
+	CU_ASSERT_FATAL(der[1] == 0x82);
+
+	/* the outer length in three octets instead of two */
+	m[0] = der[0];
+	m[1] = 0x83;
+	m[2] = 0;
+	memcpy(m + 3, der + 2, len - 2);
+	CU_ASSERT(expect_reject(m, len + 1, OID_CT_ROA, "ContentInfo (RFC "
+	    "5652 section 3): length not in minimal form"));
+
+	/* outer length one too long, one too short */
+	memcpy(m, der, len);
+	m[3]++;
+	CU_ASSERT(expect_reject(m, len, OID_CT_ROA, "RFC 6488 section 2: "
+	    "not a CMS SignedData object: ContentInfo (RFC 5652 section 3): "
+	    "TLV runs past the end"));
+	m[3] -= 2;
+	CU_ASSERT(expect_reject(m, len, OID_CT_ROA, "RFC 6488 section 2: "
+	    "not a CMS SignedData object"));
+
+	/* a high tag number as the outer identifier */
+	memcpy(m, der, len);
+	m[0] = 0x3f;
+	CU_ASSERT(expect_reject(m, len, OID_CT_ROA, "tag number above 30"));
+
+	/* the first two signed attributes swapped: not a DER SET OF */
+	cms_split(der, len, &parts);
+	der_enter(&sa, &parts.signed_attrs);
+	CU_ASSERT_EQUAL_FATAL(der_next(&sa, &t1), DER_OK);
+	CU_ASSERT_EQUAL_FATAL(der_next(&sa, &t2), DER_OK);
+	CU_ASSERT_FATAL(t1.tlv_len + t2.tlv_len <= sizeof(tmp));
+	a = (size_t)(t1.hdr - der);
+	b = t1.tlv_len + t2.tlv_len;
+	memcpy(tmp, t2.hdr, t2.tlv_len);
+	memcpy(tmp + t2.tlv_len, t1.hdr, t1.tlv_len);
+	memcpy(m, der, len);
+	memcpy(m + a, tmp, b);
+	CU_ASSERT(expect_reject(m, len, OID_CT_ROA, "RFC 6488 section "
+	    "2.1.6.4: signedAttrs: SET OF elements not in DER order (X.690 "
+	    "section 11.6)"));
+
+	free(m);
+	free(der);
+}
+
+/* One identifier octet replaced: where the structure breaks, and why. */
+static void
+test_cms_wrong_tags(void)
+{
+	struct cms_parts	 p;
+	unsigned char		*der, *m;
+	size_t			 len, i;
+	const struct {
+		const struct der_tlv	*at;
+		unsigned char		 tag;
+		const char		*reason;
+	} cases[] = {
+		{ &p.content, 0xa1, "ContentInfo (RFC 5652 section 3): "
+		    "unexpected type" },
+		{ &p.digest_algs, DER_SEQUENCE, "digestAlgorithms (RFC 5652 "
+		    "section 5.1): unexpected type" },
+		{ &p.ec_type, DER_OCTET_STRING, "EncapsulatedContentInfo "
+		    "(RFC 5652 section 5.2): unexpected type" },
+		{ &p.econtent, 0x0c, "EncapsulatedContentInfo (RFC 5652 "
+		    "section 5.2): unexpected type" },
+		{ &p.cert, DER_SET, "certificates (RFC 5652 section "
+		    "10.2.2): unexpected type" },
+		{ &p.certs, 0xa1, "RFC 6488 section 2.1.4: 0 certificates" },
+		{ &p.signers, DER_SEQUENCE, "signerInfos (RFC 5652 section "
+		    "5.1): unexpected type" },
+		{ &p.sid, 0x81, "SignerIdentifier (RFC 5652 section 5.3): "
+		    "unexpected type" },
+		/* any SEQUENCE passes for an issuerAndSerialNumber */
+		{ &p.sid, DER_SEQUENCE, "RFC 6488 section 2.1.6.2: sid must "
+		    "be a subjectKeyIdentifier" },
+		{ &p.signed_attrs, 0x80, "AlgorithmIdentifier (RFC 5280 "
+		    "section 4.1.1.2): unexpected type" },
+		{ &p.sig, DER_BIT_STRING, "SignerInfo (RFC 5652 section "
+		    "5.3): unexpected type" },
+		/* BER's constructed form, which OpenSSL used to accept */
+		{ &p.sig, DER_OCTET_STRING | DER_CONSTRUCTED, "SignerInfo "
+		    "(RFC 5652 section 5.3): unexpected type" },
+		{ &p.attr_values, 0x11, "RFC 6488 section 2.1.6.4: "
+		    "signedAttrs: primitive or constructed form" },
+		{ &p.attr_values, DER_SEQUENCE, "RFC 6488 section 2.1.6.4: "
+		    "signedAttrs: unexpected type" },
+	};
+
+	TU_NEED_CORPUS();
+	der = tu_corpus_load(BBN "goodROANothingWrong.roa", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+	CU_ASSERT_FATAL((m = malloc(len)) != NULL);
+	cms_split(der, len, &p);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memcpy(m, der, len);
+		m[cases[i].at->hdr - der] = cases[i].tag;
+		if (!expect_reject(m, len, OID_CT_ROA, cases[i].reason)) {
+			fprintf(stderr, "  case %zu\n", i);
+			CU_FAIL("wrong tag case");
+		}
+	}
+
+	free(m);
+	free(der);
+}
+
 /* The DER helpers shared by the eContent parsers. */
 static void
 test_cms_helpers(void)
@@ -317,5 +695,8 @@ REEF_SUITE(cms,
     REEF_TEST(test_cms_real),
     REEF_TEST(test_cms_signing_time),
     REEF_TEST(test_cms_mutations),
+    REEF_TEST(test_cms_ber_framing),
+    REEF_TEST(test_cms_der_framing),
+    REEF_TEST(test_cms_wrong_tags),
     REEF_TEST(test_cms_helpers),
     REEF_TEST(test_cms_oids))

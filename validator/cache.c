@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "common/log.h"
 #include "validator/cache.h"
 
@@ -180,7 +181,7 @@ cache_open(const char *dir, int durable)
 		goto fail;
 	}
 	if (subdir(c, "rsync") == -1 || subdir(c, "ta") == -1 ||
-	    subdir(c, CACHE_REPOS_DIR) == -1)
+	    subdir(c, CACHE_REPOS_DIR) == -1 || subdir(c, CACHE_RRDP_DIR) == -1)
 		goto fail;
 	if (cache_recover(c) == -1)
 		goto fail;
@@ -221,54 +222,145 @@ gen_number(const char *name)
 	return v;
 }
 
+/* What a module link names. */
+struct ltarget {
+	int	rrdp;			/* .rrdp/KEY/gN/REL, or .repos/REL/gN */
+	char	key[CACHE_KEY_LEN + 1];		/* rrdp only */
+	char	gen[CACHE_GEN_NAME_MAX];	/* "gN" */
+};
+
+/* Copy a "gN" name of at most max bytes from s (up to end) into gen. */
+static int
+take_gen(const char *s, size_t len, char *gen)
+{
+	if (len == 0 || len >= CACHE_GEN_NAME_MAX)
+		return -1;
+	memcpy(gen, s, len);
+	gen[len] = '\0';
+	return gen_number(gen) == 0 ? -1 : 0;
+}
+
+/* Is s CACHE_KEY_LEN lowercase hex digits? */
+static int
+key_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len != CACHE_KEY_LEN)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
 /*
- * The generation name ("gN") the link of relpath points to, into buf; 0,
- * or -1 when there is no valid link.
+ * Parse a module link target: "../../.repos/REL/gN" or
+ * "../../.rrdp/KEY/gN/REL".  0, or -1 when it is neither.
+ */
+static int
+parse_target(const char *target, const char *relpath, struct ltarget *t)
+{
+	const char *p, *slash;
+	size_t rl = strlen(relpath);
+
+	memset(t, 0, sizeof(*t));
+	if (strncmp(target, "../../" CACHE_REPOS_DIR "/", 6 +
+	    strlen(CACHE_REPOS_DIR) + 1) == 0) {
+		p = target + 6 + strlen(CACHE_REPOS_DIR) + 1;
+		if (strncmp(p, relpath, rl) != 0 || p[rl] != '/')
+			return -1;
+		p += rl + 1;
+		return take_gen(p, strlen(p), t->gen);
+	}
+	if (strncmp(target, "../../" CACHE_RRDP_DIR "/", 6 +
+	    strlen(CACHE_RRDP_DIR) + 1) != 0)
+		return -1;
+	p = target + 6 + strlen(CACHE_RRDP_DIR) + 1;
+	if ((slash = strchr(p, '/')) == NULL || !key_ok(p, slash - p))
+		return -1;
+	memcpy(t->key, p, CACHE_KEY_LEN);
+	t->key[CACHE_KEY_LEN] = '\0';
+	p = slash + 1;
+	if ((slash = strchr(p, '/')) == NULL ||
+	    take_gen(p, slash - p, t->gen) == -1 ||
+	    strcmp(slash + 1, relpath) != 0)
+		return -1;
+	t->rrdp = 1;
+	return 0;
+}
+
+/* What the link of relpath names; 0, or -1 when there is no valid link. */
+static int
+read_link(const struct cache *c, const char *relpath, struct ltarget *t)
+{
+	char target[MAX_PATH_LENGTH + 1];
+	char *link;
+	ssize_t n;
+
+	if (asprintf(&link, "%s/rsync/%s", c->dir, relpath) == -1)
+		return -1;
+	n = readlink(link, target, sizeof(target) - 1);
+	free(link);
+	if (n <= 0)
+		return -1;
+	target[n] = '\0';
+	return parse_target(target, relpath, t);
+}
+
+/*
+ * The generation name ("gN") the link of relpath points to when that is
+ * a module generation, into buf; 0, or -1 when there is none.
  */
 static int
 current_gen(const struct cache *c, const char *relpath, char *buf,
     size_t bufsz)
 {
-	char *link = NULL, *want = NULL;
-	char target[MAX_PATH_LENGTH + 1];
-	ssize_t n;
-	size_t wl;
-	int rc = -1;
+	struct ltarget t;
 
-	if (asprintf(&link, "%s/rsync/%s", c->dir, relpath) == -1) {
-		link = NULL;
-		goto out;
-	}
+	if (read_link(c, relpath, &t) == -1 || t.rrdp ||
+	    strlen(t.gen) >= bufsz)
+		return -1;
+	strcpy(buf, t.gen);
+	return 0;
+}
+
+/* The "gN" the current link of RRDP repository key names; 0 or -1. */
+static int
+rrdp_gen(const struct cache *c, const char *key, char gen[CACHE_GEN_NAME_MAX])
+{
+	char target[CACHE_GEN_NAME_MAX + 1];
+	char *link;
+	ssize_t n;
+
+	if (asprintf(&link, "%s/%s/%s/%s", c->dir, CACHE_RRDP_DIR, key,
+	    CACHE_CURRENT_NAME) == -1)
+		return -1;
 	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0)
-		goto out;
-	target[n] = '\0';
-	if (asprintf(&want, "../../%s/%s/", CACHE_REPOS_DIR, relpath) == -1) {
-		want = NULL;
-		goto out;
-	}
-	wl = strlen(want);
-	if (strncmp(target, want, wl) != 0 || gen_number(target + wl) == 0 ||
-	    strlen(target + wl) >= bufsz)
-		goto out;
-	strcpy(buf, target + wl);
-	rc = 0;
- out:
 	free(link);
-	free(want);
-	return rc;
+	if (n <= 0)
+		return -1;
+	return take_gen(target, (size_t)n, gen);
 }
 
 char *
 cache_current(const struct cache *c, const char *relpath)
 {
-	char gen[CACHE_GEN_NAME_MAX], *p;
+	struct ltarget t;
+	char *p;
 	struct stat sb;
+	int n;
 
-	if (current_gen(c, relpath, gen, sizeof(gen)) == -1)
+	if (read_link(c, relpath, &t) == -1)
 		return NULL;
-	if (asprintf(&p, "%s/%s/%s/%s", c->dir, CACHE_REPOS_DIR, relpath,
-	    gen) == -1)
+	if (t.rrdp)
+		n = asprintf(&p, "%s/%s/%s/%s/%s", c->dir, CACHE_RRDP_DIR,
+		    t.key, t.gen, relpath);
+	else
+		n = asprintf(&p, "%s/%s/%s/%s", c->dir, CACHE_REPOS_DIR,
+		    relpath, t.gen);
+	if (n == -1)
 		return NULL;
 	if (lstat(p, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
 		free(p);
@@ -277,9 +369,18 @@ cache_current(const struct cache *c, const char *relpath)
 	return p;
 }
 
-/* Remove every entry of dir except keep (may be NULL); count removals. */
+int
+cache_current_rrdp(const struct cache *c, const char *relpath)
+{
+	struct ltarget t;
+
+	return read_link(c, relpath, &t) == 0 && t.rrdp;
+}
+
+/* Remove every entry of dir except keep and keep2 (may be NULL). */
 static int
-prune_dir(const char *dir, const char *keep, int *removed)
+prune_dir2(const char *dir, const char *keep, const char *keep2,
+    int *removed)
 {
 	DIR *d;
 	struct dirent *de;
@@ -294,6 +395,8 @@ prune_dir(const char *dir, const char *keep, int *removed)
 			continue;
 		if (keep != NULL && strcmp(de->d_name, keep) == 0)
 			continue;
+		if (keep2 != NULL && strcmp(de->d_name, keep2) == 0)
+			continue;
 		if ((p = path_join(dir, de->d_name)) == NULL) {
 			rc = -1;
 			continue;
@@ -306,6 +409,13 @@ prune_dir(const char *dir, const char *keep, int *removed)
 	}
 	closedir(d);
 	return rc;
+}
+
+/* Remove every entry of dir except keep (may be NULL); count removals. */
+static int
+prune_dir(const char *dir, const char *keep, int *removed)
+{
+	return prune_dir2(dir, keep, NULL, removed);
 }
 
 /* Iterate the subdirectory names of dir; fn(arg, name). */
@@ -372,13 +482,57 @@ recover_host(void *arg, const char *host)
 	return ret;
 }
 
-/* In rsync/HOST: temporary links and anything not a link go. */
+static int	set_link(struct cache *, const char *, const char *);
+static int	rrdp_module_target(const struct cache *, const char *,
+		    const char *, char **);
+static int	detach_module(struct cache *, const char *, const char *);
+
+/*
+ * A module link into an RRDP repository's tree must name its current
+ * generation (a crash during cache_rrdp_commit() can leave it on the
+ * previous one): move it there, or remove it when the current generation
+ * has nothing for the module.
+ */
+static int
+recover_rrdp_link(struct recover_ctx *rc, const char *relpath,
+    const char *path)
+{
+	struct ltarget t;
+	struct stat sb;
+	char gen[CACHE_GEN_NAME_MAX], *target = NULL, *src = NULL;
+	int ret = 0;
+
+	if (read_link(rc->c, relpath, &t) == -1 || !t.rrdp)
+		return 0;
+	if (rrdp_gen(rc->c, t.key, gen) == 0 && strcmp(gen, t.gen) == 0)
+		return 0;
+	if (asprintf(&src, "%s/%s/%s/%s/%s", rc->c->dir, CACHE_RRDP_DIR,
+	    t.key, t.gen, relpath) == -1)
+		src = NULL;
+	if (rrdp_module_target(rc->c, t.key, relpath, &target) == 1)
+		ret = set_link(rc->c, relpath, target);
+	else if (src != NULL && lstat(src, &sb) == 0 && S_ISDIR(sb.st_mode))
+		/* As cache_rrdp_commit() would have: keep the old copy. */
+		ret = detach_module(rc->c, relpath, src);
+	else
+		ret = unlink(path) == -1 && errno != ENOENT ? -1 : 0;
+	if (ret == 0)
+		rc->removed++;
+	free(target);
+	free(src);
+	return ret;
+}
+
+/*
+ * In rsync/HOST: temporary links and anything not a link go; links into
+ * an RRDP repository are brought to its current generation.
+ */
 static int
 recover_link(void *arg, const char *name)
 {
 	struct recover_ctx *rc = arg;
 	struct stat sb;
-	char *p;
+	char *p, *rel = NULL;
 	int ret = 0;
 
 	if (asprintf(&p, "%s/rsync/%s/%s", rc->c->dir, rc->host, name) == -1)
@@ -388,7 +542,9 @@ recover_link(void *arg, const char *name)
 		ret = cache_rmtree(p);
 		if (ret == 0)
 			rc->removed++;
-	}
+	} else if (asprintf(&rel, "%s/%s", rc->host, name) != -1)
+		ret = recover_rrdp_link(rc, rel, p);
+	free(rel);
 	free(p);
 	return ret;
 }
@@ -426,20 +582,44 @@ recover_top(void *arg, const char *name)
 	return ret;
 }
 
+/* In .rrdp/KEY: keep "current" and what it names; nothing without it. */
+static int
+recover_rrdp(void *arg, const char *key)
+{
+	struct recover_ctx *rc = arg;
+	char gen[CACHE_GEN_NAME_MAX], *dir;
+	int ret;
+
+	if (asprintf(&dir, "%s/%s/%s", rc->c->dir, CACHE_RRDP_DIR, key) == -1)
+		return -1;
+	if (key_ok(key, strlen(key)) && rrdp_gen(rc->c, key, gen) == 0)
+		ret = prune_dir2(dir, CACHE_CURRENT_NAME, gen, &rc->removed);
+	else {
+		ret = cache_rmtree(dir);
+		if (ret == 0)
+			rc->removed++;
+	}
+	free(dir);
+	return ret;
+}
+
 /* Returns the number of entries removed, or -1 (logged). */
 int
 cache_recover(struct cache *c)
 {
 	struct recover_ctx rc = { c, NULL, 0 };
-	char *repos = NULL, *links = NULL;
+	char *repos = NULL, *links = NULL, *rrdp = NULL;
 	int ret = -1;
 
 	if ((repos = path_join(c->dir, CACHE_REPOS_DIR)) == NULL ||
-	    (links = path_join(c->dir, "rsync")) == NULL)
+	    (links = path_join(c->dir, "rsync")) == NULL ||
+	    (rrdp = path_join(c->dir, CACHE_RRDP_DIR)) == NULL)
 		goto out;
+	/* Links first: they are fixed against what the trees hold now. */
 	if (each_subdir(c->dir, recover_top, &rc) == -1 ||
 	    each_subdir(links, recover_link_host, &rc) == -1 ||
-	    each_subdir(repos, recover_host, &rc) == -1) {
+	    each_subdir(repos, recover_host, &rc) == -1 ||
+	    each_subdir(rrdp, recover_rrdp, &rc) == -1) {
 		log_warnx_obj(c->dir, "cache recovery incomplete");
 		goto out;
 	}
@@ -450,6 +630,7 @@ cache_recover(struct cache *c)
  out:
 	free(repos);
 	free(links);
+	free(rrdp);
 	return ret;
 }
 
@@ -543,6 +724,7 @@ cache_stage_abort(struct cache_stage *s)
 	if (s->root != NULL)
 		(void)cache_rmtree(s->root);
 	free(s->relpath);
+	free(s->key);
 	free(s->root);
 	free(s->dir);
 	free(s);
@@ -609,11 +791,11 @@ sync_dir(const char *path, int whole_fs)
 	return rc;
 }
 
-/* Point rsync/relpath at gen with a link renamed into place. */
+/* Point rsync/relpath at target with a link renamed into place. */
 static int
-switch_link(struct cache *c, const char *relpath, const char *gen)
+set_link(struct cache *c, const char *relpath, const char *target)
 {
-	char *hostdir = NULL, *tmp = NULL, *link = NULL, *target = NULL;
+	char *hostdir = NULL, *tmp = NULL, *link = NULL;
 	const char *module;
 	char *host = NULL;
 	int rc = -1;
@@ -626,9 +808,7 @@ switch_link(struct cache *c, const char *relpath, const char *gen)
 	if (asprintf(&hostdir, "%s/rsync/%s", c->dir, host) == -1 ||
 	    asprintf(&tmp, "%s/%s%s", hostdir, CACHE_TMP_PREFIX, module) ==
 	    -1 ||
-	    asprintf(&link, "%s/%s", hostdir, module) == -1 ||
-	    asprintf(&target, "../../%s/%s/%s", CACHE_REPOS_DIR, relpath,
-	    gen) == -1)
+	    asprintf(&link, "%s/%s", hostdir, module) == -1)
 		goto out;
 	if (mkdir(hostdir, CACHE_DIR_MODE) == -1 && errno != EEXIST)
 		goto out;
@@ -648,6 +828,20 @@ switch_link(struct cache *c, const char *relpath, const char *gen)
 	free(hostdir);
 	free(tmp);
 	free(link);
+	return rc;
+}
+
+/* Point rsync/relpath at its module generation gen. */
+static int
+switch_link(struct cache *c, const char *relpath, const char *gen)
+{
+	char *target;
+	int rc;
+
+	if (asprintf(&target, "../../%s/%s/%s", CACHE_REPOS_DIR, relpath,
+	    gen) == -1)
+		return -1;
+	rc = set_link(c, relpath, target);
 	free(target);
 	return rc;
 }
@@ -694,5 +888,347 @@ cache_stage_commit(struct cache *c, struct cache_stage *s)
 	free(newdir);
 	free(olddir);
 	cache_stage_abort(s);
+	return rc;
+}
+
+/* ---- RRDP repositories ------------------------------------------------- */
+
+int
+cache_rrdp_key(const char *notify_uri, char out[CACHE_KEY_LEN + 1])
+{
+	unsigned char md[HASH_SHA256_LEN];
+
+	if (hash_sha256(notify_uri, strlen(notify_uri), md) == -1)
+		return -1;
+	hash_hex_encode(md, sizeof(md), out);
+	return 0;
+}
+
+char *
+cache_rrdp_current(const struct cache *c, const char *key)
+{
+	char gen[CACHE_GEN_NAME_MAX], *p;
+	struct stat sb;
+
+	if (rrdp_gen(c, key, gen) == -1 ||
+	    asprintf(&p, "%s/%s/%s/%s", c->dir, CACHE_RRDP_DIR, key, gen) ==
+	    -1)
+		return NULL;
+	if (lstat(p, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * The link target of module relpath inside the current generation of
+ * RRDP repository key into *target (malloc'd).  Returns 1 when that
+ * generation has a directory for the module, 0 when not, -1 on error.
+ */
+static int
+rrdp_module_target(const struct cache *c, const char *key,
+    const char *relpath, char **target)
+{
+	char gen[CACHE_GEN_NAME_MAX], *dir;
+	struct stat sb;
+	int have;
+
+	*target = NULL;
+	if (rrdp_gen(c, key, gen) == -1)
+		return 0;
+	if (asprintf(&dir, "%s/%s/%s/%s/%s", c->dir, CACHE_RRDP_DIR, key, gen,
+	    relpath) == -1)
+		return -1;
+	have = lstat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+	free(dir);
+	if (!have)
+		return 0;
+	if (asprintf(target, "../../%s/%s/%s/%s", CACHE_RRDP_DIR, key, gen,
+	    relpath) == -1) {
+		*target = NULL;
+		return -1;
+	}
+	return 1;
+}
+
+/* Returns 0 and *out, or -1 (logged). */
+int
+cache_rrdp_stage_begin(struct cache *c, const char *key, int copy,
+    struct cache_stage **out)
+{
+	struct cache_stage *s;
+	char *repodir = NULL, *cur = NULL;
+	int sfd = -1, dfd = -1;
+
+	*out = NULL;
+	if (!key_ok(key, strlen(key))) {
+		log_warnx_obj(key, "bad RRDP repository key");
+		return -1;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->key = strdup(key)) == NULL ||
+	    asprintf(&repodir, "%s/%s/%s", c->dir, CACHE_RRDP_DIR, key) ==
+	    -1 ||
+	    asprintf(&s->root, "%s/%s", repodir, CACHE_STAGE_NAME) == -1 ||
+	    (s->dir = strdup(s->root)) == NULL) {
+		log_error("out of memory");
+		goto fail;
+	}
+	if ((mkdir(repodir, CACHE_DIR_MODE) == -1 && errno != EEXIST) ||
+	    cache_rmtree(s->root) == -1 ||
+	    mkdir(s->root, CACHE_DIR_MODE) == -1) {
+		log_warn_obj(s->root, "cannot create stage");
+		goto fail;
+	}
+	if (copy && (cur = cache_rrdp_current(c, key)) != NULL) {
+		sfd = open(cur, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (sfd == -1 || dfd == -1 || link_tree(sfd, dfd, 0) == -1) {
+			log_warn_obj(cur, "cannot link the current generation");
+			goto fail;
+		}
+	}
+	if (sfd != -1)
+		close(sfd);
+	if (dfd != -1)
+		close(dfd);
+	free(cur);
+	free(repodir);
+	*out = s;
+	return 0;
+ fail:
+	if (sfd != -1)
+		close(sfd);
+	if (dfd != -1)
+		close(dfd);
+	free(cur);
+	free(repodir);
+	cache_stage_abort(s);
+	return -1;
+}
+
+struct move_ctx {
+	struct cache	*c;
+	const char	*key;
+	int		 failed;
+};
+
+/*
+ * Give module relpath a module generation of its own made of hard links
+ * to the files of src, and point its link there; 0 or -1 (logged).
+ */
+static int
+detach_module(struct cache *c, const char *relpath, const char *src)
+{
+	struct cache_stage *st;
+	int sfd = -1, dfd = -1, rc;
+
+	if (cache_stage_begin(c, relpath, 0, &st) == -1)
+		return -1;
+	sfd = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	rc = sfd == -1 || dfd == -1 || link_tree(sfd, dfd, 0) == -1 ? -1 : 0;
+	if (sfd != -1)
+		close(sfd);
+	if (dfd != -1)
+		close(dfd);
+	if (rc == -1) {
+		log_warn_obj(src, "cannot keep the module's previous copy");
+		cache_stage_abort(st);
+		return -1;
+	}
+	return cache_stage_commit(c, st);
+}
+
+/*
+ * A module link into the repository's previous generation follows it to
+ * the new one.  When the new one has nothing for the module, the module
+ * keeps its previous copy, as a module generation of its own: a source
+ * that fails or stops serving a module never takes away what the cache
+ * had (the module's fetch falls back to rsync, or stays stale).
+ */
+static int
+move_link(void *arg, const char *relpath)
+{
+	struct move_ctx *m = arg;
+	struct ltarget t;
+	char *target = NULL, *src;
+	int have;
+
+	if (read_link(m->c, relpath, &t) == -1 || !t.rrdp ||
+	    strcmp(t.key, m->key) != 0)
+		return 0;
+	have = rrdp_module_target(m->c, m->key, relpath, &target);
+	if (have == 1) {
+		if (set_link(m->c, relpath, target) == -1)
+			m->failed = 1;
+	} else if (have == 0) {
+		if (asprintf(&src, "%s/%s/%s/%s/%s", m->c->dir, CACHE_RRDP_DIR,
+		    m->key, t.gen, relpath) == -1)
+			src = NULL;
+		if (src == NULL || detach_module(m->c, relpath, src) == -1)
+			m->failed = 1;
+		else
+			log_info_obj(relpath, "no longer in its RRDP "
+			    "repository; previous copy kept");
+		free(src);
+	} else
+		m->failed = 1;
+	free(target);
+	return 0;
+}
+
+/* Point KEY/current at gen with a link renamed into place. */
+static int
+switch_current(struct cache *c, const char *repodir, const char *gen)
+{
+	char *tmp = NULL, *link = NULL;
+	int rc = -1;
+
+	if (asprintf(&tmp, "%s/%s%s", repodir, CACHE_TMP_PREFIX,
+	    CACHE_CURRENT_NAME) == -1 ||
+	    asprintf(&link, "%s/%s", repodir, CACHE_CURRENT_NAME) == -1)
+		goto out;
+	(void)unlink(tmp);
+	if (symlink(gen, tmp) == -1 || rename(tmp, link) == -1) {
+		(void)unlink(tmp);
+		goto out;
+	}
+	if (c->durable)
+		(void)sync_dir(repodir, 0);
+	rc = 0;
+ out:
+	free(tmp);
+	free(link);
+	return rc;
+}
+
+/* Returns 0, or -1 with the old generation kept; s is freed. */
+int
+cache_rrdp_commit(struct cache *c, struct cache_stage *s)
+{
+	char cur[CACHE_GEN_NAME_MAX], gen[CACHE_GEN_NAME_MAX];
+	char *repodir = NULL, *newdir = NULL, *olddir = NULL;
+	struct move_ctx m = { c, s->key, 0 };
+	uint64_t n = 0;
+	int rc = -1;
+
+	if (rrdp_gen(c, s->key, cur) == 0)
+		n = gen_number(cur);
+	else
+		cur[0] = '\0';
+	snprintf(gen, sizeof(gen), "g%" PRIu64, n + 1);
+	if (asprintf(&repodir, "%s/%s/%s", c->dir, CACHE_RRDP_DIR,
+	    s->key) == -1 ||
+	    asprintf(&newdir, "%s/%s", repodir, gen) == -1 ||
+	    asprintf(&olddir, "%s/%s", repodir, cur) == -1)
+		goto out;
+	/* The data must be on disk before any link can name it. */
+	if (c->durable && sync_dir(s->dir, 1) == -1) {
+		log_warn_obj(s->dir, "cannot sync");
+		goto out;
+	}
+	if (cache_rmtree(newdir) == -1 || rename(s->dir, newdir) == -1) {
+		log_warn_obj(newdir, "cannot commit");
+		goto out;
+	}
+	if (c->durable)
+		(void)sync_dir(repodir, 0);
+	/* The commit point: from here the new state is the repository's. */
+	if (switch_current(c, repodir, gen) == -1) {
+		log_warn_obj(repodir, "cannot switch the current generation");
+		(void)cache_rmtree(newdir);
+		goto out;
+	}
+	rc = 0;
+	if (cur[0] == '\0')
+		goto out;
+	(void)cache_each_module(olddir, move_link, &m);
+	/* A link left behind still needs it; recovery finishes the job. */
+	if (!m.failed)
+		(void)cache_rmtree(olddir);
+ out:
+	free(repodir);
+	free(newdir);
+	free(olddir);
+	cache_stage_abort(s);
+	return rc;
+}
+
+/* Returns 0, 1 when the repository has nothing for the module, or -1. */
+int
+cache_rrdp_attach(struct cache *c, const char *key, const char *relpath)
+{
+	struct ltarget old;
+	char gen[CACHE_GEN_NAME_MAX], *target = NULL, *olddir;
+	int have, had;
+
+	have = rrdp_module_target(c, key, relpath, &target);
+	if (have != 1)
+		return have == 0 ? 1 : -1;
+	had = read_link(c, relpath, &old) == 0;
+	if (had && old.rrdp && strcmp(old.key, key) == 0 &&
+	    rrdp_gen(c, key, gen) == 0 && strcmp(gen, old.gen) == 0) {
+		free(target);
+		return 0;
+	}
+	if (set_link(c, relpath, target) == -1) {
+		free(target);
+		return -1;
+	}
+	free(target);
+	/* The module generation it replaces is of no further use. */
+	if (had && !old.rrdp && asprintf(&olddir, "%s/%s/%s/%s", c->dir,
+	    CACHE_REPOS_DIR, relpath, old.gen) != -1) {
+		(void)cache_rmtree(olddir);
+		free(olddir);
+	}
+	return 0;
+}
+
+/* Returns 0, or -1 when dir cannot be read or fn failed. */
+int
+cache_each_module(const char *dir, int (*fn)(void *, const char *),
+    void *arg)
+{
+	DIR *d, *md;
+	struct dirent *de, *me;
+	char *hostdir, *rel;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
+			continue;
+		if ((hostdir = path_join(dir, de->d_name)) == NULL) {
+			rc = -1;
+			continue;
+		}
+		if ((md = opendir(hostdir)) == NULL) {
+			free(hostdir);
+			continue;
+		}
+		while ((me = readdir(md)) != NULL) {
+			if (me->d_name[0] == '.' ||
+			    (me->d_type != DT_DIR && me->d_type != DT_UNKNOWN))
+				continue;
+			if (asprintf(&rel, "%s/%s", de->d_name,
+			    me->d_name) == -1) {
+				rc = -1;
+				continue;
+			}
+			if (fn(arg, rel) == -1)
+				rc = -1;
+			free(rel);
+		}
+		closedir(md);
+		free(hostdir);
+	}
+	closedir(d);
 	return rc;
 }

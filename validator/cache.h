@@ -9,6 +9,12 @@
  *						plain, one per object, and the
  *						state file .reef-state
  *	CACHEDIR/.repos/AUTHORITY/MODULE/stage	a generation being built
+ *	CACHEDIR/.rrdp/KEY/current		symbolic link "gN": the committed
+ *						generation of an RRDP repository
+ *	CACHEDIR/.rrdp/KEY/gN			generation N of it: its state file
+ *						and AUTHORITY/MODULE/... for every
+ *						module it publishes in
+ *	CACHEDIR/.rrdp/KEY/stage		one being built
  *	CACHEDIR/ta/TAL.cer			TA certificates (fetch.c)
  *
  * so CACHEDIR/rsync/<uri_to_cache_path(u)> is the object named by the
@@ -25,10 +31,29 @@
  * reader or a crash sees either the old generation with its state or the
  * new one with its state, never a mix -- then remove the old generation.
  *
+ * RRDP repositories.  One RRDP repository (one rpkiNotify URI; KEY is
+ * the hex SHA-256 of the URI) may publish objects of several modules, so
+ * it has a tree of its own, built and committed the same way: its
+ * "current" link is renamed over to commit, which is the moment its state
+ * changes.  A module served by it has its CACHEDIR/rsync/AUTHORITY/MODULE
+ * link pointing into the committed generation
+ * ("../../.rrdp/KEY/gN/AUTHORITY/MODULE"): cache_rrdp_attach() sets it,
+ * and cache_rrdp_commit() moves every link pointing into the repository's
+ * tree to the new generation (or removes it when the new generation has
+ * nothing for that module) before removing the old one.  A module link
+ * is changed only by the source fetching that module (the fetcher
+ * decides which, fetch.h), never because of what another repository
+ * published.
+ *
  * Recovery (cache_open): in every CACHEDIR/.repos/AUTHORITY/MODULE, every
  * entry other than the generation the link names is an interrupted stage
- * or a generation whose removal was cut short, and is removed; so are
- * leftover temporary links and TA downloads.
+ * or a generation whose removal was cut short, and is removed; in every
+ * CACHEDIR/.rrdp/KEY every entry other than "current" and the generation
+ * it names (everything, without a valid "current"); a module link naming
+ * another generation of an RRDP repository than its current one (a crash
+ * during a commit) is moved to the current one, or removed when that has
+ * nothing for the module; so are leftover temporary links and TA
+ * downloads.
  */
 #ifndef REEF_VALIDATOR_CACHE_H
 #define REEF_VALIDATOR_CACHE_H
@@ -43,14 +68,26 @@
 #define CACHE_REPOS_DIR		".repos"
 /* Prefix of temporary names in CACHEDIR and CACHEDIR/rsync/AUTHORITY. */
 #define CACHE_TMP_PREFIX	".tmp-"
+/* Hidden directory holding the RRDP repositories. */
+#define CACHE_RRDP_DIR		".rrdp"
+/* Name of the link to the committed generation of an RRDP repository. */
+#define CACHE_CURRENT_NAME	"current"
+/* Length of the key of an RRDP repository (hex SHA-256), without the NUL. */
+#define CACHE_KEY_LEN		64
 
 struct cache;
 
-/* A generation being built.  dir is where the repository's files go. */
+/*
+ * A generation being built.  dir is where the repository's files go: for
+ * a module root/AUTHORITY/MODULE, for an RRDP repository root itself
+ * (objects at dir/AUTHORITY/MODULE/PATH).
+ */
 struct cache_stage {
-	char	*relpath;	/* "AUTHORITY/MODULE" */
-	char	*root;		/* CACHEDIR/.repos/AUTHORITY/MODULE/stage */
-	char	*dir;		/* root/AUTHORITY/MODULE: the module's files */
+	char	*relpath;	/* "AUTHORITY/MODULE", or NULL (RRDP) */
+	char	*key;		/* RRDP repository key, or NULL (module) */
+	char	*root;		/* CACHEDIR/.repos/AUTHORITY/MODULE/stage or
+				   CACHEDIR/.rrdp/KEY/stage */
+	char	*dir;
 };
 
 /*
@@ -72,10 +109,17 @@ const char	*cache_dir(const struct cache *c);
 int		 cache_recover(struct cache *c);
 
 /*
- * The committed generation directory of the repository relpath
- * ("AUTHORITY/MODULE"), malloc'd, or NULL when none (or out of memory).
+ * The committed directory of the module relpath ("AUTHORITY/MODULE"):
+ * its generation, or its part of an RRDP repository's generation;
+ * malloc'd, or NULL when none (or out of memory).
  */
 char		*cache_current(const struct cache *c, const char *relpath);
+
+/*
+ * 1 when the module relpath is served from an RRDP repository's tree
+ * (its files were written by us, with our own times), else 0.
+ */
+int		 cache_current_rrdp(const struct cache *c, const char *relpath);
 
 /*
  * Start a new generation of relpath: an empty stage, or with copy set,
@@ -95,6 +139,51 @@ int		 cache_stage_commit(struct cache *c, struct cache_stage *s);
 
 /* Throw the stage away and free it; NULL is accepted. */
 void		 cache_stage_abort(struct cache_stage *s);
+
+/* ---- RRDP repositories ------------------------------------------------ */
+
+/* The key of the RRDP repository of notify_uri into out; 0 or -1. */
+int		 cache_rrdp_key(const char *notify_uri,
+		    char out[CACHE_KEY_LEN + 1]);
+
+/*
+ * The committed generation directory of RRDP repository key, malloc'd,
+ * or NULL when none.
+ */
+char		*cache_rrdp_current(const struct cache *c, const char *key);
+
+/*
+ * Start a new generation of RRDP repository key, empty or (copy set) as
+ * hard links to the files of the committed one; a leftover stage is
+ * removed first.  Returns 0 and a stage in *out, or -1 (logged).
+ */
+int		 cache_rrdp_stage_begin(struct cache *c, const char *key,
+		    int copy, struct cache_stage **out);
+
+/*
+ * Commit the stage of an RRDP repository (protocol above): sync, rename
+ * it to gN+1, switch "current", move the module links that pointed into
+ * the repository's tree, remove the old generation.  Frees s.  Returns
+ * 0, or -1 (logged) with the previous generation in place.
+ */
+int		 cache_rrdp_commit(struct cache *c, struct cache_stage *s);
+
+/*
+ * Point the module link of relpath at that module's directory in the
+ * committed generation of RRDP repository key (a module generation it
+ * replaces is removed).  Returns 0, 1 when that generation has no such
+ * directory (nothing changed), or -1 (logged).
+ */
+int		 cache_rrdp_attach(struct cache *c, const char *key,
+		    const char *relpath);
+
+/*
+ * Call fn(arg, relpath) for every module directory ("AUTHORITY/MODULE")
+ * of the RRDP generation or stage directory dir.  Returns 0, or -1 when
+ * dir cannot be read or fn returned -1.
+ */
+int		 cache_each_module(const char *dir,
+		    int (*fn)(void *arg, const char *relpath), void *arg);
 
 /*
  * Remove the tree at path (no symbolic link is followed).  Returns 0, or

@@ -146,6 +146,129 @@ fetch_state_write(struct fetcher *f, struct frepo *r, const char *dir)
 	return write_state(r, dir, 1);
 }
 
+void
+fetch_nerror(struct fnotify *fn, const char *fmt, ...)
+{
+	char buf[FETCH_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_warnx_obj(fn->uri, "%s", buf);
+	if (fn->error[0] == '\0')
+		memcpy(fn->error, buf, sizeof(buf));
+}
+
+int
+fetch_nstate_write(struct fnotify *fn, const char *dir, uint64_t objects)
+{
+	struct repo_state st = fn->st;
+	char *p;
+	int rc;
+
+	st.last_attempt = st.last_success = time(NULL);
+	st.last_error[0] = '\0';
+	st.duration_ms = (uint64_t)(fetch_now_ms() - fn->start_ms);
+	st.bytes = fn->bytes;
+	st.objects = objects;
+	if ((p = state_path(dir)) == NULL)
+		return -1;
+	rc = repo_state_write(p, &st);
+	if (rc == -1)
+		log_warn_obj(p, "cannot write repository state");
+	free(p);
+	return rc;
+}
+
+/* ---- Index of repositories by base URI --------------------------------- */
+
+static uint64_t
+str_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Position of base in f->repos via the index, or -1.  Under f->lock. */
+static long
+index_find(const struct fetcher *f, const char *base)
+{
+	const struct fetch_index *x = &f->repo_index;
+	size_t i, pos;
+
+	if (x->size == 0)
+		return -1;
+	for (i = str_hash(base) & (x->size - 1); (pos = x->slots[i]) != 0;
+	    i = (i + 1) & (x->size - 1))
+		if (strcmp(f->repos[pos - 1]->base, base) == 0)
+			return (long)(pos - 1);
+	return -1;
+}
+
+/* Index f->repos[pos]; 0 or -1 (no memory).  Under f->lock. */
+static int
+index_add(struct fetcher *f, size_t pos)
+{
+	struct fetch_index *x = &f->repo_index, nx;
+	size_t i, k;
+
+	if (2 * (x->used + 1) > x->size) {
+		nx.size = x->size == 0 ? FETCH_INITIAL_REPOS * 4 : x->size * 2;
+		nx.used = 0;
+		if ((nx.slots = calloc(nx.size, sizeof(*nx.slots))) == NULL)
+			return -1;
+		for (k = 0; k < x->size; k++) {
+			if (x->slots[k] == 0)
+				continue;
+			i = str_hash(f->repos[x->slots[k] - 1]->base) &
+			    (nx.size - 1);
+			while (nx.slots[i] != 0)
+				i = (i + 1) & (nx.size - 1);
+			nx.slots[i] = x->slots[k];
+			nx.used++;
+		}
+		free(x->slots);
+		*x = nx;
+	}
+	i = str_hash(f->repos[pos]->base) & (x->size - 1);
+	while (x->slots[i] != 0)
+		i = (i + 1) & (x->size - 1);
+	x->slots[i] = pos + 1;
+	x->used++;
+	return 0;
+}
+
+/* ---- The loop ---------------------------------------------------------- */
+
+static struct frepo *
+repo_at(struct fetcher *f, size_t i)
+{
+	struct frepo *r = NULL;
+
+	pthread_mutex_lock(&f->lock);
+	if (i < f->nrepos)
+		r = f->repos[i];
+	pthread_mutex_unlock(&f->lock);
+	return r;
+}
+
+static size_t
+count(struct fetcher *f)
+{
+	size_t n;
+
+	pthread_mutex_lock(&f->lock);
+	n = f->nrepos;
+	pthread_mutex_unlock(&f->lock);
+	return n;
+}
+
 static void
 finish(struct fetcher *f, struct frepo *r, int ok, enum fetch_proto proto)
 {
@@ -171,6 +294,7 @@ finish(struct fetcher *f, struct frepo *r, int ok, enum fetch_proto proto)
 	/* For the callers of fetch_repo() waiting on another's turn. */
 	pthread_mutex_lock(&f->lock);
 	r->finished = 1;
+	f->pending--;
 	pthread_cond_broadcast(&f->turned);
 	pthread_mutex_unlock(&f->lock);
 }
@@ -185,16 +309,97 @@ to_rsync(struct fetcher *f, struct frepo *r)
 	r->phase = FR_RSYNC_WAIT;
 }
 
-void
-fetch_rrdp_done(struct fetcher *f, struct frepo *r, int ok)
+/* Objects the last update of fn changed in r's module. */
+static uint64_t
+module_objects(const struct fnotify *fn, const struct frepo *r)
 {
-	fetch_rrdp_free(r);
-	if (ok)
-		finish(f, r, 1, FETCH_PROTO_RRDP);
-	else {
+	size_t i;
+
+	for (i = 0; i < fn->nmods; i++)
+		if (strcmp(fn->mods[i], r->relpath) == 0)
+			return fn->modobjs[i];
+	return 0;
+}
+
+/* fn is done: serve r from it, or fall back to rsync. */
+static void
+module_rrdp_done(struct fetcher *f, struct frepo *r)
+{
+	struct fnotify *fn = r->fn;
+	char *cur, *sp;
+	int rc;
+
+	if (!fn->ok) {
+		fetch_error(r, "RRDP: %s", fn->error[0] != '\0' ? fn->error :
+		    "failed");
 		if (!f->closing)
 			log_notice("%s: RRDP failed, trying rsync", r->base);
 		to_rsync(f, r);
+		return;
+	}
+	if ((rc = cache_rrdp_attach(f->cache, fn->key, r->relpath)) != 0) {
+		fetch_error(r, rc == 1 ? "%s publishes nothing for %s" :
+		    "%s: cannot use it for %s", fn->uri, r->base);
+		if (!f->closing)
+			log_notice("%s: RRDP failed, trying rsync", r->base);
+		to_rsync(f, r);
+		return;
+	}
+	r->have_current = 1;
+	if ((cur = cache_current(f->cache, r->relpath)) != NULL &&
+	    (sp = state_path(cur)) != NULL) {
+		(void)repo_state_read(sp, &r->st);
+		free(sp);
+	}
+	free(cur);
+	r->status.rrdp_delta = fn->delta;
+	r->status.unchanged = fn->unchanged;
+	r->status.objects += module_objects(fn, r);
+	/* Bytes counted once, on the module that asked first. */
+	if (fn->first == r)
+		r->status.bytes += fn->bytes;
+	finish(f, r, 1, FETCH_PROTO_RRDP);
+}
+
+void
+fetch_rrdp_done(struct fetcher *f, struct fnotify *fn, int ok)
+{
+	struct frepo *r;
+	size_t i, n;
+
+	fetch_rrdp_free(fn);
+	fn->phase = FN_DONE;
+	fn->ok = ok;
+	if (!ok && fn->error[0] == '\0')
+		fetch_nerror(fn, "%s: failed", fn->uri);
+	n = count(f);
+	for (i = 0; i < n; i++) {
+		r = repo_at(f, i);
+		if (r->fn == fn && r->phase == FR_RRDP)
+			module_rrdp_done(f, r);
+	}
+}
+
+/* r wants its RRDP repository: start it, wait for it, or use it. */
+static void
+want_rrdp(struct fetcher *f, struct frepo *r)
+{
+	struct fnotify *fn = r->fn;
+
+	r->phase = FR_RRDP;
+	switch (fn->phase) {
+	case FN_IDLE:
+		fn->first = r;
+		fn->start_ms = r->start_ms;
+		fn->phase = FN_RUNNING;
+		if (fetch_rrdp_start(f, fn) == -1)
+			fetch_rrdp_done(f, fn, 0);
+		break;
+	case FN_RUNNING:
+		break;
+	case FN_DONE:
+		module_rrdp_done(f, r);
+		break;
 	}
 }
 
@@ -207,35 +412,11 @@ start(struct fetcher *f, struct frepo *r)
 		finish(f, r, 0, FETCH_PROTO_NONE);
 		return;
 	}
-	if (r->notify != NULL && !f->cfg.no_rrdp) {
-		r->phase = FR_RRDP;
-		if (fetch_rrdp_start(f, r) == 0)
-			return;
+	if (r->fn != NULL) {
+		want_rrdp(f, r);
+		return;
 	}
 	to_rsync(f, r);
-}
-
-static struct frepo *
-repo_at(struct fetcher *f, size_t i)
-{
-	struct frepo *r = NULL;
-
-	pthread_mutex_lock(&f->lock);
-	if (i < f->nrepos)
-		r = f->repos[i];
-	pthread_mutex_unlock(&f->lock);
-	return r;
-}
-
-static size_t
-count(struct fetcher *f)
-{
-	size_t n;
-
-	pthread_mutex_lock(&f->lock);
-	n = f->nrepos;
-	pthread_mutex_unlock(&f->lock);
-	return n;
 }
 
 /* One turn of the loop; returns the number of repositories pending. */
@@ -299,6 +480,18 @@ iterate(struct fetcher *f, long slice)
 	return pending;
 }
 
+/* One slice of the loop by whoever holds f->drive; waiters are told. */
+static void
+turn(struct fetcher *f)
+{
+	(void)iterate(f, FETCH_SLICE_MS);
+	pthread_mutex_unlock(&f->drive);
+	pthread_mutex_lock(&f->lock);
+	f->turns++;
+	pthread_cond_broadcast(&f->turned);
+	pthread_mutex_unlock(&f->lock);
+}
+
 size_t
 fetch_run(struct fetcher *f, long timeout_ms)
 {
@@ -313,12 +506,99 @@ fetch_run(struct fetcher *f, long timeout_ms)
 	return pending;
 }
 
+/* ---- Repositories and RRDP repositories -------------------------------- */
+
+static void
+fnotify_free(struct fnotify *fn)
+{
+	size_t i;
+
+	if (fn == NULL)
+		return;
+	fetch_rrdp_free(fn);
+	cache_stage_abort(fn->stage);
+	for (i = 0; i < fn->nmods; i++)
+		free(fn->mods[i]);
+	free(fn->mods);
+	free(fn->modobjs);
+	free(fn->uri);
+	free(fn);
+}
+
+/* The RRDP repository of uri, found or added; NULL (logged).  Under lock. */
+static struct fnotify *
+fnotify_get(struct fetcher *f, const char *uri)
+{
+	struct fnotify *fn, **nn;
+	char *cur, *sp;
+	size_t i;
+
+	for (i = 0; i < f->nnotes; i++)
+		if (strcmp(f->notes[i]->uri, uri) == 0)
+			return f->notes[i];
+	if (f->nnotes == f->notesz) {
+		size_t nsz = f->notesz == 0 ? FETCH_INITIAL_REPOS :
+		    f->notesz * 2;
+
+		if ((nn = reallocarray(f->notes, nsz, sizeof(*nn))) == NULL)
+			return NULL;
+		f->notes = nn;
+		f->notesz = nsz;
+	}
+	if ((fn = calloc(1, sizeof(*fn))) == NULL ||
+	    (fn->uri = strdup(uri)) == NULL ||
+	    cache_rrdp_key(uri, fn->key) == -1) {
+		fnotify_free(fn);
+		return NULL;
+	}
+	repo_state_init(&fn->st);
+	if ((cur = cache_rrdp_current(f->cache, fn->key)) != NULL) {
+		fn->have_current = 1;
+		if ((sp = state_path(cur)) != NULL)
+			(void)repo_state_read(sp, &fn->st);
+		free(sp);
+	}
+	free(cur);
+	f->notes[f->nnotes++] = fn;
+	return fn;
+}
+
+/*
+ * RFC 8182 section 3.4.2: a server may change only what it published
+ * itself.  Objects of a module this run bound to another RRDP repository
+ * (a CA of that module named another rpkiNotify first) are refused, so a
+ * hostile server cannot even seem to speak for a repository of another
+ * server; objects of modules bound to none, or to rsync only, are kept
+ * in fn's own tree, where nothing reads them unless a CA of that module
+ * names fn (cache.h).
+ */
+int
+fetch_module_ok(struct fetcher *f, const struct fnotify *fn,
+    const char *module, char *why, size_t whysz)
+{
+	const struct frepo *r;
+	size_t i;
+	int ok = 1;
+
+	pthread_mutex_lock(&f->lock);
+	for (i = 0; i < f->nrepos && ok; i++) {
+		r = f->repos[i];
+		if (r->fn != NULL && r->fn != fn &&
+		    strcmp(r->relpath, module) == 0) {
+			snprintf(why, whysz, "outside the repository: %s is "
+			    "served by %s", r->base, r->fn->uri);
+			ok = 0;
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+	return ok;
+}
+
 static void
 frepo_free(struct frepo *r)
 {
 	if (r == NULL)
 		return;
-	fetch_rrdp_free(r);
 	rsync_free(r->rsync);
 	cache_stage_abort(r->stage);
 	free(r->base);
@@ -327,6 +607,7 @@ frepo_free(struct frepo *r)
 	free(r);
 }
 
+/* A new repository record; NULL (logged).  Under f->lock. */
 static struct frepo *
 frepo_new(struct fetcher *f, char *base, const char *notify)
 {
@@ -347,6 +628,9 @@ frepo_new(struct fetcher *f, char *base, const char *notify)
 			log_warnx_obj(notify, "rpkiNotify refused (%s), using "
 			    "rsync", why != NULL ? why : "bad URI");
 		else if ((r->notify = strdup(notify)) == NULL)
+			goto fail;
+		else if (!f->cfg.no_rrdp &&
+		    (r->fn = fnotify_get(f, notify)) == NULL)
 			goto fail;
 	}
 	if ((cur = cache_current(f->cache, r->relpath)) != NULL) {
@@ -372,7 +656,6 @@ lookup_or_add(struct fetcher *f, const char *uri, const char *notify)
 {
 	char *base = NULL;
 	struct frepo *r, **nr;
-	size_t i;
 	long idx = -1;
 	enum uri_error e;
 
@@ -384,12 +667,18 @@ lookup_or_add(struct fetcher *f, const char *uri, const char *notify)
 		return -1;
 	}
 	pthread_mutex_lock(&f->lock);
-	for (i = 0; i < f->nrepos; i++)
-		if (strcmp(f->repos[i]->base, base) == 0) {
-			idx = (long)i;
-			free(base);
-			goto out;
-		}
+	if ((idx = index_find(f, base)) != -1) {
+		r = f->repos[idx];
+		/* The module's source is settled by its first claim. */
+		if (notify != NULL && (r->notify == NULL ||
+		    strcmp(r->notify, notify) != 0))
+			log_info_obj(uri, "rpkiNotify %s ignored: %s is fetched "
+			    "%s%s", notify, r->base, r->notify != NULL ?
+			    "from " : "by rsync", r->notify != NULL ?
+			    r->notify : "");
+		free(base);
+		goto out;
+	}
 	if (f->nrepos == f->reposz) {
 		size_t nsz = f->reposz == 0 ? FETCH_INITIAL_REPOS :
 		    f->reposz * 2;
@@ -404,7 +693,13 @@ lookup_or_add(struct fetcher *f, const char *uri, const char *notify)
 	if ((r = frepo_new(f, base, notify)) == NULL)
 		goto out;
 	f->repos[f->nrepos] = r;
+	if (index_add(f, f->nrepos) == -1) {
+		frepo_free(r);
+		goto out;
+	}
 	idx = (long)f->nrepos++;
+	f->pending++;
+	pthread_cond_broadcast(&f->queued);
  out:
 	pthread_mutex_unlock(&f->lock);
 	return idx;
@@ -445,12 +740,7 @@ fetch_repo(void *arg, const char *uri, const char *notify)
 		if (done)
 			break;
 		if (pthread_mutex_trylock(&f->drive) == 0) {
-			(void)iterate(f, FETCH_SLICE_MS);
-			pthread_mutex_unlock(&f->drive);
-			pthread_mutex_lock(&f->lock);
-			f->turns++;
-			pthread_cond_broadcast(&f->turned);
-			pthread_mutex_unlock(&f->lock);
+			turn(f);
 			continue;
 		}
 		pthread_mutex_lock(&f->lock);
@@ -463,11 +753,67 @@ fetch_repo(void *arg, const char *uri, const char *notify)
 	    r->status.result == FETCH_STALE ? 0 : -1;
 }
 
+/*
+ * The driver of hinted fetches: runs the loop while anything is pending
+ * (taking turns with fetch_repo() callers through f->drive), sleeps when
+ * nothing is, ends when f closes.
+ */
+static void *
+background(void *arg)
+{
+	struct fetcher *f = arg;
+
+	pthread_mutex_lock(&f->lock);
+	while (!f->closing) {
+		if (f->pending == 0) {
+			pthread_cond_wait(&f->queued, &f->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&f->lock);
+		pthread_mutex_lock(&f->drive);
+		if (!f->closing)
+			turn(f);
+		else
+			pthread_mutex_unlock(&f->drive);
+		pthread_mutex_lock(&f->lock);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+int
+fetch_hint(struct fetcher *f, const char *uri, const char *notify)
+{
+	int rc = 0;
+
+	if (f->closing || lookup_or_add(f, uri, notify) == -1)
+		return -1;
+	pthread_mutex_lock(&f->lock);
+	if (!f->have_bg && !f->closing) {
+		if (pthread_create(&f->bg, NULL, background, f) == 0)
+			f->have_bg = 1;
+		else {
+			log_warnx("cannot start the background fetcher");
+			rc = -1;
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+/* fetch_hint() as struct repo_fetcher's hint. */
+static int
+hint_cb(void *arg, const char *repo, const char *notify)
+{
+	return fetch_hint(arg, repo, notify);
+}
+
 void
 fetch_repo_fetcher(struct fetcher *f, struct repo_fetcher *out)
 {
 	out->fetch = fetch_repo;
 	out->arg = f;
+	out->hint = hint_cb;
 }
 
 size_t
@@ -514,6 +860,7 @@ fetch_new(const struct fetch_config *cfg)
 	pthread_mutex_init(&f->lock, NULL);
 	pthread_mutex_init(&f->drive, NULL);
 	pthread_cond_init(&f->turned, NULL);
+	pthread_cond_init(&f->queued, NULL);
 	if (f->cfg.max_rsync == 0 || f->cfg.max_rsync > MAX_RSYNC_REQUESTS)
 		f->cfg.max_rsync = MAX_RSYNC_REQUESTS;
 	if (cfg->timeout > 0)
@@ -533,6 +880,7 @@ fetch_new(const struct fetch_config *cfg)
 		if (rsync_config_init(&f->rcfg, cfg->rsync_program) == 0)
 			f->have_rsync = 1;
 		f->rcfg.allow_dubious = cfg->allow_dubious_hosts;
+		f->rcfg.check_addresses = 1;
 	}
 	fetch_repo_fetcher(f, &f->rf);
 	return f;
@@ -548,23 +896,33 @@ fetch_free(struct fetcher *f)
 
 	if (f == NULL)
 		return;
+	pthread_mutex_lock(&f->lock);
 	f->closing = 1;
+	pthread_cond_broadcast(&f->queued);
+	pthread_mutex_unlock(&f->lock);
+	if (f->have_bg)
+		pthread_join(f->bg, NULL);
 	for (i = 0; i < f->nrepos; i++) {
 		rsync_free(f->repos[i]->rsync);
 		f->repos[i]->rsync = NULL;
 	}
 	http_free(f->http);	/* cancels RRDP: their stages go */
+	for (i = 0; i < f->nnotes; i++)
+		fnotify_free(f->notes[i]);
+	free(f->notes);
 	for (i = 0; i < f->nrepos; i++)
 		frepo_free(f->repos[i]);
 	free(f->repos);
+	free(f->repo_index.slots);
 	cache_close(f->cache);
 	pthread_mutex_destroy(&f->lock);
 	pthread_mutex_destroy(&f->drive);
 	pthread_cond_destroy(&f->turned);
+	pthread_cond_destroy(&f->queued);
 	free(f);
 }
 
-/* ---- TA certificates ------------------------------------------------- */
+/* ---- TA certificates --------------------------------------------------- */
 
 struct ta_dl {
 	unsigned char	*buf;
@@ -609,11 +967,16 @@ ta_https(struct fetcher *f, const char *uri, struct ta_dl *d)
 	memset(&o, 0, sizeof(o));
 	o.max_bytes = MAX_FILE_SIZE;
 	o.max_time = fetch_time_left(f, MAX_IO_TIMEOUT);
-	if (http_get(f->http, uri, &o, &cb) == -1)
+	/* The client belongs to whoever drives the loop (fetch_hint()). */
+	pthread_mutex_lock(&f->drive);
+	if (http_get(f->http, uri, &o, &cb) == -1) {
+		pthread_mutex_unlock(&f->drive);
 		return -1;
+	}
 	while (!d->done)
 		if (http_run(f->http, FETCH_SLICE_MS) == -1)
 			break;
+	pthread_mutex_unlock(&f->drive);
 	return d->done && d->ok ? 0 : -1;
 }
 

@@ -7,9 +7,31 @@
  * repository base "rsync://AUTHORITY/MODULE/" of a caRepository URI
  * (uri_repo_base()).  Every CA publishing in a module shares it, so the
  * module is fetched once per run whatever number of CAs point into it.
- * The first rpkiNotify URI given for a module is the one used; RRDP
- * objects must lie under the module (a publish or withdraw URI outside
- * it fails that snapshot or delta).
+ * The first rpkiNotify URI given for a module is the one used (later
+ * ones are logged and ignored): that binds the module to that RRDP
+ * repository for the run.
+ *
+ * RRDP repositories.  One notification file may publish for several
+ * modules, even of several hosts (RIRs serve many CAs, in more than one
+ * module, under one file), so an RRDP repository is one rpkiNotify URI,
+ * fetched once per run whatever number of modules are bound to it, into
+ * a tree of its own (cache.h) holding every object it publishes, under
+ * whatever rsync URI: as rpki-client and Routinator do, what one server
+ * publishes is kept apart from what every other source wrote.  A module
+ * bound to it is served from that tree (its CACHEDIR/rsync link points
+ * there) once it is current; a module it publishes nothing for falls
+ * back to rsync.  RFC 8182 section 3.4.2 (a server may change only what
+ * it published itself): an update carrying objects of a module that
+ * this run bound to another RRDP repository fails as a whole (rsync is
+ * then used for its own modules), so a hostile server can neither
+ * replace nor seem to speak for another server's repository; what it
+ * publishes for modules bound to nothing, or to rsync, stays in its tree
+ * and is used only if a CA of that module later names it.  Limit: the
+ * first CA to name a module decides where that module comes from for the
+ * run, as before; a hostile CA that names another operator's module with
+ * its own rpkiNotify before that operator's CAs are reached can withhold
+ * that module for the run (the validated store keeps the last good
+ * publication points).
  *
  * Strategy per repository and run: with an rpkiNotify URI, the
  * notification file (conditional GET with the stored ETag and
@@ -26,9 +48,10 @@
  * them, driven by one loop.  After the run deadline nothing new is
  * started and what is in flight is abandoned (staged data thrown away).
  *
- * Threads: fetch_repo() may be called from several threads at once (the
- * walk's workers); one of the callers drives the loop while others wait.
- * Every other function belongs to one thread.
+ * Threads: fetch_repo() and fetch_hint() may be called from several
+ * threads at once (the walk's workers); one of the callers (or the
+ * background thread fetch_hint() starts) drives the loop while others
+ * wait.  Every other function belongs to one thread.
  */
 #ifndef REEF_VALIDATOR_FETCH_H
 #define REEF_VALIDATOR_FETCH_H
@@ -36,17 +59,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "validator/repofetch.h"
 #include "validator/tal.h"
-
-#ifndef REEF_REPO_FETCHER_DEFINED
-#define REEF_REPO_FETCHER_DEFINED
-/* As in validator/walk.h (the cache contract). */
-struct repo_fetcher {
-	int	(*fetch)(void *arg, const char *ca_repository_uri,
-		    const char *rpki_notify_uri);	/* notify may be NULL */
-	void	*arg;
-};
-#endif
 
 struct fetch_config {
 	const char	*cache_dir;	/* CACHEDIR; created when missing */
@@ -83,7 +97,8 @@ struct fetch_status {
 	int		 rrdp_delta;	/* RRDP by deltas (else snapshot/none) */
 	int		 unchanged;	/* nothing new (304 or same serial) */
 	uint64_t	 objects;	/* objects written or deleted this run */
-	uint64_t	 bytes;		/* bytes received this run */
+	/* Bytes received this run; RRDP: on the module that asked first. */
+	uint64_t	 bytes;
 	double		 seconds;	/* wall clock of this run's fetch */
 	const char	*error;		/* last error, or NULL */
 };
@@ -113,6 +128,20 @@ void		 fetch_repo_fetcher(struct fetcher *f, struct repo_fetcher *out);
  * or previous), -1 when nothing is cached.  Thread-safe.
  */
 int		 fetch_repo(void *arg, const char *ca_repository_uri,
+		    const char *rpki_notify_uri);
+
+/*
+ * Stalloris mitigation: queue the repository of ca_repository_uri for
+ * fetching in the background and return at once, so that a child CA's
+ * repository is on its way as soon as the child is found rather than
+ * when a worker reaches it.  The first call starts a thread that drives
+ * the loop whenever something is pending (until fetch_free()); a later
+ * fetch_repo() for the repository just waits for that fetch (or returns
+ * its outcome).  Idempotent (a repository already queued or fetched is
+ * left alone), cheap (a hash lookup) and thread-safe.  Returns 0, or -1
+ * when the URI is refused (logged), memory is short or f is closing.
+ */
+int		 fetch_hint(struct fetcher *f, const char *ca_repository_uri,
 		    const char *rpki_notify_uri);
 
 /*

@@ -1,362 +1,236 @@
 /*
- * RRDP (RFC 8182) for one repository: notification (conditional GET), then
- * the delta chain or the snapshot, streamed through the parsers of
- * rrdp.h into a cache stage that is committed only when the whole
- * snapshot or the whole chain applied.
+ * RRDP (RFC 8182) for one RRDP repository (one rpkiNotify URI):
+ * notification (conditional GET), then the delta chain or the snapshot,
+ * streamed through the parsers of rrdp.h into the repository's cache
+ * stage (validator/rrdp_stage.h), committed only when the whole snapshot
+ * or the whole chain applied.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "common/hash.h"
 #include "common/log.h"
 #include "validator/fetch_int.h"
 #include "validator/rrdp.h"
-#include "validator/uri.h"
-
-/* Mode of the object files written. */
-#define OBJECT_MODE	0644
+#include "validator/rrdp_stage.h"
 
 enum run_kind { RUN_NOTIFY, RUN_SNAPSHOT, RUN_DELTA };
 
 struct rrdp_run {
 	struct fetcher			*f;
-	struct frepo			*r;
+	struct fnotify			*fn;
 	enum run_kind			 kind;
 	struct rrdp_notification_parser	*np;
 	struct rrdp_notification	*n;
 	struct rrdp_snapshot		*snap;
 	struct rrdp_delta		*delta;
+	struct rrdp_stage		*ws;	/* writes into fn->stage */
 	size_t				 dfirst, dcount, di;
 	char				 etag[REPO_MAX_VALIDATOR + 1];
 	char				 lastmod[REPO_MAX_VALIDATOR + 1];
-	uint64_t			 objects;
-	/* Directory of the last object written: a CA's objects are published
-	 * together, so most objects need no directory created. */
-	char				*lastdir;
-};
-
-/* One object being written. */
-struct pub {
-	int		 fd;
-	uint64_t	 size;
-	char		*path;
 };
 
 static void	start_snapshot(struct rrdp_run *);
 static void	next_delta(struct rrdp_run *);
 
+/* Throw away the stage and its writer. */
+static void
+drop_stage(struct rrdp_run *run)
+{
+	rrdp_stage_free(run->ws);
+	run->ws = NULL;
+	cache_stage_abort(run->fn->stage);
+	run->fn->stage = NULL;
+}
+
 static void
 run_end(struct rrdp_run *run, int ok)
 {
-	struct fetcher *f = run->f;
-	struct frepo *r = run->r;
-
-	if (!ok) {
-		cache_stage_abort(r->stage);
-		r->stage = NULL;
-	}
-	fetch_rrdp_done(f, r, ok);	/* frees run: nothing after this */
+	if (!ok)
+		drop_stage(run);
+	fetch_rrdp_done(run->f, run->fn, ok);	/* frees run: nothing after */
 }
 
 void
-fetch_rrdp_free(struct frepo *r)
+fetch_rrdp_free(struct fnotify *fn)
 {
-	struct rrdp_run *run = r->rrdp;
+	struct rrdp_run *run = fn->rrdp;
 
 	if (run == NULL)
 		return;
 	rrdp_notification_parser_free(run->np);
 	rrdp_notification_free(run->n);
+	/* The parsers first: they end their open objects in the writer. */
 	rrdp_snapshot_free(run->snap);
 	rrdp_delta_free(run->delta);
-	cache_stage_abort(r->stage);
-	r->stage = NULL;
-	free(run->lastdir);
+	drop_stage(run);
 	free(run);
-	r->rrdp = NULL;
+	fn->rrdp = NULL;
 }
 
-/* ---- Sink: objects into the stage ------------------------------------ */
-
-/* The stage path of uri, malloc'd, or NULL (error recorded). */
-static char *
-object_path(struct rrdp_run *run, const char *uri, const char **rest)
-{
-	struct frepo *r = run->r;
-	struct uri u;
-	char *rel = NULL, *p = NULL;
-	size_t rl = strlen(r->relpath);
-
-	if (uri_parse(uri, URI_ALLOW_DUBIOUS, &u) != URI_OK || u.dir ||
-	    u.nsegments > CACHE_MAX_DEPTH ||
-	    uri_cache_path_parsed(&u, &rel) != URI_OK ||
-	    strncmp(rel, r->relpath, rl) != 0 || rel[rl] != '/') {
-		fetch_error(r, "%s: unusable object URI", uri);
-		goto out;
-	}
-	if (asprintf(&p, "%s/%s", r->stage->dir, rel + rl + 1) == -1) {
-		p = NULL;
-		goto out;
-	}
-	*rest = p + strlen(r->stage->dir) + 1;
- out:
-	free(rel);
-	return p;
-}
+/* ---- Stage ------------------------------------------------------------- */
 
 static int
-sink_uri_ok(void *arg, const char *uri)
+module_ok(void *arg, const char *module, char *why, size_t whysz)
 {
 	struct rrdp_run *run = arg;
 
-	/* RFC 8182 section 3.5 and RFC 9674: only the repository's own URIs. */
-	if (uri_is_under(uri, run->r->base))
-		return 1;
-	fetch_error(run->r, "%s: outside the repository %s", uri,
-	    run->r->base);
+	return fetch_module_ok(run->f, run->fn, module, why, whysz);
+}
+
+/* A new stage (empty for a snapshot) and its writer; 0 or -1 (recorded). */
+static int
+begin_stage(struct rrdp_run *run, int snapshot)
+{
+	struct rrdp_stage_config wc;
+	struct fnotify *fn = run->fn;
+
+	if (cache_rrdp_stage_begin(run->f->cache, fn->key, !snapshot,
+	    &fn->stage) == -1) {
+		fetch_nerror(fn, "%s: cannot stage", fn->uri);
+		return -1;
+	}
+	memset(&wc, 0, sizeof(wc));
+	wc.root = fn->stage->dir;
+	wc.snapshot = snapshot;
+	wc.writers = snapshot ? RRDP_STAGE_WRITERS : 0;
+	wc.module_ok = module_ok;
+	wc.arg = run;
+	if ((run->ws = rrdp_stage_new(&wc)) == NULL) {
+		fetch_nerror(fn, "%s: cannot stage: %s", fn->uri,
+		    strerror(errno));
+		drop_stage(run);
+		return -1;
+	}
 	return 0;
 }
 
-/* 0 when the file at path has digest want, else -1 (error recorded). */
-static int
-check_hash(struct rrdp_run *run, const char *uri, const char *path,
-    const unsigned char *want, const char *what)
-{
-	unsigned char got[HASH_SHA256_LEN];
+struct state_ctx {
+	struct rrdp_run	*run;
+	int		 failed;
+};
 
-	if (hash_sha256_file(path, MAX_FILE_SIZE, got, NULL) == -1) {
-		fetch_error(run->r, "%s: %s of an object not in the cache",
-		    uri, what);
-		return -1;
-	}
-	if (!hash_equal(got, want, HASH_SHA256_LEN)) {
-		fetch_error(run->r, "%s: %s hash does not match the cached "
-		    "object", uri, what);
-		return -1;
-	}
+/* Each module directory gets the repository's state, for operators. */
+static int
+module_state(void *arg, const char *relpath)
+{
+	struct state_ctx *sc = arg;
+	struct fnotify *fn = sc->run->fn;
+	uint64_t objects = 0, n;
+	const char *m;
+	size_t i;
+	char *dir;
+
+	for (i = 0; (m = rrdp_stage_module(sc->run->ws, i, &n)) != NULL; i++)
+		if (strcmp(m, relpath) == 0)
+			objects = n;
+	if (asprintf(&dir, "%s/%s", fn->stage->dir, relpath) == -1 ||
+	    fetch_nstate_write(fn, dir, objects) == -1)
+		sc->failed = 1;
+	free(dir);
 	return 0;
 }
 
-/* Returns 1 when path's directory is the one the last object went to. */
-static int
-same_dir(const struct rrdp_run *run, const char *path)
+/* Keep the modules the update touched, for the modules' status. */
+static void
+keep_modules(struct rrdp_run *run)
 {
-	const char *slash = strrchr(path, '/');
-	size_t n;
+	struct fnotify *fn = run->fn;
+	const char *m;
+	uint64_t n;
+	size_t i, k;
 
-	if (run->lastdir == NULL || slash == NULL)
-		return 0;
-	n = (size_t)(slash - path);
-	return strlen(run->lastdir) == n && strncmp(run->lastdir, path, n) == 0;
+	for (i = 0; i < fn->nmods; i++)
+		free(fn->mods[i]);
+	free(fn->mods);
+	free(fn->modobjs);
+	fn->mods = NULL;
+	fn->modobjs = NULL;
+	fn->nmods = 0;
+	for (k = 0; rrdp_stage_module(run->ws, k, NULL) != NULL; k++)
+		;
+	if (k == 0 || (fn->mods = calloc(k, sizeof(*fn->mods))) == NULL ||
+	    (fn->modobjs = calloc(k, sizeof(*fn->modobjs))) == NULL)
+		return;
+	for (i = 0; i < k; i++) {
+		m = rrdp_stage_module(run->ws, i, &n);
+		if ((fn->mods[i] = strdup(m)) == NULL)
+			break;
+		fn->modobjs[i] = n;
+		fn->nmods++;
+	}
 }
 
 /*
- * Create the directories of rest (relative to the stage) and remember
- * path's directory for same_dir().  Returns 0 or -1 with errno set.
+ * Every module the update wrote in must still be the repository's to
+ * write (a module may have been bound to another RRDP repository while
+ * this one was downloading).  0 or -1 (recorded).
  */
 static int
-make_dirs(struct rrdp_run *run, const char *rest, const char *path)
+recheck_modules(struct rrdp_run *run)
 {
-	const char *slash = strrchr(path, '/');
+	char why[FETCH_ERROR_MAX / 2];
+	const char *m;
+	size_t i;
 
-	free(run->lastdir);
-	run->lastdir = NULL;
-	if (cache_mkdirs(run->r->stage->dir, rest, 0) == -1)
-		return -1;
-	if (slash != NULL)
-		run->lastdir = strndup(path, (size_t)(slash - path));
-	return 0;
-}
-
-static void *
-sink_publish_begin(void *arg, const char *uri, const unsigned char *hash)
-{
-	struct rrdp_run *run = arg;
-	struct pub *pb = NULL;
-	const char *rest;
-	char *path;
-	struct stat sb;
-
-	if ((path = object_path(run, uri, &rest)) == NULL)
-		return NULL;
-	/* RFC 8182 section 3.5.3.3: replace only what the delta names. */
-	if (hash != NULL) {
-		if (check_hash(run, uri, path, hash, "publish") == -1)
-			goto fail;
-	} else if (run->kind == RUN_DELTA && lstat(path, &sb) == 0) {
-		fetch_error(run->r, "%s: publish without hash of an object "
-		    "already cached", uri);
-		goto fail;
-	} else if (run->kind == RUN_SNAPSHOT && lstat(path, &sb) == 0) {
-		/*
-		 * A snapshot's stage starts empty: the URI came twice, and
-		 * which copy is the object would be our guess (RFC 8182
-		 * section 3.5.2: one publish per object).
-		 */
-		fetch_error(run->r, "%s: published twice in the snapshot",
-		    uri);
-		goto fail;
-	}
-	if (!same_dir(run, path) && make_dirs(run, rest, path) == -1) {
-		fetch_error(run->r, "%s: cannot create directories: %s", uri,
-		    strerror(errno));
-		goto fail;
-	}
-	/* Never write in place: the old file is shared with the last generation. */
-	if (unlink(path) == -1 && errno != ENOENT) {
-		fetch_error(run->r, "%s: cannot replace: %s", uri,
-		    strerror(errno));
-		goto fail;
-	}
-	if ((pb = calloc(1, sizeof(*pb))) == NULL)
-		goto fail;
-	pb->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, OBJECT_MODE);
-	/* The remembered directory went with an aborted stage: make it again. */
-	if (pb->fd == -1 && errno == ENOENT &&
-	    make_dirs(run, rest, path) == 0)
-		pb->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, OBJECT_MODE);
-	if (pb->fd == -1) {
-		fetch_error(run->r, "%s: cannot create: %s", uri,
-		    strerror(errno));
-		goto fail;
-	}
-	pb->path = path;
-	return pb;
- fail:
-	free(pb);
-	free(path);
-	return NULL;
-}
-
-static int
-sink_publish_write(void *arg, void *handle, const unsigned char *buf,
-    size_t len)
-{
-	struct rrdp_run *run = arg;
-	struct pub *pb = handle;
-	ssize_t n;
-
-	if (pb->size + len > MAX_FILE_SIZE) {
-		fetch_error(run->r, "%s: object larger than %d bytes",
-		    pb->path, MAX_FILE_SIZE);
-		return -1;
-	}
-	pb->size += len;
-	while (len > 0) {
-		n = write(pb->fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			fetch_error(run->r, "%s: write: %s", pb->path,
-			    strerror(errno));
+	for (i = 0; (m = rrdp_stage_module(run->ws, i, NULL)) != NULL; i++)
+		if (!fetch_module_ok(run->f, run->fn, m, why, sizeof(why))) {
+			fetch_nerror(run->fn, "%s: %s", run->fn->uri, why);
 			return -1;
 		}
-		buf += n;
-		len -= (size_t)n;
-	}
 	return 0;
 }
-
-static int
-sink_publish_end(void *arg, void *handle, int ok)
-{
-	struct rrdp_run *run = arg;
-	struct pub *pb = handle;
-	int rc = 0;
-
-	if (close(pb->fd) == -1 && ok) {
-		fetch_error(run->r, "%s: close: %s", pb->path,
-		    strerror(errno));
-		rc = -1;
-	}
-	if (!ok || rc == -1)
-		(void)unlink(pb->path);
-	else
-		run->objects++;
-	free(pb->path);
-	free(pb);
-	return rc;
-}
-
-static int
-sink_withdraw(void *arg, const char *uri, const unsigned char *hash)
-{
-	struct rrdp_run *run = arg;
-	const char *rest;
-	char *path;
-	int rc = -1;
-
-	if ((path = object_path(run, uri, &rest)) == NULL)
-		return -1;
-	if (check_hash(run, uri, path, hash, "withdraw") == -1)
-		goto out;
-	if (unlink(path) == -1) {
-		fetch_error(run->r, "%s: cannot withdraw: %s", uri,
-		    strerror(errno));
-		goto out;
-	}
-	run->objects++;
-	rc = 0;
- out:
-	free(path);
-	return rc;
-}
-
-static void
-sink_init(struct rrdp_run *run, struct rrdp_sink *sink)
-{
-	memset(sink, 0, sizeof(*sink));
-	sink->arg = run;
-	sink->uri_ok = sink_uri_ok;
-	sink->publish_begin = sink_publish_begin;
-	sink->publish_write = sink_publish_write;
-	sink->publish_end = sink_publish_end;
-	sink->withdraw = sink_withdraw;
-}
-
-/* ---- Commit ------------------------------------------------------------ */
 
 static int
 commit(struct rrdp_run *run)
 {
-	struct frepo *r = run->r;
-	struct repo_state old = r->st;
+	struct fnotify *fn = run->fn;
+	struct repo_state old = fn->st;
+	struct state_ctx sc = { run, 0 };
 
-	repo_state_set(r->st.session, sizeof(r->st.session),
-	    run->n->session.id);
-	r->st.serial = run->n->session.serial;
-	repo_state_set(r->st.notify, sizeof(r->st.notify), r->notify);
-	memcpy(r->st.etag, run->etag, sizeof(r->st.etag));
-	memcpy(r->st.last_modified, run->lastmod,
-	    sizeof(r->st.last_modified));
-	r->st.proto = REPO_PROTO_RRDP;
-	r->status.objects += run->objects;
-	if (fetch_state_write(run->f, r, r->stage->dir) == -1 ||
-	    cache_stage_commit(run->f->cache, r->stage) == -1) {
-		r->stage = NULL;
-		r->st = old;
-		fetch_error(r, "%s: cannot commit", r->base);
+	if (rrdp_stage_flush(run->ws) == -1) {
+		fetch_nerror(fn, "%s", rrdp_stage_error(run->ws));
 		return -1;
 	}
-	r->stage = NULL;
-	r->have_current = 1;
+	if (recheck_modules(run) == -1)
+		return -1;
+	repo_state_set(fn->st.session, sizeof(fn->st.session),
+	    run->n->session.id);
+	fn->st.serial = run->n->session.serial;
+	repo_state_set(fn->st.notify, sizeof(fn->st.notify), fn->uri);
+	memcpy(fn->st.etag, run->etag, sizeof(fn->st.etag));
+	memcpy(fn->st.last_modified, run->lastmod,
+	    sizeof(fn->st.last_modified));
+	fn->st.proto = REPO_PROTO_RRDP;
+	if (fetch_nstate_write(fn, fn->stage->dir,
+	    rrdp_stage_objects(run->ws)) == -1 ||
+	    cache_each_module(fn->stage->dir, module_state, &sc) == -1 ||
+	    sc.failed) {
+		fn->st = old;
+		fetch_nerror(fn, "%s: cannot write the state", fn->uri);
+		return -1;
+	}
+	keep_modules(run);
+	rrdp_stage_free(run->ws);
+	run->ws = NULL;
+	if (cache_rrdp_commit(run->f->cache, fn->stage) == -1) {
+		fn->stage = NULL;
+		fn->st = old;
+		fetch_nerror(fn, "%s: cannot commit", fn->uri);
+		return -1;
+	}
+	fn->stage = NULL;
+	fn->have_current = 1;
 	return 0;
 }
 
-/* ---- Requests ------------------------------------------------------------ */
+/* ---- Requests ---------------------------------------------------------- */
 
 static int
 get(struct rrdp_run *run, const char *url, uint64_t max,
@@ -365,17 +239,18 @@ get(struct rrdp_run *run, const char *url, uint64_t max,
 {
 	struct http_get_opts o;
 	struct http_callbacks cb;
+	struct fnotify *fn = run->fn;
 
 	if (run->f->closing || (run->f->deadline_ms != 0 &&
 	    fetch_now_ms() >= run->f->deadline_ms)) {
-		fetch_error(run->r, "%s: run deadline passed", url);
+		fetch_nerror(fn, "%s: run deadline passed", url);
 		return -1;
 	}
 	memset(&o, 0, sizeof(o));
 	if (conditional) {
-		o.etag = run->r->st.etag[0] != '\0' ? run->r->st.etag : NULL;
-		o.last_modified = run->r->st.last_modified[0] != '\0' ?
-		    run->r->st.last_modified : NULL;
+		o.etag = fn->st.etag[0] != '\0' ? fn->st.etag : NULL;
+		o.last_modified = fn->st.last_modified[0] != '\0' ?
+		    fn->st.last_modified : NULL;
 	}
 	o.max_bytes = max;
 	o.max_time = fetch_time_left(run->f, MAX_RRDP_TIME);
@@ -383,24 +258,29 @@ get(struct rrdp_run *run, const char *url, uint64_t max,
 	cb.on_done = on_done;
 	cb.arg = run;
 	if (http_get(run->f->http, url, &o, &cb) == -1) {
-		fetch_error(run->r, "%s: cannot queue request", url);
+		fetch_nerror(fn, "%s: cannot queue request", url);
 		return -1;
 	}
 	return 0;
 }
 
-/* The request failed at the HTTP level or in the parser. */
+/* The request failed at the HTTP level, in the parser or in the stage. */
 static void
 request_failed(struct rrdp_run *run, const struct http_result *res,
     const char *perr)
 {
-	if (res->err == HTTP_ERR_ABORTED && perr != NULL && perr[0] != '\0')
-		fetch_error(run->r, "%s: %s", res->url, perr);
+	const char *serr = run->ws != NULL ? rrdp_stage_error(run->ws) : "";
+
+	if (serr[0] != '\0')
+		fetch_nerror(run->fn, "%s", serr);
+	else if (res->err == HTTP_ERR_ABORTED && perr != NULL &&
+	    perr[0] != '\0')
+		fetch_nerror(run->fn, "%s: %s", res->url, perr);
 	else if (res->err != HTTP_OK)
-		fetch_error(run->r, "%s", res->error != NULL ? res->error :
+		fetch_nerror(run->fn, "%s", res->error != NULL ? res->error :
 		    http_err_name(res->err));
 	else
-		fetch_error(run->r, "%s: %s", res->url,
+		fetch_nerror(run->fn, "%s: %s", res->url,
 		    perr != NULL && perr[0] != '\0' ? perr : "rejected");
 }
 
@@ -418,17 +298,17 @@ snap_done(void *arg, const struct http_result *res)
 	struct rrdp_run *run = arg;
 	int ok = 0;
 
-	run->r->status.bytes += res->bytes;
+	run->fn->bytes += res->bytes;
 	if (res->err != HTTP_OK || res->not_modified ||
 	    rrdp_snapshot_finish(run->snap) == -1) {
 		if (res->not_modified)
-			fetch_error(run->r, "%s: 304 to an unconditional "
+			fetch_nerror(run->fn, "%s: 304 to an unconditional "
 			    "request", res->url);
 		else
 			request_failed(run, res,
 			    rrdp_snapshot_error(run->snap));
 	} else if (commit(run) == 0) {
-		run->r->status.rrdp_delta = 0;
+		run->fn->delta = 0;
 		ok = 1;
 	}
 	rrdp_snapshot_free(run->snap);
@@ -440,16 +320,11 @@ static void
 start_snapshot(struct rrdp_run *run)
 {
 	struct rrdp_sink sink;
-	struct frepo *r = run->r;
 
 	run->kind = RUN_SNAPSHOT;
-	run->objects = 0;
-	if (cache_stage_begin(run->f->cache, r->relpath, 0, &r->stage) ==
-	    -1) {
-		fetch_error(r, "%s: cannot stage", r->base);
+	if (begin_stage(run, 1) == -1)
 		goto fail;
-	}
-	sink_init(run, &sink);
+	rrdp_stage_sink(run->ws, &sink);
 	run->snap = rrdp_snapshot_new(run->n->snapshot_uri, &run->n->session,
 	    run->n->snapshot_hash, &sink);
 	if (run->snap == NULL)
@@ -477,20 +352,19 @@ delta_done(void *arg, const struct http_result *res)
 {
 	struct rrdp_run *run = arg;
 
-	run->r->status.bytes += res->bytes;
+	run->fn->bytes += res->bytes;
 	if (res->err != HTTP_OK || res->not_modified ||
 	    rrdp_delta_finish(run->delta) == -1) {
 		request_failed(run, res, rrdp_delta_error(run->delta));
 		rrdp_delta_free(run->delta);
 		run->delta = NULL;
-		cache_stage_abort(run->r->stage);
-		run->r->stage = NULL;
+		drop_stage(run);
 		if (run->f->closing) {
 			run_end(run, 0);
 			return;
 		}
 		/* A broken delta chain is repaired by the snapshot. */
-		log_info_obj(run->r->notify, "delta failed, using the "
+		log_info_obj(run->fn->uri, "delta failed, using the "
 		    "snapshot");
 		start_snapshot(run);
 		return;
@@ -502,7 +376,7 @@ delta_done(void *arg, const struct http_result *res)
 		return;
 	}
 	if (commit(run) == 0) {
-		run->r->status.rrdp_delta = 1;
+		run->fn->delta = 1;
 		run_end(run, 1);
 	} else
 		run_end(run, 0);
@@ -518,7 +392,7 @@ next_delta(struct rrdp_run *run)
 
 	exp = run->n->session;
 	exp.serial = d->serial;
-	sink_init(run, &sink);
+	rrdp_stage_sink(run->ws, &sink);
 	run->delta = rrdp_delta_new(d->uri, &exp, d->hash, &sink);
 	if (run->delta == NULL ||
 	    get(run, d->uri, MAX_RRDP_DELTA_SIZE, delta_data, delta_done,
@@ -532,14 +406,9 @@ next_delta(struct rrdp_run *run)
 static void
 start_deltas(struct rrdp_run *run)
 {
-	struct frepo *r = run->r;
-
 	run->kind = RUN_DELTA;
 	run->di = 0;
-	run->objects = 0;
-	if (cache_stage_begin(run->f->cache, r->relpath, 1, &r->stage) ==
-	    -1) {
-		fetch_error(r, "%s: cannot stage", r->base);
+	if (begin_stage(run, 0) == -1) {
 		run_end(run, 0);
 		return;
 	}
@@ -550,17 +419,17 @@ start_deltas(struct rrdp_run *run)
 static void
 unchanged(struct rrdp_run *run)
 {
-	struct frepo *r = run->r;
+	struct fnotify *fn = run->fn;
 	char *cur;
 
-	r->status.unchanged = 1;
+	fn->unchanged = 1;
 	if (run->etag[0] != '\0' || run->lastmod[0] != '\0') {
-		memcpy(r->st.etag, run->etag, sizeof(r->st.etag));
-		memcpy(r->st.last_modified, run->lastmod,
-		    sizeof(r->st.last_modified));
+		memcpy(fn->st.etag, run->etag, sizeof(fn->st.etag));
+		memcpy(fn->st.last_modified, run->lastmod,
+		    sizeof(fn->st.last_modified));
 	}
-	if ((cur = cache_current(run->f->cache, r->relpath)) != NULL)
-		(void)fetch_state_write(run->f, r, cur);
+	if ((cur = cache_rrdp_current(run->f->cache, fn->key)) != NULL)
+		(void)fetch_nstate_write(fn, cur, 0);
 	free(cur);
 	run_end(run, 1);
 }
@@ -568,28 +437,28 @@ unchanged(struct rrdp_run *run)
 static void
 decide(struct rrdp_run *run)
 {
-	struct frepo *r = run->r;
+	struct fnotify *fn = run->fn;
 	const struct rrdp_notification *n = run->n;
 	int same;
 
 	/* RFC 8182 section 3.4.1: a new session or notify URI starts over. */
-	same = r->have_current && r->st.proto == REPO_PROTO_RRDP &&
-	    strcmp(r->st.notify, r->notify) == 0 &&
-	    strcasecmp(r->st.session, n->session.id) == 0;
-	if (same && r->st.serial == n->session.serial) {
+	same = fn->have_current && fn->st.proto == REPO_PROTO_RRDP &&
+	    strcmp(fn->st.notify, fn->uri) == 0 &&
+	    strcasecmp(fn->st.session, n->session.id) == 0;
+	if (same && fn->st.serial == n->session.serial) {
 		unchanged(run);
 		return;
 	}
-	if (same && r->st.serial < n->session.serial &&
-	    rrdp_notification_delta_chain(n, r->st.serial, &run->dfirst,
+	if (same && fn->st.serial < n->session.serial &&
+	    rrdp_notification_delta_chain(n, fn->st.serial, &run->dfirst,
 	    &run->dcount) == 0 && run->dcount > 0) {
 		start_deltas(run);
 		return;
 	}
 	if (same)
-		log_info_obj(r->notify, "serial %llu -> %llu without a usable "
+		log_info_obj(fn->uri, "serial %llu -> %llu without a usable "
 		    "delta chain, using the snapshot",
-		    (unsigned long long)r->st.serial,
+		    (unsigned long long)fn->st.serial,
 		    (unsigned long long)n->session.serial);
 	start_snapshot(run);
 }
@@ -606,17 +475,17 @@ static void
 notify_done(void *arg, const struct http_result *res)
 {
 	struct rrdp_run *run = arg;
+	struct fnotify *fn = run->fn;
 
-	run->r->status.bytes += res->bytes;
+	fn->bytes += res->bytes;
 	if (res->err != HTTP_OK) {
-		request_failed(run, res,
-		    rrdp_notification_error(run->np));
+		request_failed(run, res, rrdp_notification_error(run->np));
 		run_end(run, 0);
 		return;
 	}
 	if (res->not_modified) {
-		if (!run->r->have_current) {
-			fetch_error(run->r, "%s: 304 without a cached copy",
+		if (!fn->have_current) {
+			fetch_nerror(fn, "%s: 304 without a cached copy",
 			    res->url);
 			run_end(run, 0);
 			return;
@@ -641,7 +510,7 @@ notify_done(void *arg, const struct http_result *res)
 
 /* Returns 0 when started (fetch_rrdp_done follows), -1 when not. */
 int
-fetch_rrdp_start(struct fetcher *f, struct frepo *r)
+fetch_rrdp_start(struct fetcher *f, struct fnotify *fn)
 {
 	struct rrdp_run *run;
 	int conditional;
@@ -649,21 +518,21 @@ fetch_rrdp_start(struct fetcher *f, struct frepo *r)
 	if ((run = calloc(1, sizeof(*run))) == NULL)
 		return -1;
 	run->f = f;
-	run->r = r;
+	run->fn = fn;
 	run->kind = RUN_NOTIFY;
-	r->rrdp = run;
-	run->np = rrdp_notification_parser_new(r->notify);
+	fn->rrdp = run;
+	run->np = rrdp_notification_parser_new(fn->uri);
 	if (run->np == NULL) {
-		fetch_error(r, "%s: bad notification URI", r->notify);
+		fetch_nerror(fn, "%s: bad notification URI", fn->uri);
 		goto fail;
 	}
-	conditional = r->have_current && r->st.proto == REPO_PROTO_RRDP &&
-	    strcmp(r->st.notify, r->notify) == 0 && r->st.session[0] != '\0';
-	if (get(run, r->notify, MAX_RRDP_NOTIFICATION_SIZE, notify_data,
+	conditional = fn->have_current && fn->st.proto == REPO_PROTO_RRDP &&
+	    strcmp(fn->st.notify, fn->uri) == 0 && fn->st.session[0] != '\0';
+	if (get(run, fn->uri, MAX_RRDP_NOTIFICATION_SIZE, notify_data,
 	    notify_done, conditional) == -1)
 		goto fail;
 	return 0;
  fail:
-	fetch_rrdp_free(r);
+	fetch_rrdp_free(fn);
 	return -1;
 }

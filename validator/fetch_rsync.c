@@ -26,6 +26,8 @@ fetch_rsync_start(struct fetcher *f, struct frepo *r)
 		return -1;
 	}
 	cfg.deadline = (unsigned int)fetch_time_left(f, cfg.deadline);
+	/* Files we wrote from RRDP carry our times, not the server's. */
+	cfg.ignore_times = cache_current_rrdp(f->cache, r->relpath);
 	if (cache_stage_begin(f->cache, r->relpath, 1, &r->stage) == -1) {
 		fetch_error(r, "%s: cannot stage", r->base);
 		return -1;

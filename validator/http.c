@@ -11,7 +11,9 @@
 #include "config.h"
 
 #include <sys/queue.h>
+#include <sys/socket.h>
 
+#include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -66,6 +68,9 @@ struct transfer {
 	int			 bomb;		/* ... and it was the ratio */
 	int			 drop_full;	/* error body over the cap */
 	const char		*refused;	/* URL policy verdict, or NULL */
+	/* The last address refused at connect time, and why. */
+	char			 bad_addr[INET6_ADDRSTRLEN];
+	const char		*bad_why;
 	uint64_t		 bytes;
 	uint64_t		 dropped;
 	char			 etag[HTTP_MAX_VALIDATOR_LEN + 1];
@@ -85,6 +90,7 @@ struct http_ctx {
 	struct transfer_list	 failed;	/* to report without a transfer */
 	size_t			 nactive;
 	int			 closing;
+	int			 check_addrs;	/* refuse dubious addresses */
 };
 
 static double
@@ -271,6 +277,201 @@ http_same_origin(const char *a, const char *b)
 }
 
 /* Built-in policy, then the caller's hook.  Returns the refusal or NULL. */
+/* ---- Addresses ------------------------------------------------------- */
+
+/* Is the 32-bit address a (host order) inside prefix/len? */
+static int
+in4(uint32_t a, uint32_t prefix, int len)
+{
+	return len == 0 || (a >> (32 - len)) == (prefix >> (32 - len));
+}
+
+/* Special-use IPv4 ranges (RFC 6890 and its updates) no repository uses. */
+static const char *
+v4_dubious(uint32_t a)
+{
+	static const struct {
+		uint32_t	 prefix;
+		int		 len;
+		const char	*why;
+	} ranges[] = {
+		{ 0x00000000, 8, "\"this network\" (RFC 791)" },
+		{ 0x0a000000, 8, "private (RFC 1918)" },
+		{ 0x64400000, 10, "shared address space (RFC 6598)" },
+		{ 0x7f000000, 8, "loopback" },
+		{ 0xa9fe0000, 16, "link-local" },
+		{ 0xac100000, 12, "private (RFC 1918)" },
+		{ 0xc0000000, 24, "IETF protocol assignment (RFC 6890)" },
+		{ 0xc0000200, 24, "documentation (RFC 5737)" },
+		{ 0xc0586300, 24, "6to4 relay anycast (RFC 7526)" },
+		{ 0xc0a80000, 16, "private (RFC 1918)" },
+		{ 0xc6120000, 15, "benchmarking (RFC 2544)" },
+		{ 0xc6336400, 24, "documentation (RFC 5737)" },
+		{ 0xcb007100, 24, "documentation (RFC 5737)" },
+		{ 0xe0000000, 4, "multicast" },
+		{ 0xf0000000, 4, "reserved or broadcast" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (in4(a, ranges[i].prefix, ranges[i].len))
+			return ranges[i].why;
+	return NULL;
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Special-use IPv6 ranges (RFC 6890, RFC 4291); an IPv4 address carried
+ * inside (mapped, compatible, NAT64, 6to4) is judged as IPv4.
+ */
+static const char *
+v6_dubious(const unsigned char *a)
+{
+	static const unsigned char zero[12];
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0xff, 0xff };
+	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
+
+	if (memcmp(a, zero, 12) == 0) {
+		if (be32(a + 12) <= 1)
+			return be32(a + 12) == 0 ? "unspecified" : "loopback";
+		return "IPv4-compatible (RFC 4291)";
+	}
+	if (memcmp(a, mapped, 12) == 0 || memcmp(a, nat64, 12) == 0)
+		return v4_dubious(be32(a + 12));
+	if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b &&
+	    a[4] == 0x00 && a[5] == 0x01)
+		return "local-use NAT64 (RFC 8215)";
+	if (a[0] == 0x01 && a[1] == 0x00 && memcmp(a + 2, zero, 6) == 0)
+		return "discard-only (RFC 6666)";
+	if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
+		return "documentation (RFC 3849)";
+	if (a[0] == 0x20 && a[1] == 0x02)
+		return v4_dubious(be32(a + 2));
+	if ((a[0] & 0xfe) == 0xfc)
+		return "unique local (RFC 4193)";
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)
+		return "link-local";
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0xc0)
+		return "site-local (RFC 3879)";
+	if (a[0] == 0xff)
+		return "multicast";
+	return NULL;
+}
+
+const char *
+http_addr_dubious(const struct sockaddr *sa, socklen_t len)
+{
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+
+	if (sa->sa_family == AF_INET && len >= sizeof(*s4)) {
+		s4 = (const struct sockaddr_in *)(const void *)sa;
+		return v4_dubious(ntohl(s4->sin_addr.s_addr));
+	}
+	if (sa->sa_family == AF_INET6 && len >= sizeof(*s6)) {
+		s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		return v6_dubious(s6->sin6_addr.s6_addr);
+	}
+	return "not an IP address";
+}
+
+/* 1 if sa is a loopback address (IPv4, IPv6 or IPv4-mapped). */
+static int
+addr_is_loopback(const struct sockaddr *sa, socklen_t len)
+{
+	static const unsigned char one[16] = { [15] = 1 };
+	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+
+	if (sa->sa_family == AF_INET && len >= sizeof(*s4)) {
+		s4 = (const struct sockaddr_in *)(const void *)sa;
+		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6 && len >= sizeof(*s6)) {
+		s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		return memcmp(s6->sin6_addr.s6_addr, one, 16) == 0 ||
+		    (memcmp(s6->sin6_addr.s6_addr, mapped, 12) == 0 &&
+		    s6->sin6_addr.s6_addr[12] == 127);
+	}
+	return 0;
+}
+
+const char *
+http_addr_refused(const struct sockaddr *sa, socklen_t len)
+{
+	if (addr_is_loopback(sa, len))
+		return NULL;
+	return http_addr_dubious(sa, len);
+}
+
+/* The numeric form of sa into buf (INET6_ADDRSTRLEN bytes). */
+static void
+addr_text(const struct sockaddr *sa, char *buf)
+{
+	const void *a = NULL;
+
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (a == NULL || inet_ntop(sa->sa_family, a, buf, INET6_ADDRSTRLEN) ==
+	    NULL)
+		snprintf(buf, INET6_ADDRSTRLEN, "?");
+}
+
+/*
+ * libcurl's socket opener: the address it is about to connect to, after
+ * name resolution and for every attempt (happy eyeballs, each address of
+ * the name in turn), so what is checked is exactly what is connected to,
+ * whatever the DNS answered a moment before (rebinding).  A dubious one
+ * fails that attempt; libcurl then tries the next address, if any.
+ */
+static curl_socket_t
+open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct transfer *t = arg;
+	const char *why;
+	int fd;
+
+	if (purpose == CURLSOCKTYPE_IPCXN && t->ctx->check_addrs &&
+	    (why = http_addr_refused(&a->addr, a->addrlen)) != NULL) {
+		addr_text(&a->addr, t->bad_addr);
+		t->bad_why = why;
+		return CURL_SOCKET_BAD;
+	}
+	fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	return fd == -1 ? CURL_SOCKET_BAD : fd;
+}
+
+/*
+ * A proxy configured here or in the environment (as libcurl reads it):
+ * then the proxy, not us, resolves repository hosts and connects to
+ * them, so their addresses cannot be checked (http.h).
+ */
+static int
+proxy_in_use(const struct http_ctx *ctx)
+{
+	static const char *const vars[] = { "https_proxy", "HTTPS_PROXY",
+	    "all_proxy", "ALL_PROXY" };
+	const char *v;
+	size_t i;
+
+	if (ctx->proxy != NULL)
+		return ctx->proxy[0] != '\0';
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((v = getenv(vars[i])) != NULL && v[0] != '\0')
+			return 1;
+	return 0;
+}
+
 static const char *
 url_refusal(const struct http_ctx *ctx, const char *url)
 {
@@ -519,7 +720,10 @@ start_hop(struct transfer *t)
 	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L) != CURLE_OK ||
-	    curl_easy_setopt(e, CURLOPT_SHARE, ctx->share) != CURLE_OK)
+	    curl_easy_setopt(e, CURLOPT_SHARE, ctx->share) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) !=
+	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t) != CURLE_OK)
 		goto out;
 	if (t->headers != NULL &&
 	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers) != CURLE_OK)
@@ -694,6 +898,12 @@ hop_done(struct transfer *t, CURLcode rc)
 		finish(t, HTTP_ERR_ABORTED, 0, "stopped by the consumer");
 		return;
 	}
+	if (rc == CURLE_COULDNT_CONNECT && t->bad_why != NULL) {
+		finish(t, HTTP_ERR_URL, 0, "host resolves to %s, a %s address "
+		    "(refused without --allow-dubious-hosts)", t->bad_addr,
+		    t->bad_why);
+		return;
+	}
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && t->drop_full)) {
 		finish(t, classify(rc), 0, "%s", t->errbuf[0] != '\0' ?
 		    t->errbuf : curl_easy_strerror(rc));
@@ -772,6 +982,7 @@ http_new(const struct http_config *cfg)
 		goto fail;
 	ctx->cfg.ca_file = ctx->ca_file;
 	ctx->cfg.proxy = ctx->proxy;
+	ctx->check_addrs = !ctx->cfg.allow_dubious_hosts && !proxy_in_use(ctx);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		goto fail;
 	global = 1;

@@ -13,7 +13,19 @@
  * always on, redirects followed only within the origin of the URL asked for
  * (RFC 9674 section 3.2), a cap on the decompressed body, a low-speed limit
  * and a wall-clock deadline per request, and by default no URL whose host
- * is written as localhost or an IP address or that names a port.
+ * is written as localhost or an IP address or that names a port, and no
+ * connection to a refused address (http_addr_refused()) whatever name led
+ * there.
+ *
+ * Addresses are checked in libcurl's socket-opening callback, on the very
+ * address each connection attempt is about to use, after resolution, so a
+ * name that resolves (or is made to resolve, DNS rebinding) to loopback,
+ * a private network and the like is refused however the DNS answers; a
+ * name with several addresses gets its dubious ones skipped.  Limits: with
+ * a proxy (configured or from the environment) the proxy resolves and
+ * connects, and nothing is checked (the operator chose the proxy); hosts
+ * the environment's no_proxy exempts from such a proxy are not checked
+ * either.  allow_dubious_hosts lifts the check (labs, tests on loopback).
  *
  * Proxies: with proxy NULL in the configuration libcurl honours the usual
  * https_proxy / no_proxy environment variables, as curl(1) and rpki-client
@@ -26,6 +38,8 @@
  */
 #ifndef REEF_HTTP_H
 #define REEF_HTTP_H
+
+#include <sys/socket.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -149,6 +163,26 @@ int		 http_url_acceptable(const char *url, int allow_dubious,
  * not or when either does not parse.
  */
 int		 http_same_origin(const char *a, const char *b);
+
+/*
+ * Why the address sa (len bytes) is no place for a repository -- a static
+ * phrase such as "loopback", "private (RFC 1918)", "link-local",
+ * "multicast" or "documentation (RFC 5737)" -- or NULL when it is a
+ * global unicast address.  IPv4 ranges of RFC 6890; IPv6 unspecified,
+ * loopback, unique local, link-local, site-local, multicast,
+ * documentation, discard-only and local-use NAT64, with the IPv4 address
+ * inside a mapped, compatible, NAT64 (64:ff9b::/96) or 6to4 address
+ * judged as IPv4.  Shared with rsync.c.
+ */
+const char	*http_addr_dubious(const struct sockaddr *sa, socklen_t len);
+
+/*
+ * Why a connection to sa, reached through a host name, is refused
+ * without --allow-dubious-hosts: http_addr_dubious() except loopback
+ * (127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104), which a name may lead to.
+ * NULL when allowed.  Shared with rsync.c.
+ */
+const char	*http_addr_refused(const struct sockaddr *sa, socklen_t len);
 
 /* Lowercase name of err ("ok", "url", "status", ...). */
 const char	*http_err_name(enum http_err err);

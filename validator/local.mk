@@ -21,7 +21,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/cmd_show.c validator/cmd_show.h validator/show_text.c validator/show_json.c \
 	validator/http.c validator/http.h \
 	validator/rrdp.h validator/rrdp_xml.c validator/rrdp_xml.h validator/rrdp_notification.c \
-	validator/rrdp_snapshot.c validator/rrdp_delta.c \
+	validator/rrdp_snapshot.c validator/rrdp_delta.c validator/rrdp_stage.c validator/rrdp_stage.h \
 	validator/uri.c validator/uri.h validator/rsync.c validator/rsync.h \
 	validator/report.c validator/report.h validator/slurm.c validator/slurm.h \
 	validator/output.c validator/output.h validator/output_csv.c validator/output_json.c \

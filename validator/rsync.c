@@ -3,15 +3,22 @@
  * fixed argument list and a wall-clock deadline; see rsync.h.
  */
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +28,7 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "validator/http.h"
 #include "validator/rsync.h"
 #include "validator/uri.h"
 
@@ -48,13 +56,41 @@ static const char *const rsync_includes[] = {
 };
 #define NINCLUDES	(sizeof(rsync_includes) / sizeof(rsync_includes[0]))
 
+/* The rsync daemon's port (rsync URIs without a port; others are dubious). */
+#define RSYNC_PORT	"873"
+/* Addresses of a name looked at. */
+#define RSYNC_MAX_ADDRS	16
+
+/*
+ * A name being resolved by a thread of its own, so a slow DNS server
+ * holds up no one; shared by the job and the thread, freed by the last.
+ */
+struct resolve {
+	pthread_mutex_t		 lock;
+	int			 refs;
+	int			 wfd;		/* the thread's end of the pipe */
+	char			 host[URI_MAX_HOST_LENGTH + 1];
+	int			 gai;		/* getaddrinfo() result */
+	struct sockaddr_storage	 addrs[RSYNC_MAX_ADDRS];
+	socklen_t		 lens[RSYNC_MAX_ADDRS];
+	size_t			 naddrs;
+};
+
 /* Fixed options before the filters, and "--", source, dest, NULL. */
 #define NFIXED		8
-#define ARGV_MAX	(NFIXED + NINCLUDES + 4)
+#define ARGV_MAX	(NFIXED + 1 + NINCLUDES + 4)
 
 struct rsync_job {
 	char			*uri;		/* canonical source URI */
+	char			*source;	/* what rsync gets: host or address */
 	char			*dest;		/* destination directory */
+	char			*execmsg;
+	unsigned int		 io_timeout, conn_timeout;
+	int			 ignore_times;
+	char			 program[MAX_PATH_LENGTH + 1];
+	struct resolve		*res;		/* while the name resolves */
+	int			 rfd;		/* its pipe, or -1 */
+	size_t			 host_end;	/* in uri: after the host */
 	pid_t			 pid;
 	int			 fd;		/* child's stdout+stderr, or -1 */
 	int			 reaped;
@@ -191,11 +227,14 @@ mkdir_below(const char *root, const char *rel)
 
 /*
  * Work out the canonical source URI and the destination directory of a
- * fetch, creating the latter.  On success both are malloc'd into job.
+ * fetch, creating the latter.  On success both are malloc'd into job;
+ * *host receives the host when its addresses must be checked (a name,
+ * dubious hosts not allowed), else "".
  */
 static int
 prepare_paths(const struct rsync_config *cfg, const char *uri,
-    const char *stagedir, struct rsync_job *job)
+    const char *stagedir, struct rsync_job *job,
+    char host[URI_MAX_HOST_LENGTH + 1])
 {
 	struct uri *u;
 	enum uri_error err;
@@ -220,6 +259,12 @@ prepare_paths(const struct rsync_config *cfg, const char *uri,
 		*slash = '\0';
 	if ((job->uri = uri_format(u)) == NULL)
 		goto nomem;
+	host[0] = '\0';
+	if (cfg->check_addresses && !cfg->allow_dubious && !u->dubious) {
+		/* uri_format(): "rsync://" HOST "/"...: no port, no brackets. */
+		memcpy(host, u->host, strlen(u->host) + 1);
+		job->host_end = strlen("rsync://") + strlen(u->host);
+	}
 	/*
 	 * rsync reads "a:b" before any '/' as a remote host; a destination
 	 * that starts with '/' or "./" is always local.
@@ -295,15 +340,15 @@ child_exec(int outfd, char *const argv[], char *const envp[],
 
 /* Fill argv (ARGV_MAX slots) with the fixed command line; opts holds numbers. */
 static void
-build_argv(const struct rsync_config *cfg, const struct rsync_job *job,
-    char opts[3][OPT_MAX], const char *argv[ARGV_MAX])
+build_argv(const struct rsync_job *job, char opts[3][OPT_MAX],
+    const char *argv[ARGV_MAX])
 {
 	size_t i, n = 0;
 
 	snprintf(opts[0], OPT_MAX, "--max-size=%d", MAX_FILE_SIZE);
-	snprintf(opts[1], OPT_MAX, "--timeout=%u", cfg->io_timeout);
-	snprintf(opts[2], OPT_MAX, "--contimeout=%u", cfg->conn_timeout);
-	argv[n++] = cfg->program;
+	snprintf(opts[1], OPT_MAX, "--timeout=%u", job->io_timeout);
+	snprintf(opts[2], OPT_MAX, "--contimeout=%u", job->conn_timeout);
+	argv[n++] = job->program;
 	argv[n++] = "-rt";
 	argv[n++] = "--no-motd";
 	argv[n++] = "--no-links";
@@ -311,12 +356,238 @@ build_argv(const struct rsync_config *cfg, const struct rsync_job *job,
 	argv[n++] = opts[1];
 	argv[n++] = opts[2];
 	argv[n++] = "--delete";
+	if (job->ignore_times)
+		argv[n++] = "--ignore-times";
 	for (i = 0; i < NINCLUDES; i++)
 		argv[n++] = rsync_includes[i];
 	argv[n++] = "--";
-	argv[n++] = job->uri;
+	argv[n++] = job->source != NULL ? job->source : job->uri;
 	argv[n++] = job->dest;
 	argv[n] = NULL;
+}
+
+/* Start the child for job (paths and source ready); 0 or -1 (logged). */
+static int
+spawn(struct rsync_job *job)
+{
+	static char *const envp[] = { "PATH=" RSYNC_CHILD_PATH, NULL };
+	char opts[3][OPT_MAX];
+	const char *argv[ARGV_MAX];
+	int pfd[2] = { -1, -1 };
+
+	build_argv(job, opts, argv);
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		log_warn_obj(job->uri, "pipe");
+		return -1;
+	}
+	switch (job->pid = fork()) {
+	case -1:
+		log_warn_obj(job->uri, "fork");
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	case 0:
+		child_exec(pfd[1], (char *const *)argv, envp, job->execmsg);
+	default:
+		break;
+	}
+	/* Also from here, so a kill at once cannot miss the new group. */
+	setpgid(job->pid, job->pid);
+	close(pfd[1]);
+	job->fd = pfd[0];
+	if (fcntl(job->fd, F_SETFL, O_NONBLOCK) == -1)
+		log_warn_obj(job->uri, "fcntl");
+	log_info_obj(job->uri, "rsync started (pid %d) from %s into %s",
+	    (int)job->pid, job->source != NULL ? job->source : job->uri,
+	    job->dest);
+	return 0;
+}
+
+/* ---- Name resolution ------------------------------------------------------ */
+
+static void
+resolve_unref(struct resolve *r)
+{
+	int last;
+
+	pthread_mutex_lock(&r->lock);
+	last = --r->refs == 0;
+	pthread_mutex_unlock(&r->lock);
+	if (!last)
+		return;
+	if (r->wfd != -1)
+		close(r->wfd);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+static void *
+resolver(void *arg)
+{
+	struct resolve *r = arg;
+	struct addrinfo hints, *res = NULL, *ai;
+	int gai;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	gai = getaddrinfo(r->host, RSYNC_PORT, &hints, &res);
+	pthread_mutex_lock(&r->lock);
+	r->gai = gai;
+	for (ai = res; gai == 0 && ai != NULL && r->naddrs < RSYNC_MAX_ADDRS;
+	    ai = ai->ai_next) {
+		if (ai->ai_addrlen > sizeof(r->addrs[0]))
+			continue;
+		memcpy(&r->addrs[r->naddrs], ai->ai_addr, ai->ai_addrlen);
+		r->lens[r->naddrs++] = ai->ai_addrlen;
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (res != NULL)
+		freeaddrinfo(res);
+	/* The job may be gone: no SIGPIPE for a closed end. */
+	(void)send(r->wfd, "", 1, MSG_NOSIGNAL);
+	resolve_unref(r);
+	return NULL;
+}
+
+/* Resolve host in a detached thread; 0 or -1 (logged). */
+static int
+start_resolve(struct rsync_job *job, const char *host)
+{
+	struct resolve *r;
+	pthread_attr_t attr;
+	pthread_t tid;
+	int sv[2], rc;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		log_warn_obj(job->uri, "socketpair");
+		free(r);
+		return -1;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	r->refs = 2;
+	r->wfd = sv[1];
+	memcpy(r->host, host, strlen(host) + 1);
+	job->res = r;
+	job->rfd = sv[0];
+	if (fcntl(job->rfd, F_SETFL, O_NONBLOCK) == -1)
+		log_warn_obj(job->uri, "fcntl");
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&tid, &attr, resolver, r);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		log_warnx_obj(job->uri, "cannot start name resolution");
+		r->refs = 1;		/* no thread holds it */
+		return -1;
+	}
+	return 0;
+}
+
+/* End a job that never got a child, with result and message. */
+static void __attribute__((format(printf, 3, 4)))
+conclude_early(struct rsync_job *job, enum rsync_status result,
+    const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	job->reaped = 1;
+	job->result = result;
+	n = snprintf(job->message, sizeof(job->message), "%s: ", job->uri);
+	if (n < 0 || (size_t)n >= sizeof(job->message))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(job->message + n, sizeof(job->message) - n, fmt, ap);
+	va_end(ap);
+	log_warnx("%s", job->message);
+}
+
+/*
+ * The name resolved: pick its first address that is not refused
+ * (http_addr_refused(): loopback is allowed) and give
+ * rsync that literal address, so rsync connects exactly where was
+ * checked and never resolves the name again (DNS rebinding).  Then start
+ * the child.  Returns RSYNC_RUNNING, or the outcome when refused.
+ */
+static enum rsync_status
+resolved(struct rsync_job *job)
+{
+	struct resolve *r = job->res;
+	char addr[INET6_ADDRSTRLEN], bad[INET6_ADDRSTRLEN] = "";
+	const char *why = NULL, *w;
+	const void *a;
+	size_t i;
+	int chosen = -1, v6 = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (i = 0; i < r->naddrs && chosen == -1; i++) {
+		const struct sockaddr *sa = (const struct sockaddr *)
+		    (const void *)&r->addrs[i];
+
+		v6 = sa->sa_family == AF_INET6;
+		a = v6 ? (const void *)&((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr : (const void *)
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		if (inet_ntop(sa->sa_family, a, addr, sizeof(addr)) == NULL)
+			continue;
+		if ((w = http_addr_refused(sa, r->lens[i])) == NULL)
+			chosen = (int)i;
+		else if (why == NULL) {
+			why = w;
+			memcpy(bad, addr, sizeof(bad));
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (r->gai != 0) {
+		conclude_early(job, RSYNC_FAILED, "cannot resolve %s: %s",
+		    r->host, gai_strerror(r->gai));
+		return job->result;
+	}
+	if (chosen == -1) {
+		conclude_early(job, RSYNC_FAILED, "%s resolves to %s, a %s "
+		    "address (refused without --allow-dubious-hosts)",
+		    r->host, bad[0] != '\0' ? bad : "nothing usable",
+		    why != NULL ? why : "unusable");
+		return job->result;
+	}
+	if (asprintf(&job->source, "rsync://%s%s%s%s", v6 ? "[" : "", addr,
+	    v6 ? "]" : "", job->uri + job->host_end) == -1) {
+		job->source = NULL;
+		conclude_early(job, RSYNC_FAILED, "out of memory");
+		return job->result;
+	}
+	if (spawn(job) == -1) {
+		conclude_early(job, RSYNC_FAILED, "cannot start rsync");
+		return job->result;
+	}
+	return RSYNC_RUNNING;
+}
+
+/* While the name resolves: RSYNC_RUNNING, or what came of it. */
+static enum rsync_status
+poll_resolve(struct rsync_job *job)
+{
+	enum rsync_status st;
+	char c;
+	ssize_t n;
+
+	n = read(job->rfd, &c, 1);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		if (now_ms() < job->deadline_at)
+			return RSYNC_RUNNING;
+		st = RSYNC_TIMEOUT;
+		conclude_early(job, st, "name resolution still running at the "
+		    "deadline of %u s", job->deadline);
+	} else
+		st = resolved(job);
+	close(job->rfd);
+	job->rfd = -1;
+	resolve_unref(job->res);
+	job->res = NULL;
+	return st;
 }
 
 /*
@@ -326,11 +597,8 @@ int
 rsync_start(const struct rsync_config *cfg, const char *uri,
     const char *stagedir, struct rsync_job **jobp)
 {
-	static char *const envp[] = { "PATH=" RSYNC_CHILD_PATH, NULL };
-	char opts[3][OPT_MAX], *execmsg = NULL;
-	const char *argv[ARGV_MAX];
+	char host[URI_MAX_HOST_LENGTH + 1];
 	struct rsync_job *job;
-	int pfd[2] = { -1, -1 };
 
 	*jobp = NULL;
 	if ((job = calloc(1, sizeof(*job))) == NULL) {
@@ -338,47 +606,30 @@ rsync_start(const struct rsync_config *cfg, const char *uri,
 		return -1;
 	}
 	job->fd = -1;
+	job->rfd = -1;
 	job->pid = -1;
-	if (prepare_paths(cfg, uri, stagedir, job) == -1)
+	if (prepare_paths(cfg, uri, stagedir, job, host) == -1)
 		goto fail;
-	build_argv(cfg, job, opts, argv);
-	if (asprintf(&execmsg, "cannot execute %s: ", cfg->program) == -1) {
-		execmsg = NULL;
+	memcpy(job->program, cfg->program, sizeof(job->program));
+	job->io_timeout = cfg->io_timeout;
+	job->conn_timeout = cfg->conn_timeout;
+	job->ignore_times = cfg->ignore_times;
+	if (asprintf(&job->execmsg, "cannot execute %s: ", cfg->program) ==
+	    -1) {
+		job->execmsg = NULL;
 		log_warn_obj(uri, "malloc");
-		goto fail;
-	}
-	if (pipe2(pfd, O_CLOEXEC) == -1) {
-		log_warn_obj(uri, "pipe");
 		goto fail;
 	}
 	job->deadline = cfg->deadline;
 	job->deadline_at = now_ms() + (int64_t)cfg->deadline * MS_PER_S;
-	switch (job->pid = fork()) {
-	case -1:
-		log_warn_obj(uri, "fork");
+	if (host[0] != '\0') {
+		if (start_resolve(job, host) == -1)
+			goto fail;
+	} else if (spawn(job) == -1)
 		goto fail;
-	case 0:
-		child_exec(pfd[1], (char *const *)argv, envp, execmsg);
-	default:
-		break;
-	}
-	/* Also from here, so a kill at once cannot miss the new group. */
-	setpgid(job->pid, job->pid);
-	close(pfd[1]);
-	job->fd = pfd[0];
-	if (fcntl(job->fd, F_SETFL, O_NONBLOCK) == -1)
-		log_warn_obj(uri, "fcntl");
-	log_info_obj(job->uri, "rsync started (pid %d) into %s",
-	    (int)job->pid, job->dest);
-	free(execmsg);
 	*jobp = job;
 	return 0;
  fail:
-	if (pfd[0] != -1)
-		close(pfd[0]);
-	if (pfd[1] != -1)
-		close(pfd[1]);
-	free(execmsg);
 	rsync_free(job);
 	return -1;
 }
@@ -529,6 +780,8 @@ rsync_poll(struct rsync_job *job)
 
 	if (job->reaped)
 		return job->result;
+	if (job->res != NULL)
+		return poll_resolve(job);
 	drain(job);
 	r = waitpid(job->pid, &job->wstatus, WNOHANG);
 	if (r == -1 && errno != EINTR) {
@@ -567,10 +820,10 @@ rsync_wait(struct rsync_job *job)
 	enum rsync_status st;
 
 	while ((st = rsync_poll(job)) == RSYNC_RUNNING) {
-		pfd.fd = job->fd;
+		pfd.fd = rsync_fd(job);
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		if (poll(&pfd, job->fd != -1 ? 1 : 0,
+		if (poll(&pfd, pfd.fd != -1 ? 1 : 0,
 		    rsync_timeout_ms(job)) == -1 && errno != EINTR) {
 			log_warn_obj(job->uri, "poll");
 			/* Do not spin; the deadline still applies. */
@@ -586,7 +839,7 @@ rsync_wait(struct rsync_job *job)
 int
 rsync_fd(const struct rsync_job *job)
 {
-	return job->fd;
+	return job->res != NULL ? job->rfd : job->fd;
 }
 
 /*
@@ -599,12 +852,14 @@ rsync_timeout_ms(const struct rsync_job *job)
 
 	if (job->reaped)
 		return -1;
-	if (job->killed)
+	if (job->res != NULL)
+		left = job->deadline_at - now_ms();
+	else if (job->killed)
 		left = RSYNC_REAP_TICK_MS;
 	else
 		left = (job->termed ? job->kill_at : job->deadline_at) -
 		    now_ms();
-	if (job->fd == -1 && left > RSYNC_REAP_TICK_MS)
+	if (job->res == NULL && job->fd == -1 && left > RSYNC_REAP_TICK_MS)
 		left = RSYNC_REAP_TICK_MS;
 	if (left < 0)
 		left = 0;
@@ -656,7 +911,13 @@ rsync_free(struct rsync_job *job)
 	}
 	if (job->fd != -1)
 		close(job->fd);
+	if (job->rfd != -1)
+		close(job->rfd);
+	if (job->res != NULL)
+		resolve_unref(job->res);
 	free(job->uri);
+	free(job->source);
 	free(job->dest);
+	free(job->execmsg);
 	free(job);
 }

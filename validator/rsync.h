@@ -6,7 +6,7 @@
  * starts rsync with fork/execve and a fixed argument list:
  *
  *	rsync -rt --no-motd --no-links --max-size=MAX_FILE_SIZE
- *	    --timeout=IO --contimeout=CONN --delete
+ *	    --timeout=IO --contimeout=CONN --delete [--ignore-times]
  *	    --include=*\/ --include=*.cer ... --include=*.spl --exclude=*
  *	    -- SOURCE DEST
  *
@@ -28,6 +28,18 @@
  * process group gets SIGTERM and, RSYNC_KILL_GRACE seconds later, SIGKILL.
  * Each line rsync prints is logged at info level with the URI; the outcome
  * is logged once (a warning on failure) as rsync_message() gives it.
+ *
+ * Addresses.  With check_addresses set and allow_dubious not, a URI whose
+ * host is a name is resolved first, in a thread of its own (the job's descriptor tells when
+ * it is done, and the deadline covers it), and rsync is given the first
+ * address that is not refused (http_addr_refused(), validator/http.h) as
+ * a literal in place of the name: rsync connects exactly where was
+ * checked and never resolves the name itself, so DNS rebinding cannot
+ * aim it elsewhere; a name with only dubious addresses fails the job.
+ * Limits: rsync gets that one address (no fallback to the name's other
+ * addresses), and the daemon sees an address rather than the name (rsync
+ * daemons do no name-based virtual hosting).  The child's environment
+ * carries no RSYNC_PROXY.
  */
 #ifndef REEF_RSYNC_H
 #define REEF_RSYNC_H
@@ -59,6 +71,14 @@ struct rsync_config {
 	unsigned int	 conn_timeout;	/* rsync --contimeout */
 	/* Accept IP literals, localhost and ports in URIs (labs, tests). */
 	int		 allow_dubious;
+	/* Resolve names first and refuse dubious addresses (see above). */
+	int		 check_addresses;
+	/*
+	 * Add --ignore-times: the destination holds files whose times are
+	 * not the server's (written from RRDP), so equal size and time must
+	 * not make rsync skip a file.
+	 */
+	int		 ignore_times;
 };
 
 enum rsync_status {
@@ -72,7 +92,8 @@ struct rsync_job;
 
 /*
  * Fill *cfg with the defaults (deadline MAX_RSYNC_TIME, --timeout
- * MAX_IO_TIMEOUT, --contimeout MAX_CONN_TIMEOUT, dubious hosts refused)
+ * MAX_IO_TIMEOUT, --contimeout MAX_CONN_TIMEOUT, dubious hosts refused,
+ * addresses not checked: the fetcher turns that on)
  * and resolve program (NULL: RSYNC_DEFAULT_PROGRAM): a name without '/' is
  * looked up in $PATH now, once, since the child gets a fixed PATH.
  * Returns 0, or -1 (logged) when no executable is found.

@@ -51,6 +51,7 @@ struct walk {
 	struct walk_stats	 stats;
 	void			*skis;		/* tsearch: 20-byte SKIs */
 	void			*repos;		/* tsearch: struct repo_node */
+	void			*hinted;	/* tsearch: repositories hinted */
 	void			*tal_repos[MAX_TALS]; /* tsearch: repo bases */
 	size_t			 ntal_repos[MAX_TALS];
 	size_t			 ncerts;	/* certificates queued */
@@ -278,6 +279,30 @@ admit_locked(struct walk *w, const struct task *t, char *why, size_t whylen)
 	return -1;
 }
 
+/*
+ * Tell the fetcher about t's repository now, so it is fetched while the
+ * workers are busy elsewhere (Stalloris: a worker no longer meets a
+ * repository for the first time when it reaches it).  Once per repository
+ * (caRepository URI); the fetcher's hint does not block.
+ */
+static void
+hint_locked(struct walk *w, const struct task *t)
+{
+	const struct repo_fetcher *f = w->cfg->fetcher;
+	char *uri;
+
+	if (f == NULL || f->hint == NULL || t->cert->repo == NULL ||
+	    tfind(t->cert->repo, &w->hinted, str_cmp) != NULL)
+		return;
+	if ((uri = strdup(t->cert->repo)) == NULL)
+		return;
+	if (tsearch(uri, &w->hinted, str_cmp) == NULL) {
+		free(uri);
+		return;
+	}
+	(void)f->hint(f->arg, t->cert->repo, t->cert->notify);
+}
+
 /* Admit and queue t (which this takes over).  Called with w->lock held. */
 static void
 queue_locked(struct walk *w, struct task *t)
@@ -300,6 +325,7 @@ queue_locked(struct walk *w, struct task *t)
 	else
 		w->stats.cas++;
 	walk_report_cert(w, t, 1, NULL);
+	hint_locked(w, t);
 	if (threadpool_submit(w->pool, run_task, t) == -1) {
 		w->fatal = 1;
 		task_free(t);
@@ -549,6 +575,7 @@ walk_cleanup(struct walk *w)
 	memo_close(w->memo);
 	tdestroy(w->skis, free);
 	tdestroy(w->repos, repo_free);
+	tdestroy(w->hinted, free);
 	for (i = 0; i < MAX_TALS; i++)
 		tdestroy(w->tal_repos[i], free);
 	vrpset_free(w->vrps);

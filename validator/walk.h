@@ -27,25 +27,9 @@
 #include "common/aspaset.h"
 #include "common/rkset.h"
 #include "common/vrpset.h"
+#include "validator/repofetch.h"
 #include "validator/roa.h"
 #include "validator/tal.h"
-
-#ifndef REEF_REPO_FETCHER_DEFINED
-#define REEF_REPO_FETCHER_DEFINED
-/*
- * How the walk asks for a repository to be brought up to date before it
- * reads one of its publication points.  fetch() is called at most once
- * per repository (caRepository URI) per run, possibly from several walk
- * threads at once for different repositories; it returns 0 when the
- * cached view is usable (fresh or the previous good one) and -1 when
- * nothing is cached.
- */
-struct repo_fetcher {
-	int	(*fetch)(void *arg, const char *ca_repository_uri,
-		    const char *rpki_notify_uri);	/* notify may be NULL */
-	void	*arg;
-};
-#endif
 
 /*
  * What the walk knows of one object besides its fate, for the report

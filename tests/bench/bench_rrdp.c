@@ -1,20 +1,27 @@
 /*
  * bench_rrdp: RRDP snapshot ingest throughput and memory.
  *
- * usage: bench_rrdp [-m MiB] [-s seed] dir
+ * usage: bench_rrdp [-m MiB] [-s seed] [-w writers] dir
  *
  * Writes dir/snapshot.xml, a synthetic RFC 8182 snapshot of about MiB
  * mebibytes (default 100) whose objects have the sizes of real RPKI
  * objects (mostly 1 to 4 KB, a few large manifests and CRLs), streamed
  * to disk in small buffers while its SHA-256 is computed.  Then a child
- * process ingests it the way the fetcher does: read in chunks, fed to
+ * process ingests it exactly as the fetcher does: read in chunks, fed to
  * validator/rrdp.h's snapshot parser (XML, base64 and the SHA-256 of the
- * whole file checked against the expected hash), each object written
- * to its own file under dir/out by a sink that creates directories as
- * needed.  The child's peak RSS comes from wait4(2), so the generator's
- * memory does not count.  The file is read from the page cache, as
- * right after a download.  A first pass with a sink that drops the
- * objects shows the parser's own speed apart from the file system's.
+ * whole file checked against the expected hash) with the fetcher's sink,
+ * validator/rrdp_stage.h (object URIs parsed, one file per object in an
+ * RRDP stage of a cache in dir/cache, written by -w threads, default
+ * RRDP_STAGE_WRITERS; 0 writes in order), then committed with
+ * cache_rrdp_commit(): syncfs(2), renames.  "throughput" counts the
+ * ingest up to the last file written, "throughput_durable" includes the
+ * commit, i.e. the data on disk; "throughput_per_cpu_s" divides by the
+ * CPU time (user and system, all threads) of the ingest instead, which a
+ * busy machine disturbs much less.  The child's peak RSS comes from
+ * wait4(2), so the generator's memory does not count.  The file is read
+ * from the page cache, as right after a download.  A first pass with a
+ * sink that drops the objects shows the parser's own speed apart from
+ * the file system's.
  *
  * Results go to stdout, one "name<TAB>value<TAB>unit" line each (MB is
  * 10^6 bytes); exit status 0, or 1 on any failure.
@@ -38,6 +45,7 @@
 #include "common/hash.h"
 #include "validator/cache.h"
 #include "validator/rrdp.h"
+#include "validator/rrdp_stage.h"
 
 #define DEFAULT_MIB		100
 #define MAX_MIB			(MAX_RRDP_SNAPSHOT_SIZE / (1024 * 1024) - 1)
@@ -56,8 +64,8 @@
 #define OBJECT_MODE		0644
 #define SESSION_ID		"9df4b597-af9e-4dca-bdda-719cce2c4e28"
 #define SNAPSHOT_URI		"https://rpki.example.net/rrdp/snapshot.xml"
+#define NOTIFY_URI		"https://rpki.example.net/rrdp/notification.xml"
 #define REPO_URI		"rsync://rpki.example.net/repo/"
-#define RSYNC_PREFIX		"rsync://"
 
 static const char *const exts[] = { "roa", "roa", "roa", "cer", "crl",
     "mft", "asa" };
@@ -84,6 +92,17 @@ result(const char *name, double value, const char *unit)
 {
 	printf("%s\t%.6g\t%s\n", name, value, unit);
 	fflush(stdout);
+}
+
+/* User and system CPU seconds of this process (all its threads). */
+static double
+cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static double
@@ -227,104 +246,12 @@ generate(const char *path, size_t mib, uint64_t seed,
 	return nobj;
 }
 
-/* ---- Ingest: a sink writing one file per object --------------------------- */
+/* ---- Ingest ------------------------------------------------------------- */
 
 struct sink_ctx {
-	const char	*base;		/* the output directory */
 	size_t		 objects;
 	uint64_t	 written;
-	char		 lastdir[1024];	/* as validator/fetch_rrdp.c: skip */
-};					/* mkdirs within one directory */
-
-struct pub {
-	int	 fd;
-	char	*path;
 };
-
-static int
-sink_uri_ok(void *arg, const char *uri)
-{
-	/* RFC 8182 section 3.5: only the repository's own URIs. */
-	return strncmp(uri, REPO_URI, strlen(REPO_URI)) == 0;
-}
-
-static void *
-sink_publish_begin(void *arg, const char *uri, const unsigned char *hash)
-{
-	struct sink_ctx *ctx = arg;
-	const char *rel = uri + strlen(RSYNC_PREFIX), *slash;
-	struct pub *pb;
-	size_t dlen;
-
-	if ((pb = calloc(1, sizeof(*pb))) == NULL)
-		return NULL;
-	if (asprintf(&pb->path, "%s/%s", ctx->base, rel) == -1) {
-		free(pb);
-		return NULL;
-	}
-	slash = strrchr(rel, '/');
-	dlen = slash != NULL ? (size_t)(slash - rel) : 0;
-	if (dlen == 0 || dlen >= sizeof(ctx->lastdir) ||
-	    strncmp(ctx->lastdir, rel, dlen) != 0 || ctx->lastdir[dlen] != '\0') {
-		if (cache_mkdirs(ctx->base, rel, 0) == -1)
-			goto fail;
-		if (dlen < sizeof(ctx->lastdir)) {
-			memcpy(ctx->lastdir, rel, dlen);
-			ctx->lastdir[dlen] = '\0';
-		}
-	}
-	if ((pb->fd = open(pb->path, O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, OBJECT_MODE)) == -1) {
- fail:
-		fprintf(stderr, "bench_rrdp: %s: %s\n", pb->path,
-		    strerror(errno));
-		free(pb->path);
-		free(pb);
-		return NULL;
-	}
-	return pb;
-}
-
-static int
-sink_publish_write(void *arg, void *handle, const unsigned char *buf,
-    size_t len)
-{
-	struct sink_ctx *ctx = arg;
-	struct pub *pb = handle;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(pb->fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "bench_rrdp: %s: %s\n", pb->path,
-			    strerror(errno));
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-		ctx->written += (uint64_t)n;
-	}
-	return 0;
-}
-
-static int
-sink_publish_end(void *arg, void *handle, int ok)
-{
-	struct sink_ctx *ctx = arg;
-	struct pub *pb = handle;
-	int rc = 0;
-
-	if (close(pb->fd) == -1)
-		rc = -1;
-	if (!ok || rc == -1)
-		(void)unlink(pb->path);
-	else
-		ctx->objects++;
-	free(pb->path);
-	free(pb);
-	return rc;
-}
 
 /* The parse-only pass: objects are decoded and dropped. */
 static void *
@@ -401,22 +328,27 @@ feed_file(const char *path, const unsigned char hash[HASH_SHA256_LEN],
 }
 
 /*
- * In the child: a parse-only pass, then the real ingest into outdir.
- * Prints the results; returns the exit status.
+ * In the child: a parse-only pass, then the real ingest into a cache in
+ * outdir.  Prints the results; returns the exit status.
  */
 static int
 ingest(const char *path, const char *outdir,
-    const unsigned char hash[HASH_SHA256_LEN], size_t nobj, uint64_t bytes)
+    const unsigned char hash[HASH_SHA256_LEN], size_t nobj, uint64_t bytes,
+    unsigned int writers)
 {
+	struct rrdp_stage_config wc;
+	struct rrdp_stage *ws = NULL;
+	struct cache_stage *st = NULL;
 	struct rrdp_sink sink;
 	struct sink_ctx ctx;
-	double dt;
+	struct cache *c;
+	char key[CACHE_KEY_LEN + 1];
+	double dt, t0, tc, c0;
 
 	xmlInitParser();
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&sink, 0, sizeof(sink));
 	sink.arg = &ctx;
-	sink.uri_ok = sink_uri_ok;
 	sink.publish_begin = null_publish_begin;
 	sink.publish_write = null_publish_write;
 	sink.publish_end = null_publish_end;
@@ -425,23 +357,49 @@ ingest(const char *path, const char *outdir,
 	result("parse_only", dt, "s");
 	result("throughput_parse_only", (double)bytes / MB / dt, "MB/s");
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.base = outdir;
-	sink.publish_begin = sink_publish_begin;
-	sink.publish_write = sink_publish_write;
-	sink.publish_end = sink_publish_end;
-	if (feed_file(path, hash, &sink, &dt) == -1)
+	if ((c = cache_open(outdir, 1)) == NULL ||
+	    cache_rrdp_key(NOTIFY_URI, key) == -1)
 		return 1;
-	if (ctx.objects != nobj) {
-		fprintf(stderr, "bench_rrdp: %zu objects written, %zu "
-		    "published\n", ctx.objects, nobj);
+	t0 = now_s();
+	c0 = cpu_s();
+	if (cache_rrdp_stage_begin(c, key, 0, &st) == -1)
+		return 1;
+	memset(&wc, 0, sizeof(wc));
+	wc.root = st->dir;
+	wc.snapshot = 1;
+	wc.writers = writers;
+	if ((ws = rrdp_stage_new(&wc)) == NULL)
+		return 1;
+	rrdp_stage_sink(ws, &sink);
+	if (feed_file(path, hash, &sink, &dt) == -1 ||
+	    rrdp_stage_flush(ws) == -1) {
+		fprintf(stderr, "bench_rrdp: %s\n", rrdp_stage_error(ws));
 		return 1;
 	}
+	dt = now_s() - t0;
+	c0 = cpu_s() - c0;
+	if (rrdp_stage_objects(ws) != nobj) {
+		fprintf(stderr, "bench_rrdp: %llu objects written, %zu "
+		    "published\n", (unsigned long long)rrdp_stage_objects(ws),
+		    nobj);
+		return 1;
+	}
+	rrdp_stage_free(ws);
+	tc = now_s();
+	if (cache_rrdp_commit(c, st) == -1)
+		return 1;
+	tc = now_s() - tc;
+	cache_close(c);
 	result("snapshot_size", (double)bytes / MB, "MB");
-	result("objects", (double)ctx.objects, "count");
-	result("objects_size", (double)ctx.written / MB, "MB");
+	result("objects", (double)nobj, "count");
+	result("writers", (double)writers, "threads");
 	result("ingest", dt, "s");
 	result("throughput", (double)bytes / MB / dt, "MB/s");
+	/* Wall time depends on the load; CPU time much less. */
+	result("ingest_cpu", c0, "s");
+	result("throughput_per_cpu_s", (double)bytes / MB / c0, "MB/s");
+	result("commit", tc, "s");
+	result("throughput_durable", (double)bytes / MB / (dt + tc), "MB/s");
 	return 0;
 }
 
@@ -452,13 +410,14 @@ main(int argc, char **argv)
 	struct rusage ru;
 	char *snap, *outdir;
 	unsigned long mib = DEFAULT_MIB, seed = DEFAULT_SEED;
+	unsigned long writers = RRDP_STAGE_WRITERS;
 	uint64_t bytes;
 	size_t nobj;
 	double t0;
 	pid_t pid;
 	int ch, status;
 
-	while ((ch = getopt(argc, argv, "m:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "m:s:w:")) != -1) {
 		switch (ch) {
 		case 'm':
 			mib = strtoul(optarg, NULL, 10);
@@ -468,22 +427,27 @@ main(int argc, char **argv)
 		case 's':
 			seed = strtoul(optarg, NULL, 10);
 			break;
+		case 'w':
+			writers = strtoul(optarg, NULL, 10);
+			if (writers > 16)
+				die("-w: 0 to 16 threads");
+			break;
 		default:
 			fprintf(stderr, "usage: bench_rrdp [-m MiB] [-s seed] "
-			    "dir\n");
+			    "[-w writers] dir\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "usage: bench_rrdp [-m MiB] [-s seed] dir\n");
+		fprintf(stderr, "usage: bench_rrdp [-m MiB] [-s seed] "
+		    "[-w writers] dir\n");
 		return 2;
 	}
 	if (asprintf(&snap, "%s/snapshot.xml", argv[optind]) == -1 ||
-	    asprintf(&outdir, "%s/out", argv[optind]) == -1)
+	    asprintf(&outdir, "%s/cache", argv[optind]) == -1)
 		die("out of memory");
-	if ((mkdir(argv[optind], 0755) == -1 && errno != EEXIST) ||
-	    mkdir(outdir, 0755) == -1)
-		die("%s: %s", outdir, strerror(errno));
+	if (mkdir(argv[optind], 0755) == -1 && errno != EEXIST)
+		die("%s: %s", argv[optind], strerror(errno));
 
 	t0 = now_s();
 	nobj = generate(snap, mib, seed, hash, &bytes);
@@ -493,7 +457,8 @@ main(int argc, char **argv)
 	if ((pid = fork()) == -1)
 		die("fork: %s", strerror(errno));
 	if (pid == 0)
-		_exit(ingest(snap, outdir, hash, nobj, bytes));
+		_exit(ingest(snap, outdir, hash, nobj, bytes,
+		    (unsigned int)writers));
 	if (wait4(pid, &status, 0, &ru) == -1)
 		die("wait4: %s", strerror(errno));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

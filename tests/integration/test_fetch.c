@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,10 @@
 
 #include <CUnit/CUnit.h>
 
+#include "common/b64.h"
 #include "common/hash.h"
 #include "validator/cmd_fetch.h"
+#include "validator/fetch.h"
 #include "validator/repo.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
@@ -45,6 +48,7 @@ static struct {
 	int	 ready;		/* 1: up, -1: skipped */
 	char	*dir, *state, *gen, *cache, *logs;
 	char	 host[64];	/* localhost:RSYNC_PORT */
+	int	 hport;		/* HTTPS_PORT */
 	char	*ca_file;
 	int	 runs;
 } fx;
@@ -102,6 +106,7 @@ setup(void)
 		hport = atoi(p + strlen("HTTPS_PORT="));
 	free(env);
 	fx.ca_file = tu_asprintf("%s/ca.pem", fx.state);
+	fx.hport = hport;
 	snprintf(fx.host, sizeof(fx.host), "localhost:%d", rport);
 	if (rport == 0 || hport == 0 ||
 	    tu_system("'%s' -o '%s' --scale tiny --repos 2 --generations 2 "
@@ -341,15 +346,16 @@ find_one(const char *dir, const char *name)
 
 /*
  * Copy generation 2 to a variant directory, apply edit() to the RRDP files
- * of module repo1 and put the new hashes of the snapshot and delta in its
- * notification (unless keep_hashes).
+ * of module mod (repo1 for variant()) and put the new hashes of the
+ * snapshot and delta in its notification (unless keep_hashes).
  */
 struct rrdp_files {
 	char	*notification, *snapshot, *delta;
 };
 
 static char *
-variant(const char *name, void (*edit)(struct rrdp_files *), int keep_hashes)
+variant_of(const char *mod, const char *name,
+    void (*edit)(struct rrdp_files *), int keep_hashes)
 {
 	char *g2 = gen(2), *v = tu_asprintf("%s/%s", fx.dir, name), *rdir;
 	char oldh[HASH_SHA256_HEX_LEN + 1], newh[HASH_SHA256_HEX_LEN + 1];
@@ -357,7 +363,7 @@ variant(const char *name, void (*edit)(struct rrdp_files *), int keep_hashes)
 
 	CU_ASSERT_EQUAL(tu_system("rm -rf '%s' && cp -a '%s' '%s'", v, g2, v),
 	    0);
-	rdir = tu_asprintf("%s/rrdp/repo1", v);
+	rdir = tu_asprintf("%s/rrdp/%s", v, mod);
 	rf.notification = tu_asprintf("%s/notification.xml", rdir);
 	rf.snapshot = find_one(rdir, "snapshot.xml");
 	rf.delta = find_one(rdir, "delta.xml");
@@ -388,6 +394,12 @@ variant(const char *name, void (*edit)(struct rrdp_files *), int keep_hashes)
 	free(rdir);
 	free(g2);
 	return v;
+}
+
+static char *
+variant(const char *name, void (*edit)(struct rrdp_files *), int keep_hashes)
+{
+	return variant_of("repo1", name, edit, keep_hashes);
 }
 
 /* ---- Tests ------------------------------------------------------------- */
@@ -505,8 +517,9 @@ bad_hashes(struct rrdp_files *rf)
 	    "11"), 0);
 }
 
+/* repo1's objects all published under another module's URIs. */
 static void
-outside(struct rrdp_files *rf)
+moved_away(struct rrdp_files *rf)
 {
 	char *from = tu_asprintf("uri=\"rsync://%s/repo1/", fx.host);
 	char *to = tu_asprintf("uri=\"rsync://%s/repo0/", fx.host);
@@ -537,19 +550,19 @@ bad_withdraw(struct rrdp_files *rf)
 }
 
 static void
-rejected(const char *name, void (*edit)(struct rrdp_files *),
-    int keep_hashes, const char *why)
+rejected_in(const char *mod, const char *name,
+    void (*edit)(struct rrdp_files *), int keep_hashes, const char *why)
 {
 	struct repo_state st;
 	char *v, *log, *g1 = gen(1);
 
 	prime(1);
-	v = variant(name, edit, keep_hashes);
+	v = variant_of(mod, name, edit, keep_hashes);
 	serve(v);
 	CU_ASSERT_EQUAL(fetch(fx.cache, 1, &log), 1);
-	/* repo1's previous content is kept (the others moved on). */
-	CU_ASSERT_EQUAL(same_module(g1, "repo1"), 0);
-	CU_ASSERT_EQUAL(state_of("repo1", &st), 0);
+	/* The module's previous content is kept (the others moved on). */
+	CU_ASSERT_EQUAL(same_module(g1, mod), 0);
+	CU_ASSERT_EQUAL(state_of(mod, &st), 0);
 	CU_ASSERT_EQUAL(st.serial, 1);
 	if (!log_has(log, why))
 		printf("\n    %s: \"%s\" not in %s\n    ", name, why, log);
@@ -561,12 +574,20 @@ rejected(const char *name, void (*edit)(struct rrdp_files *),
 }
 
 static void
+rejected(const char *name, void (*edit)(struct rrdp_files *),
+    int keep_hashes, const char *why)
+{
+	rejected_in("repo1", name, edit, keep_hashes, why);
+}
+
+static void
 test_fetch_rejected(void)
 {
 	if (setup() != 1)
 		return;
 	rejected("badhash", bad_hashes, 1, "differs from the");
-	rejected("outside", outside, 0, "outside the repository");
+	/* A notification with nothing left for its module: not emptied. */
+	rejected("moved", moved_away, 0, "publishes nothing for");
 	rejected("withdraw", bad_withdraw, 0, "withdraw hash does not match");
 }
 
@@ -681,8 +702,572 @@ test_fetch_kill(void)
 	free(g);
 }
 
+/* ---- One notification file for several modules ---------------------------- */
+
+#define MULTI_SESSION	"5a6b7c8d-1234-4abc-8def-0123456789ab"
+#define EVIL_SESSION	"0e1f2a3b-4c5d-4e6f-9a0b-1c2d3e4f5a6b"
+#define RRDP_NS		"http://www.ripe.net/rpki/rrdp"
+
+/* One element of a crafted snapshot or delta. */
+struct elem {
+	const char	*uri;		/* rsync URI */
+	const char	*data;		/* NULL: withdraw */
+	const char	*replaces;	/* content replaced or withdrawn */
+};
+
+static char *
+sha_hex(const char *data)
+{
+	unsigned char d[HASH_SHA256_LEN];
+	char *hex = malloc(HASH_SHA256_HEX_LEN + 1);
+
+	CU_ASSERT_FATAL(hex != NULL);
+	CU_ASSERT_EQUAL(hash_sha256(data, strlen(data), d), 0);
+	hash_hex_encode(d, sizeof(d), hex);
+	return hex;
+}
+
+/* Write an RRDP snapshot (delta set) at path; its hex SHA-256 in hex. */
+static void
+write_rrdp_file(const char *path, const char *session, int serial, int delta,
+    const struct elem *e, size_t n, char hex[HASH_SHA256_HEX_LEN + 1])
+{
+	char *body = tu_asprintf("<%s xmlns=\"%s\" version=\"1\" "
+	    "session_id=\"%s\" serial=\"%d\">\n", delta ? "delta" :
+	    "snapshot", RRDP_NS, session, serial), *b64, *h, *t;
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		h = e[i].replaces != NULL ? sha_hex(e[i].replaces) : NULL;
+		if (e[i].data == NULL)
+			t = tu_asprintf("%s<withdraw uri=\"%s\" hash=\"%s\"/>\n",
+			    body, e[i].uri, h);
+		else {
+			CU_ASSERT_EQUAL_FATAL(b64_encode(e[i].data,
+			    strlen(e[i].data), &b64, &len), 0);
+			t = tu_asprintf("%s<publish uri=\"%s\"%s%s%s>%s"
+			    "</publish>\n", body, e[i].uri, h != NULL ?
+			    " hash=\"" : "", h != NULL ? h : "", h != NULL ?
+			    "\"" : "", b64);
+			free(b64);
+		}
+		free(body);
+		free(h);
+		body = t;
+	}
+	t = tu_asprintf("%s</%s>\n", body, delta ? "delta" : "snapshot");
+	free(body);
+	CU_ASSERT_EQUAL_FATAL(tu_write_file(path, t, strlen(t)), 0);
+	h = sha_hex(t);
+	memcpy(hex, h, HASH_SHA256_HEX_LEN + 1);
+	free(h);
+	free(t);
+}
+
+/*
+ * A generation directory g holding RRDP repository name at serial, with
+ * the snapshot s (and, serial > 1, the delta d from serial - 1).
+ */
+static void
+write_repo(const char *g, const char *name, const char *session, int serial,
+    const struct elem *s, size_t ns, const struct elem *d, size_t nd)
+{
+	char sh[HASH_SHA256_HEX_LEN + 1], dh[HASH_SHA256_HEX_LEN + 1];
+	char *dir = tu_asprintf("%s/rrdp/%s/%d", g, name, serial), *p, *n;
+	char *https = tu_asprintf("https://localhost:%d/rrdp/%s", fx.hport,
+	    name), *dl = tu_asprintf("%s", "");
+
+	CU_ASSERT_EQUAL_FATAL(tu_system("mkdir -p '%s' '%s/rsync'", dir, g),
+	    0);
+	p = tu_asprintf("%s/snapshot.xml", dir);
+	write_rrdp_file(p, session, serial, 0, s, ns, sh);
+	free(p);
+	if (nd > 0) {
+		p = tu_asprintf("%s/delta.xml", dir);
+		write_rrdp_file(p, session, serial, 1, d, nd, dh);
+		free(p);
+		free(dl);
+		dl = tu_asprintf("  <delta serial=\"%d\" uri=\"%s/%d/delta.xml\" "
+		    "hash=\"%s\"/>\n", serial, https, serial, dh);
+	}
+	n = tu_asprintf("<notification xmlns=\"%s\" version=\"1\" "
+	    "session_id=\"%s\" serial=\"%d\">\n  <snapshot uri=\"%s/%d/"
+	    "snapshot.xml\" hash=\"%s\"/>\n%s</notification>\n", RRDP_NS,
+	    session, serial, https, serial, sh, dl);
+	p = tu_asprintf("%s/rrdp/%s/notification.xml", g, name);
+	CU_ASSERT_EQUAL_FATAL(tu_write_file(p, n, strlen(n)), 0);
+	free(p);
+	free(n);
+	free(dl);
+	free(https);
+	free(dir);
+}
+
+/* Content of the cached object at rsync URI path "AUTHORITY/PATH". */
+static char *
+cached(const char *cache, const char *rel)
+{
+	char *p = tu_asprintf("%s/rsync/%s", cache, rel);
+	char *s = (char *)tu_read_file(p, NULL);
+
+	free(p);
+	return s;
+}
+
+static int
+cached_is(const char *cache, const char *rel, const char *want)
+{
+	char *s = cached(cache, rel);
+	int ok = s != NULL && strcmp(s, want) == 0;
+
+	if (!ok)
+		printf("\n    %s: \"%s\", not \"%s\"\n    ", rel,
+		    s != NULL ? s : "(none)", want);
+	free(s);
+	return ok;
+}
+
+/* GETs of path (below /rrdp/) in nginx's access log. */
+static int
+gets_of(const char *path)
+{
+	char *cmd = tu_asprintf("grep -c 'GET /rrdp/%s ' '%s/nginx/logs/"
+	    "access.log'", path, fx.state);
+	FILE *fp = popen(cmd, "r");
+	int n = -1;
+
+	if (fp != NULL) {
+		if (fscanf(fp, "%d", &n) != 1)
+			n = -1;
+		pclose(fp);
+	}
+	free(cmd);
+	return n;
+}
+
+static struct fetcher *
+multi_fetcher(const char *cache)
+{
+	struct fetch_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.cache_dir = cache;
+	c.ca_file = fx.ca_file;
+	c.allow_dubious_hosts = 1;
+	c.no_rsync = 1;
+	c.timeout = RUN_TIMEOUT;
+	return fetch_new(&c);
+}
+
+static const struct fetch_status *
+status_of(struct fetcher *f, long i)
+{
+	const struct fetch_status *st = fetch_status_at(f, (size_t)i);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	return st;
+}
+
+/*
+ * Two CAs in two modules of one host, and a third on another host, under
+ * one notification file (as RIRs serve many CAs): fetched once, every
+ * module served from it, deltas too; a second notification file that
+ * publishes into one of those modules is refused; a module the file has
+ * nothing for is not served from it.
+ */
+static void
+test_fetch_multi_module(void)
+{
+	char *g1, *g2, *cache, *notify, *evil, *u[5];
+	char h1[64], h2[64];
+	struct fetcher *f;
+	long ia, ib, ic, id, ie;
+	int n0, s0, d0;
+
+	if (setup() != 1)
+		return;
+	snprintf(h1, sizeof(h1), "%s", fx.host);
+	snprintf(h2, sizeof(h2), "127.0.0.1:%s", strchr(fx.host, ':') + 1);
+	u[0] = tu_asprintf("rsync://%s/modA/ca1/a.roa", h1);
+	u[1] = tu_asprintf("rsync://%s/modA/ca1/b.mft", h1);
+	u[2] = tu_asprintf("rsync://%s/modB/ca2/c.roa", h1);
+	u[3] = tu_asprintf("rsync://%s/modC/ca3/d.cer", h2);
+	u[4] = tu_asprintf("rsync://%s/modD/ca4/e.roa", h1);
+	{
+		const struct elem s1[] = {
+			{ u[0], "alpha-1", NULL }, { u[1], "beta-1", NULL },
+			{ u[2], "gamma-1", NULL }, { u[3], "delta-1", NULL },
+		};
+		const struct elem evil1[] = {
+			{ u[4], "epsilon", NULL }, { u[2], "evil", NULL },
+		};
+
+		g1 = tu_asprintf("%s/multi1", fx.dir);
+		write_repo(g1, "multi", MULTI_SESSION, 1, s1, 4, NULL, 0);
+		write_repo(g1, "evil", EVIL_SESSION, 1, evil1, 2, NULL, 0);
+	}
+	notify = tu_asprintf("https://localhost:%d/rrdp/multi/"
+	    "notification.xml", fx.hport);
+	evil = tu_asprintf("https://localhost:%d/rrdp/evil/notification.xml",
+	    fx.hport);
+	cache = tu_asprintf("%s/multicache", fx.dir);
+	serve(g1);
+	n0 = gets_of("multi/notification.xml");
+	s0 = gets_of("multi/1/snapshot.xml");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = multi_fetcher(cache));
+	{
+		char *ca = tu_asprintf("rsync://%s/modA/ca1/", h1);
+		char *cb = tu_asprintf("rsync://%s/modB/ca2/", h1);
+		char *cc = tu_asprintf("rsync://%s/modC/ca3/", h2);
+		char *cd = tu_asprintf("rsync://%s/modD/ca4/", h1);
+		char *ce = tu_asprintf("rsync://%s/modE/ca5/", h1);
+
+		ia = fetch_queue(f, ca, notify);
+		ib = fetch_queue(f, cb, notify);
+		ic = fetch_queue(f, cc, notify);
+		id = fetch_queue(f, cd, evil);
+		ie = fetch_queue(f, ce, notify);
+		CU_ASSERT(ia >= 0 && ib >= 0 && ic >= 0 && id >= 0 && ie >= 0);
+		CU_ASSERT_EQUAL(fetch_run(f, -1), 0);
+		free(ca);
+		free(cb);
+		free(cc);
+		free(cd);
+		free(ce);
+	}
+	CU_ASSERT_EQUAL(status_of(f, ia)->result, FETCH_OK);
+	CU_ASSERT_EQUAL(status_of(f, ia)->proto, FETCH_PROTO_RRDP);
+	CU_ASSERT_EQUAL(status_of(f, ib)->result, FETCH_OK);
+	CU_ASSERT_EQUAL(status_of(f, ib)->proto, FETCH_PROTO_RRDP);
+	CU_ASSERT_EQUAL(status_of(f, ic)->result, FETCH_OK);
+	CU_ASSERT_EQUAL(status_of(f, ia)->objects, 2);
+	CU_ASSERT_EQUAL(status_of(f, ib)->objects, 1);
+	/* The download is counted once, on the module that asked first. */
+	CU_ASSERT(status_of(f, ia)->bytes > 0);
+	CU_ASSERT_EQUAL(status_of(f, ib)->bytes, 0);
+	/* RFC 8182 section 3.4.2: not into modB, which "multi" serves. */
+	CU_ASSERT_EQUAL(status_of(f, id)->result, FETCH_FAILED);
+	CU_ASSERT(status_of(f, id)->error != NULL &&
+	    strstr(status_of(f, id)->error, "outside the repository") != NULL);
+	/* Nothing published for modE: not served (rsync is off here). */
+	CU_ASSERT_EQUAL(status_of(f, ie)->result, FETCH_FAILED);
+	CU_ASSERT(status_of(f, ie)->error != NULL &&
+	    strstr(status_of(f, ie)->error, "publishes nothing for") != NULL);
+	fetch_free(f);
+	{
+		char *r;
+
+		r = tu_asprintf("%s/modA/ca1/a.roa", h1);
+		CU_ASSERT_TRUE(cached_is(cache, r, "alpha-1"));
+		free(r);
+		r = tu_asprintf("%s/modB/ca2/c.roa", h1);
+		CU_ASSERT_TRUE(cached_is(cache, r, "gamma-1"));
+		free(r);
+		r = tu_asprintf("%s/modC/ca3/d.cer", h2);
+		CU_ASSERT_TRUE(cached_is(cache, r, "delta-1"));
+		free(r);
+		r = tu_asprintf("%s/modD/ca4/e.roa", h1);
+		CU_ASSERT_PTR_NULL(cached(cache, r));
+		free(r);
+	}
+	/* One notification and one snapshot for three modules. */
+	CU_ASSERT_EQUAL(gets_of("multi/notification.xml") - n0, 1);
+	CU_ASSERT_EQUAL(gets_of("multi/1/snapshot.xml") - s0, 1);
+
+	/* Serial 2 by a delta touching every module. */
+	{
+		const struct elem s2[] = {
+			{ u[0], "alpha-1", NULL }, { u[2], "gamma-2", NULL },
+			{ u[3], "delta-1", NULL },
+		};
+		const struct elem d2[] = {
+			{ u[2], "gamma-2", "gamma-1" }, { u[1], NULL, "beta-1" },
+		};
+
+		g2 = tu_asprintf("%s/multi2", fx.dir);
+		write_repo(g2, "multi", MULTI_SESSION, 2, s2, 3, d2, 2);
+	}
+	serve(g2);
+	d0 = gets_of("multi/2/delta.xml");
+	s0 = gets_of("multi/2/snapshot.xml");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = multi_fetcher(cache));
+	{
+		char *ca = tu_asprintf("rsync://%s/modA/ca1/", h1);
+		char *cb = tu_asprintf("rsync://%s/modB/ca2/", h1);
+
+		ia = fetch_queue(f, ca, notify);
+		ib = fetch_queue(f, cb, notify);
+		CU_ASSERT_EQUAL(fetch_run(f, -1), 0);
+		free(ca);
+		free(cb);
+	}
+	CU_ASSERT_EQUAL(status_of(f, ia)->result, FETCH_OK);
+	CU_ASSERT_EQUAL(status_of(f, ib)->result, FETCH_OK);
+	CU_ASSERT_TRUE(status_of(f, ib)->rrdp_delta);
+	fetch_free(f);
+	CU_ASSERT_EQUAL(gets_of("multi/2/delta.xml") - d0, 1);
+	CU_ASSERT_EQUAL(gets_of("multi/2/snapshot.xml") - s0, 0);
+	{
+		char *r;
+
+		r = tu_asprintf("%s/modB/ca2/c.roa", h1);
+		CU_ASSERT_TRUE(cached_is(cache, r, "gamma-2"));
+		free(r);
+		r = tu_asprintf("%s/modA/ca1/b.mft", h1);
+		CU_ASSERT_PTR_NULL(cached(cache, r));
+		free(r);
+		r = tu_asprintf("%s/modA/ca1/a.roa", h1);
+		CU_ASSERT_TRUE(cached_is(cache, r, "alpha-1"));
+		free(r);
+		/* modC, not asked for this time, followed its repository. */
+		r = tu_asprintf("%s/modC/ca3/d.cer", h2);
+		CU_ASSERT_TRUE(cached_is(cache, r, "delta-1"));
+		free(r);
+	}
+	for (n0 = 0; n0 < 5; n0++)
+		free(u[n0]);
+	free(g1);
+	free(g2);
+	free(cache);
+	free(notify);
+	free(evil);
+}
+
 REEF_SUITE_FULL(integration_fetch, NULL, cleanup,
     REEF_TEST(test_fetch_snapshot), REEF_TEST(test_fetch_delta),
     REEF_TEST(test_fetch_rsync_fallback), REEF_TEST(test_fetch_rejected),
     REEF_TEST(test_fetch_session_change),
-    REEF_TEST(test_fetch_serial_backwards), REEF_TEST(test_fetch_kill))
+    REEF_TEST(test_fetch_serial_backwards), REEF_TEST(test_fetch_kill),
+    REEF_TEST(test_fetch_multi_module))
+
+/* ---- fetch_hint(): no servers, a stand-in for rsync ------------------------- */
+
+/* Background fetches of this suite's stand-in rsync take this long. */
+#define HINT_SLEEP	"0.3"
+#define HINT_FAST_MS	150
+#define HINT_WAIT_MS	20000
+#define HINT_THREADS	4
+#define HINT_PER_THREAD	12
+
+static struct {
+	char	*dir, *prog, *count;
+} hx;
+
+static int
+hint_init(void)
+{
+	char *script;
+
+	hx.dir = tu_tmpdir("hint");
+	hx.prog = tu_asprintf("%s/fake-rsync", hx.dir);
+	hx.count = tu_asprintf("%s/runs", hx.dir);
+	/* Logs each run, takes a while, leaves one object in the module. */
+	script = tu_asprintf("#!/bin/sh\nfor a; do dest=$a; done\n"
+	    "echo \"$dest\" >>'%s'\nsleep " HINT_SLEEP "\nmkdir -p \"$dest/ca\" "
+	    "&& echo hi >\"$dest/ca/x.roa\"\n", hx.count);
+	if (tu_write_file(hx.prog, script, strlen(script)) == -1 ||
+	    chmod(hx.prog, 0755) == -1) {
+		free(script);
+		return -1;
+	}
+	free(script);
+	return 0;
+}
+
+static int
+hint_cleanup(void)
+{
+	if (hx.dir != NULL)
+		tu_rmtree(hx.dir);
+	free(hx.dir);
+	free(hx.prog);
+	free(hx.count);
+	memset(&hx, 0, sizeof(hx));
+	return 0;
+}
+
+static struct fetcher *
+hint_fetcher(const char *name)
+{
+	struct fetch_config c;
+	char *cache = tu_asprintf("%s/%s", hx.dir, name);
+	struct fetcher *f;
+
+	memset(&c, 0, sizeof(c));
+	c.cache_dir = cache;
+	c.rsync_program = hx.prog;
+	c.allow_dubious_hosts = 1;	/* no DNS for example.net here */
+	c.no_rrdp = 1;
+	f = fetch_new(&c);
+	free(cache);
+	return f;
+}
+
+static int64_t
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * MS_PER_S + ts.tv_nsec / NS_PER_MS;
+}
+
+/* Lines in the run log: rsync runs so far. */
+static int
+runs(void)
+{
+	size_t len, i;
+	char *s = (char *)tu_read_file(hx.count, &len);
+	int n = 0;
+
+	for (i = 0; s != NULL && i < len; i++)
+		n += s[i] == '\n';
+	free(s);
+	return n;
+}
+
+/* Wait, without driving anything ourselves, for every fetch to end. */
+static int
+all_done(struct fetcher *f)
+{
+	int64_t end = ms_now() + HINT_WAIT_MS;
+	struct timespec ts = { 0, 20 * NS_PER_MS };
+	size_t i, n;
+	int pending;
+
+	do {
+		pending = 0;
+		n = fetch_count(f);
+		for (i = 0; i < n; i++)
+			if (fetch_status_at(f, i)->result == FETCH_PENDING)
+				pending++;
+		if (pending == 0)
+			return 1;
+		nanosleep(&ts, NULL);
+	} while (ms_now() < end);
+	return 0;
+}
+
+static void
+test_hint_background(void)
+{
+	struct fetcher *f;
+	int64_t t0;
+	char *p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = hint_fetcher("c1"));
+	(void)unlink(hx.count);
+	t0 = ms_now();
+	CU_ASSERT_EQUAL(fetch_hint(f, "rsync://example.net/modX/ca/", NULL),
+	    0);
+	CU_ASSERT_EQUAL(fetch_hint(f, "rsync://example.net/modY/ca/",
+	    "https://rrdp.example.net/notification.xml"), 0);
+	/* Idempotent: the same modules again, through other CA URIs. */
+	CU_ASSERT_EQUAL(fetch_hint(f, "rsync://example.net/modX/ca/", NULL),
+	    0);
+	CU_ASSERT_EQUAL(fetch_hint(f, "rsync://example.net/modY/other/", NULL),
+	    0);
+	/* Returns at once, long before the stand-in rsync ends. */
+	CU_ASSERT(ms_now() - t0 < HINT_FAST_MS);
+	CU_ASSERT_EQUAL(fetch_count(f), 2);
+	/* Nobody drives the loop here: the background thread does. */
+	CU_ASSERT_TRUE(all_done(f));
+	CU_ASSERT_EQUAL(fetch_status_at(f, 0)->result, FETCH_OK);
+	CU_ASSERT_EQUAL(fetch_status_at(f, 1)->result, FETCH_OK);
+	CU_ASSERT_EQUAL(runs(), 2);
+	/* fetch_repo() on a hinted repository: its outcome, no new run. */
+	t0 = ms_now();
+	CU_ASSERT_EQUAL(fetch_repo(f, "rsync://example.net/modX/ca2/", NULL),
+	    0);
+	CU_ASSERT(ms_now() - t0 < HINT_FAST_MS);
+	CU_ASSERT_EQUAL(runs(), 2);
+	p = tu_asprintf("%s/c1/rsync/example.net/modX/ca/x.roa", hx.dir);
+	CU_ASSERT_EQUAL(access(p, R_OK), 0);
+	free(p);
+	/* Refused URIs are refused here too. */
+	CU_ASSERT_EQUAL(fetch_hint(f, "https://example.net/x/", NULL), -1);
+	CU_ASSERT_EQUAL(fetch_hint(f, "rsync://example.net/../x/", NULL), -1);
+	fetch_free(f);
+}
+
+static void
+test_hint_wait(void)
+{
+	struct fetcher *f;
+	int64_t t0;
+
+	/* fetch_repo() right after the hint waits for that same fetch. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = hint_fetcher("c2"));
+	(void)unlink(hx.count);
+	t0 = ms_now();
+	CU_ASSERT_EQUAL(fetch_hint(f, "rsync://example.net/modW/ca/", NULL),
+	    0);
+	CU_ASSERT_EQUAL(fetch_repo(f, "rsync://example.net/modW/ca/", NULL),
+	    0);
+	CU_ASSERT(ms_now() - t0 >= 250);
+	CU_ASSERT_EQUAL(runs(), 1);
+	fetch_free(f);
+	/* Freed with a hinted fetch in flight: stops it, no hang. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = hint_fetcher("c3"));
+	CU_ASSERT_EQUAL(fetch_hint(f, "rsync://example.net/modV/ca/", NULL),
+	    0);
+	fetch_free(f);
+}
+
+struct hint_arg {
+	struct fetcher	*f;
+	int		 id;
+	int		 failed;
+};
+
+static void *
+hinter(void *arg)
+{
+	struct hint_arg *a = arg;
+	char uri[128];
+	int i;
+
+	for (i = 0; i < HINT_PER_THREAD; i++) {
+		/* Half the modules are shared with the next thread. */
+		snprintf(uri, sizeof(uri), "rsync://example.net/m%d/ca%d/",
+		    i % 2 == 0 ? i : (a->id * HINT_PER_THREAD) + i, a->id);
+		if (fetch_hint(a->f, uri, NULL) == -1)
+			a->failed++;
+	}
+	return NULL;
+}
+
+static void
+test_hint_threads(void)
+{
+	struct hint_arg a[HINT_THREADS];
+	pthread_t t[HINT_THREADS];
+	struct fetcher *f;
+	size_t want;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f = hint_fetcher("c4"));
+	(void)unlink(hx.count);
+	for (i = 0; i < HINT_THREADS; i++) {
+		a[i].f = f;
+		a[i].id = i;
+		a[i].failed = 0;
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, hinter,
+		    &a[i]), 0);
+	}
+	for (i = 0; i < HINT_THREADS; i++) {
+		pthread_join(t[i], NULL);
+		CU_ASSERT_EQUAL(a[i].failed, 0);
+	}
+	/* Shared modules once each, plus every thread's own ones. */
+	want = HINT_PER_THREAD / 2 + HINT_THREADS * (HINT_PER_THREAD / 2);
+	CU_ASSERT_EQUAL(fetch_count(f), want);
+	CU_ASSERT_TRUE(all_done(f));
+	CU_ASSERT_EQUAL((size_t)runs(), want);
+	fetch_free(f);
+}
+
+REEF_SUITE_FULL(fetch_hint, hint_init, hint_cleanup,
+    REEF_TEST(test_hint_background), REEF_TEST(test_hint_wait),
+    REEF_TEST(test_hint_threads))

@@ -353,13 +353,34 @@ quiet(void)
 /* Most repositories the counting fetcher records. */
 #define FETCH_MAX	256
 
-/* A fetcher that records the repositories asked for. */
+/* A fetcher that records the repositories asked for, and the hints. */
 struct fetch_log {
 	pthread_mutex_t	 lock;
 	char		*uris[FETCH_MAX];
 	size_t		 n;
 	int		 dup;
+	char		*hints[FETCH_MAX];
+	size_t		 nhints;
+	int		 hint_dup;
+	int		 unhinted;	/* fetched without a hint first */
 };
+
+static int
+fetch_hinted(void *arg, const char *repo, const char *notify)
+{
+	struct fetch_log *fl = arg;
+	size_t i;
+
+	(void)notify;
+	pthread_mutex_lock(&fl->lock);
+	for (i = 0; i < fl->nhints; i++)
+		if (strcmp(fl->hints[i], repo) == 0)
+			fl->hint_dup = 1;
+	if (fl->nhints < FETCH_MAX)
+		fl->hints[fl->nhints++] = tu_asprintf("%s", repo);
+	pthread_mutex_unlock(&fl->lock);
+	return 0;
+}
 
 static int
 fetch_count(void *arg, const char *repo, const char *notify)
@@ -371,18 +392,27 @@ fetch_count(void *arg, const char *repo, const char *notify)
 	for (i = 0; i < fl->n; i++)
 		if (strcmp(fl->uris[i], repo) == 0)
 			fl->dup = 1;
+	for (i = 0; i < fl->nhints; i++)
+		if (strcmp(fl->hints[i], repo) == 0)
+			break;
+	if (i == fl->nhints)
+		fl->unhinted++;
 	if (fl->n < FETCH_MAX)
 		fl->uris[fl->n++] = tu_asprintf("%s", repo);
 	pthread_mutex_unlock(&fl->lock);
 	return 0;
 }
 
-/* The walk asks for each repository once, and the result is unchanged. */
+/*
+ * The walk asks for each repository once, and the result is unchanged.
+ * With hints, every repository is hinted once, before it is fetched.
+ */
 static void
-check_fetcher(const struct run *r)
+check_fetcher(const struct run *r, int hints)
 {
 	struct fetch_log fl;
-	struct repo_fetcher f = { fetch_count, &fl };
+	struct repo_fetcher f = { fetch_count, &fl,
+	    hints ? fetch_hinted : NULL };
 	struct walk_config cfg;
 	struct walk_result res;
 	char *want, *got;
@@ -401,6 +431,12 @@ check_fetcher(const struct run *r)
 	CU_ASSERT_EQUAL_FATAL(walk_run(&cfg, &res), 0);
 	CU_ASSERT(fl.n > 0);
 	CU_ASSERT_EQUAL(fl.dup, 0);
+	if (hints) {
+		CU_ASSERT_EQUAL(fl.nhints, fl.n);
+		CU_ASSERT_EQUAL(fl.hint_dup, 0);
+		CU_ASSERT_EQUAL(fl.unhinted, 0);
+	} else
+		CU_ASSERT_EQUAL(fl.unhinted, fl.n);
 	want = expected_csv(r->out, 1);
 	got = result_csv(&res);
 	CU_ASSERT(same_csv("with fetcher", want, got, r->tmp));
@@ -409,6 +445,8 @@ check_fetcher(const struct run *r)
 	walk_result_free(&res);
 	for (i = 0; i < fl.n; i++)
 		free(fl.uris[i]);
+	for (i = 0; i < fl.nhints; i++)
+		free(fl.hints[i]);
 	pthread_mutex_destroy(&fl.lock);
 }
 
@@ -430,7 +468,8 @@ test_walk_clean(void)
 		CU_ASSERT_EQUAL(st.roas_failed, 0);
 		CU_ASSERT(st.cas > 0);
 		check_gen(&r, 1, WALK_THREADS, 0, "gen1 -j 4", NULL);
-		check_fetcher(&r);
+		check_fetcher(&r, 0);
+		check_fetcher(&r, 1);
 		make_cache(r.cache, r.out, 2);
 		check_gen(&r, 2, WALK_THREADS, 0, "gen2 -j 4", NULL);
 		check_gen(&r, 2, 1, 0, "gen2 -j 1", NULL);

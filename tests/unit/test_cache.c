@@ -235,5 +235,179 @@ test_cache_mkdirs(void)
 	free(dir);
 }
 
+/* ---- RRDP repositories ---------------------------------------------------- */
+
+#define NOTIFY		"https://rrdp.example.net/notification.xml"
+#define MOD_A		"rpki.example.net/repository"
+#define MOD_B		"rpki.example.net/member_repository"
+#define MOD_C		"other.example.org/repo"
+
+/* Content of CACHEDIR/rsync/rel, or NULL. */
+static char *
+view_of(const char *cdir, const char *rel)
+{
+	char *p = tu_asprintf("%s/rsync/%s", cdir, rel);
+	char *s = (char *)tu_read_file(p, NULL);
+
+	free(p);
+	return s;
+}
+
+static int
+view_is(const char *cdir, const char *rel, const char *want)
+{
+	char *s = view_of(cdir, rel);
+	int ok = s != NULL && strcmp(s, want) == 0;
+
+	if (!ok)
+		printf("\n    %s: \"%s\", not \"%s\"\n    ", rel,
+		    s != NULL ? s : "(none)", want);
+	free(s);
+	return ok;
+}
+
+static int
+count_module(void *arg, const char *relpath)
+{
+	(void)relpath;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_cache_rrdp(void)
+{
+	char *dir = tu_tmpdir("cache"), *cdir = tu_asprintf("%s/c", dir);
+	char key[CACHE_KEY_LEN + 1], *g1, *g2, *p;
+	struct cache *c;
+	struct cache_stage *s;
+	int n = 0;
+
+	c = cache_open(cdir, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(cache_rrdp_key(NOTIFY, key), 0);
+	CU_ASSERT_EQUAL(strlen(key), CACHE_KEY_LEN);
+	CU_ASSERT_PTR_NULL(cache_rrdp_current(c, key));
+	CU_ASSERT_EQUAL(cache_rrdp_attach(c, key, MOD_A), 1);
+	/* One repository publishing in three modules of two hosts. */
+	CU_ASSERT_EQUAL_FATAL(cache_rrdp_stage_begin(c, key, 0, &s), 0);
+	CU_ASSERT_EQUAL(put(s->dir, MOD_A "/ta.cer", "ta1"), 0);
+	CU_ASSERT_EQUAL(put(s->dir, MOD_B "/ca/x.roa", "x1"), 0);
+	CU_ASSERT_EQUAL(put(s->dir, MOD_C "/y.roa", "y1"), 0);
+	CU_ASSERT_EQUAL(cache_each_module(s->dir, count_module, &n), 0);
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(cache_rrdp_commit(c, s), 0);
+	g1 = cache_rrdp_current(c, key);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g1);
+	/* Committed, but no module is served from it until attached. */
+	CU_ASSERT_PTR_NULL(view_of(cdir, MOD_A "/ta.cer"));
+	CU_ASSERT_EQUAL(cache_rrdp_attach(c, key, MOD_A), 0);
+	CU_ASSERT_EQUAL(cache_rrdp_attach(c, key, MOD_B), 0);
+	CU_ASSERT_TRUE(view_is(cdir, MOD_A "/ta.cer", "ta1"));
+	CU_ASSERT_TRUE(view_is(cdir, MOD_B "/ca/x.roa", "x1"));
+	CU_ASSERT_PTR_NULL(view_of(cdir, MOD_C "/y.roa"));
+	CU_ASSERT_TRUE(cache_current_rrdp(c, MOD_A));
+	CU_ASSERT_FALSE(cache_current_rrdp(c, MOD_C));
+	CU_ASSERT_EQUAL(cache_rrdp_attach(c, key, "rpki.example.net/none"), 1);
+	p = cache_current(c, MOD_B);
+	CU_ASSERT_PTR_NOT_NULL(p);
+	CU_ASSERT_PTR_NOT_NULL(p != NULL ? strstr(p, MOD_B) : NULL);
+	free(p);
+
+	/* A delta stage: links to g1, a change in A; B gone, C kept. */
+	CU_ASSERT_EQUAL_FATAL(cache_rrdp_stage_begin(c, key, 1, &s), 0);
+	CU_ASSERT_EQUAL(put(s->dir, MOD_A "/ta.cer", "ta2"), 0);
+	p = tu_asprintf("%s/%s", s->dir, "rpki.example.net/member_repository");
+	CU_ASSERT_EQUAL(cache_rmtree(p), 0);
+	free(p);
+	CU_ASSERT_TRUE(view_is(cdir, MOD_A "/ta.cer", "ta1"));
+	CU_ASSERT_EQUAL(cache_rrdp_commit(c, s), 0);
+	g2 = cache_rrdp_current(c, key);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g2);
+	CU_ASSERT_STRING_NOT_EQUAL(g1, g2);
+	CU_ASSERT_FALSE(exists(g1));
+	/* Attached modules followed the commit. */
+	CU_ASSERT_TRUE(view_is(cdir, MOD_A "/ta.cer", "ta2"));
+	/* B, which the repository dropped, keeps its previous copy. */
+	CU_ASSERT_TRUE(view_is(cdir, MOD_B "/ca/x.roa", "x1"));
+	CU_ASSERT_FALSE(cache_current_rrdp(c, MOD_B));
+	/* An aborted stage changes nothing. */
+	CU_ASSERT_EQUAL_FATAL(cache_rrdp_stage_begin(c, key, 0, &s), 0);
+	CU_ASSERT_EQUAL(put(s->dir, MOD_A "/ta.cer", "ta3"), 0);
+	cache_stage_abort(s);
+	CU_ASSERT_TRUE(view_is(cdir, MOD_A "/ta.cer", "ta2"));
+	CU_ASSERT_EQUAL(cache_recover(c), 0);
+	cache_close(c);
+	free(g1);
+	free(g2);
+	tu_rmtree(dir);
+	free(cdir);
+	free(dir);
+}
+
+static void
+test_cache_rrdp_recover(void)
+{
+	char *dir = tu_tmpdir("cache"), *cdir = tu_asprintf("%s/c", dir);
+	char key[CACHE_KEY_LEN + 1], *p, *q;
+	struct cache *c;
+	struct cache_stage *s;
+
+	c = cache_open(cdir, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(cache_rrdp_key(NOTIFY, key), 0);
+	CU_ASSERT_EQUAL_FATAL(cache_rrdp_stage_begin(c, key, 0, &s), 0);
+	CU_ASSERT_EQUAL(put(s->dir, MOD_A "/a.roa", "a1"), 0);
+	CU_ASSERT_EQUAL(put(s->dir, MOD_B "/b.roa", "b1"), 0);
+	CU_ASSERT_EQUAL(cache_rrdp_commit(c, s), 0);
+	CU_ASSERT_EQUAL(cache_rrdp_attach(c, key, MOD_A), 0);
+	CU_ASSERT_EQUAL(cache_rrdp_attach(c, key, MOD_B), 0);
+	/*
+	 * A kill -9 inside cache_rrdp_commit(), after "current" moved to
+	 * g2 and before the module links did: both still name g1; g2 has
+	 * A (changed) but no B.
+	 */
+	p = tu_asprintf("%s/.rrdp/%s/g2", cdir, key);
+	CU_ASSERT_EQUAL(mkdir(p, 0755), 0);
+	CU_ASSERT_EQUAL(put(p, MOD_A "/a.roa", "a2"), 0);
+	free(p);
+	p = tu_asprintf("%s/.rrdp/%s/current", cdir, key);
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	CU_ASSERT_EQUAL(symlink("g2", p), 0);
+	free(p);
+	/* And an interrupted stage, and a repository without "current". */
+	CU_ASSERT_EQUAL_FATAL(cache_rrdp_stage_begin(c, key, 1, &s), 0);
+	free(s->root);
+	s->root = NULL;
+	cache_stage_abort(s);
+	p = tu_asprintf("%s/.rrdp/%064d/g1", cdir, 0);
+	CU_ASSERT_EQUAL(cache_mkdirs(cdir, p + strlen(cdir) + 1, 1), 0);
+	cache_close(c);
+
+	c = cache_open(cdir, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_TRUE(view_is(cdir, MOD_A "/a.roa", "a2"));
+	CU_ASSERT_TRUE(cache_current_rrdp(c, MOD_A));
+	/* B kept its copy from g1, now a module generation of its own. */
+	CU_ASSERT_TRUE(view_is(cdir, MOD_B "/b.roa", "b1"));
+	CU_ASSERT_FALSE(cache_current_rrdp(c, MOD_B));
+	q = tu_asprintf("%s/.rrdp/%s/g1", cdir, key);
+	CU_ASSERT_FALSE(exists(q));
+	free(q);
+	q = tu_asprintf("%s/.rrdp/%s/stage", cdir, key);
+	CU_ASSERT_FALSE(exists(q));
+	free(q);
+	q = tu_asprintf("%s/.rrdp/%064d", cdir, 0);
+	CU_ASSERT_FALSE(exists(q));
+	free(q);
+	free(p);
+	CU_ASSERT_EQUAL(cache_recover(c), 0);
+	cache_close(c);
+	tu_rmtree(dir);
+	free(cdir);
+	free(dir);
+}
+
 REEF_SUITE(cache, REEF_TEST(test_cache_commit), REEF_TEST(test_cache_recover),
-    REEF_TEST(test_cache_mkdirs))
+    REEF_TEST(test_cache_mkdirs), REEF_TEST(test_cache_rrdp),
+    REEF_TEST(test_cache_rrdp_recover))

@@ -3,7 +3,14 @@
  * comparison, argument checks, and the paths where a request is refused
  * or cancelled before any connection.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +20,7 @@
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 #include "validator/http.h"
+#include "validator/rsync.h"
 
 struct outcome {
 	struct http_ctx	*ctx;		/* for callbacks that queue more */
@@ -278,6 +286,194 @@ test_http_cancel_queued(void)
 	CU_ASSERT_EQUAL(o2.err, HTTP_ERR_URL);
 }
 
+/* http_addr_refused() of a numeric address. */
+static const char *
+refused(const char *text)
+{
+	struct sockaddr_in s4;
+	struct sockaddr_in6 s6;
+
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	if (inet_pton(AF_INET, text, &s4.sin_addr) == 1) {
+		s4.sin_family = AF_INET;
+		return http_addr_refused((struct sockaddr *)&s4, sizeof(s4));
+	}
+	CU_ASSERT_FATAL(inet_pton(AF_INET6, text, &s6.sin6_addr) == 1);
+	s6.sin6_family = AF_INET6;
+	return http_addr_refused((struct sockaddr *)&s6, sizeof(s6));
+}
+
+/* http_addr_dubious() of a numeric address. */
+static const char *
+dubious(const char *text)
+{
+	struct sockaddr_in s4;
+	struct sockaddr_in6 s6;
+
+	memset(&s4, 0, sizeof(s4));
+	memset(&s6, 0, sizeof(s6));
+	if (inet_pton(AF_INET, text, &s4.sin_addr) == 1) {
+		s4.sin_family = AF_INET;
+		return http_addr_dubious((struct sockaddr *)&s4, sizeof(s4));
+	}
+	CU_ASSERT_FATAL(inet_pton(AF_INET6, text, &s6.sin6_addr) == 1);
+	s6.sin6_family = AF_INET6;
+	return http_addr_dubious((struct sockaddr *)&s6, sizeof(s6));
+}
+
+static void
+test_http_addr_classes(void)
+{
+	static const struct {
+		const char	*addr;
+		const char	*why;	/* a word of the reason, or NULL */
+	} cases[] = {
+		{ "127.0.0.1", "loopback" }, { "127.255.0.9", "loopback" },
+		{ "10.1.2.3", "1918" }, { "172.16.5.4", "1918" },
+		{ "172.31.255.255", "1918" }, { "192.168.1.1", "1918" },
+		{ "169.254.10.1", "link-local" }, { "100.64.0.1", "6598" },
+		{ "0.0.0.0", "this network" }, { "224.0.0.251", "multicast" },
+		{ "239.1.1.1", "multicast" }, { "255.255.255.255", "reserved" },
+		{ "192.0.2.7", "documentation" }, { "198.18.0.1", "benchmark" },
+		{ "172.32.0.1", NULL }, { "8.8.8.8", NULL },
+		{ "193.0.6.139", NULL }, { "100.128.0.1", NULL },
+		{ "::1", "loopback" }, { "::", "unspecified" },
+		{ "::ffff:127.0.0.1", "loopback" }, { "::ffff:10.0.0.1", "1918" },
+		{ "::ffff:8.8.8.8", NULL }, { "64:ff9b::a00:1", "1918" },
+		{ "64:ff9b::808:808", NULL }, { "64:ff9b:1::1", "8215" },
+		{ "2002:7f00:1::", "loopback" }, { "2002:808:808::1", NULL },
+		{ "fc00::1", "unique local" }, { "fd12:3456::1", "unique local" },
+		{ "fe80::1", "link-local" }, { "fec0::1", "site-local" },
+		{ "ff02::1", "multicast" }, { "2001:db8::1", "documentation" },
+		{ "100::1", "discard" }, { "::10.0.0.1", "compatible" },
+		{ "2001:67c:2e8:22::c100:68b", NULL },
+		{ "2a00:1450:4001::1", NULL },
+	};
+	const char *why;
+	size_t i;
+	int lo;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		why = dubious(cases[i].addr);
+		/* Through a name, loopback alone is let through. */
+		lo = strncmp(cases[i].addr, "127.", 4) == 0 ||
+		    strcmp(cases[i].addr, "::1") == 0 ||
+		    strncmp(cases[i].addr, "::ffff:127.", 11) == 0;
+		CU_ASSERT_EQUAL(refused(cases[i].addr) == NULL,
+		    why == NULL || lo);
+		if (cases[i].why == NULL ? why != NULL : why == NULL ||
+		    strstr(why, cases[i].why) == NULL) {
+			printf("\n    %s: %s\n    ", cases[i].addr,
+			    why != NULL ? why : "(not dubious)");
+			CU_FAIL("address misjudged");
+		}
+	}
+}
+
+/*
+ * A name /etc/hosts maps to a loopback address and whose spelling is not
+ * dubious itself (not localhost, not numeric), into name; 0 or -1.
+ */
+static int
+loopback_name(char *name, size_t sz)
+{
+	FILE *fp = fopen("/etc/hosts", "r");
+	char line[512], *tok, *save;
+	int found = -1;
+
+	if (fp == NULL)
+		return -1;
+	while (found == -1 && fgets(line, sizeof(line), fp) != NULL) {
+		line[strcspn(line, "#\n")] = '\0';
+		if ((tok = strtok_r(line, " \t", &save)) == NULL ||
+		    (strncmp(tok, "127.", 4) != 0 && strcmp(tok, "::1") != 0))
+			continue;
+		while ((tok = strtok_r(NULL, " \t", &save)) != NULL) {
+			if (strstr(tok, "localhost") != NULL ||
+			    isdigit((unsigned char)tok[strlen(tok) - 1]) ||
+			    strlen(tok) >= sz)
+				continue;
+			snprintf(name, sz, "%s", tok);
+			found = 0;
+			break;
+		}
+	}
+	fclose(fp);
+	return found;
+}
+
+/* Fetch url with dubious hosts allowed or not; the outcome into *o. */
+static void
+get_once(const char *url, int allow, struct outcome *o)
+{
+	struct http_config hc;
+	struct http_callbacks cb;
+	struct http_ctx *ctx;
+
+	memset(&hc, 0, sizeof(hc));
+	hc.allow_dubious_hosts = allow;
+	hc.proxy = "";			/* the check is off behind a proxy */
+	hc.connect_timeout = 5;
+	CU_ASSERT_FATAL((ctx = http_new(&hc)) != NULL);
+	memset(o, 0, sizeof(*o));
+	cb.on_data = count_data;
+	cb.on_done = record;
+	cb.arg = o;
+	CU_ASSERT_EQUAL(http_get(ctx, url, NULL, &cb), 0);
+	CU_ASSERT_EQUAL(http_run(ctx, 20000), 0);
+	CU_ASSERT_EQUAL(o->done, 1);
+	http_free(ctx);
+}
+
+static void
+test_http_dubious_name(void)
+{
+	struct rsync_config rc;
+	struct rsync_job *job;
+	struct outcome o;
+	char name[256], *url;
+
+	if (loopback_name(name, sizeof(name)) == -1) {
+		printf("\n    SKIPPED: no loopback name in /etc/hosts\n    ");
+		return;
+	}
+	/*
+	 * A name that resolves to loopback is allowed (issue 4): a
+	 * connection is attempted (refused, or TLS fails) with or without
+	 * the allowance.
+	 */
+	url = tu_asprintf("https://%s/rrdp/notification.xml", name);
+	CU_ASSERT_EQUAL(http_url_acceptable(url, 0, NULL), 0);
+	get_once(url, 0, &o);
+	CU_ASSERT_NOT_EQUAL(o.err, HTTP_ERR_URL);
+	CU_ASSERT_PTR_NULL(strstr(o.error, "loopback address"));
+	get_once(url, 1, &o);
+	CU_ASSERT_NOT_EQUAL(o.err, HTTP_ERR_URL);
+	CU_ASSERT_PTR_NULL(strstr(o.error, "loopback address"));
+	free(url);
+
+	/* rsync: resolved before rsync runs, which then runs. */
+	CU_ASSERT_EQUAL_FATAL(rsync_config_init(&rc, "/bin/true"), 0);
+	rc.check_addresses = 1;
+	url = tu_asprintf("rsync://%s/module/", name);
+	{
+		char *stage = tu_tmpdir("dubious");
+
+		CU_ASSERT_EQUAL_FATAL(rsync_start(&rc, url, stage, &job), 0);
+		CU_ASSERT_EQUAL(rsync_wait(job), RSYNC_OK);
+		rsync_free(job);
+		/* Allowed: the program runs (here /bin/true: success). */
+		rc.allow_dubious = 1;
+		CU_ASSERT_EQUAL_FATAL(rsync_start(&rc, url, stage, &job), 0);
+		CU_ASSERT_EQUAL(rsync_wait(job), RSYNC_OK);
+		rsync_free(job);
+		tu_rmtree(stage);
+		free(stage);
+	}
+	free(url);
+}
+
 REEF_SUITE(http,
     REEF_TEST(test_http_url_policy),
     REEF_TEST(test_http_origin),
@@ -285,4 +481,6 @@ REEF_SUITE(http,
     REEF_TEST(test_http_bad_arguments),
     REEF_TEST(test_http_refused_offline),
     REEF_TEST(test_http_url_hook),
-    REEF_TEST(test_http_cancel_queued))
+    REEF_TEST(test_http_cancel_queued),
+    REEF_TEST(test_http_addr_classes),
+    REEF_TEST(test_http_dubious_name))

@@ -3,6 +3,11 @@
  * named by a CA certificate found in what was fetched (simple recursive
  * discovery: every .cer of a fetched repository is parsed, no signature
  * is checked), and print one summary line per repository.
+ *
+ * The discovery parses fetched certificates, so it runs as reef validate's
+ * walk does (reef(8), SANDBOX): the fetching in a child process
+ * (fetch_proc.h) that writes only into the cache, the parsing in this
+ * process, confined (sandbox.h) to reading the cache.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -26,7 +31,10 @@
 #include "validator/cert.h"
 #include "validator/cmd_fetch.h"
 #include "validator/fetch.h"
+#include "validator/fetch_proc.h"
+#include "validator/sandbox.h"
 #include "validator/tal.h"
+#include "validator/uri.h"
 
 /* Exit statuses. */
 #define EXIT_ALL_OK	0
@@ -48,12 +56,22 @@ struct fetch_opts {
 	unsigned int	 jobs;
 	int		 verbose;
 	int		 no_rrdp, no_rsync;
+	int		 no_sandbox;
 };
 
 struct discover {
-	struct fetcher	*f;
+	struct fetch_proc *fp;
 	size_t		 limit;		/* repositories at most */
 	int		 refused;	/* repository URIs refused */
+};
+
+/* The TALs of --tal-dir, in name order; tals[i] NULL if it is not usable. */
+struct tal_list {
+	struct dirent	**names;
+	struct tal	**tals;
+	int		  n;
+	struct tal	 *ok[MAX_TALS];	/* the usable ones, for the fetcher */
+	size_t		  nok;
 };
 
 static void
@@ -62,7 +80,8 @@ usage(void)
 	fprintf(stderr, "usage: reef fetch --tal-dir DIR --cache-dir DIR "
 	    "[--ca-file FILE] [--allow-dubious-hosts]\n"
 	    "                  [--timeout S] [-j N] [--no-rrdp | --no-rsync] "
-	    "[--user NAME] [-v]\n");
+	    "[--user NAME] [-v]\n"
+	    "                  [--no-sandbox]\n");
 }
 
 static int
@@ -91,6 +110,7 @@ getopts(int argc, char **argv, struct fetch_opts *o)
 		{ "no-rrdp", no_argument, NULL, 'R' },
 		{ "no-rsync", no_argument, NULL, 'S' },
 		{ "user", required_argument, NULL, 'U' },
+		{ "no-sandbox", no_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -145,6 +165,9 @@ getopts(int argc, char **argv, struct fetch_opts *o)
 			break;
 		case 'v':
 			o->verbose++;
+			break;
+		case 'X':
+			o->no_sandbox = 1;
 			break;
 		default:
 			usage();
@@ -228,8 +251,8 @@ consider_cert(struct discover *dc, const char *path)
 	free(der);
 	if (c == NULL)
 		return;
-	if (c->repo != NULL && fetch_count(dc->f) < dc->limit &&
-	    fetch_queue(dc->f, c->repo, c->notify) == -1)
+	if (c->repo != NULL && fetch_proc_count(dc->fp) < dc->limit &&
+	    fetch_proc_queue(dc->fp, c->repo, c->notify) == -1)
 		dc->refused++;
 	cert_free(c);
 }
@@ -273,74 +296,143 @@ is_tal(const struct dirent *de)
 	    strcmp(de->d_name + n - strlen(TAL_SUFFIX), TAL_SUFFIX) == 0;
 }
 
-/* Fetch each TAL's TA certificate and queue its repository; failures counted. */
+/* Read and parse the TALs of --tal-dir into *tl.  0, or -1 (logged). */
 static int
-do_tals(struct fetcher *f, const struct fetch_opts *o, struct discover *dc,
-    const char *cache)
+load_tals(const struct fetch_opts *o, struct tal_list *tl)
 {
-	struct dirent **names = NULL;
-	int n, i, failed = 0;
 	char *path, *buf;
 	size_t len;
-	struct tal *tal;
-	enum fetch_proto proto;
+	int i;
 
-	n = scandir(o->tal_dir, &names, is_tal, alphasort);
-	if (n < 0) {
+	memset(tl, 0, sizeof(*tl));
+	tl->n = scandir(o->tal_dir, &tl->names, is_tal, alphasort);
+	if (tl->n < 0) {
 		log_warn_obj(o->tal_dir, "cannot read TAL directory");
+		tl->n = 0;
 		return -1;
 	}
-	if (n == 0 || n > MAX_TALS) {
+	if (tl->n == 0 || tl->n > MAX_TALS) {
 		log_warnx_obj(o->tal_dir, "expected 1 to %d TALs, found %d",
-		    MAX_TALS, n);
-		failed = -1;
+		    MAX_TALS, tl->n);
+		return -1;
 	}
-	for (i = 0; i < n && failed != -1; i++) {
-		tal = NULL;
-		buf = NULL;
-		if (asprintf(&path, "%s/%s", o->tal_dir, names[i]->d_name) ==
-		    -1)
-			break;
-		if ((buf = (char *)read_file(path, MAX_TAL_SIZE, &len)) ==
-		    NULL || (tal = tal_parse(path, buf, len)) == NULL ||
-		    fetch_ta(f, tal, &proto) == -1) {
-			printf("%-50s %-6s %-7s\n", names[i]->d_name, "https",
-			    "failed");
-			failed++;
-		} else {
-			char *cer;
-
-			printf("%-50s %-6s %-7s\n", names[i]->d_name,
-			    fetch_proto_name(proto), proto ==
-			    FETCH_PROTO_NONE ? "stale" : "ok");
-			/* An old TA certificate is usable, but the fetch failed. */
-			if (proto == FETCH_PROTO_NONE)
-				failed++;
-			if (asprintf(&cer, "%s/ta/%s%s", cache, tal->name,
-			    CER_SUFFIX) != -1) {
-				consider_cert(dc, cer);
-				free(cer);
-			}
-		}
-		tal_free(tal);
+	if ((tl->tals = calloc((size_t)tl->n, sizeof(*tl->tals))) == NULL)
+		return -1;
+	for (i = 0; i < tl->n; i++) {
+		if (asprintf(&path, "%s/%s", o->tal_dir,
+		    tl->names[i]->d_name) == -1)
+			return -1;
+		if ((buf = (char *)read_file(path, MAX_TAL_SIZE, &len)) != NULL)
+			tl->tals[i] = tal_parse(path, buf, len);
+		if (tl->tals[i] != NULL)
+			tl->ok[tl->nok++] = tl->tals[i];
 		free(buf);
 		free(path);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	return 0;
+}
+
+static void
+free_tals(struct tal_list *tl)
+{
+	int i;
+
+	for (i = 0; i < tl->n; i++) {
+		if (tl->tals != NULL)
+			tal_free(tl->tals[i]);
+		free(tl->names[i]);
+	}
+	free(tl->tals);
+	free(tl->names);
+}
+
+/*
+ * Print each TAL's TA certificate fetch (ta: the fetcher's results for
+ * tl->ok, in order) and queue the TA's repository; returns the failures.
+ */
+static int
+do_tals(const struct tal_list *tl, const struct fetch_proc_ta *ta,
+    struct discover *dc, const char *cache)
+{
+	const struct fetch_proc_ta *t;
+	size_t k = 0;
+	int i, failed = 0;
+	char *cer;
+
+	for (i = 0; i < tl->n; i++) {
+		t = tl->tals[i] != NULL ? &ta[k++] : NULL;
+		if (t == NULL || t->rc == -1) {
+			printf("%-50s %-6s %-7s\n", tl->names[i]->d_name,
+			    "https", "failed");
+			failed++;
+			continue;
+		}
+		printf("%-50s %-6s %-7s\n", tl->names[i]->d_name,
+		    fetch_proto_name(t->proto), t->proto == FETCH_PROTO_NONE ?
+		    "stale" : "ok");
+		/* An old TA certificate is usable, but the fetch failed. */
+		if (t->proto == FETCH_PROTO_NONE)
+			failed++;
+		if (asprintf(&cer, "%s/ta/%s%s", cache, tl->tals[i]->name,
+		    CER_SUFFIX) != -1) {
+			consider_cert(dc, cer);
+			free(cer);
+		}
+	}
 	return failed;
 }
 
+/* The cache directory of repository i (may not exist), malloc'd. */
+static char *
+repo_dir(struct fetch_proc *fp, size_t i, const char *cache)
+{
+	const struct fetch_status *s = fetch_proc_status_at(fp, i);
+	char *rel, *dir;
+
+	if (s == NULL || uri_to_cache_path(s->repo_uri, URI_ALLOW_DUBIOUS,
+	    &rel) != URI_OK)
+		return NULL;
+	if (asprintf(&dir, "%s/rsync/%s", cache, rel) == -1)
+		dir = NULL;
+	free(rel);
+	return dir;
+}
+
+/*
+ * Discovery: wait for every repository asked for, then look for CA
+ * certificates naming further ones in what was fetched, until no new
+ * one turns up.
+ */
+static void
+discover(struct discover *dc, const char *cache)
+{
+	size_t i, scanned = 0, n;
+	char *dir;
+
+	for (;;) {
+		n = fetch_proc_count(dc->fp);
+		if (scanned == n)
+			break;
+		for (i = scanned; i < n; i++)
+			(void)fetch_proc_wait(dc->fp, i);
+		for (i = scanned; i < n; i++) {
+			if ((dir = repo_dir(dc->fp, i, cache)) != NULL)
+				scan_dir(dc, dir, 0);
+			free(dir);
+		}
+		scanned = n;
+	}
+}
+
 static int
-summary(struct fetcher *f)
+summary(struct fetch_proc *fp)
 {
 	const struct fetch_status *s;
-	size_t i, n = fetch_count(f);
+	size_t i, n = fetch_proc_count(fp);
 	int bad = 0;
 
 	for (i = 0; i < n; i++) {
-		s = fetch_status_at(f, i);
+		s = fetch_proc_status_at(fp, i);
 		printf("%-50s %-6s %-7s %8llu objects %10llu bytes %7.2fs%s%s\n",
 		    s->repo_uri, fetch_proto_name(s->proto),
 		    fetch_result_name(s->result),
@@ -354,17 +446,82 @@ summary(struct fetcher *f)
 	return bad;
 }
 
+/*
+ * Confine this process before it parses a fetched certificate: it reads
+ * the cache, writes nothing, has no network and no exec.  0 or -1.
+ */
+static int
+confine(const struct fetch_opts *o, const struct fetch_proc *fp)
+{
+	const char *ro[] = { o->cache_dir };
+	struct sandbox_result sr;
+	struct sandbox_config sc;
+	char err[SANDBOX_NOTE_MAX], sum[SANDBOX_SUMMARY_MAX];
+
+	if (o->no_sandbox) {
+		log_info("confinement: none (--no-sandbox)");
+		return 0;
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.profile = SANDBOX_PARSER;
+	sc.ro = ro;
+	sc.nro = 1;
+	if (sandbox_apply(&sc, &sr, err, sizeof(err)) == -1) {
+		log_errorx("cannot confine the discovery process: %s "
+		    "(--no-sandbox runs without)", err);
+		return -1;
+	}
+	if (sr.note[0] != '\0')
+		log_notice("confinement: %s; going on with what is available",
+		    sr.note);
+	log_info("confinement: discovery process %ld: %s; fetcher process "
+	    "%ld: Landlock ABI %d", (long)getpid(), sandbox_summary(&sr, sum,
+	    sizeof(sum)), (long)fetch_proc_pid(fp),
+	    fetch_proc_landlock_abi(fp));
+	return 0;
+}
+
+/* Start the fetcher process on the usable TALs; NULL (logged). */
+static struct fetch_proc *
+start_fetcher(const struct fetch_opts *o, const struct tal_list *tl,
+    struct fetch_proc_ta *ta)
+{
+	const char *rw[] = { o->cache_dir, "/dev/null" };
+	struct fetch_proc_config pc;
+	struct sandbox_config sc;
+	struct fetch_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.cache_dir = o->cache_dir;
+	cfg.ca_file = o->ca_file;
+	cfg.allow_dubious_hosts = o->dubious;
+	cfg.timeout = o->timeout;
+	cfg.max_rsync = o->jobs;
+	cfg.no_rrdp = o->no_rrdp;
+	cfg.no_rsync = o->no_rsync;
+	memset(&sc, 0, sizeof(sc));
+	sc.profile = SANDBOX_FETCHER;
+	sc.rw = rw;
+	sc.nrw = sizeof(rw) / sizeof(rw[0]);
+	sc.cross_dir_rename = 1;
+	memset(&pc, 0, sizeof(pc));
+	pc.fetch = &cfg;
+	pc.tals = tl->ok;
+	pc.ntals = tl->nok;
+	pc.sandbox = o->no_sandbox ? NULL : &sc;
+	return fetch_proc_start(&pc, ta);
+}
+
 int
 cmd_fetch(int argc, char **argv)
 {
 	struct fetch_opts o;
-	struct fetch_config cfg;
 	struct log_config lc = { "reef", LOG_LEVEL_NOTICE, 0, 0, 2 };
+	struct fetch_proc_ta ta[MAX_TALS];
+	struct tal_list tl;
 	struct discover dc;
-	struct fetcher *f;
-	size_t i, scanned = 0, n;
+	char err[PRIVDROP_ERR_LEN];
 	int tafail, rc = EXIT_SOME_FAIL;
-	char *dir;
 
 	if (getopts(argc, argv, &o) == -1)
 		return EXIT_USAGE;
@@ -373,35 +530,25 @@ cmd_fetch(int argc, char **argv)
 	log_init(&lc);
 	if (drop_root(&o) != 0)
 		return EXIT_SOME_FAIL;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.cache_dir = o.cache_dir;
-	cfg.ca_file = o.ca_file;
-	cfg.allow_dubious_hosts = o.dubious;
-	cfg.timeout = o.timeout;
-	cfg.max_rsync = o.jobs;
-	cfg.no_rrdp = o.no_rrdp;
-	cfg.no_rsync = o.no_rsync;
-	if ((f = fetch_new(&cfg)) == NULL)
+	/* The cache must exist for the confinement rules. */
+	if (privdrop_mkdirs(o.cache_dir, NULL, err, sizeof(err)) == -1) {
+		log_errorx("cannot create the cache: %s", err);
 		return EXIT_SOME_FAIL;
-	dc.f = f;
-	dc.limit = (size_t)MAX_REPO_PER_TAL * MAX_TALS;
-	dc.refused = 0;
-	tafail = do_tals(f, &o, &dc, o.cache_dir);
-	/* Discovery: each repository fetched may name further ones. */
-	for (;;) {
-		(void)fetch_run(f, -1);
-		n = fetch_count(f);
-		if (scanned == n)
-			break;
-		for (i = scanned; i < n; i++) {
-			if ((dir = fetch_repo_dir(f, i)) != NULL)
-				scan_dir(&dc, dir, 0);
-			free(dir);
-		}
-		scanned = n;
 	}
-	rc = summary(f) || tafail != 0 || dc.refused > 0 ? EXIT_SOME_FAIL :
-	    EXIT_ALL_OK;
-	fetch_free(f);
+	memset(&dc, 0, sizeof(dc));
+	if (load_tals(&o, &tl) == -1 ||
+	    (dc.fp = start_fetcher(&o, &tl, ta)) == NULL ||
+	    confine(&o, dc.fp) == -1)
+		goto out;
+	dc.limit = (size_t)MAX_REPO_PER_TAL * MAX_TALS;
+	tafail = do_tals(&tl, ta, &dc, o.cache_dir);
+	discover(&dc, o.cache_dir);
+	if (fetch_proc_finish(dc.fp) != 0)
+		tafail++;
+	rc = summary(dc.fp) || tafail != 0 || dc.refused > 0 ?
+	    EXIT_SOME_FAIL : EXIT_ALL_OK;
+ out:
+	fetch_proc_free(dc.fp);
+	free_tals(&tl);
 	return rc;
 }

@@ -15,6 +15,13 @@
  * One run per cache: CACHEDIR/.lock is flock()ed (never blocking) for the
  * whole run and holds the PID of its holder for the error message.  The
  * kernel drops the lock when the process dies, even by SIGKILL.
+ *
+ * Privilege separation (reef(8), SANDBOX): the fetching runs in a child
+ * process (fetch_proc.h) that may write only into the cache; this
+ * process, which parses everything fetched, confines itself (sandbox.h)
+ * before the walk: it reads the TALs and the cache, writes the outputs
+ * and the directories the walk keeps in the cache, and has no network
+ * and no exec.
  */
 #include <sys/file.h>
 #include <sys/resource.h>
@@ -37,10 +44,12 @@
 #include "common/privdrop.h"
 #include "validator/cmd_validate.h"
 #include "validator/fetch.h"
+#include "validator/fetch_proc.h"
 #include "validator/incidence.h"
 #include "validator/output.h"
 #include "validator/ppmemo.h"
 #include "validator/report.h"
+#include "validator/sandbox.h"
 #include "validator/slurm.h"
 #include "validator/tal.h"
 #include "validator/walk.h"
@@ -52,7 +61,7 @@
 	"[--timeout seconds]\n" \
 	"                     [--slurm file] [--ca-file file] " \
 	"[--allow-dubious-hosts]\n" \
-	"                     [--user name] [--full]\n"
+	"                     [--user name] [--full] [--no-sandbox]\n"
 
 /* Longest flag name quoted in a usage error. */
 #define VALIDATE_FLAG_MAX	32
@@ -69,6 +78,7 @@ struct validate_opts {
 	unsigned int	 formats;
 	int		 offline;
 	int		 full;		/* no reuse of the memo (ppmemo.h) */
+	int		 no_sandbox;	/* no confinement (sandbox.h) */
 	int		 allow_dubious;
 	int		 verbose;
 	int		 help;
@@ -79,7 +89,8 @@ struct validate_opts {
 enum opt_id {
 	OPT_TAL_DIR, OPT_CACHE_DIR, OPT_OUT_DIR, OPT_JOBS, OPT_OFFLINE,
 	OPT_AT, OPT_TIMEOUT, OPT_SLURM, OPT_CA_FILE, OPT_DUBIOUS,
-	OPT_FORMATS, OPT_VERBOSE, OPT_HELP, OPT_USER, OPT_FULL
+	OPT_FORMATS, OPT_VERBOSE, OPT_HELP, OPT_USER, OPT_FULL,
+	OPT_NO_SANDBOX
 };
 
 static const struct opt_def {
@@ -103,6 +114,7 @@ static const struct opt_def {
 	{ OPT_HELP,	 'h', "help",			0 },
 	{ OPT_USER,	 0,   "user",			1 },
 	{ OPT_FULL,	 0,   "full",			0 },
+	{ OPT_NO_SANDBOX, 0,  "no-sandbox",		0 },
 };
 
 /* Find the option argv[*i] names; its value (if any) goes to *val. */
@@ -187,6 +199,7 @@ opt_apply(struct validate_opts *o, const struct opt_def *d, const char *v,
 		break;
 	case OPT_OFFLINE:	o->offline = 1; break;
 	case OPT_FULL:		o->full = 1; break;
+	case OPT_NO_SANDBOX:	o->no_sandbox = 1; break;
 	case OPT_DUBIOUS:	o->allow_dubious = 1; break;
 	case OPT_VERBOSE:	o->verbose++; break;
 	case OPT_HELP:		o->help = 1; break;
@@ -450,27 +463,6 @@ load_tals(const char *dir, struct tal **tals, struct report *rep,
 	return nt;
 }
 
-/*
- * Bring the TA certificates into the cache; failures are the walk's to
- * report.  Returns the number of TA certificates not fetched this run
- * (a cached copy may still stand in).
- */
-static size_t
-fetch_tas(struct fetcher *f, struct tal **tals, size_t n)
-{
-	enum fetch_proto p;
-	size_t i, missed = 0;
-
-	for (i = 0; i < n; i++) {
-		if (fetch_ta(f, tals[i], &p) != 0)
-			log_warnx_obj(tals[i]->name, "TA certificate not "
-			    "available");
-		if (p == FETCH_PROTO_NONE)
-			missed++;
-	}
-	return missed;
-}
-
 /* mkdir -p dir.  0, or -1 after logging. */
 static int
 make_dirs(const char *dir)
@@ -625,7 +617,9 @@ struct run {
 	size_t			 ntals;
 	struct report		*report;
 	struct slurm		*slurm;
-	struct fetcher		*fetcher;
+	struct fetch_proc	*fetcher;	/* the fetcher process */
+	int			 fetcher_failed; /* it died or misbehaved */
+	int			 lockfd;	/* CACHEDIR/.lock: ours alone */
 	struct walk_result	 res;
 	int			 walked;	/* res is filled */
 	const char		**names;
@@ -646,8 +640,7 @@ run_free(struct run *r)
 		tal_free(r->tals[i]);
 	report_free(r->report);
 	slurm_free(r->slurm);
-	if (r->fetcher != NULL)
-		fetch_free(r->fetcher);
+	fetch_proc_free(r->fetcher);
 	walk_result_free(&r->res);
 	free(r->names);
 	free(r->repos);
@@ -699,11 +692,11 @@ collect_repos(struct run *r)
 
 	if (r->fetcher == NULL)
 		return 0;
-	n = fetch_count(r->fetcher);
+	n = fetch_proc_count(r->fetcher);
 	if (n == 0 || (r->repos = calloc(n, sizeof(*r->repos))) == NULL)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if ((st = fetch_status_at(r->fetcher, i)) == NULL)
+		if ((st = fetch_proc_status_at(r->fetcher, i)) == NULL)
 			continue;
 		rr = &r->repos[r->nrepos++];
 		rr->uri = st->repo_uri;
@@ -728,15 +721,156 @@ collect_repos(struct run *r)
 	return failed;
 }
 
-/* Validate with the TALs loaded; fills r->res.  0 or -1. */
+/*
+ * Start the fetcher process, confined to writing into the cache, and
+ * let it bring the TA certificates in; failures are the walk's to
+ * report.  0, or -1 when it could not be set up (logged).
+ */
+static int
+start_fetcher(const struct validate_opts *o, struct run *r)
+{
+	struct fetch_proc_ta ta[MAX_TALS];
+	struct fetch_proc_config pc;
+	struct sandbox_config sc;
+	struct fetch_config fc;
+	const char *rw[] = { o->cache_dir, "/dev/null" };
+	size_t i;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.cache_dir = o->cache_dir;
+	fc.ca_file = o->ca_file;
+	fc.allow_dubious_hosts = o->allow_dubious;
+	fc.timeout = fetch_budget(o->timeout, run_elapsed(r));
+	memset(&sc, 0, sizeof(sc));
+	sc.profile = SANDBOX_FETCHER;
+	sc.rw = rw;
+	sc.nrw = sizeof(rw) / sizeof(rw[0]);
+	sc.cross_dir_rename = 1;
+	memset(&pc, 0, sizeof(pc));
+	pc.fetch = &fc;
+	pc.tals = r->tals;
+	pc.ntals = r->ntals;
+	pc.sandbox = o->no_sandbox ? NULL : &sc;
+	pc.close_fds = &r->lockfd;
+	pc.nclose = 1;
+	if ((r->fetcher = fetch_proc_start(&pc, ta)) == NULL)
+		return -1;
+	for (i = 0; i < r->ntals; i++) {
+		if (ta[i].rc != 0)
+			log_warnx_obj(r->tals[i]->name, "TA certificate not "
+			    "available");
+		if (ta[i].proto == FETCH_PROTO_NONE)
+			r->tas_missed++;
+	}
+	return 0;
+}
+
+/* Say once what confinement the run is under. */
+static void
+log_confinement(const struct run *r, const struct sandbox_result *sr)
+{
+	char sum[SANDBOX_SUMMARY_MAX], fetcher[96];
+	long pid;
+	int abi;
+
+	if (sr->note[0] != '\0')
+		log_notice("confinement: %s; going on with what is available",
+		    sr->note);
+	fetcher[0] = '\0';
+	if (r->fetcher != NULL) {
+		abi = fetch_proc_landlock_abi(r->fetcher);
+		pid = (long)fetch_proc_pid(r->fetcher);
+		if (abi > 0)
+			snprintf(fetcher, sizeof(fetcher), "; fetcher process "
+			    "%ld: Landlock ABI %d, writes to the cache only",
+			    pid, abi);
+		else
+			snprintf(fetcher, sizeof(fetcher), "; fetcher process "
+			    "%ld: no Landlock", pid);
+	}
+	log_info("confinement: walk process %ld: %s%s", (long)getpid(),
+	    sandbox_summary(sr, sum, sizeof(sum)), fetcher);
+}
+
+/*
+ * Confine this process before it parses anything fetched: it reads the
+ * TALs and the cache, reads and writes the output directory and the
+ * nwalk directories of walk (those the walk writes in the cache; a
+ * missing one is left out, the walk then fails to open it as it would
+ * anyway), nothing else; no network, no exec.  0, or -1 after logging.
+ */
+static int
+confine(const struct validate_opts *o, struct run *r,
+    const char * const *walk, size_t nwalk)
+{
+	const char *ro[] = { o->tal_dir, o->cache_dir };
+	const char *rw[SANDBOX_MAX_PATHS];
+	struct sandbox_result sr;
+	struct sandbox_config sc;
+	struct stat st;
+	char err[SANDBOX_NOTE_MAX];
+	size_t i, nrw = 0;
+
+	if (o->no_sandbox) {
+		log_info("confinement: none (--no-sandbox)");
+		return 0;
+	}
+	rw[nrw++] = o->out_dir;
+	for (i = 0; i < nwalk && nrw < SANDBOX_MAX_PATHS; i++)
+		if (stat(walk[i], &st) == 0)
+			rw[nrw++] = walk[i];
+	memset(&sc, 0, sizeof(sc));
+	sc.profile = SANDBOX_PARSER;
+	sc.ro = ro;
+	sc.nro = sizeof(ro) / sizeof(ro[0]);
+	sc.rw = rw;
+	sc.nrw = nrw;
+	if (sandbox_apply(&sc, &sr, err, sizeof(err)) == -1) {
+		log_errorx("cannot confine the walk process: %s (--no-sandbox "
+		    "runs without)", err);
+		return -1;
+	}
+	log_confinement(r, &sr);
+	return 0;
+}
+
+/*
+ * Worker threads for -j (0: one per online processor), counted before
+ * confinement hides /sys.
+ */
+static unsigned int
+walk_threads(unsigned int jobs)
+{
+	long n;
+
+	if (jobs > 0)
+		return jobs;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > VALIDATE_MAX_JOBS ? VALIDATE_MAX_JOBS :
+	    (unsigned int)n;
+}
+
+/* Create dir (one level) for the walk, which may not once confined. */
+static void
+walk_dir(const char *dir)
+{
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		log_msg_errno(LOG_LEVEL_WARNING, dir, "mkdir");
+}
+
+/*
+ * Fetch (in the fetcher process) and validate with the TALs loaded;
+ * fills r->res.  0 or -1.
+ */
 static int
 run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 {
-	struct fetch_config fc;
 	struct walk_config wc;
 	struct repo_fetcher rf;
 	unsigned char tag[MEMO_TAG_LEN];
 	char memo[PATH_MAX];
+	const char *walk[2];
+	size_t i, nwalk = 0;
 	int n;
 
 	if ((size_t)snprintf(r->store, sizeof(r->store), "%s/%s",
@@ -754,16 +888,19 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	} else
 		log_warnx("incremental validation off: cannot identify the "
 		    "running program");
-	if (!o->offline) {
-		memset(&fc, 0, sizeof(fc));
-		fc.cache_dir = o->cache_dir;
-		fc.ca_file = o->ca_file;
-		fc.allow_dubious_hosts = o->allow_dubious;
-		fc.timeout = fetch_budget(o->timeout, run_elapsed(r));
-		if ((r->fetcher = fetch_new(&fc)) == NULL)
-			return -1;
-		r->tas_missed = fetch_tas(r->fetcher, r->tals, r->ntals);
-		fetch_repo_fetcher(r->fetcher, &rf);
+	/* The directories the walk writes in the cache. */
+	walk[nwalk++] = r->store;
+	if (wc.memo_dir != NULL)
+		walk[nwalk++] = wc.memo_dir;
+	for (i = 0; i < nwalk; i++)
+		walk_dir(walk[i]);
+	wc.threads = walk_threads(o->jobs);
+	if (!o->offline && start_fetcher(o, r) != 0)
+		return -1;
+	if (confine(o, r, walk, nwalk) != 0)
+		return -1;
+	if (r->fetcher != NULL) {
+		fetch_proc_fetcher(r->fetcher, &rf);
 		wc.fetcher = &rf;
 	}
 	wc.tals = r->tals;
@@ -771,11 +908,14 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	wc.cache_dir = o->cache_dir;
 	wc.store_dir = r->store;
 	wc.now = now;
-	wc.threads = o->jobs;
 	wc.allow_dubious = o->allow_dubious;
 	wc.report = report_cb;
 	wc.report_arg = r->report;
-	if ((n = walk_run(&wc, &r->res)) != 0) {
+	n = walk_run(&wc, &r->res);
+	/* The fetcher's work is over: let it go before the outputs. */
+	if (r->fetcher != NULL && fetch_proc_finish(r->fetcher) != 0)
+		r->fetcher_failed = 1;
+	if (n != 0) {
 		log_errorx("validation failed");
 		return -1;
 	}
@@ -830,10 +970,12 @@ run_slurm(struct run *r, struct output_data *d, int64_t now)
 	return 0;
 }
 
+/* Whole seconds of a + b. */
 static int64_t
-cpu_seconds(const struct timeval *tv)
+cpu_seconds(const struct timeval *a, const struct timeval *b)
 {
-	return (int64_t)tv->tv_sec;
+	return (int64_t)a->tv_sec + (int64_t)b->tv_sec +
+	    ((int64_t)a->tv_usec + (int64_t)b->tv_usec) / 1000000;
 }
 
 /* OUTDIR/metrics for the run ending with status rc (failures logged). */
@@ -867,19 +1009,23 @@ static void
 fill_meta(struct output_data *d, const struct run *r, char *host,
     size_t hostlen, int64_t now)
 {
-	struct rusage ru;
+	struct rusage ru, rc;
 
 	if (gethostname(host, hostlen) != 0)
 		snprintf(host, hostlen, "localhost");
 	host[hostlen - 1] = '\0';
+	memset(&ru, 0, sizeof(ru));
+	memset(&rc, 0, sizeof(rc));
 	getrusage(RUSAGE_SELF, &ru);
+	/* With the fetcher process (reaped by now) and its rsync children. */
+	getrusage(RUSAGE_CHILDREN, &rc);
 	d->vrps = r->res.vrps;
 	d->aspas = r->res.aspas;
 	d->rks = r->res.rks;
 	d->buildtime = now;
 	d->elapsed = (int64_t)run_elapsed(r);
-	d->usertime = cpu_seconds(&ru.ru_utime);
-	d->systemtime = cpu_seconds(&ru.ru_stime);
+	d->usertime = cpu_seconds(&ru.ru_utime, &rc.ru_utime);
+	d->systemtime = cpu_seconds(&ru.ru_stime, &rc.ru_stime);
 	d->hostname = host;
 	d->report = r->report;
 }
@@ -944,6 +1090,7 @@ validate(const struct validate_opts *o)
 	/* Without the lock there are no metrics: they are the holder's. */
 	if ((lockfd = lock_cache(o->cache_dir)) == -1)
 		return VALIDATE_EXIT_FAIL;
+	r.lockfd = lockfd;
 	incidence_reset();
 	if ((r.report = report_new()) == NULL)
 		goto out;
@@ -979,6 +1126,11 @@ validate(const struct validate_opts *o)
 	if (unfetched > 0) {
 		log_warnx("%zu repositories or TA certificates not fetched; "
 		    "their cached copies were used", unfetched);
+		rc = VALIDATE_EXIT_PARTIAL;
+	}
+	if (r.fetcher_failed) {
+		log_warnx("the fetcher process did not end normally; the "
+		    "cached copies of what it had not fetched were used");
 		rc = VALIDATE_EXIT_PARTIAL;
 	}
  out:

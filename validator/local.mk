@@ -47,3 +47,8 @@ bin_PROGRAMS += validator/reef
 validator_reef_SOURCES = validator/main.c
 validator_reef_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(CURL_CFLAGS) $(XML_CFLAGS)
 validator_reef_LDADD = $(LIBVALIDATOR) $(CURL_LIBS) $(XML_LIBS)
+# Privilege separation: the fetcher process and the confinement (reef(8) SANDBOX).
+validator_libvalidator_a_SOURCES += \
+	validator/fetch_proc.c validator/fetch_proc.h validator/fetch_proc_int.h \
+	validator/fetch_proc_child.c validator/fetch_proc_msg.c \
+	validator/sandbox.c validator/sandbox.h

@@ -7,7 +7,7 @@ tests_unit_reef_tests_SOURCES += tests/integration/rtrd_util.c tests/integration
 	tests/integration/test_rtrd_tls.c tests/integration/test_rtrd_http.c tests/integration/test_validate.c \
 	tests/integration/test_validate_ops.c tests/integration/test_rtrd_https.c \
 	tests/integration/test_incremental.c tests/integration/test_rtrd_abuse.c \
-	tests/integration/test_crash.c tests/integration/test_valgrind.c
+	tests/integration/test_crash.c tests/integration/test_valgrind.c tests/integration/test_sandbox.c
 EXTRA_DIST += tests/tools/serve.sh tests/integration/peers.sh tests/integration/peerlib.sh \
 	tests/tools/hostile_httpd.py
 INTEROP_FILES = common.sh bird.sh bird.conf.in frr.sh frr-bgpd.conf.in openbgpd.sh bgpd.conf.in \

@@ -30,6 +30,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/walk.c validator/walk.h validator/validate.c validator/validate.h \
 	validator/pubpoint.c validator/pubpoint.h validator/store.c validator/store.h \
 	validator/memo.c validator/memo.h validator/ppmemo.c validator/ppmemo.h \
+	validator/repofetch.h \
 	validator/outdir.c validator/outdir.h \
 	validator/threadpool.c validator/threadpool.h \
 	validator/cache.c validator/cache.h validator/repo.c validator/repo.h \

@@ -50,7 +50,12 @@
  * Kills of offline runs, at LO..HI percent of an uninterrupted one; every
  * other one at LATE..HI, where the walk ends and the outputs are written.
  */
+/* Fewer under the sanitizers, whose runs are several times slower. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KILLS			6
+#else
 #define KILLS			12
+#endif
 #define KILL_LO_PCT		5
 #define KILL_LATE_PCT		70
 #define KILL_HI_PCT		110

@@ -1,6 +1,7 @@
 /*
  * RPKI resource certificates, RFC 6487, and BGPsec router certificates,
- * RFC 8209.  OpenSSL decodes; every profile rule is checked here.
+ * RFC 8209.  OpenSSL decodes (without the public key, see cert.h); every
+ * profile rule is checked here.
  *
  * Extensions allowed per purpose (RFC 6487 section 4.8, RFC 8209 section
  * 3.1.3); any other extension, critical or not, is rejected, and so is
@@ -16,16 +17,18 @@
  * extensions are rejected, as rpki-client does.
  */
 #include <ctype.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/provider.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -34,15 +37,17 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
+#include "validator/certder.h"
 #include "validator/incidence.h"
+#include "validator/pubkey.h"
 #include "validator/x509ext.h"
 
 /* X.509 version field value of a v3 certificate (RFC 5280 section 4.1.2.1). */
 #define X509_V3			2
-/* RFC 8608 section 3: BGPsec router keys are ECDSA on P-256. */
-#define ROUTER_CURVE_NID	NID_X9_62_prime256v1
 /* AIA access descriptions read: one rsync URI plus a few alternates. */
 #define MAX_AIA_ENTRIES		8
+/* Extensions struct certder's crit_bad has a bit for. */
+#define CRIT_BAD_BITS		64
 
 /* The extensions the profile knows, as indexes into struct exts. */
 enum ext_idx {
@@ -102,8 +107,10 @@ static const unsigned char ku_ee[] = { 0x03, 0x02, 0x07, 0x80 };
 /* The only basicConstraints allowed: cA TRUE (RFC 6487 section 4.8.1). */
 static const unsigned char bc_ca[] = { 0x30, 0x03, 0x01, 0x01, 0xff };
 
+/* The extensions present, and their values as x509ext_decode() gave. */
 struct exts {
 	const X509_EXTENSION	*e[EXT_N];
+	void			*v[EXT_N];
 };
 
 /* Returns a static name for purpose. */
@@ -207,52 +214,28 @@ check_tbs(const char *fn, X509 *x, struct cert *c)
 	return time_is_bad(fn, x, c) ? -1 : 0;
 }
 
-/*
- * The Extension's critical BOOLEAN, when present, must be TRUE encoded as
- * 0xff (X.690 section 11.1; DEFAULT FALSE is never encoded, section 11.5).
- */
-static int
-critical_is_der(const X509_EXTENSION *e)
+/* Free the values collect_exts() decoded. */
+static void
+exts_free(struct exts *ex)
 {
-	unsigned char *der = NULL;
-	const unsigned char *p, *end;
-	long len;
-	int n, tag, xclass, rc = 0;
+	int j;
 
-	if ((n = i2d_X509_EXTENSION((X509_EXTENSION *)e, &der)) <= 0)
-		return 0;
-	p = der;
-	end = der + n;
-	/* Into the SEQUENCE, past the OID, look at what follows. */
-	if (ASN1_get_object(&p, &len, &tag, &xclass, end - p) & 0x80 ||
-	    tag != V_ASN1_SEQUENCE)
-		goto out;
-	if (ASN1_get_object(&p, &len, &tag, &xclass, end - p) & 0x80 ||
-	    tag != V_ASN1_OBJECT)
-		goto out;
-	p += len;
-	if (ASN1_get_object(&p, &len, &tag, &xclass, end - p) & 0x80)
-		goto out;
-	if (tag == V_ASN1_BOOLEAN)
-		rc = len == 1 && p[0] == 0xff;
-	else
-		rc = tag == V_ASN1_OCTET_STRING;
-out:
-	OPENSSL_free(der);
-	return rc;
+	for (j = 0; j < EXT_N; j++)
+		if (ex->e[j] != NULL)
+			x509ext_free(ex->e[j], ex->v[j]);
 }
 
 /*
- * Sort the extensions into ex, rejecting unknown and duplicate ones and
- * values not in DER.
+ * Sort the extensions into ex (free with exts_free(), also on failure),
+ * rejecting unknown and duplicate ones and values not in DER.  crit_bad
+ * marks the extensions whose critical flag is not DER (struct certder).
  */
 static int
-collect_exts(const char *fn, X509 *x, struct exts *ex)
+collect_exts(const char *fn, X509 *x, uint64_t crit_bad, struct exts *ex)
 {
 	const X509_EXTENSION *e;
 	int i, j, nid;
 
-	memset(ex, 0, sizeof(*ex));
 	for (i = 0; i < X509_get_ext_count(x); i++) {
 		e = X509_get_ext(x, i);
 		nid = OBJ_obj2nid(X509_EXTENSION_get_object(
@@ -274,13 +257,18 @@ collect_exts(const char *fn, X509 *x, struct exts *ex)
 			    "%s extension", ext_info[j].name);
 			return -1;
 		}
-		if (!critical_is_der(e)) {
+		/*
+		 * X.690 section 11.1: TRUE is 0xff.  crit_bad has no bit
+		 * for i past 63, but a duplicate or unknown extension
+		 * stops the loop before that.
+		 */
+		if (i < CRIT_BAD_BITS && (crit_bad >> i) & 1) {
 			log_warnx_obj(fn, "X.690 section 11.1: %s extension "
 			    "critical flag is not DER encoded",
 			    ext_info[j].name);
 			return -1;
 		}
-		if (x509ext_der_check(fn, e) == -1)
+		if ((ex->v[j] = x509ext_decode(fn, e)) == NULL)
 			return -1;
 		ex->e[j] = e;
 	}
@@ -356,60 +344,46 @@ check_bc(const char *fn, const X509_EXTENSION *e)
  * 4.8.2).
  */
 static int
-check_ski(const char *fn, X509 *x, const X509_EXTENSION *e, struct cert *c)
+check_ski(const char *fn, X509 *x, const ASN1_OCTET_STRING *os,
+    struct cert *c)
 {
-	ASN1_OCTET_STRING *os;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen;
-	int rc = -1;
 
-	if ((os = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
-		return -1;
 	if (ASN1_STRING_length(os) != CERT_KEYID_LEN) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.2: SKI must be %d "
 		    "octets", CERT_KEYID_LEN);
-		goto out;
+		return -1;
 	}
 	if (!X509_pubkey_digest(x, EVP_sha1(), md, &mdlen) ||
 	    mdlen != CERT_KEYID_LEN ||
 	    memcmp(md, ASN1_STRING_get0_data(os), CERT_KEYID_LEN) != 0) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.2: SKI is not the "
 		    "SHA-1 hash of the public key");
-		goto out;
+		return -1;
 	}
 	memcpy(c->ski, md, CERT_KEYID_LEN);
-	rc = 0;
-out:
-	ASN1_OCTET_STRING_free(os);
-	return rc;
+	return 0;
 }
 
 /* AKI: keyIdentifier of 20 octets only (RFC 6487 section 4.8.3). */
 static int
-check_aki(const char *fn, const X509_EXTENSION *e, struct cert *c)
+check_aki(const char *fn, const AUTHORITY_KEYID *akid, struct cert *c)
 {
-	AUTHORITY_KEYID *akid;
-	int rc = -1;
-
-	if ((akid = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
-		return -1;
 	if (akid->issuer != NULL || akid->serial != NULL ||
 	    akid->keyid == NULL) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.3: AKI must have "
 		    "keyIdentifier only");
-		goto out;
+		return -1;
 	}
 	if (ASN1_STRING_length(akid->keyid) != CERT_KEYID_LEN) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.3: AKI must be %d "
 		    "octets", CERT_KEYID_LEN);
-		goto out;
+		return -1;
 	}
 	memcpy(c->aki, ASN1_STRING_get0_data(akid->keyid), CERT_KEYID_LEN);
 	c->has_aki = 1;
-	rc = 0;
-out:
-	AUTHORITY_KEYID_free(akid);
-	return rc;
+	return 0;
 }
 
 static int
@@ -431,18 +405,14 @@ check_ku(const char *fn, const X509_EXTENSION *e, int ca)
 
 /* RFC 8209 section 3.1.3.2: EKU holds id-kp-bgpsec-router. */
 static int
-check_eku(const char *fn, const X509_EXTENSION *e)
+check_eku(const char *fn, const EXTENDED_KEY_USAGE *eku)
 {
-	EXTENDED_KEY_USAGE *eku;
 	int i, found = 0;
 
-	if ((eku = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
-		return -1;
 	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++)
 		if (x509ext_oid_is(sk_ASN1_OBJECT_value(eku, i),
 		    X509EXT_OID_BGPSEC_ROUTER))
 			found = 1;
-	EXTENDED_KEY_USAGE_free(eku);
 	if (!found) {
 		log_warnx_obj(fn, "RFC 8209 section 3.1.3.2: EKU lacks "
 		    "id-kp-bgpsec-router");
@@ -479,37 +449,30 @@ pick_rsync(const char *fn, const char *rfc, const GENERAL_NAMES *names,
 
 /* RFC 6487 section 4.8.6: one DistributionPoint, fullName, an rsync URI. */
 static int
-check_crldp(const char *fn, const X509_EXTENSION *e, struct cert *c)
+check_crldp(const char *fn, const CRL_DIST_POINTS *dps, struct cert *c)
 {
 	static const char rfc[] = "RFC 6487 section 4.8.6";
-	CRL_DIST_POINTS *dps;
 	const DIST_POINT *dp;
-	int rc = -1;
 
-	if ((dps = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
-		return -1;
 	if (sk_DIST_POINT_num(dps) != 1) {
 		log_warnx_obj(fn, "%s: CRLDP must have exactly one "
 		    "DistributionPoint", rfc);
-		goto out;
+		return -1;
 	}
 	dp = sk_DIST_POINT_value(dps, 0);
 	if (dp->reasons != NULL || dp->CRLissuer != NULL ||
 	    dp->distpoint == NULL || dp->distpoint->type != 0) {
 		log_warnx_obj(fn, "%s: CRLDP must have a fullName only", rfc);
-		goto out;
+		return -1;
 	}
 	if (pick_rsync(fn, rfc, dp->distpoint->name.fullname,
 	    &c->crldp) == -1)
-		goto out;
+		return -1;
 	if (c->crldp == NULL) {
 		log_warnx_obj(fn, "%s: CRLDP has no rsync URI", rfc);
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	CRL_DIST_POINTS_free(dps);
-	return rc;
+	return 0;
 }
 
 /*
@@ -519,30 +482,28 @@ out:
  * checked for form and otherwise ignored.  The first rsync URI is used.
  */
 static int
-check_aia(const char *fn, const X509_EXTENSION *e, struct cert *c)
+check_aia(const char *fn, const AUTHORITY_INFO_ACCESS *aia,
+    struct cert *c)
 {
 	static const char rfc[] = "RFC 6487 section 4.8.7";
-	AUTHORITY_INFO_ACCESS *aia;
 	const ACCESS_DESCRIPTION *ad;
 	char *uri;
-	int i, rc = -1;
+	int i;
 
-	if ((aia = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
-		return -1;
 	if (sk_ACCESS_DESCRIPTION_num(aia) > MAX_AIA_ENTRIES) {
 		log_warnx_obj(fn, "%s: AIA has more than %d access "
 		    "descriptions", rfc, MAX_AIA_ENTRIES);
-		goto out;
+		return -1;
 	}
 	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
 		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
 		if (OBJ_obj2nid(ad->method) != NID_ad_ca_issuers) {
 			log_warnx_obj(fn, "%s: AIA access method must be "
 			    "caIssuers", rfc);
-			goto out;
+			return -1;
 		}
 		if (x509ext_uri(fn, rfc, ad->location, &uri) == -1)
-			goto out;
+			return -1;
 		if (uri != NULL && c->aia == NULL && x509ext_is_rsync(uri))
 			c->aia = uri;
 		else
@@ -551,12 +512,9 @@ check_aia(const char *fn, const X509_EXTENSION *e, struct cert *c)
 	if (c->aia == NULL) {
 		log_warnx_obj(fn, "%s: AIA caIssuers must be an rsync URI",
 		    rfc);
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	AUTHORITY_INFO_ACCESS_free(aia);
-	return rc;
+	return 0;
 }
 
 /* One SIA access description: store its URI if it is the first usable one. */
@@ -615,39 +573,34 @@ has_suffix(const char *s, const char *suffix)
 
 /* RFC 6487 section 4.8.8: caRepository and rpkiManifest, or signedObject. */
 static int
-check_sia(const char *fn, const X509_EXTENSION *e, int ee, struct cert *c)
+check_sia(const char *fn, const AUTHORITY_INFO_ACCESS *sia, int ee,
+    struct cert *c)
 {
 	const char *rfc = ee ? "RFC 6487 section 4.8.8.2" :
 	    "RFC 6487 section 4.8.8.1";
-	AUTHORITY_INFO_ACCESS *sia;
-	int i, rc = -1;
+	int i;
 
-	if ((sia = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
-		return -1;
 	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(sia); i++)
 		if (sia_entry(fn, rfc, sk_ACCESS_DESCRIPTION_value(sia, i), ee,
 		    c) == -1)
-			goto out;
+			return -1;
 	if (ee && c->signedobj == NULL) {
 		log_warnx_obj(fn, "%s: SIA lacks an rsync signedObject URI",
 		    rfc);
-		goto out;
+		return -1;
 	}
 	if (!ee && (c->repo == NULL || c->mft == NULL)) {
 		log_warnx_obj(fn, "%s: SIA lacks an rsync %s URI", rfc,
 		    c->repo == NULL ? "caRepository" : "rpkiManifest");
-		goto out;
+		return -1;
 	}
 	if (!ee && (!has_suffix(c->mft, ".mft") ||
 	    strncmp(c->mft, c->repo, strlen(c->repo)) != 0)) {
 		log_warnx_obj(fn, "%s: rpkiManifest must be a .mft file in "
 		    "caRepository", rfc);
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	AUTHORITY_INFO_ACCESS_free(sia);
-	return rc;
+	return 0;
 }
 
 /*
@@ -655,135 +608,170 @@ out:
  * qualifier (RFC 7318).
  */
 static int
-check_cp(const char *fn, const X509_EXTENSION *e)
+check_cp(const char *fn, const CERTIFICATEPOLICIES *cp)
 {
-	CERTIFICATEPOLICIES *cp;
 	const POLICYINFO *pi;
 	const POLICYQUALINFO *q;
-	int i, rc = -1;
+	int i;
 
-	if ((cp = X509V3_EXT_d2i((X509_EXTENSION *)e)) == NULL)
-		return -1;
 	if (sk_POLICYINFO_num(cp) != 1) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.9: exactly one "
 		    "policy required");
-		goto out;
+		return -1;
 	}
 	pi = sk_POLICYINFO_value(cp, 0);
 	if (!x509ext_oid_is(pi->policyid, X509EXT_OID_RPKI_POLICY)) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.9: policy must be "
 		    "id-cp-ipAddr-asNumber");
-		goto out;
+		return -1;
 	}
 	for (i = 0; i < sk_POLICYQUALINFO_num(pi->qualifiers); i++) {
 		q = sk_POLICYQUALINFO_value(pi->qualifiers, i);
 		if (OBJ_obj2nid(q->pqualid) != NID_id_qt_cps) {
 			log_warnx_obj(fn, "RFC 7318 section 2: only a CPS "
 			    "policy qualifier is allowed");
-			goto out;
+			return -1;
 		}
 	}
-	rc = 0;
-out:
-	CERTIFICATEPOLICIES_free(cp);
-	return rc;
+	return 0;
 }
 
 static int
 check_resources(const char *fn, const struct exts *ex, struct cert *c)
 {
-	IPAddrBlocks *ip = NULL;
-	ASIdentifiers *as = NULL;
-	int rc = -1;
-
-	if (ex->e[EXT_IP] != NULL) {
-		if ((ip = X509V3_EXT_d2i((X509_EXTENSION *)ex->e[EXT_IP])) ==
-		    NULL || (c->ips = ip_res_parse(fn, ip)) == NULL)
-			goto out;
-	}
-	if (ex->e[EXT_AS] != NULL) {
-		if ((as = X509V3_EXT_d2i((X509_EXTENSION *)ex->e[EXT_AS])) ==
-		    NULL || (c->ases = as_res_parse(fn, as)) == NULL)
-			goto out;
-	}
+	if (ex->v[EXT_IP] != NULL &&
+	    (c->ips = ip_res_parse(fn, ex->v[EXT_IP])) == NULL)
+		return -1;
+	if (ex->v[EXT_AS] != NULL &&
+	    (c->ases = as_res_parse(fn, ex->v[EXT_AS])) == NULL)
+		return -1;
 	if (c->purpose == CERT_TA && (ip_res_has_inherit(c->ips) ||
 	    (c->ases != NULL && c->ases->inherit))) {
 		log_warnx_obj(fn, "RFC 8630 section 2.3: TA resources must "
 		    "not use inherit");
-		goto out;
+		return -1;
 	}
 	if (c->purpose == CERT_ROUTER && c->ases->inherit) {
 		log_warnx_obj(fn, "RFC 8209 section 3.1.3.5: router AS "
 		    "resources must not use inherit");
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	sk_IPAddressFamily_pop_free(ip, IPAddressFamily_free);
-	ASIdentifiers_free(as);
-	return rc;
+	return 0;
 }
 
 /*
- * RSA-2048, e = 65537 (RFC 7935 section 3), or P-256 for routers (RFC 8608
- * section 3).
+ * RFC 8608 section 3: a router key is ECDSA on P-256 (RFC 5480 section
+ * 2.1.1.1: namedCurve), a point on the curve, read from c->spki.
  */
 static int
-check_key(const char *fn, X509 *x, struct cert *c)
+check_router_key(const char *fn, struct cert *c)
 {
-	X509_PUBKEY *xpk = X509_get_X509_PUBKEY(x);
-	const ASN1_OBJECT *aobj;
-	const X509_ALGOR *palg;
-	const void *pval;
-	EVP_PKEY *pkey;
-	BIGNUM *e = NULL;
-	unsigned char *der = NULL;
-	int ptype, n, ok;
+	struct pubkey_spki spki;
+	enum pubkey_err err;
 
-	if (!X509_PUBKEY_get0_param(NULL, NULL, NULL, (X509_ALGOR **)&palg,
-	    xpk) || (pkey = X509_get0_pubkey(x)) == NULL) {
+	if ((err = pubkey_spki_parse(c->spki, c->spki_len, &spki)) !=
+	    PUBKEY_OK) {
+		log_warnx_obj(fn, err == PUBKEY_NOT_DER ? "X.690 section 10: "
+		    "public key is not DER encoded" : "RFC 6487 section 4.7: "
+		    "malformed public key");
+		return -1;
+	}
+	if (!pubkey_spki_is_p256(&spki)) {
+		log_warnx_obj(fn, "RFC 8608 section 3: router key must be "
+		    "ECDSA on named curve P-256");
+		return -1;
+	}
+	if (!pubkey_p256_point_ok(&spki)) {
+		log_warnx_obj(fn, "RFC 6487 section 4.7: malformed public key: "
+		    "not a point on P-256");
+		return -1;
+	}
+	return 0;
+}
+
+/* Log why the key was refused; returns -1. */
+static int
+key_refused(const char *fn, enum pubkey_err err)
+{
+	if (err == PUBKEY_NOT_DER)
+		log_warnx_obj(fn, "X.690 section 10: public key is not DER "
+		    "encoded");
+	else if (err == PUBKEY_MALFORMED)
+		log_warnx_obj(fn, "RFC 6487 section 4.7: malformed public key");
+	else
+		log_warnx_obj(fn, "RFC 7935 section 3: key must be RSA-%d with "
+		    "exponent %d", CERT_RSA_BITS, CERT_RSA_EXPONENT);
+	return -1;
+}
+
+/*
+ * An algorithm other than rsaEncryption: RFC 7935 section 3 if OpenSSL
+ * knows the key type, else a malformed key.  Only on this error path is
+ * OpenSSL asked to decode the key.
+ */
+static int
+key_not_rsa(const char *fn, const struct cert *c)
+{
+	const unsigned char *p = c->spki;
+	EVP_PKEY *pkey;
+
+	if ((pkey = d2i_PUBKEY(NULL, &p, (long)c->spki_len)) == NULL) {
 		log_warnx_crypto(fn, "RFC 6487 section 4.7: malformed public "
 		    "key");
 		return -1;
 	}
-	X509_ALGOR_get0(&aobj, &ptype, &pval, palg);
-	if (c->purpose == CERT_ROUTER) {
-		ok = OBJ_obj2nid(aobj) == NID_X9_62_id_ecPublicKey &&
-		    ptype == V_ASN1_OBJECT &&
-		    OBJ_obj2nid(pval) == ROUTER_CURVE_NID;
-		if (!ok) {
-			log_warnx_obj(fn, "RFC 8608 section 3: router key must "
-			    "be ECDSA on named curve P-256");
-			return -1;
-		}
-	} else {
-		ok = OBJ_obj2nid(aobj) == NID_rsaEncryption &&
-		    ptype == V_ASN1_NULL &&
-		    EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA &&
-		    EVP_PKEY_get_bits(pkey) == CERT_RSA_BITS &&
-		    EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) &&
-		    BN_is_word(e, CERT_RSA_EXPONENT);
-		BN_free(e);
-		if (!ok) {
-			log_warnx_obj(fn, "RFC 7935 section 3: key must be "
-			    "RSA-%d with exponent %d", CERT_RSA_BITS,
-			    CERT_RSA_EXPONENT);
-			return -1;
-		}
-	}
-	/* The key inside the BIT STRING must itself be DER. */
-	if ((n = i2d_X509_PUBKEY(xpk, &c->spki)) <= 0)
-		return -1;
-	c->spki_len = n;
-	ok = (n = i2d_PUBKEY(pkey, &der)) > 0 && (size_t)n == c->spki_len &&
-	    memcmp(der, c->spki, n) == 0;
-	OPENSSL_free(der);
-	if (!ok) {
-		log_warnx_obj(fn, "X.690 section 10: public key is not DER "
-		    "encoded");
+	EVP_PKEY_free(pkey);
+	return key_refused(fn, PUBKEY_OK);
+}
+
+/*
+ * RSA-2048, e = 65537 (RFC 7935 section 3), rsaEncryption with NULL
+ * parameters (RFC 4055 section 1.2), read from c->spki.  A TA or CA also
+ * gets the key for verifying what it issued.
+ */
+static int
+check_rsa_key(const char *fn, struct cert *c)
+{
+	struct pubkey_spki spki;
+	struct pubkey_rsa rsa;
+	enum pubkey_err err;
+
+	if ((err = pubkey_spki_parse(c->spki, c->spki_len, &spki)) !=
+	    PUBKEY_OK)
+		return key_refused(fn, err);
+	if (!pubkey_spki_is_rsa(&spki))
+		return key_not_rsa(fn, c);
+	if ((err = pubkey_rsa_parse(&spki, &rsa)) != PUBKEY_OK)
+		return key_refused(fn, err);
+	if (!spki.has_params || der_null(&spki.params) != DER_OK ||
+	    pubkey_rsa_bits(&rsa) != CERT_RSA_BITS ||
+	    !pubkey_rsa_exponent_is(&rsa, CERT_RSA_EXPONENT))
+		return key_refused(fn, PUBKEY_OK);
+	if (c->purpose != CERT_TA && c->purpose != CERT_CA)
+		return 0;
+	if ((c->pkey = pubkey_rsa_new(&rsa)) == NULL) {
+		log_warnx_obj(fn, "cannot make an RSA key");
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The key of c, from the SubjectPublicKeyInfo slice spki of its DER:
+ * RSA (RFC 7935 section 3) or, for a router, P-256 (RFC 8608 section 3).
+ */
+static int
+check_key(const char *fn, const struct der_tlv *spki, struct cert *c)
+{
+	if ((c->spki = malloc(spki->tlv_len)) == NULL) {
+		log_warnx_obj(fn, "out of memory");
+		return -1;
+	}
+	memcpy(c->spki, spki->hdr, spki->tlv_len);
+	c->spki_len = spki->tlv_len;
+	if (c->purpose == CERT_ROUTER)
+		return check_router_key(fn, c);
+	return check_rsa_key(fn, c);
 }
 
 /* The extension checks for c->purpose, in profile order. */
@@ -797,9 +785,9 @@ check_exts(const char *fn, X509 *x, const struct exts *ex, int flags,
 		return -1;
 	if (ca && check_bc(fn, ex->e[EXT_BC]) == -1)
 		return -1;
-	if (check_ski(fn, x, ex->e[EXT_SKI], c) == -1)
+	if (check_ski(fn, x, ex->v[EXT_SKI], c) == -1)
 		return -1;
-	if (ex->e[EXT_AKI] != NULL && check_aki(fn, ex->e[EXT_AKI], c) == -1)
+	if (ex->e[EXT_AKI] != NULL && check_aki(fn, ex->v[EXT_AKI], c) == -1)
 		return -1;
 	if (c->purpose == CERT_TA && c->has_aki &&
 	    memcmp(c->aki, c->ski, CERT_KEYID_LEN) != 0) {
@@ -815,12 +803,12 @@ check_exts(const char *fn, X509 *x, const struct exts *ex, int flags,
 	}
 	if (check_ku(fn, ex->e[EXT_KU], ca) == -1)
 		return -1;
-	if (ex->e[EXT_EKU] != NULL && check_eku(fn, ex->e[EXT_EKU]) == -1)
+	if (ex->e[EXT_EKU] != NULL && check_eku(fn, ex->v[EXT_EKU]) == -1)
 		return -1;
 	if (ex->e[EXT_CRLDP] != NULL &&
-	    check_crldp(fn, ex->e[EXT_CRLDP], c) == -1)
+	    check_crldp(fn, ex->v[EXT_CRLDP], c) == -1)
 		return -1;
-	if (ex->e[EXT_AIA] != NULL && check_aia(fn, ex->e[EXT_AIA], c) == -1)
+	if (ex->e[EXT_AIA] != NULL && check_aia(fn, ex->v[EXT_AIA], c) == -1)
 		return -1;
 	if (c->purpose == CERT_EE && (flags & CERT_EE_NO_SIA) &&
 	    ex->e[EXT_SIA] != NULL) {
@@ -834,47 +822,69 @@ check_exts(const char *fn, X509 *x, const struct exts *ex, int flags,
 		return -1;
 	}
 	if (ex->e[EXT_SIA] != NULL &&
-	    check_sia(fn, ex->e[EXT_SIA], c->purpose == CERT_EE, c) == -1)
+	    check_sia(fn, ex->v[EXT_SIA], c->purpose == CERT_EE, c) == -1)
 		return -1;
-	if (check_cp(fn, ex->e[EXT_CP]) == -1)
+	if (check_cp(fn, ex->v[EXT_CP]) == -1)
 		return -1;
 	return check_resources(fn, ex, c);
 }
 
 /*
- * OpenSSL re-emits the received bytes of the TBSCertificate; force a
- * fresh encoding and compare it with what was received (orig, or when
- * NULL the cached encoding) so BER is caught.
+ * The library context certificates are decoded in.  It holds only the
+ * "null" provider, so OpenSSL 3.0 finds no key decoder there and keeps
+ * the public key as bytes (validator/pubkey.h says why).  Made once and
+ * never changed or freed, like OpenSSL's own default context.
  */
-static int
-der_check(const char *fn, X509 *x, const unsigned char *orig, size_t len)
-{
-	unsigned char *cached = NULL, *fresh = NULL;
-	int n, m, rc = -1;
+static OSSL_LIB_CTX	*decode_ctx;
+static pthread_once_t	 decode_once = PTHREAD_ONCE_INIT;
 
-	if (orig == NULL) {
-		if ((n = i2d_X509(x, &cached)) <= 0)
-			goto out;
-		orig = cached;
-		len = n;
+static void
+decode_ctx_init(void)
+{
+	OSSL_LIB_CTX *ctx;
+
+	if ((ctx = OSSL_LIB_CTX_new()) == NULL)
+		return;
+	if (OSSL_PROVIDER_load(ctx, "null") == NULL) {
+		OSSL_LIB_CTX_free(ctx);
+		return;
 	}
-	if (i2d_re_X509_tbs(x, NULL) <= 0 || (m = i2d_X509(x, &fresh)) <= 0)
-		goto out;
-	if ((size_t)m != len || memcmp(fresh, orig, len) != 0) {
-		log_warnx_obj(fn, "X.690 section 10: certificate is not DER "
-		    "encoded");
-		goto out;
-	}
-	rc = 0;
-out:
-	OPENSSL_free(cached);
-	OPENSSL_free(fresh);
-	return rc;
+	decode_ctx = ctx;
 }
 
-/* Shared path of cert_parse() and cert_parse_ee(); takes over x. */
+/* Returns a new X509 decoded without its key, or NULL. */
+X509 *
+cert_x509_decode(const unsigned char **pp, size_t len)
+{
+	if (pthread_once(&decode_once, decode_ctx_init) != 0 ||
+	    decode_ctx == NULL || len > LONG_MAX)
+		return NULL;
+	return (X509 *)ASN1_item_d2i_ex(NULL, pp, (long)len,
+	    ASN1_ITEM_rptr(X509), decode_ctx, NULL);
+}
+
+/* Check that der (len bytes) is DER; returns 0 or -1 after logging. */
+static int
+der_check(const char *fn, const unsigned char *der, size_t len,
+    struct certder *parts)
+{
+	const char *msg;
+
+	if ((msg = certder_check(der, len, parts)) != NULL) {
+		log_warnx_obj(fn, "X.690 section 10: certificate is not DER "
+		    "encoded: %s", msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Shared path of cert_parse() and cert_parse_ee(); takes over x.  parts
+ * are the slices of x's DER.
+ */
 static struct cert *
-cert_build(const char *fn, X509 *x, int ee, int flags)
+cert_build(const char *fn, X509 *x, const struct certder *parts, int ee,
+    int flags)
 {
 	struct cert *c;
 	struct exts ex;
@@ -885,7 +895,9 @@ cert_build(const char *fn, X509 *x, int ee, int flags)
 		return NULL;
 	}
 	c->x509 = x;
-	if (check_tbs(fn, x, c) == -1 || collect_exts(fn, x, &ex) == -1)
+	memset(&ex, 0, sizeof(ex));
+	if (check_tbs(fn, x, c) == -1 ||
+	    collect_exts(fn, x, parts->crit_bad, &ex) == -1)
 		goto fail;
 	if (ee) {
 		if (ex.e[EXT_BC] != NULL || ex.e[EXT_EKU] != NULL) {
@@ -907,18 +919,21 @@ cert_build(const char *fn, X509 *x, int ee, int flags)
 	}
 	if (c->purpose == CERT_CA && ex.e[EXT_SKI] != NULL) {
 		/* Peek at SKI/AKI to tell a TA from a CA. */
-		if (check_ski(fn, x, ex.e[EXT_SKI], c) == -1 ||
+		if (check_ski(fn, x, ex.v[EXT_SKI], c) == -1 ||
 		    (ex.e[EXT_AKI] != NULL &&
-		    check_aki(fn, ex.e[EXT_AKI], c) == -1))
+		    check_aki(fn, ex.v[EXT_AKI], c) == -1))
 			goto fail;
 		if (X509_NAME_cmp(X509_get_subject_name(x),
 		    X509_get_issuer_name(x)) == 0)
 			c->purpose = CERT_TA;
 	}
-	if (check_exts(fn, x, &ex, flags, c) == -1 || check_key(fn, x, c) == -1)
+	if (check_exts(fn, x, &ex, flags, c) == -1 ||
+	    check_key(fn, &parts->spki, c) == -1)
 		goto fail;
+	exts_free(&ex);
 	return c;
 fail:
+	exts_free(&ex);
 	cert_free(c);
 	return NULL;
 }
@@ -931,6 +946,7 @@ struct cert *
 cert_parse(const char *fn, const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der;
+	struct certder parts;
 	struct cert *c;
 	X509 *x;
 
@@ -938,7 +954,7 @@ cert_parse(const char *fn, const unsigned char *der, size_t len)
 		log_warnx_obj(fn, "certificate size %zu out of range", len);
 		return NULL;
 	}
-	if ((x = d2i_X509(NULL, &p, len)) == NULL) {
+	if ((x = cert_x509_decode(&p, len)) == NULL) {
 		log_warnx_crypto(fn, "RFC 6487 section 4: malformed "
 		    "certificate");
 		return NULL;
@@ -949,11 +965,11 @@ cert_parse(const char *fn, const unsigned char *der, size_t len)
 		X509_free(x);
 		return NULL;
 	}
-	if (der_check(fn, x, der, len) == -1) {
+	if (der_check(fn, der, len, &parts) == -1) {
 		X509_free(x);
 		return NULL;
 	}
-	if ((c = cert_build(fn, x, 0, 0)) != NULL &&
+	if ((c = cert_build(fn, x, &parts, 0, 0)) != NULL &&
 	    hash_sha256(der, len, c->der_hash) == 0)
 		c->has_der_hash = 1;
 	return c;
@@ -966,11 +982,22 @@ cert_parse(const char *fn, const unsigned char *der, size_t len)
 struct cert *
 cert_parse_ee(const char *fn, X509 *x, int flags)
 {
-	if (x == NULL || der_check(fn, x, NULL, 0) == -1)
+	struct certder parts;
+	struct cert *c = NULL;
+	unsigned char *der = NULL;
+	int n;
+
+	if (x == NULL)
 		return NULL;
-	if (!X509_up_ref(x))
+	if ((n = i2d_X509(x, &der)) <= 0) {
+		log_warnx_crypto(fn, "RFC 6487 section 4: cannot encode EE "
+		    "certificate");
 		return NULL;
-	return cert_build(fn, x, 1, flags);
+	}
+	if (der_check(fn, der, (size_t)n, &parts) == 0 && X509_up_ref(x))
+		c = cert_build(fn, x, &parts, 1, flags);
+	OPENSSL_free(der);
+	return c;
 }
 
 /* Frees cert and everything it owns; NULL is fine. */
@@ -988,7 +1015,8 @@ cert_free(struct cert *c)
 	free(c->signedobj);
 	ip_res_free(c->ips);
 	as_res_free(c->ases);
-	OPENSSL_free(c->spki);
+	EVP_PKEY_free(c->pkey);
+	free(c->spki);
 	OPENSSL_free(c->serial);
 	free(c);
 }
@@ -1023,6 +1051,29 @@ validity_why(const struct cert *c, int64_t now, char *why, size_t whylen)
 }
 
 /*
+ * Returns 1 if key signed x (sha256WithRSAEncryption, which check_tbs()
+ * required), else 0.  The signature is checked over the TBSCertificate
+ * that i2d_X509() gives: as received, since nothing re-encodes it.
+ */
+static int
+signed_by(X509 *x, EVP_PKEY *key)
+{
+	struct certder parts;
+	unsigned char *der = NULL;
+	int n, ok;
+
+	if (key == NULL || (n = i2d_X509(x, &der)) <= 0) {
+		ERR_clear_error();
+		return 0;
+	}
+	ok = certder_split(der, (size_t)n, &parts) == NULL &&
+	    pubkey_verify_sha256(key, parts.tbs.hdr, parts.tbs.tlv_len,
+	    parts.sig, parts.siglen);
+	OPENSSL_free(der);
+	return ok;
+}
+
+/*
  * Returns 0 if cert is a valid TA for tal at now, else -1 with the reason
  * in why.
  */
@@ -1030,8 +1081,6 @@ int
 cert_check_ta(const struct cert *c, const struct tal *tal, int64_t now,
     char *why, size_t whylen)
 {
-	EVP_PKEY *pkey;
-
 	if (c->purpose != CERT_TA)
 		return fail_why(why, whylen, "RFC 8630 section 2.3: not a "
 		    "self-signed TA certificate");
@@ -1039,12 +1088,9 @@ cert_check_ta(const struct cert *c, const struct tal *tal, int64_t now,
 	    memcmp(c->spki, tal->spki, c->spki_len) != 0)
 		return fail_why(why, whylen, "RFC 8630 section 2.3: public key "
 		    "does not match the TAL");
-	if ((pkey = X509_get0_pubkey(c->x509)) == NULL ||
-	    X509_verify(c->x509, pkey) != 1) {
-		ERR_clear_error();
+	if (!signed_by(c->x509, c->pkey))
 		return fail_why(why, whylen, "RFC 6487 section 4: TA "
 		    "self-signature does not verify");
-	}
 	return validity_why(c, now, why, whylen);
 }
 
@@ -1090,8 +1136,6 @@ int
 cert_check_issued(struct cert *child, const struct cert *issuer,
     int64_t now, char *why, size_t whylen)
 {
-	EVP_PKEY *pkey;
-
 	if (issuer->purpose != CERT_TA && issuer->purpose != CERT_CA)
 		return fail_why(why, whylen, "RFC 6487 section 4.8.1: issuer "
 		    "is not a CA");
@@ -1106,12 +1150,9 @@ cert_check_issued(struct cert *child, const struct cert *issuer,
 	    memcmp(child->aki, issuer->ski, CERT_KEYID_LEN) != 0)
 		return fail_why(why, whylen, "RFC 6487 section 4.8.3: AKI "
 		    "does not match the issuer's SKI");
-	if ((pkey = X509_get0_pubkey(issuer->x509)) == NULL ||
-	    X509_verify(child->x509, pkey) != 1) {
-		ERR_clear_error();
+	if (!signed_by(child->x509, issuer->pkey))
 		return fail_why(why, whylen, "RFC 5280 section 6.1.3: "
 		    "signature does not verify with the issuer's key");
-	}
 	if (validity_why(child, now, why, whylen) == -1)
 		return -1;
 	return cert_check_resources(child, issuer, why, whylen);

@@ -18,6 +18,13 @@
  *	                                        success inherit is resolved
  * after which c->ips / c->ases hold the effective resources (no inherit
  * left) and c can act as issuer for the next level.
+ *
+ * Speed: OpenSSL decodes certificates in a library context without
+ * providers (cert_x509_decode()), so it does not build a key for each one
+ * (costly with OpenSSL 3.0, see validator/pubkey.h).  The key profile is
+ * judged on the DER; a TA or CA gets an EVP_PKEY for what it verifies;
+ * signatures are checked over the TBSCertificate as received; DER is
+ * checked by validator/certder.h instead of re-encoding.
  */
 #ifndef REEF_VALIDATOR_CERT_H
 #define REEF_VALIDATOR_CERT_H
@@ -25,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "common/hash.h"
@@ -67,6 +75,7 @@ struct cert {
 	int64_t		 notafter;
 	struct ip_res	*ips;		/* NULL if the extension is absent */
 	struct as_res	*ases;		/* NULL if the extension is absent */
+	EVP_PKEY	*pkey;		/* TA, CA: the key, to verify with */
 	unsigned char	*spki;		/* DER SubjectPublicKeyInfo */
 	size_t		 spki_len;
 	char		*serial;	/* serial number, lowercase hex */
@@ -86,10 +95,20 @@ struct cert	*cert_parse(const char *fn, const unsigned char *der,
 		    size_t len);
 
 /*
+ * Decode one certificate from *pp (at most len bytes) as d2i_X509() does,
+ * advancing *pp past it, but without decoding its public key: the X509
+ * lives in a library context that has no provider, so X509_get0_pubkey()
+ * and X509_verify() fail on it (use pubkey_rsa_from_x509() and
+ * cert_check_issued()); names, extensions, serial and i2d_X509() work.
+ * Returns a new X509 (X509_free()), or NULL with OpenSSL's error queued.
+ */
+X509		*cert_x509_decode(const unsigned char **pp, size_t len);
+
+/*
  * Check the EE certificate x of a signed object against the profile.
  * x is not consumed: the cert takes its own reference, the caller still
- * frees x.  To find BER, x's cached TBSCertificate encoding is dropped and
- * x re-encoded (identical bytes whenever x is accepted).  flags:
+ * frees x.  DER is checked on the bytes i2d_X509() gives, which for a
+ * decoded certificate are the TBSCertificate as received.  flags:
  * CERT_EE_NO_SIA or 0 (then an SIA with an rsync signedObject URI is
  * required, RFC 6487 section 4.8.8.2).  Signature, issuer and resources
  * are checked later by cert_check_issued().  Returns a new cert with

@@ -5,10 +5,10 @@
  * The CMS structure is read with our own DER reader (validator/der.h),
  * not OpenSSL's templates, which hide the version fields, allocate for
  * every field and accept BER wherever they meet it.  OpenSSL decodes
- * only the EE certificate (d2i_X509, which cert_parse_ee() needs; with
- * OpenSSL 3.0 its public key decoding is most of cms_parse()'s cost, see
- * bench_parse --corpus) and checks the signature over the signed
- * attributes exactly as transmitted.
+ * only the EE certificate (cert_x509_decode(), an X509 without its key,
+ * which cert_parse_ee() needs) and checks the signature over the signed
+ * attributes exactly as transmitted, with the EE key made from the
+ * certificate's bytes (validator/pubkey.h says why).
  *
  * Parsing has two steps.  cms_decode() takes the structure apart into
  * slices of the input (struct cms_sd), rejecting anything that is not
@@ -38,8 +38,10 @@
 #include "common/hash.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "validator/cert.h"
 #include "validator/cms.h"
 #include "validator/der.h"
+#include "validator/pubkey.h"
 
 /* RFC 6488 sections 2.1.1 and 2.1.6.1: SignedData and SignerInfo version. */
 #define CMS_SIGNED_DATA_VERSION	3
@@ -575,7 +577,7 @@ cms_decode_ee(const char *fn, const struct der_tlv *cert)
 	const unsigned char	*p = cert->hdr;
 	X509			*x;
 
-	if ((x = d2i_X509(NULL, &p, (long)cert->tlv_len)) == NULL) {
+	if ((x = cert_x509_decode(&p, cert->tlv_len)) == NULL) {
 		log_warnx_crypto(fn, "RFC 6488 section 2.1.4: malformed EE "
 		    "certificate");
 		return NULL;
@@ -841,9 +843,8 @@ cms_verify(const char *fn, X509 *ee, const struct der_tlv *sa,
 	EVP_MD_CTX	*ctx = NULL;
 	int		 rc = -1;
 
-	if ((pkey = X509_get0_pubkey(ee)) == NULL ||
-	    EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
-		log_warnx_crypto(fn, "RFC 7935 section 3: EE key is not RSA");
+	if ((pkey = pubkey_rsa_from_x509(ee)) == NULL) {
+		log_warnx_obj(fn, "RFC 7935 section 3: EE key is not RSA");
 		return -1;
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
@@ -861,6 +862,7 @@ cms_verify(const char *fn, X509 *ee, const struct der_tlv *sa,
 	rc = 0;
  out:
 	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pkey);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "validator/crl.h"
 #include "validator/incidence.h"
 #include "validator/oid.h"
+#include "validator/pubkey.h"
 
 /* X509_CRL_get_version() value of a version 2 CRL (RFC 5280 section 5.1.2.1). */
 #define CRL_VERSION_2		1
@@ -380,6 +381,7 @@ crl_check_issued(const struct crl *crl, X509 *issuer, int64_t now,
 {
 	const ASN1_OCTET_STRING	*ski;
 	EVP_PKEY		*pkey;
+	int			 ok;
 
 	if (X509_NAME_cmp(X509_CRL_get_issuer(crl->x509_crl),
 	    X509_get_subject_name(issuer)) != 0) {
@@ -395,8 +397,14 @@ crl_check_issued(const struct crl *crl, X509 *issuer, int64_t now,
 		    "subjectKeyIdentifier");
 		return -1;
 	}
-	if ((pkey = X509_get0_pubkey(issuer)) == NULL ||
-	    X509_CRL_verify(crl->x509_crl, pkey) != 1) {
+	/*
+	 * The issuer may come from cert_x509_decode(), without a key of its
+	 * own; RFC 7935 section 3 CA keys are RSA.
+	 */
+	pkey = pubkey_rsa_from_x509(issuer);
+	ok = pkey != NULL && X509_CRL_verify(crl->x509_crl, pkey) == 1;
+	EVP_PKEY_free(pkey);
+	if (!ok) {
 		ERR_clear_error();
 		snprintf(why, whylen, "RFC 5280 section 6.3.3: CRL signature "
 		    "does not verify with the CA's key");

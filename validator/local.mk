@@ -9,6 +9,8 @@ validator_libvalidator_a_SOURCES = \
 	validator/ip.c validator/ip.h \
 	validator/as.c validator/as.h \
 	validator/cert.c validator/cert.h \
+	validator/certder.c validator/certder.h \
+	validator/pubkey.c validator/pubkey.h \
 	validator/crl.c validator/crl.h \
 	validator/der.c validator/der.h \
 	validator/cms.c validator/cms.h \

@@ -11,6 +11,7 @@
 
 #include "common/limits.h"
 #include "common/log.h"
+#include "validator/der.h"
 #include "validator/incidence.h"
 #include "validator/x509ext.h"
 
@@ -31,47 +32,85 @@ x509ext_oid_is(const ASN1_OBJECT *obj, const char *oid)
 }
 
 /*
- * Returns 0 if the extension value re-encodes to the same bytes, else -1
- * (logged).
+ * The template of ext's value, or NULL (logged when fn is not NULL).
+ * Its short name, for messages, into *name.
  */
-int
-x509ext_der_check(const char *fn, const X509_EXTENSION *ext)
+static const ASN1_ITEM *
+ext_item(const char *fn, const X509_EXTENSION *ext, const char **name)
 {
 	const X509V3_EXT_METHOD *m;
+
+	if ((m = X509V3_EXT_get((X509_EXTENSION *)ext)) == NULL ||
+	    m->it == NULL) {
+		if (fn != NULL)
+			log_warnx_obj(fn, "X.690 section 10: extension %s has "
+			    "no known encoding", OBJ_nid2sn(OBJ_obj2nid(
+			    X509_EXTENSION_get_object((X509_EXTENSION *)ext))));
+		return NULL;
+	}
+	*name = OBJ_nid2sn(m->ext_nid);
+	return ASN1_ITEM_ptr(m->it);
+}
+
+/*
+ * Returns the decoded value if it re-encodes to the same bytes, else NULL
+ * (logged).
+ */
+void *
+x509ext_decode(const char *fn, const X509_EXTENSION *ext)
+{
 	const ASN1_OCTET_STRING *os;
 	const ASN1_ITEM *it;
 	const unsigned char *p;
+	const char *name;
 	ASN1_VALUE *v = NULL;
 	unsigned char *out = NULL;
-	int n, rc = -1;
+	int n;
 
+	if ((it = ext_item(fn, ext, &name)) == NULL)
+		return NULL;
 	os = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
-	if ((m = X509V3_EXT_get((X509_EXTENSION *)ext)) == NULL ||
-	    m->it == NULL) {
-		log_warnx_obj(fn, "X.690 section 10: extension %s has no "
-		    "known encoding", OBJ_nid2sn(OBJ_obj2nid(
-		    X509_EXTENSION_get_object((X509_EXTENSION *)ext))));
-		return -1;
-	}
-	it = ASN1_ITEM_ptr(m->it);
 	p = os->data;
 	v = ASN1_item_d2i(NULL, &p, os->length, it);
 	if (v == NULL || p != os->data + os->length) {
 		log_warnx_crypto(fn, "X.690 section 10: extension %s: "
-		    "malformed value or trailing data", OBJ_nid2sn(m->ext_nid));
-		goto out;
+		    "malformed value or trailing data", name);
+		goto fail;
 	}
 	n = ASN1_item_i2d(v, &out, it);
 	if (n != os->length || memcmp(out, os->data, n) != 0) {
 		log_warnx_obj(fn, "X.690 section 10: extension %s is not "
-		    "DER encoded", OBJ_nid2sn(m->ext_nid));
-		goto out;
+		    "DER encoded", name);
+		goto fail;
 	}
-	rc = 0;
-out:
+	OPENSSL_free(out);
+	return v;
+fail:
 	ASN1_item_free(v, it);
 	OPENSSL_free(out);
-	return rc;
+	return NULL;
+}
+
+void
+x509ext_free(const X509_EXTENSION *ext, void *v)
+{
+	const ASN1_ITEM *it;
+	const char *name;
+
+	if (v != NULL && (it = ext_item(NULL, ext, &name)) != NULL)
+		ASN1_item_free(v, it);
+}
+
+/* Returns 0 if the extension value is DER, else -1 (logged). */
+int
+x509ext_der_check(const char *fn, const X509_EXTENSION *ext)
+{
+	void *v;
+
+	if ((v = x509ext_decode(fn, ext)) == NULL)
+		return -1;
+	x509ext_free(ext, v);
+	return 0;
 }
 
 /* How a name attribute value is encoded, for x509ext_name_check(). */
@@ -129,37 +168,34 @@ name_str_kind(const ASN1_STRING *s)
 }
 
 /*
- * Rebuild name from its entries and compare the fresh encoding with the
- * one received: OpenSSL keeps and re-emits the received bytes of a name,
- * so BER there would otherwise go unnoticed.
+ * Name ::= SEQUENCE OF RelativeDistinguishedName, each a SET SIZE (1..MAX)
+ * OF AttributeTypeAndValue (RFC 5280 section 4.1.2.4), checked on the
+ * encoding OpenSSL received (it re-emits those bytes, so BER there would
+ * otherwise go unnoticed): DER lengths and forms, and every SET OF
+ * non-empty and in DER order (X.690 section 11.6).  That is what
+ * rebuilding the name with OpenSSL and comparing bytes finds (the values
+ * are strings, judged by name_str_kind()), without the rebuilding.
  */
 static int
 name_is_der(const X509_NAME *name)
 {
-	X509_NAME *fresh;
-	const X509_NAME_ENTRY *e;
 	const unsigned char *der;
-	unsigned char *out = NULL;
-	size_t derlen;
-	int i, n, set, prevset = -1, rc = 0;
+	size_t len;
+	struct der d, rdns;
+	struct der_tlv t, rdn;
 
-	if ((fresh = X509_NAME_new()) == NULL)
+	if (!X509_NAME_get0_der(name, &der, &len))
 		return 0;
-	for (i = 0; i < X509_NAME_entry_count(name); i++) {
-		e = X509_NAME_get_entry(name, i);
-		set = X509_NAME_ENTRY_set(e);
-		if (!X509_NAME_add_entry(fresh, e, -1, set == prevset ? -1 : 0))
-			goto out;
-		prevset = set;
-	}
-	if (!X509_NAME_get0_der(name, &der, &derlen))
-		goto out;
-	n = i2d_X509_NAME(fresh, &out);
-	rc = n > 0 && (size_t)n == derlen && memcmp(out, der, n) == 0;
-out:
-	OPENSSL_free(out);
-	X509_NAME_free(fresh);
-	return rc;
+	der_init(&d, der, len);
+	if (der_expect(&d, DER_SEQUENCE, &t) != DER_OK || !der_at_end(&d) ||
+	    der_walk(&t) != DER_OK)
+		return 0;
+	der_enter(&rdns, &t);
+	while (!der_at_end(&rdns))
+		if (der_expect(&rdns, DER_SET, &rdn) != DER_OK ||
+		    rdn.len == 0 || der_set_order(&rdn) != DER_OK)
+			return 0;
+	return 1;
 }
 
 /*

@@ -25,15 +25,24 @@
 #define X509EXT_OID_BGPSEC_ROUTER	"1.3.6.1.5.5.7.3.30"
 
 /*
- * The extension's value (the OCTET STRING content) must be DER: decode it
- * with OpenSSL's template for the extension, re-encode, compare bytes.
- * Extensions OpenSSL has no template for fail.
+ * Decode the extension's value (the OCTET STRING content) with OpenSSL's
+ * template for the extension, and check that it is DER: re-encode and
+ * compare bytes.  Extensions OpenSSL has no template for fail.  Returns
+ * the decoded value, of the type X509V3_EXT_d2i() gives (free it with
+ * x509ext_free()), or NULL after logging.
  */
+void	*x509ext_decode(const char *fn, const X509_EXTENSION *ext);
+
+/* Free v, what x509ext_decode() gave for ext; NULL is allowed. */
+void	 x509ext_free(const X509_EXTENSION *ext, void *v);
+
+/* As x509ext_decode(), only the check: returns 0 or -1 after logging. */
 int	x509ext_der_check(const char *fn, const X509_EXTENSION *ext);
 
 /*
  * RFC 6487 sections 4.4 and 4.5: exactly one commonName, at most one
- * serialNumber, nothing else, encoded in DER.  Each value must be a
+ * serialNumber, nothing else, encoded in DER (checked on the encoding
+ * OpenSSL received, X509_NAME_get0_der()).  Each value must be a
  * PrintableString; a valid UTF8String is accepted as the incidence
  * INCIDENCE_NAME_UTF8 (noted once per name).  what is "issuer" or
  * "subject", for the message.

@@ -14,7 +14,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,41 +259,6 @@ step(const struct fix *f, const char *label, int64_t now, size_t *points)
 	return a.stats.pubpoints_reused;
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t
-load_tals(const char *out, struct tal **tals)
-{
-	char *dir = tu_asprintf("%s/tals", out), *names[MAX_TALS], *p;
-	struct dirent *de;
-	unsigned char *buf;
-	size_t n = 0, i, len;
-	DIR *d;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d = opendir(dir));
-	while ((de = readdir(d)) != NULL && n < MAX_TALS)
-		if (strstr(de->d_name, ".tal") != NULL)
-			names[n++] = tu_asprintf("%s", de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), name_cmp);
-	for (i = 0; i < n; i++) {
-		p = tu_asprintf("%s/%s", dir, names[i]);
-		buf = tu_read_file(p, &len);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(tals[i] = tal_parse(p,
-		    (char *)buf, len));
-		free(buf);
-		free(p);
-		free(names[i]);
-	}
-	free(dir);
-	return n;
-}
-
 /* Generate base (or a defect variant of it) into dir; 1 if done. */
 static int
 generate(const char *dir, const char *opts)
@@ -358,7 +322,7 @@ fix_open(struct fix *f, const char *tag)
 	side_init(&f->b, f->tmp, "b", 0);
 	if (!generate(f->base, ""))
 		return 0;
-	f->ntals = load_tals(f->base, f->tals);
+	f->ntals = vu_load_tals(f->base, f->tals, MAX_TALS);
 	CU_ASSERT(f->ntals > 0);
 	return f->ntals > 0;
 }

@@ -12,7 +12,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include "common/hash.h"
 #include "common/log.h"
 #include "common/prefix.h"
+#include "tests/integration/validate_util.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 #include "validator/tal.h"
@@ -130,43 +130,6 @@ make_cache(const char *cache, const char *out, int gen)
 	CU_ASSERT_EQUAL(tu_system("rm -rf '%s/rsync' && mkdir -p '%s/rsync' "
 	    "&& cp -R '%s/gen%d/rsync' '%s/rsync/localhost'", cache, cache,
 	    out, gen, cache), 0);
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The TALs of out, sorted by name (ta0, ta1, ...); returns how many. */
-static size_t
-load_tals(const char *out, struct tal **tals, size_t max)
-{
-	char *dir = tu_asprintf("%s/tals", out), *names[MAX_TALS], *p;
-	struct dirent *de;
-	unsigned char *buf;
-	size_t n = 0, i, len;
-	DIR *d;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d = opendir(dir));
-	while ((de = readdir(d)) != NULL && n < MAX_TALS)
-		if (strstr(de->d_name, ".tal") != NULL)
-			names[n++] = tu_asprintf("%s", de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), name_cmp);
-	for (i = 0; i < n && i < max; i++) {
-		p = tu_asprintf("%s/%s", dir, names[i]);
-		buf = tu_read_file(p, &len);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-		tals[i] = tal_parse(p, (char *)buf, len);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(tals[i]);
-		free(buf);
-		free(p);
-	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(dir);
-	return n < max ? n : max;
 }
 
 /* Append printf output to a growing string. */
@@ -282,7 +245,7 @@ run_open(struct run *r, const char *tag, const char *opts)
 	r->store = tu_asprintf("%s/store", r->tmp);
 	if (!generate(r->out, opts))
 		return 0;
-	r->ntals = load_tals(r->out, r->tals, MAX_TALS);
+	r->ntals = vu_load_tals(r->out, r->tals, MAX_TALS);
 	CU_ASSERT(r->ntals > 0);
 	return r->ntals > 0;
 }

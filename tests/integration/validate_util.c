@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,10 @@
 
 #include <CUnit/CUnit.h>
 
+#include "common/limits.h"
 #include "tests/integration/validate_util.h"
 #include "tests/unit/util.h"
+#include "validator/tal.h"
 
 /* First allocation of a list of lines; it doubles from there. */
 #define LINES_FIRST		64
@@ -453,4 +456,41 @@ vu_check_sanitizer(const char *log)
 		CU_FAIL("sanitizer report from reef");
 		vu_show_log(log);
 	}
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The TALs of out, sorted by name (ta0, ta1, ...); returns how many. */
+size_t
+vu_load_tals(const char *out, struct tal **tals, size_t max)
+{
+	char *dir = tu_asprintf("%s/tals", out), *names[MAX_TALS], *p;
+	struct dirent *de;
+	unsigned char *buf;
+	size_t n = 0, i, len;
+	DIR *d;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = opendir(dir));
+	while ((de = readdir(d)) != NULL && n < MAX_TALS)
+		if (strstr(de->d_name, ".tal") != NULL)
+			names[n++] = tu_asprintf("%s", de->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	for (i = 0; i < n && i < max; i++) {
+		p = tu_asprintf("%s/%s", dir, names[i]);
+		buf = tu_read_file(p, &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+		tals[i] = tal_parse(p, (char *)buf, len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(tals[i]);
+		free(buf);
+		free(p);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(dir);
+	return n < max ? n : max;
 }

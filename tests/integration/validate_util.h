@@ -166,4 +166,12 @@ void	 vu_check_sanitizer(const char *log);
 #define VU_USER_ROOT		"--user root"
 const char *vu_user_opt(void);
 
+/*
+ * Parse the TALs of a reef-repogen output directory (every .tal file in
+ * out/tals), sorted by name (ta0, ta1, ...), into tals; returns how many
+ * (at most max).  A TAL that does not parse fails the test.
+ */
+struct tal;
+size_t	 vu_load_tals(const char *out, struct tal **tals, size_t max);
+
 #endif

@@ -846,6 +846,28 @@ switch_link(struct cache *c, const char *relpath, const char *gen)
 	return rc;
 }
 
+/*
+ * Make the stage dir generation newdir of repodir: synced first (the data
+ * must be on disk before any link can name it), renamed, the parent
+ * synced.  Shared by module and RRDP commits.  0 or -1 (logged).
+ */
+static int
+install_gen(const struct cache *c, const char *dir, const char *repodir,
+    const char *newdir)
+{
+	if (c->durable && sync_dir(dir, 1) == -1) {
+		log_warn_obj(dir, "cannot sync");
+		return -1;
+	}
+	if (cache_rmtree(newdir) == -1 || rename(dir, newdir) == -1) {
+		log_warn_obj(newdir, "cannot commit");
+		return -1;
+	}
+	if (c->durable)
+		(void)sync_dir(repodir, 0);
+	return 0;
+}
+
 /* Returns 0, or -1 with the old generation kept; s is freed. */
 int
 cache_stage_commit(struct cache *c, struct cache_stage *s)
@@ -865,17 +887,8 @@ cache_stage_commit(struct cache *c, struct cache_stage *s)
 	    asprintf(&newdir, "%s/%s", repodir, gen) == -1 ||
 	    asprintf(&olddir, "%s/%s", repodir, cur) == -1)
 		goto out;
-	/* The data must be on disk before any link can name it. */
-	if (c->durable && sync_dir(s->dir, 1) == -1) {
-		log_warn_obj(s->dir, "cannot sync");
+	if (install_gen(c, s->dir, repodir, newdir) == -1)
 		goto out;
-	}
-	if (cache_rmtree(newdir) == -1 || rename(s->dir, newdir) == -1) {
-		log_warn_obj(newdir, "cannot commit");
-		goto out;
-	}
-	if (c->durable)
-		(void)sync_dir(repodir, 0);
 	if (switch_link(c, s->relpath, gen) == -1) {
 		(void)cache_rmtree(newdir);
 		goto out;
@@ -1126,17 +1139,8 @@ cache_rrdp_commit(struct cache *c, struct cache_stage *s)
 	    asprintf(&newdir, "%s/%s", repodir, gen) == -1 ||
 	    asprintf(&olddir, "%s/%s", repodir, cur) == -1)
 		goto out;
-	/* The data must be on disk before any link can name it. */
-	if (c->durable && sync_dir(s->dir, 1) == -1) {
-		log_warn_obj(s->dir, "cannot sync");
+	if (install_gen(c, s->dir, repodir, newdir) == -1)
 		goto out;
-	}
-	if (cache_rmtree(newdir) == -1 || rename(s->dir, newdir) == -1) {
-		log_warn_obj(newdir, "cannot commit");
-		goto out;
-	}
-	if (c->durable)
-		(void)sync_dir(repodir, 0);
 	/* The commit point: from here the new state is the repository's. */
 	if (switch_current(c, repodir, gen) == -1) {
 		log_warn_obj(repodir, "cannot switch the current generation");

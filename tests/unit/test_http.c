@@ -286,9 +286,10 @@ test_http_cancel_queued(void)
 	CU_ASSERT_EQUAL(o2.err, HTTP_ERR_URL);
 }
 
-/* http_addr_refused() of a numeric address. */
+/* A classifier of validator/http.h applied to a numeric address. */
 static const char *
-refused(const char *text)
+judge(const char *(*fn)(const struct sockaddr *, socklen_t),
+    const char *text)
 {
 	struct sockaddr_in s4;
 	struct sockaddr_in6 s6;
@@ -297,29 +298,11 @@ refused(const char *text)
 	memset(&s6, 0, sizeof(s6));
 	if (inet_pton(AF_INET, text, &s4.sin_addr) == 1) {
 		s4.sin_family = AF_INET;
-		return http_addr_refused((struct sockaddr *)&s4, sizeof(s4));
+		return fn((struct sockaddr *)&s4, sizeof(s4));
 	}
 	CU_ASSERT_FATAL(inet_pton(AF_INET6, text, &s6.sin6_addr) == 1);
 	s6.sin6_family = AF_INET6;
-	return http_addr_refused((struct sockaddr *)&s6, sizeof(s6));
-}
-
-/* http_addr_dubious() of a numeric address. */
-static const char *
-dubious(const char *text)
-{
-	struct sockaddr_in s4;
-	struct sockaddr_in6 s6;
-
-	memset(&s4, 0, sizeof(s4));
-	memset(&s6, 0, sizeof(s6));
-	if (inet_pton(AF_INET, text, &s4.sin_addr) == 1) {
-		s4.sin_family = AF_INET;
-		return http_addr_dubious((struct sockaddr *)&s4, sizeof(s4));
-	}
-	CU_ASSERT_FATAL(inet_pton(AF_INET6, text, &s6.sin6_addr) == 1);
-	s6.sin6_family = AF_INET6;
-	return http_addr_dubious((struct sockaddr *)&s6, sizeof(s6));
+	return fn((struct sockaddr *)&s6, sizeof(s6));
 }
 
 static void
@@ -355,12 +338,12 @@ test_http_addr_classes(void)
 	int lo;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		why = dubious(cases[i].addr);
+		why = judge(http_addr_dubious, cases[i].addr);
 		/* Through a name, loopback alone is let through. */
 		lo = strncmp(cases[i].addr, "127.", 4) == 0 ||
 		    strcmp(cases[i].addr, "::1") == 0 ||
 		    strncmp(cases[i].addr, "::ffff:127.", 11) == 0;
-		CU_ASSERT_EQUAL(refused(cases[i].addr) == NULL,
+		CU_ASSERT_EQUAL(judge(http_addr_refused, cases[i].addr) == NULL,
 		    why == NULL || lo);
 		if (cases[i].why == NULL ? why != NULL : why == NULL ||
 		    strstr(why, cases[i].why) == NULL) {

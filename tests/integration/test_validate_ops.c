@@ -183,10 +183,18 @@ static pid_t
 nginx_pid(void)
 {
 	char *path = tu_asprintf("%s/nginx/nginx.pid", fx.state);
-	unsigned char *buf = tu_read_file(path, NULL);
-	pid_t pid = buf != NULL ? (pid_t)atol((char *)buf) : -1;
+	unsigned char *buf;
+	pid_t pid = -1;
+	int i;
 
-	free(buf);
+	/* nginx rewrites the file on a reload (vu_switch): retry a while. */
+	for (i = 0; i < 50 && pid <= 0; i++) {
+		if (i > 0)
+			usleep(100000);
+		buf = tu_read_file(path, NULL);
+		pid = buf != NULL ? (pid_t)atol((char *)buf) : -1;
+		free(buf);
+	}
 	free(path);
 	return pid > 0 ? pid : -1;
 }

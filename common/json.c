@@ -2,7 +2,6 @@
  * Streaming JSON writer; see json.h for the rules it enforces.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +12,23 @@
 
 /* Initial size of a buffer writer's text. */
 #define JSON_BUF_INIT	1024
-/* Room for the decimal form of any 64-bit integer with sign and NUL. */
+/*
+ * Size of a FILE writer's own buffer: the text goes to the FILE in blocks
+ * of this size, so that the cost of fwrite() (locking, bookkeeping) is
+ * paid once per block instead of once per token.
+ */
+#define JSON_FILE_BUF	65536
+/* Room for the decimal form of any 64-bit integer with sign. */
 #define JSON_NUM_MAX	24
 /* U+FFFD REPLACEMENT CHARACTER in UTF-8. */
 #define UTF8_REPLACEMENT	"\xef\xbf\xbd"
+
+/* A comma, a newline and the indentation of 64 levels (pretty mode). */
+#define SPACES16	"                "
+#define SPACES128	SPACES16 SPACES16 SPACES16 SPACES16 \
+			SPACES16 SPACES16 SPACES16 SPACES16
+static const char separator[] = ",\n" SPACES128;
+#define SEPARATOR_INDENT_MAX	(sizeof(separator) - 3)
 
 enum frame_type {
 	FRAME_OBJECT,
@@ -28,9 +40,14 @@ struct frame {
 	size_t		count;		/* members or elements so far */
 };
 
+/*
+ * Both kinds of writer collect the text in buf; a buffer writer grows it,
+ * a FILE writer hands it to fp whenever it is full, in json_finish() and
+ * in json_free().  buf is always NUL-terminated at len.
+ */
 struct json {
 	FILE		*fp;		/* FILE writer, or NULL */
-	char		*buf;		/* buffer writer text, NUL-terminated */
+	char		*buf;		/* text not yet handed to fp */
 	size_t		 len;
 	size_t		 cap;
 	int		 flags;
@@ -49,30 +66,87 @@ json_fail(struct json *j, int err)
 	return -1;
 }
 
-/* Append n bytes of output. */
+/*
+ * Hand the buffered text of a FILE writer to fp.  On a failed write the
+ * text is dropped: nothing is written after a write error.
+ */
 static int
-emit(struct json *j, const char *s, size_t n)
+flush_buf(struct json *j)
+{
+	size_t n = j->len;
+	int failed;
+
+	errno = 0;
+	failed = n > 0 && fwrite(j->buf, 1, n, j->fp) != n;
+	j->len = 0;
+	j->buf[0] = '\0';
+	return failed ? json_fail(j, errno != 0 ? errno : EIO) : 0;
+}
+
+/*
+ * On the way out after an error or in json_free(): hand fp what the
+ * calls wrote, as an unbuffered writer would have, leaving errno alone
+ * (a failure here is sticky like any other).
+ */
+static void
+flush_quietly(struct json *j)
+{
+	int saved = errno;
+
+	if (j->fp != NULL)
+		(void)flush_buf(j);
+	errno = saved;
+}
+
+/*
+ * Make room for n more bytes and their NUL: flush a FILE writer (which
+ * can then only take n below its buffer size), grow a buffer writer.
+ */
+static int
+make_room(struct json *j, size_t n)
 {
 	size_t ncap;
 	char *nbuf;
 
-	if (j->fp != NULL) {
-		errno = 0;
-		if (n > 0 && fwrite(s, 1, n, j->fp) != n)
-			return json_fail(j, errno != 0 ? errno : EIO);
-		return 0;
-	}
+	if (j->fp != NULL)
+		return flush_buf(j);
 	if (n > SIZE_MAX - 1 - j->len)
 		return json_fail(j, ENOMEM);
-	if (j->len + n + 1 > j->cap) {
-		ncap = j->cap;
-		while (ncap < j->len + n + 1)
-			ncap = ncap > SIZE_MAX / 2 ? j->len + n + 1 : ncap * 2;
-		if ((nbuf = realloc(j->buf, ncap)) == NULL)
-			return json_fail(j, ENOMEM);
-		j->buf = nbuf;
-		j->cap = ncap;
+	ncap = j->cap;
+	while (ncap < j->len + n + 1)
+		ncap = ncap > SIZE_MAX / 2 ? j->len + n + 1 : ncap * 2;
+	if ((nbuf = realloc(j->buf, ncap)) == NULL)
+		return json_fail(j, ENOMEM);
+	j->buf = nbuf;
+	j->cap = ncap;
+	return 0;
+}
+
+/* emit() for text that does not fit in the space left. */
+static int
+emit_slow(struct json *j, const char *s, size_t n)
+{
+	if (make_room(j, n) == -1)
+		return -1;
+	if (n < j->cap - j->len) {
+		memcpy(j->buf + j->len, s, n);
+		j->len += n;
+		j->buf[j->len] = '\0';
+		return 0;
 	}
+	/* Longer than a FILE writer's whole buffer: straight to fp. */
+	errno = 0;
+	if (fwrite(s, 1, n, j->fp) != n)
+		return json_fail(j, errno != 0 ? errno : EIO);
+	return 0;
+}
+
+/* Append n bytes of output. */
+static inline int
+emit(struct json *j, const char *s, size_t n)
+{
+	if (n >= j->cap - j->len)
+		return emit_slow(j, s, n);
 	memcpy(j->buf + j->len, s, n);
 	j->len += n;
 	j->buf[j->len] = '\0';
@@ -85,23 +159,27 @@ emit_str(struct json *j, const char *s)
 	return emit(j, s, strlen(s));
 }
 
-/* In pretty mode, start a new line indented to the current depth. */
+/*
+ * In pretty mode, start a new line indented to the current depth, after
+ * a comma if comma is set; in compact mode just the comma.
+ */
 static int
-newline(struct json *j)
+separate(struct json *j, int comma)
 {
-	static const char spaces[] = "                ";
-	size_t n, chunk;
+	size_t n;
 
 	if (!(j->flags & JSON_PRETTY))
-		return 0;
-	if (emit(j, "\n", 1) == -1)
+		return comma ? emit(j, ",", 1) : 0;
+	n = j->depth * 2;
+	if (n <= SEPARATOR_INDENT_MAX)
+		return emit(j, separator + !comma, 1 + !!comma + n);
+	/* Deeper than the string reaches (MAX_JSON_DEPTH raised). */
+	if (emit(j, separator + !comma, 1 + !!comma) == -1)
 		return -1;
-	for (n = j->depth * 2; n > 0; n -= chunk) {
-		chunk = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		if (emit(j, spaces, chunk) == -1)
+	for (; n > SEPARATOR_INDENT_MAX; n -= SEPARATOR_INDENT_MAX)
+		if (emit(j, separator + 2, SEPARATOR_INDENT_MAX) == -1)
 			return -1;
-	}
-	return 0;
+	return emit(j, separator + 2, n);
 }
 
 /* Check that a value may come now and write what precedes it. */
@@ -121,9 +199,7 @@ before_value(struct json *j)
 		j->have_key = 0;
 		return 0;
 	}
-	if (f->count++ > 0 && emit(j, ",", 1) == -1)
-		return -1;
-	return newline(j);
+	return separate(j, f->count++ > 0);
 }
 
 static void
@@ -234,13 +310,20 @@ emit_quoted(struct json *j, const char *str, size_t len)
 	return emit(j, "\"", 1);
 }
 
+/* A writer whose text starts in a buffer of cap bytes. */
 static struct json *
-json_new(FILE *fp, int flags)
+json_new(FILE *fp, int flags, size_t cap)
 {
 	struct json *j;
 
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return NULL;
+	if ((j->buf = malloc(cap)) == NULL) {
+		free(j);
+		return NULL;
+	}
+	j->buf[0] = '\0';
+	j->cap = cap;
 	j->fp = fp;
 	j->flags = flags;
 	return j;
@@ -252,7 +335,7 @@ json_new(FILE *fp, int flags)
 struct json *
 json_new_file(FILE *fp, int flags)
 {
-	return json_new(fp, flags);
+	return json_new(fp, flags, JSON_FILE_BUF);
 }
 
 /*
@@ -261,27 +344,20 @@ json_new_file(FILE *fp, int flags)
 struct json *
 json_new_buffer(int flags)
 {
-	struct json *j;
-
-	if ((j = json_new(NULL, flags)) == NULL)
-		return NULL;
-	if ((j->buf = malloc(JSON_BUF_INIT)) == NULL) {
-		free(j);
-		return NULL;
-	}
-	j->cap = JSON_BUF_INIT;
-	j->buf[0] = '\0';
-	return j;
+	return json_new(NULL, flags, JSON_BUF_INIT);
 }
 
 /*
- * Free the writer and its buffer (not its FILE).
+ * Free the writer and its buffer (not its FILE), first handing a FILE
+ * writer's buffered text to fp so that fp has everything the calls wrote
+ * (see json.h).
  */
 void
 json_free(struct json *j)
 {
 	if (j == NULL)
 		return;
+	flush_quietly(j);
 	free(j->buf);
 	free(j);
 }
@@ -313,7 +389,7 @@ container_end(struct json *j, enum frame_type type)
 		return json_fail(j, EINVAL);
 	count = j->stack[j->depth - 1].count;
 	j->depth--;
-	if (count > 0 && newline(j) == -1)
+	if (count > 0 && separate(j, 0) == -1)
 		return -1;
 	if (emit(j, type == FRAME_OBJECT ? "}" : "]", 1) == -1)
 		return -1;
@@ -372,21 +448,20 @@ json_key(struct json *j, const char *key)
 	f = &j->stack[j->depth - 1];
 	if (f->type != FRAME_OBJECT)
 		return json_fail(j, EINVAL);
-	if (f->count++ > 0 && emit(j, ",", 1) == -1)
+	if (separate(j, f->count++ > 0) == -1 ||
+	    emit_quoted(j, key, strlen(key)) == -1)
 		return -1;
-	if (newline(j) == -1 || emit_quoted(j, key, strlen(key)) == -1)
-		return -1;
-	if (emit_str(j, (j->flags & JSON_PRETTY) ? ": " : ":") == -1)
+	if (emit(j, ": ", (j->flags & JSON_PRETTY) ? 2 : 1) == -1)
 		return -1;
 	j->have_key = 1;
 	return 0;
 }
 
-/* Write an already formatted scalar. */
+/* Write an already formatted scalar of len bytes. */
 static int
-scalar(struct json *j, const char *text)
+scalar(struct json *j, const char *text, size_t len)
 {
-	if (before_value(j) == -1 || emit_str(j, text) == -1)
+	if (before_value(j) == -1 || emit(j, text, len) == -1)
 		return -1;
 	after_value(j);
 	return 0;
@@ -418,15 +493,33 @@ json_string(struct json *j, const char *s)
 }
 
 /*
+ * The decimal digits of v, written backwards ending just before end;
+ * returns where they start.
+ */
+static char *
+format_decimal(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return end;
+}
+
+/*
  * Write a signed integer.
  */
 int
 json_int(struct json *j, int64_t v)
 {
-	char num[JSON_NUM_MAX];
+	char num[JSON_NUM_MAX], *p;
 
-	snprintf(num, sizeof(num), "%" PRId64, v);
-	return scalar(j, num);
+	/* The magnitude in unsigned arithmetic, INT64_MIN included. */
+	p = format_decimal(num + sizeof(num),
+	    v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	if (v < 0)
+		*--p = '-';
+	return scalar(j, p, (size_t)(num + sizeof(num) - p));
 }
 
 /*
@@ -435,10 +528,10 @@ json_int(struct json *j, int64_t v)
 int
 json_uint(struct json *j, uint64_t v)
 {
-	char num[JSON_NUM_MAX];
+	char num[JSON_NUM_MAX], *p;
 
-	snprintf(num, sizeof(num), "%" PRIu64, v);
-	return scalar(j, num);
+	p = format_decimal(num + sizeof(num), v);
+	return scalar(j, p, (size_t)(num + sizeof(num) - p));
 }
 
 /*
@@ -447,7 +540,7 @@ json_uint(struct json *j, uint64_t v)
 int
 json_bool(struct json *j, int v)
 {
-	return scalar(j, v ? "true" : "false");
+	return v ? scalar(j, "true", 4) : scalar(j, "false", 5);
 }
 
 /*
@@ -456,7 +549,7 @@ json_bool(struct json *j, int v)
 int
 json_null(struct json *j)
 {
-	return scalar(j, "null");
+	return scalar(j, "null", 4);
 }
 
 /*
@@ -509,14 +602,22 @@ json_kv_bool(struct json *j, const char *key, int v)
 int
 json_finish(struct json *j)
 {
-	if (j->failed)
+	if (j->failed) {
+		flush_quietly(j);
 		return -1;
-	if (j->depth != 0 || !j->top_done)
+	}
+	if (j->depth != 0 || !j->top_done) {
+		flush_quietly(j);
 		return json_fail(j, EINVAL);
+	}
 	if ((j->flags & JSON_PRETTY) && emit(j, "\n", 1) == -1)
 		return -1;
+	if (j->fp == NULL)
+		return 0;
+	if (flush_buf(j) == -1)
+		return -1;
 	errno = 0;
-	if (j->fp != NULL && (fflush(j->fp) != 0 || ferror(j->fp)))
+	if (fflush(j->fp) != 0 || ferror(j->fp))
 		return json_fail(j, errno != 0 ? errno : EIO);
 	return 0;
 }

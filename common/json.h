@@ -19,6 +19,13 @@
  * Layout: compact ("{"a":1,"b":[true]}") or, with JSON_PRETTY, two-space
  * indentation, "key": value, one member or element per line, empty
  * containers as {} and [], and a final newline written by json_finish().
+ *
+ * A FILE writer keeps the text in a buffer of its own (64 KiB) and hands
+ * it to the FILE with fwrite() when the buffer is full, in json_finish()
+ * and in json_free(), so a write error may show at a later call than the
+ * one that produced the text, at the latest in json_finish().  The
+ * caller must not write to the FILE itself between json_new_file() and
+ * json_finish() or json_free().
  */
 #ifndef REEF_JSON_H
 #define REEF_JSON_H
@@ -37,7 +44,12 @@ struct json	*json_new_file(FILE *fp, int flags);
 /* A writer collecting the text in memory (see json_buffer()); NULL on ENOMEM. */
 struct json	*json_new_buffer(int flags);
 
-/* Free the writer (and its buffer); NULL is accepted. */
+/*
+ * Free the writer (and its buffer); NULL is accepted.  A FILE writer
+ * first hands the FILE the text it still holds (without fflush()), so
+ * the FILE has everything the calls wrote even without json_finish(),
+ * unless a write had failed.  errno is left unchanged.
+ */
 void		 json_free(struct json *j);
 
 int		 json_object_begin(struct json *j);
@@ -64,8 +76,9 @@ int		 json_kv_bool(struct json *j, const char *key, int v);
 
 /*
  * Check that exactly one complete top-level value was written, write the
- * final newline in pretty mode and flush a FILE.  Returns -1 if any call
- * failed or the document is incomplete.
+ * final newline in pretty mode, hand a FILE writer's text to the FILE and
+ * fflush() it.  Returns -1 if any call failed, the document is incomplete
+ * or a write or fflush() failed.
  */
 int		 json_finish(struct json *j);
 

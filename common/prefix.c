@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include <stdio.h>
 #include <string.h>
 
 #include "prefix.h"
@@ -279,22 +278,57 @@ put(const char *src, int n, char *buf, size_t bufsz)
 	return n;
 }
 
-static int
-format_v4(const uint8_t *a, char *out, size_t outsz)
+/* The decimal digits of v (below 1000) at out; returns the end. */
+static char *
+put_dec(char *out, unsigned int v)
 {
-	return snprintf(out, outsz, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	if (v >= 100)
+		*out++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*out++ = (char)('0' + v / 10 % 10);
+	*out++ = (char)('0' + v % 10);
+	return out;
+}
+
+/* The lowercase hex digits of v (below 0x10000), no leading zeros. */
+static char *
+put_hex(char *out, unsigned int v)
+{
+	static const char digits[] = "0123456789abcdef";
+	int shift = 12;
+
+	while (shift > 0 && (v >> shift) == 0)
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*out++ = digits[(v >> shift) & 0xf];
+	return out;
+}
+
+/* Dotted quad at out; returns the end (no NUL). */
+static char *
+put_v4(char *out, const uint8_t *a)
+{
+	out = put_dec(out, a[0]);
+	*out++ = '.';
+	out = put_dec(out, a[1]);
+	*out++ = '.';
+	out = put_dec(out, a[2]);
+	*out++ = '.';
+	return put_dec(out, a[3]);
 }
 
 /*
  * RFC 5952 section 4: lowercase, no leading zeros in a group, "::" for
  * the longest run of two or more zero groups (the first one on a tie).
  * Section 5: IPv4-mapped addresses (::ffff:0:0/96) end in a dotted quad.
+ * Writes at most PREFIX_ADDR_STRLEN - 1 bytes at out; returns the end
+ * (no NUL).
  */
-static int
-format_v6(const uint8_t *a, char *out, size_t outsz)
+static char *
+put_v6(char *out, const uint8_t *a)
 {
 	unsigned int w[V6_WORDS];
-	int i, best = -1, bestlen = 1, run, n = 0, words = V6_WORDS;
+	int i, best = -1, bestlen = 1, run, words = V6_WORDS;
 
 	for (i = 0; i < V6_WORDS; i++)
 		w[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
@@ -311,18 +345,43 @@ format_v6(const uint8_t *a, char *out, size_t outsz)
 		words = 6;	/* the last two become a dotted quad */
 	for (i = 0; i < words; i++) {
 		if (i == best) {
-			n += snprintf(out + n, outsz - n, "::");
+			*out++ = ':';
+			*out++ = ':';
 			i += bestlen - 1;
 			continue;
 		}
 		if (i > 0 && i != best + bestlen)
-			n += snprintf(out + n, outsz - n, ":");
-		n += snprintf(out + n, outsz - n, "%x", w[i]);
+			*out++ = ':';
+		out = put_hex(out, w[i]);
 	}
-	if (words < V6_WORDS)
-		n += snprintf(out + n, outsz - n, ":%u.%u.%u.%u",
-		    a[12], a[13], a[14], a[15]);
-	return n;
+	if (words < V6_WORDS) {
+		*out++ = ':';
+		out = put_v4(out, a + 12);
+	}
+	return out;
+}
+
+/*
+ * The address text at out, NUL-terminated (out holds PREFIX_ADDR_STRLEN
+ * bytes).  Returns its length, or PREFIX_EAFI with out untouched.
+ */
+static int
+format_addr(unsigned int afi, const uint8_t *addr, char *out)
+{
+	char *end;
+
+	switch (afi) {
+	case AFI_IPV4:
+		end = put_v4(out, addr);
+		break;
+	case AFI_IPV6:
+		end = put_v6(out, addr);
+		break;
+	default:
+		return PREFIX_EAFI;
+	}
+	*end = '\0';
+	return (int)(end - out);
 }
 
 /*
@@ -334,15 +393,11 @@ prefix_addr_format(unsigned int afi, const uint8_t *addr, char *buf,
     size_t bufsz)
 {
 	char tmp[PREFIX_ADDR_STRLEN];
+	int n;
 
-	switch (afi) {
-	case AFI_IPV4:
-		return put(tmp, format_v4(addr, tmp, sizeof(tmp)), buf, bufsz);
-	case AFI_IPV6:
-		return put(tmp, format_v6(addr, tmp, sizeof(tmp)), buf, bufsz);
-	default:
-		return PREFIX_EAFI;
-	}
+	if ((n = format_addr(afi, addr, tmp)) < 0)
+		return n;
+	return put(tmp, n, buf, bufsz);
 }
 
 /*
@@ -355,11 +410,28 @@ prefix_format(const struct prefix *p, char *buf, size_t bufsz)
 	char tmp[PREFIX_STRLEN];
 	int n;
 
-	n = prefix_addr_format(p->afi, p->addr, tmp, sizeof(tmp));
-	if (n < 0)
+	if ((n = prefix_format_fast(p, tmp)) < 0)
 		return n;
-	n += snprintf(tmp + n, sizeof(tmp) - n, "/%u", p->len);
 	return put(tmp, n, buf, bufsz);
+}
+
+/*
+ * Returns the length of "addr/len" written to buf (PREFIX_STRLEN bytes),
+ * or PREFIX_EAFI with buf untouched.
+ */
+int
+prefix_format_fast(const struct prefix *p, char *buf)
+{
+	char *end;
+	int n;
+
+	if ((n = format_addr(p->afi, p->addr, buf)) < 0)
+		return n;
+	end = buf + n;
+	*end++ = '/';
+	end = put_dec(end, p->len);
+	*end = '\0';
+	return (int)(end - buf);
 }
 
 /*

@@ -99,6 +99,13 @@ int		 prefix_addr_format(unsigned int, const uint8_t *, char *,
 int		 prefix_format(const struct prefix *, char *, size_t);
 
 /*
+ * The same text as prefix_format() without its size check and copy, for
+ * the writers that print a million prefixes: buf must hold PREFIX_STRLEN
+ * bytes.  Returns the string length, or PREFIX_EAFI (buf untouched).
+ */
+int		 prefix_format_fast(const struct prefix *, char *);
+
+/*
  * Total order: AFI, then address (as an unsigned big-endian number), then
  * length (shorter first).  Returns <0, 0 or >0 like memcmp().
  */

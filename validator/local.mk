@@ -28,7 +28,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/report.c validator/report.h validator/slurm.c validator/slurm.h \
 	validator/output.c validator/output.h validator/output_csv.c validator/output_json.c \
 	validator/output_bgpd.c validator/output_bird.c validator/output_handoff.c \
-	validator/output_metrics.c \
+	validator/output_text.h validator/output_metrics.c \
 	validator/walk.c validator/walk.h validator/validate.c validator/validate.h \
 	validator/pubpoint.c validator/pubpoint.h validator/store.c validator/store.h \
 	validator/memo.c validator/memo.h validator/ppmemo.c validator/ppmemo.h \

@@ -9,32 +9,55 @@
  * "roa PREFIX max N as ASN;" lines.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "common/prefix.h"
 #include "common/vrpset.h"
 #include "validator/output.h"
+#include "validator/output_text.h"
+
+/* "\tKEYWORD PREFIX max N as ASN;\n"; returns 0 or -1. */
+static int
+bird_vrp(struct text_buf *t, const struct vrp *v, const char *keyword,
+    size_t klen)
+{
+	char *p;
+
+	if ((p = text_reserve(t, TEXT_LINE_MAX + klen)) == NULL)
+		return -1;
+	*p++ = '\t';
+	p = put_mem(p, keyword, klen);
+	*p++ = ' ';
+	if ((p = put_prefix(p, &v->prefix)) == NULL)
+		return -1;
+	p = put_lit(p, " max ");
+	p = put_u64(p, v->maxlen);
+	p = put_lit(p, " as ");
+	p = put_u64(p, v->asn);
+	p = put_lit(p, ";\n");
+	text_commit(t, p);
+	return 0;
+}
 
 /* The VRPs of one family as "\t<keyword> PREFIX max N as ASN;" lines. */
 static int
 bird_vrps(FILE *fp, const struct output_data *d, unsigned int afi,
     const char *keyword)
 {
-	char buf[PREFIX_STRLEN];
+	struct text_buf t;
 	const struct vrp *v;
-	size_t i, n;
+	size_t i, n, klen = strlen(keyword);
 
+	text_init(&t, fp);
 	n = d->vrps != NULL ? vrpset_count(d->vrps) : 0;
 	for (i = 0; i < n; i++) {
 		v = vrpset_get(d->vrps, i);
 		if (v->prefix.afi != afi)
 			continue;
-		if (prefix_format(&v->prefix, buf, sizeof(buf)) < 0)
-			return -1;
-		if (fprintf(fp, "\t%s %s max %u as %u;\n", keyword, buf,
-		    v->maxlen, v->asn) < 0)
+		if (bird_vrp(&t, v, keyword, klen) == -1)
 			return -1;
 	}
-	return 0;
+	return text_flush(&t);
 }
 
 /*

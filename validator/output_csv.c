@@ -8,6 +8,34 @@
 #include "common/prefix.h"
 #include "common/vrpset.h"
 #include "validator/output.h"
+#include "validator/output_text.h"
+
+/* One line; returns 0 or -1. */
+static int
+csv_line(struct text_buf *t, const struct vrp *v, const char *ta)
+{
+	char *p;
+
+	if ((p = text_reserve(t, TEXT_LINE_MAX)) == NULL)
+		return -1;
+	p = put_lit(p, "AS");
+	p = put_u64(p, v->asn);
+	*p++ = ',';
+	if ((p = put_prefix(p, &v->prefix)) == NULL)
+		return -1;
+	*p++ = ',';
+	p = put_u64(p, v->maxlen);
+	*p++ = ',';
+	text_commit(t, p);
+	if (text_str(t, ta) == -1 ||
+	    (p = text_reserve(t, TEXT_LINE_MAX)) == NULL)
+		return -1;
+	*p++ = ',';
+	p = put_i64(p, v->expires);
+	*p++ = '\n';
+	text_commit(t, p);
+	return 0;
+}
 
 /*
  * Write the CSV file to fp.  Returns 0, or -1 on a write error.
@@ -15,21 +43,19 @@
 int
 output_csv(FILE *fp, const struct output_data *d)
 {
-	char buf[PREFIX_STRLEN];
+	struct text_buf t;
 	const struct vrp *v;
 	size_t i, n;
 
-	if (fprintf(fp, "ASN,IP Prefix,Max Length,Trust Anchor,Expires\n") < 0)
+	text_init(&t, fp);
+	if (text_str(&t, "ASN,IP Prefix,Max Length,Trust Anchor,Expires\n") ==
+	    -1)
 		return -1;
 	n = d->vrps != NULL ? vrpset_count(d->vrps) : 0;
 	for (i = 0; i < n; i++) {
 		v = vrpset_get(d->vrps, i);
-		if (prefix_format(&v->prefix, buf, sizeof(buf)) < 0)
-			return -1;
-		if (fprintf(fp, "AS%u,%s,%u,%s,%lld\n", v->asn, buf,
-		    v->maxlen, output_ta_name(d, v->ta),
-		    (long long)v->expires) < 0)
+		if (csv_line(&t, v, output_ta_name(d, v->ta)) == -1)
 			return -1;
 	}
-	return 0;
+	return text_flush(&t);
 }

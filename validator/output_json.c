@@ -87,7 +87,7 @@ json_roas(struct json *j, const struct output_data *d)
 	n = d->vrps != NULL ? vrpset_count(d->vrps) : 0;
 	for (i = 0; i < n; i++) {
 		v = vrpset_get(d->vrps, i);
-		if (prefix_format(&v->prefix, buf, sizeof(buf)) < 0)
+		if (prefix_format_fast(&v->prefix, buf) < 0)
 			return -1;
 		json_object_begin(j);
 		json_kv_uint(j, "asn", v->asn);

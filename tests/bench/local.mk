@@ -4,7 +4,7 @@
 # bench.json in the build directory; docs/BENCHMARKS.md has the figures.
 # The programs are check programs, so "make check" keeps them compiling.
 check_PROGRAMS += tests/bench/bench_rtrd tests/bench/bench_rrdp tests/bench/bench_check \
-	tests/bench/bench_parse
+	tests/bench/bench_parse tests/bench/bench_output
 tests_bench_bench_rtrd_SOURCES = tests/bench/bench_rtrd.c
 tests_bench_bench_rtrd_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)
 tests_bench_bench_rtrd_LDADD = $(LIBRTRD)
@@ -16,11 +16,13 @@ tests_bench_bench_check_LDADD = $(LIBVALIDATOR)
 tests_bench_bench_parse_SOURCES = tests/bench/bench_parse.c
 tests_bench_bench_parse_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS)
 tests_bench_bench_parse_LDADD = $(LIBVALIDATOR)
+tests_bench_bench_output_SOURCES = tests/bench/bench_output.c
+tests_bench_bench_output_LDADD = $(LIBVALIDATOR)
 EXTRA_DIST += tests/bench/run.sh tests/bench/bench_repogen.sh tests/bench/bench_validate.sh
 
 # What run.sh runs; it builds nothing itself.
 BENCH_PROGS = tests/bench/bench_rtrd tests/bench/bench_rrdp tests/bench/bench_check \
-	tests/bench/bench_parse rtrd/reef-rtrd validator/reef \
+	tests/bench/bench_parse tests/bench/bench_output rtrd/reef-rtrd validator/reef \
 	tests/tools/repogen/reef-repogen
 BENCH_RUN = $(SHELL) $(top_srcdir)/tests/bench/run.sh \
 	--builddir $(abs_top_builddir) --srcdir $(abs_top_srcdir)

@@ -1,8 +1,11 @@
 /*
  * Tests for common/json.c: exact compact and pretty output, escaping and
- * UTF-8 repair, misuse detection, FILE output and write errors.
+ * UTF-8 repair, misuse detection, FILE output (through the writer's own
+ * buffer: the same text as a buffer writer, also beyond the buffer size
+ * and without json_finish()) and write errors.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -442,17 +445,220 @@ test_json_write_error(void)
 	json_free(j);
 	fclose(fp);
 
-	/* Unbuffered: the failure shows at the write itself. */
+	/*
+	 * Unbuffered: the writer's own buffer still holds a short document,
+	 * so the failure shows in json_finish().
+	 */
 	fp = fopen("/dev/full", "w");
 	CU_ASSERT_FATAL(fp != NULL);
 	setvbuf(fp, NULL, _IONBF, 0);
 	j = json_new_file(fp, 0);
 	CU_ASSERT_FATAL(j != NULL);
-	CU_ASSERT_EQUAL(json_array_begin(j), -1);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_array_end(j), 0);
+	errno = 0;
+	CU_ASSERT_EQUAL(json_finish(j), -1);
 	CU_ASSERT_EQUAL(errno, ENOSPC);
+	json_free(j);
+	fclose(fp);
+}
+
+/*
+ * A document longer than the writer's buffer fails at the call that
+ * fills it, and every later call fails too.
+ */
+static void
+test_json_write_error_midway(void)
+{
+	struct json *j;
+	FILE *fp;
+	int i, first = -1, err = 0, later_ok = 0;
+
+	if ((fp = fopen("/dev/full", "w")) == NULL) {
+		fprintf(stderr, "no /dev/full, write errors not tested\n");
+		return;
+	}
+	j = json_new_file(fp, JSON_PRETTY);
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	for (i = 0; i < MANY; i++) {
+		errno = 0;
+		if (json_string(j, "a string of thirty bytes, or so") == 0) {
+			if (first >= 0)
+				later_ok++;
+		} else if (first < 0) {
+			first = i;
+			err = errno;
+		}
+	}
+	/* 10,000 strings of 30 bytes and more are far beyond 64 KiB. */
+	CU_ASSERT(first > 0);
+	CU_ASSERT(first < MANY);
+	CU_ASSERT_EQUAL(err, ENOSPC);
+	CU_ASSERT_EQUAL(later_ok, 0);
+	CU_ASSERT_TRUE(json_failed(j));
+	CU_ASSERT_EQUAL(json_array_end(j), -1);
 	CU_ASSERT_EQUAL(json_finish(j), -1);
 	json_free(j);
 	fclose(fp);
+}
+
+/* Write the same varied document through a FILE and a buffer writer. */
+static void
+write_big_doc(struct json *j, const char *huge)
+{
+	uint64_t v;
+	int64_t sv;
+	int i;
+
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_kv_string(j, "huge", huge), 0);
+	CU_ASSERT_EQUAL(json_key(j, "numbers"), 0);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	for (i = 0, v = 1; i < MANY; i++, v = v * 3 + (uint64_t)i) {
+		sv = (int64_t)(v >> 1);
+		CU_ASSERT_EQUAL(json_int(j, i % 2 ? -sv : sv), 0);
+		CU_ASSERT_EQUAL(json_uint(j, v), 0);
+	}
+	CU_ASSERT_EQUAL(json_int(j, INT64_MIN), 0);
+	CU_ASSERT_EQUAL(json_uint(j, UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(json_array_end(j), 0);
+	/* Indentation down to the deepest level. */
+	CU_ASSERT_EQUAL(json_key(j, "deep"), 0);
+	for (i = 1; i < MAX_JSON_DEPTH; i++)
+		CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_string(j, "bottom \xff\"\n"), 0);
+	CU_ASSERT_EQUAL(json_bool(j, 1), 0);
+	for (i = 1; i < MAX_JSON_DEPTH; i++)
+		CU_ASSERT_EQUAL(json_array_end(j), 0);
+	CU_ASSERT_EQUAL(json_kv_bool(j, "last", 0), 0);
+	CU_ASSERT_EQUAL(json_object_end(j), 0);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+}
+
+static void
+test_json_file_big(void)
+{
+	char *dir = tu_tmpdir("json"), *path, *huge, *text;
+	size_t hugelen = 3 * 65536 + 11, i, len = 0, blen = 0;
+	const char *want;
+	struct json *j, *b;
+	FILE *fp;
+	int pretty;
+
+	CU_ASSERT_FATAL(dir != NULL);
+	path = tu_asprintf("%s/big.json", dir);
+	huge = malloc(hugelen + 1);
+	CU_ASSERT_FATAL(huge != NULL);
+	for (i = 0; i < hugelen; i++)
+		huge[i] = "abc\"\\xyz\t"[i % 10];
+	huge[hugelen] = '\0';
+	for (pretty = 0; pretty <= JSON_PRETTY; pretty += JSON_PRETTY) {
+		fp = fopen(path, "w");
+		CU_ASSERT_FATAL(fp != NULL);
+		j = json_new_file(fp, pretty);
+		b = json_new_buffer(pretty);
+		CU_ASSERT_FATAL(j != NULL && b != NULL);
+		write_big_doc(j, huge);
+		write_big_doc(b, huge);
+		json_free(j);
+		CU_ASSERT_EQUAL(fclose(fp), 0);
+		want = json_buffer(b, &blen);
+		text = (char *)tu_read_file(path, &len);
+		CU_ASSERT_FATAL(text != NULL);
+		CU_ASSERT(blen > 4 * 65536);
+		CU_ASSERT_EQUAL(len, blen);
+		CU_ASSERT(len == blen && memcmp(text, want, len) == 0);
+		free(text);
+		json_free(b);
+	}
+	free(huge);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Integers as printf prints them, around every power of ten. */
+static void
+test_json_integers(void)
+{
+	char want[64];
+	struct json *j;
+	uint64_t p = 1;
+	int64_t sv;
+	int i, d, neg;
+
+	for (i = 0; i < 20; i++, p *= 10) {
+		for (d = -1; d <= 1; d++) {
+			for (neg = 0; neg <= 1; neg++) {
+				sv = (int64_t)((p + (uint64_t)d) &
+				    (uint64_t)INT64_MAX);
+				sv = neg ? -sv : sv;
+				j = json_new_buffer(0);
+				CU_ASSERT_FATAL(j != NULL);
+				CU_ASSERT_EQUAL(json_int(j, sv), 0);
+				snprintf(want, sizeof(want), "%" PRId64, sv);
+				CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL),
+				    want);
+				json_free(j);
+			}
+			j = json_new_buffer(0);
+			CU_ASSERT_FATAL(j != NULL);
+			CU_ASSERT_EQUAL(json_uint(j, p + (uint64_t)d), 0);
+			snprintf(want, sizeof(want), "%" PRIu64,
+			    p + (uint64_t)d);
+			CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL), want);
+			json_free(j);
+		}
+	}
+}
+
+/*
+ * json_free() without json_finish() hands fp what the calls wrote, also
+ * after misuse, and leaves errno alone.
+ */
+static void
+test_json_free_flushes(void)
+{
+	char *dir = tu_tmpdir("json"), *path, *text;
+	struct json *j;
+	FILE *fp;
+
+	CU_ASSERT_FATAL(dir != NULL);
+	path = tu_asprintf("%s/partial.json", dir);
+	fp = fopen(path, "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	j = json_new_file(fp, JSON_PRETTY);
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_object_begin(j), 0);
+	CU_ASSERT_EQUAL(json_kv_int(j, "a", 1), 0);
+	CU_ASSERT_EQUAL(json_int(j, 2), -1);	/* no key: misuse */
+	CU_ASSERT_EQUAL(json_finish(j), -1);
+	errno = EDOM;
+	json_free(j);
+	CU_ASSERT_EQUAL(errno, EDOM);
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+	text = (char *)tu_read_file(path, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	CU_ASSERT_STRING_EQUAL(text, "{\n  \"a\": 1");
+	free(text);
+
+	/* No json_finish() at all. */
+	fp = fopen(path, "w");
+	CU_ASSERT_FATAL(fp != NULL);
+	j = json_new_file(fp, 0);
+	CU_ASSERT_FATAL(j != NULL);
+	CU_ASSERT_EQUAL(json_array_begin(j), 0);
+	CU_ASSERT_EQUAL(json_string(j, "x"), 0);
+	json_free(j);
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+	text = (char *)tu_read_file(path, NULL);
+	CU_ASSERT_FATAL(text != NULL);
+	CU_ASSERT_STRING_EQUAL(text, "[\"x\"");
+	free(text);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
 }
 
 REEF_SUITE(json,
@@ -466,4 +672,8 @@ REEF_SUITE(json,
     REEF_TEST(test_json_depth),
     REEF_TEST(test_json_growth),
     REEF_TEST(test_json_file),
-    REEF_TEST(test_json_write_error))
+    REEF_TEST(test_json_write_error),
+    REEF_TEST(test_json_write_error_midway),
+    REEF_TEST(test_json_file_big),
+    REEF_TEST(test_json_integers),
+    REEF_TEST(test_json_free_flushes))

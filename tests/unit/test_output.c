@@ -1,6 +1,8 @@
 /*
  * The outputs of reef validate: exact bytes of every text format for a
- * small hand-built set (as rpki-client prints it), the JSON re-read with
+ * small hand-built set (as rpki-client prints it) and, against lines
+ * printed with rpki-client's format strings, for a set larger than the
+ * writers' buffers with extreme values; write errors; the JSON re-read with
  * the strict reader, the hand-off round trip, the all-or-nothing
  * replacement, StayRTR reading vrps.json (when installed) and the usage
  * errors of reef validate.
@@ -266,6 +268,232 @@ test_output_bird(void)
 	    "}\n");
 	free(s);
 	fixture_free(&f);
+}
+
+/*
+ * A set bigger than the text writers' block buffer, with the extremes of
+ * every field: ASNs 0 and 2^32-1, expiry times from INT64_MIN to
+ * INT64_MAX, /0 and host prefixes, IPv4-mapped and eight-group IPv6, a
+ * TA index without a name and a TA name longer than the buffer.
+ */
+#define MANY_VRPS	3000
+#define MANY_PROVIDERS	5000
+#define LONG_TA		40000
+
+struct many {
+	struct vrpset	*vrps;
+	struct aspaset	*aspas;
+	uint32_t	 providers[MANY_PROVIDERS];
+	char		*long_ta;
+	const char	*ta_names[3];
+	struct output_data d;
+};
+
+static void
+many_init(struct many *m)
+{
+	static const char *const edges[] = {
+		"0.0.0.0/0", "255.255.255.255/32", "::/0",
+		"::ffff:192.0.2.0/120", "2001:db8:1:2:3:4:5:6/128",
+		"fe80::1:0:0:1/128", "1::/16", "2001:db8::1:0:0:0/112",
+	};
+	static const int64_t times[] = {
+		INT64_MIN, INT64_MAX, -1, 0, 9, 10, 1700000000,
+	};
+	char pfx[PREFIX_STRLEN];
+	struct aspa a;
+	unsigned int plen;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->vrps = vrpset_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m->vrps);
+	for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		add_vrp(m->vrps, edges[i],
+		    strchr(edges[i], ':') != NULL ? 128 : 32,
+		    i % 2 ? 4294967295u : 0, (uint32_t)(i % 4), times[i % 7]);
+	for (i = 0; i < MANY_VRPS; i++) {
+		plen = i % 3 == 0 ? 24 : 64;
+		if (plen == 24)
+			snprintf(pfx, sizeof(pfx), "%zu.%zu.%zu.0/24",
+			    1 + i % 223, i / 7 % 256, i % 256);
+		else
+			snprintf(pfx, sizeof(pfx), "2001:db8:%zx:%zx::/64",
+			    i % 5 == 0 ? 0 : i, i % 7 == 0 ? 0 : i * 3);
+		add_vrp(m->vrps, pfx, plen + (i % 4 == 0 ? 4 : 0),
+		    (uint32_t)(i * 2654435761u), (uint32_t)(i % 2),
+		    times[i / 2 % 7]);
+	}
+	vrpset_freeze(m->vrps);
+	m->aspas = aspaset_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m->aspas);
+	for (i = 0; i < MANY_PROVIDERS; i++)
+		m->providers[i] = 100000 + 7 * (uint32_t)i;
+	memset(&a, 0, sizeof(a));
+	a.customer = 1;
+	a.providers = m->providers;
+	a.nproviders = MANY_PROVIDERS;
+	a.expires = INT64_MIN;
+	CU_ASSERT_EQUAL_FATAL(aspaset_add(m->aspas, &a), 0);
+	aspaset_freeze(m->aspas);
+	m->long_ta = malloc(LONG_TA + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m->long_ta);
+	memset(m->long_ta, 't', LONG_TA);
+	m->long_ta[LONG_TA] = '\0';
+	m->ta_names[0] = "apnic";
+	m->ta_names[1] = "ripe";
+	m->ta_names[2] = m->long_ta;
+	m->d.vrps = m->vrps;
+	m->d.aspas = m->aspas;
+	m->d.ta_names = m->ta_names;
+	m->d.nta = 3;		/* index 3 prints as "unknown" */
+	m->d.buildtime = T0;
+	m->d.hostname = "rp.example";
+}
+
+static void
+many_free(struct many *m)
+{
+	vrpset_free(m->vrps);
+	aspaset_free(m->aspas);
+	free(m->long_ta);
+}
+
+/*
+ * The lines of one text format for every VRP (of family afi, 0: all),
+ * printed with the format strings of rpki-client's writers.
+ */
+static char *
+reference_lines(const struct output_data *d, int format, unsigned int afi)
+{
+	char pfx[PREFIX_STRLEN], *buf = NULL;
+	const struct vrp *v;
+	size_t i, n = 0;
+	FILE *fp;
+
+	fp = open_memstream(&buf, &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	for (i = 0; i < vrpset_count(d->vrps); i++) {
+		v = vrpset_get(d->vrps, i);
+		if (afi != 0 && v->prefix.afi != afi)
+			continue;
+		CU_ASSERT_FATAL(prefix_format(&v->prefix, pfx,
+		    sizeof(pfx)) > 0);
+		if (format == OUTPUT_CSV)
+			fprintf(fp, "AS%u,%s,%u,%s,%lld\n", v->asn, pfx,
+			    v->maxlen, output_ta_name(d, v->ta),
+			    (long long)v->expires);
+		else if (format == OUTPUT_BGPD && v->maxlen > v->prefix.len)
+			fprintf(fp, "\t%s maxlen %u source-as %u expires "
+			    "%lld\n", pfx, v->maxlen, v->asn,
+			    (long long)v->expires);
+		else if (format == OUTPUT_BGPD)
+			fprintf(fp, "\t%s source-as %u expires %lld\n", pfx,
+			    v->asn, (long long)v->expires);
+		else
+			fprintf(fp, "\t%s %s max %u as %u;\n",
+			    format == OUTPUT_BIRD ? "route" : "roa", pfx,
+			    v->maxlen, v->asn);
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* Whether text contains head, then the reference lines, then tail. */
+static int
+has_block(const char *text, const char *head, const char *lines,
+    const char *tail)
+{
+	char *want = tu_asprintf("%s%s%s", head, lines, tail);
+	int found = strstr(text, want) != NULL;
+
+	free(want);
+	return found;
+}
+
+static void
+test_output_text_many(void)
+{
+	char *s, *lines, *want, *prov = NULL;
+	struct many m;
+	size_t i, n = 0;
+	FILE *fp;
+
+	many_init(&m);
+	CU_ASSERT(vrpset_count(m.vrps) > MANY_VRPS);
+	s = render(output_csv, &m.d, NULL);
+	lines = reference_lines(&m.d, OUTPUT_CSV, 0);
+	want = tu_asprintf("ASN,IP Prefix,Max Length,Trust Anchor,"
+	    "Expires\n%s", lines);
+	CU_ASSERT(strlen(want) > 4 * 32768);
+	CU_ASSERT(strstr(want, ",unknown,") != NULL);
+	CU_ASSERT(strstr(want, m.long_ta) != NULL);
+	CU_ASSERT_STRING_EQUAL(s, want);
+	free(want);
+	free(lines);
+	free(s);
+
+	s = render(output_bgpd, &m.d, NULL);
+	lines = reference_lines(&m.d, OUTPUT_BGPD, 0);
+	CU_ASSERT(has_block(s, "roa-set {\n", lines, "}\n\naspa-set {\n"));
+	free(lines);
+	fp = open_memstream(&prov, &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fprintf(fp, "\tcustomer-as 1 expires %lld provider-as { ",
+	    (long long)INT64_MIN);
+	for (i = 0; i < MANY_PROVIDERS; i++)
+		fprintf(fp, "%s%u", i > 0 ? ", " : "", m.providers[i]);
+	fprintf(fp, " }\n}\n");
+	fclose(fp);
+	CU_ASSERT(n > 32768);
+	CU_ASSERT(has_block(s, "aspa-set {\n", prov, ""));
+	CU_ASSERT(strlen(s) >= n && strcmp(s + strlen(s) - n, prov) == 0);
+	free(prov);
+	free(s);
+
+	s = render(output_bird2, &m.d, NULL);
+	lines = reference_lines(&m.d, OUTPUT_BIRD, AFI_IPV4);
+	CU_ASSERT(has_block(s, "\troa4 { table ROAS4; };\n\n", lines,
+	    "}\n\nprotocol static {\n"));
+	free(lines);
+	lines = reference_lines(&m.d, OUTPUT_BIRD, AFI_IPV6);
+	CU_ASSERT(has_block(s, "\troa6 { table ROAS6; };\n\n", lines,
+	    "}\n"));
+	free(lines);
+	free(s);
+
+	s = render(output_bird1v6, &m.d, NULL);
+	lines = reference_lines(&m.d, OUTPUT_BIRD1, AFI_IPV6);
+	CU_ASSERT(has_block(s, "\nroa table ROAS {\n", lines, "}\n"));
+	free(lines);
+	free(s);
+	many_free(&m);
+}
+
+/* Every writer reports a write error on a full disk. */
+static void
+test_output_write_error(void)
+{
+	int (*const fns[])(FILE *, const struct output_data *) = {
+		output_csv, output_json, output_bgpd, output_bird2,
+		output_bird1v4, output_bird1v6,
+	};
+	struct many m;
+	size_t i;
+	FILE *fp;
+
+	if (access("/dev/full", W_OK) != 0) {
+		fprintf(stderr, "no /dev/full, write errors not tested\n");
+		return;
+	}
+	many_init(&m);
+	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+		fp = fopen("/dev/full", "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+		CU_ASSERT_EQUAL(fns[i](fp, &m.d), -1);
+		fclose(fp);
+	}
+	many_free(&m);
 }
 
 static int
@@ -885,6 +1113,8 @@ REEF_SUITE(output,
     REEF_TEST(test_output_csv),
     REEF_TEST(test_output_bgpd),
     REEF_TEST(test_output_bird),
+    REEF_TEST(test_output_text_many),
+    REEF_TEST(test_output_write_error),
     REEF_TEST(test_output_json),
     REEF_TEST(test_output_handoff),
     REEF_TEST(test_output_formats),

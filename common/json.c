@@ -51,6 +51,7 @@ struct json {
 	size_t		 len;
 	size_t		 cap;
 	int		 flags;
+	size_t		 flat_depth;	/* json_flat_from(); 0: none */
 	int		 failed;	/* sticky error */
 	int		 have_key;	/* key written, its value pending */
 	int		 top_done;	/* the top-level value is complete */
@@ -159,16 +160,25 @@ emit_str(struct json *j, const char *s)
 	return emit(j, s, strlen(s));
 }
 
+/* Whether what lies level containers deep is laid out on lines. */
+static int
+pretty_at(const struct json *j, size_t level)
+{
+	return (j->flags & JSON_PRETTY) &&
+	    (j->flat_depth == 0 || level < j->flat_depth);
+}
+
 /*
- * In pretty mode, start a new line indented to the current depth, after
+ * In pretty mode (for what lies level containers deep), start a new line
+ * indented to the current depth, after
  * a comma if comma is set; in compact mode just the comma.
  */
 static int
-separate(struct json *j, int comma)
+separate(struct json *j, int comma, size_t level)
 {
 	size_t n;
 
-	if (!(j->flags & JSON_PRETTY))
+	if (!pretty_at(j, level))
 		return comma ? emit(j, ",", 1) : 0;
 	n = j->depth * 2;
 	if (n <= SEPARATOR_INDENT_MAX)
@@ -199,7 +209,7 @@ before_value(struct json *j)
 		j->have_key = 0;
 		return 0;
 	}
-	return separate(j, f->count++ > 0);
+	return separate(j, f->count++ > 0, j->depth);
 }
 
 static void
@@ -330,6 +340,16 @@ json_new(FILE *fp, int flags, size_t cap)
 }
 
 /*
+ * In pretty mode, write containers nested depth or more levels deep
+ * compactly, each on the line where it starts.
+ */
+void
+json_flat_from(struct json *j, size_t depth)
+{
+	j->flat_depth = depth;
+}
+
+/*
  * New writer on fp; returns an object the caller frees with json_free().
  */
 struct json *
@@ -389,7 +409,7 @@ container_end(struct json *j, enum frame_type type)
 		return json_fail(j, EINVAL);
 	count = j->stack[j->depth - 1].count;
 	j->depth--;
-	if (count > 0 && separate(j, 0) == -1)
+	if (count > 0 && separate(j, 0, j->depth + 1) == -1)
 		return -1;
 	if (emit(j, type == FRAME_OBJECT ? "}" : "]", 1) == -1)
 		return -1;
@@ -448,10 +468,10 @@ json_key(struct json *j, const char *key)
 	f = &j->stack[j->depth - 1];
 	if (f->type != FRAME_OBJECT)
 		return json_fail(j, EINVAL);
-	if (separate(j, f->count++ > 0) == -1 ||
+	if (separate(j, f->count++ > 0, j->depth) == -1 ||
 	    emit_quoted(j, key, strlen(key)) == -1)
 		return -1;
-	if (emit(j, ": ", (j->flags & JSON_PRETTY) ? 2 : 1) == -1)
+	if (emit(j, ": ", pretty_at(j, j->depth) ? 2 : 1) == -1)
 		return -1;
 	j->have_key = 1;
 	return 0;

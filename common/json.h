@@ -52,6 +52,15 @@ struct json	*json_new_buffer(int flags);
  */
 void		 json_free(struct json *j);
 
+/*
+ * In pretty mode, lay out the contents of containers that lie depth or
+ * more levels deep (the members of the top-level value lie 1 deep)
+ * compactly, on the line where the container starts: with depth 3, the
+ * elements of the arrays of a top-level object take one line each.  0 (the default): every level on lines.  Call it
+ * before writing.
+ */
+void		 json_flat_from(struct json *j, size_t depth);
+
 int		 json_object_begin(struct json *j);
 int		 json_object_end(struct json *j);
 int		 json_array_begin(struct json *j);

@@ -179,6 +179,7 @@ output_json(FILE *fp, const struct output_data *d)
 
 	if ((j = json_new_file(fp, JSON_PRETTY)) == NULL)
 		return -1;
+	json_flat_from(j, 3);	/* one VRP, key or ASPA per line */
 	json_object_begin(j);
 	json_metadata(j, d);
 	if (json_roas(j, d) != 0 || json_keys(j, d) != 0 ||

@@ -90,6 +90,40 @@ test_json_pretty(void)
 	json_free(j);
 }
 
+/* json_flat_from(): deep containers on the line where they start. */
+static void
+test_json_flat_from(void)
+{
+	struct json *j = json_new_buffer(JSON_PRETTY);
+
+	CU_ASSERT_FATAL(j != NULL);
+	json_flat_from(j, 3);
+	write_doc(j);
+	CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL),
+	    "{\n"
+	    "  \"name\": \"reef\",\n"
+	    "  \"neg\": -5,\n"
+	    "  \"big\": 18446744073709551615,\n"
+	    "  \"ok\": true,\n"
+	    "  \"list\": [\n"
+	    "    1,\n"
+	    "    null,\n"
+	    "    [],\n"
+	    "    {\"f\":false}\n"
+	    "  ],\n"
+	    "  \"empty\": {}\n"
+	    "}\n");
+	json_free(j);
+	/* From level 1: the whole document on one line. */
+	CU_ASSERT_FATAL((j = json_new_buffer(JSON_PRETTY)) != NULL);
+	json_flat_from(j, 1);
+	write_doc(j);
+	CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL),
+	    "{\"name\":\"reef\",\"neg\":-5,\"big\":18446744073709551615,"
+	    "\"ok\":true,\"list\":[1,null,[],{\"f\":false}],\"empty\":{}}\n");
+	json_free(j);
+}
+
 static void
 test_json_scalars(void)
 {
@@ -664,6 +698,7 @@ test_json_free_flushes(void)
 REEF_SUITE(json,
     REEF_TEST(test_json_compact),
     REEF_TEST(test_json_pretty),
+    REEF_TEST(test_json_flat_from),
     REEF_TEST(test_json_scalars),
     REEF_TEST(test_json_escaping),
     REEF_TEST(test_json_keys_escaped),

@@ -3,12 +3,13 @@
  *
  * Record payload (memo.h frames it):
  *	key[32] mft_hash[32] store-copy(str) made_at(u64) stable_until(u64)
- *	nlisted(u32) { name(str) hash[32] }
+ *	nlisted(u32) { name(str) hash[32] dev ino size mtime mtime_ns (u64) }
  *	stats: STATS_N x u64
  *	nvrps(u32) { afi len addr[16] maxlen asn(u32) expires(u64) }
  *	naspas(u32) { customer expires nproviders { provider } }
  *	nrks(u32) { asn expires ski[20] spki_len spki }
- *	nchildren(u32) { uri(str) expires }
+ *	nchildren(u32) { uri(str) expires ski[20] repo(str) mft(str)
+ *	    notify(str) notbefore notafter resources (see put_resources()) }
  *	nreports(u32) { report entry, see put_report() }
  * Expiry times are those of the point itself (the chain above is applied
  * when the record is used); the TA index is not stored.
@@ -201,6 +202,27 @@ store_copy(const struct pubpoint_ctx *ctx)
 	return store_lookup(ctx->store, ctx->ca->mft);
 }
 
+/*
+ * A child CA: what the walk and the child's own record key need of it, so
+ * that a reused point hands the walk its children without parsing them
+ * (see struct memo_cert).
+ */
+static void
+put_child(struct memo_wbuf *w, const struct pp_child *ch)
+{
+	const struct cert *c = ch->cert;
+
+	memo_w_str(w, ch->uri);
+	memo_w_u64(w, (uint64_t)ch->expires);
+	memo_w_bytes(w, c->ski, CERT_KEYID_LEN);
+	memo_w_str(w, c->repo);
+	memo_w_str(w, c->mft);
+	memo_w_str(w, c->notify);
+	memo_w_u64(w, (uint64_t)c->notbefore);
+	memo_w_u64(w, (uint64_t)c->notafter);
+	put_resources(w, c);
+}
+
 static void
 put_payloads(struct memo_wbuf *w, const struct pubpoint_out *o)
 {
@@ -230,10 +252,58 @@ put_payloads(struct memo_wbuf *w, const struct pubpoint_out *o)
 		memo_w_bytes(w, o->rks[i].spki, o->rks[i].spki_len);
 	}
 	memo_w_u32(w, (uint32_t)o->nchildren);
-	for (i = 0; i < o->nchildren; i++) {
-		memo_w_str(w, o->children[i].uri);
-		memo_w_u64(w, (uint64_t)o->children[i].expires);
-	}
+	for (i = 0; i < o->nchildren; i++)
+		put_child(w, &o->children[i]);
+}
+
+static void
+put_fileid(struct memo_wbuf *w, const struct pp_fileid *id)
+{
+	memo_w_u64(w, id->dev);
+	memo_w_u64(w, id->ino);
+	memo_w_u64(w, id->size);
+	memo_w_u64(w, (uint64_t)id->mtime_sec);
+	memo_w_u64(w, (uint64_t)id->mtime_nsec);
+}
+
+static void
+get_fileid(struct memo_rbuf *r, struct pp_fileid *id)
+{
+	id->dev = memo_r_u64(r);
+	id->ino = memo_r_u64(r);
+	id->size = memo_r_u64(r);
+	id->mtime_sec = (int64_t)memo_r_u64(r);
+	id->mtime_nsec = (int64_t)memo_r_u64(r);
+}
+
+/*
+ * Whether the memo already holds the record w, but for its time (at
+ * made_off), and that time is not after this run's.  Such a record is
+ * as good as w: a full validation at its time gave the same result,
+ * and since stable_until is the same no time it compared with lies in
+ * between, so keeping it spares a write (a --full run of an unchanged
+ * repository rewrites nothing).
+ */
+static int
+same_record(const struct pubpoint_ctx *ctx, struct memo *m,
+    const struct memo_wbuf *w, size_t made_off)
+{
+	unsigned char *old;
+	size_t len;
+	struct memo_rbuf r;
+	int same;
+
+	if (memo_get(m, ctx->ca->mft, &old, &len) == -1)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.data = old;
+	r.len = len;
+	r.off = made_off;
+	same = len == w->len && memcmp(old, w->data, made_off) == 0 &&
+	    (int64_t)memo_r_u64(&r) <= ctx->now && !r.failed &&
+	    memcmp(old + r.off, w->data + r.off, len - r.off) == 0;
+	free(old);
+	return same;
 }
 
 /* Write the record of a full validation of ctx's point. */
@@ -244,7 +314,7 @@ save(const struct pubpoint_ctx *ctx, struct memo *m,
 	struct memo_wbuf w = { 0 };
 	unsigned char key[HASH_SHA256_LEN];
 	char *sdir;
-	size_t i;
+	size_t i, made_off;
 
 	if (point_key(ctx, key) == -1)
 		return;
@@ -253,19 +323,22 @@ save(const struct pubpoint_ctx *ctx, struct memo *m,
 	memo_w_bytes(&w, o->mft_hash, sizeof(o->mft_hash));
 	memo_w_str(&w, sdir);
 	free(sdir);
+	made_off = w.len;
 	memo_w_u64(&w, (uint64_t)ctx->now);
 	memo_w_u64(&w, (uint64_t)o->stable_until);
 	memo_w_u32(&w, (uint32_t)o->nlisted);
 	for (i = 0; i < o->nlisted; i++) {
 		memo_w_str(&w, o->listed[i].name);
 		memo_w_bytes(&w, o->listed[i].hash, HASH_SHA256_LEN);
+		put_fileid(&w, &o->listed[i].id);
 	}
 	for (i = 0; i < STATS_N; i++)
 		memo_w_u64(&w, *stat_at((struct walk_stats *)&o->stats, i));
 	put_payloads(&w, o);
 	memo_w_u32(&w, rec->n);
 	memo_w_bytes(&w, rec->w.data, rec->w.len);
-	if (!w.failed && !rec->w.failed)
+	if (!w.failed && !rec->w.failed &&
+	    !same_record(ctx, m, &w, made_off))
 		(void)memo_put(m, ctx->ca->mft, w.data, w.len);
 	memo_wbuf_free(&w);
 }
@@ -324,27 +397,56 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o)
 
 /* Replay. */
 
-/* The .cer files of the point, kept for the children. */
+/* A listed file of the record: its name and manifest digest. */
 struct kept {
-	const char	*name;		/* in the record */
-	unsigned char	*der;
-	size_t		 len;
+	const char		*name;		/* in the record */
+	const unsigned char	*hash;		/* in the record */
+};
+
+/*
+ * A child CA handed to the walk by a reused point: a struct cert without
+ * its X509, key or raw extensions (x509 is NULL), holding what the walk
+ * and the child's record key use, with its effective resources as the
+ * full validation resolved them.  When the child's own point cannot be
+ * reused, ppmemo_process() parses the certificate again from path,
+ * checking it still has the digest its issuer's manifest gives.  One
+ * allocation with the struct cert first, so cert_free() releases it all.
+ */
+struct memo_cert {
+	struct cert	c;
+	char		path[];		/* the .cer file in the cache */
 };
 
 struct replay {
 	const struct pubpoint_ctx *ctx;
 	struct memo_rbuf r;
-	int		 dfd;		/* cache directory of the point */
+	char		*dir;		/* cache directory of the point */
+	int		 dfd;		/* ... open */
 	struct kept	*kept;
 	size_t		 nkept;
 };
 
-static int
-ends_with(const char *s, const char *suffix)
+/* The next n bytes of r, in place; NULL (r failed) past its end. */
+static const unsigned char *
+r_span(struct memo_rbuf *r, size_t n)
 {
-	size_t n = strlen(s), m = strlen(suffix);
+	const unsigned char *s;
 
-	return n >= m && strcmp(s + n - m, suffix) == 0;
+	if (r->failed || n > r->len - r->off) {
+		r->failed = 1;
+		return NULL;
+	}
+	s = r->data + r->off;
+	r->off += n;
+	return s;
+}
+
+/* A name that stays inside the point's directory. */
+static int
+plain_name(const char *name)
+{
+	return name != NULL && name[0] != '\0' && name[0] != '.' &&
+	    strchr(name, '/') == NULL;
 }
 
 /* Read name in dfd and compare its digest with hash.  Returns 0 or -1. */
@@ -355,9 +457,7 @@ same_file(int dfd, const char *name, const unsigned char *hash,
 	unsigned char md[HASH_SHA256_LEN];
 
 	*der = NULL;
-	if (name == NULL || name[0] == '\0' || name[0] == '.' ||
-	    strchr(name, '/') != NULL ||
-	    pp_read_file_at(dfd, name, der, len) == -1)
+	if (!plain_name(name) || pp_read_file_at(dfd, name, der, len) == -1)
 		return -1;
 	if (hash_sha256(*der, *len, md) == -1 ||
 	    !hash_equal(md, hash, HASH_SHA256_LEN)) {
@@ -395,10 +495,9 @@ check_inputs(struct replay *p)
 	until = (int64_t)memo_r_u64(&p->r);
 	if (!same || p->r.failed || ctx->now < made || ctx->now >= until)
 		return -1;
-	if ((dir = pubpoint_cache_dir(ctx)) == NULL)
+	if ((p->dir = dir = pubpoint_cache_dir(ctx)) == NULL)
 		return -1;
 	p->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
 	if (p->dfd == -1 || (slash = strrchr(ctx->ca->mft, '/')) == NULL ||
 	    same_file(p->dfd, slash + 1, mhash, &der, &len) == -1)
 		return -1;
@@ -406,11 +505,17 @@ check_inputs(struct replay *p)
 	return 0;
 }
 
-/* Every listed file unchanged; .cer files kept.  0 or -1. */
+/*
+ * Every listed file unchanged, kept by name for the children.  A file
+ * whose identity (ppmemo.h) is the one recorded is not read again; any
+ * other is read and its digest compared with the manifest's.  0 or -1.
+ */
 static int
 check_listed(struct replay *p)
 {
-	unsigned char hash[HASH_SHA256_LEN], *der;
+	unsigned char *der;
+	const unsigned char *hash;
+	struct pp_fileid was, now;
 	const char *name;
 	uint32_t i, n = memo_r_u32(&p->r);
 	size_t len;
@@ -420,16 +525,18 @@ check_listed(struct replay *p)
 		return -1;
 	for (i = 0; i < n; i++) {
 		name = memo_r_str(&p->r);
-		if (memo_r_bytes(&p->r, hash, sizeof(hash)) == -1 ||
-		    same_file(p->dfd, name, hash, &der, &len) == -1)
+		hash = r_span(&p->r, HASH_SHA256_LEN);
+		get_fileid(&p->r, &was);
+		if (p->r.failed || !plain_name(name))
 			return -1;
-		if (!ends_with(name, ".cer")) {
-			free(der);
-			continue;
-		}
 		p->kept[p->nkept].name = name;
-		p->kept[p->nkept].der = der;
-		p->kept[p->nkept++].len = len;
+		p->kept[p->nkept++].hash = hash;
+		if (pp_file_id_at(p->dfd, name, &now) == 0 &&
+		    pp_fileid_equal(&now, &was))
+			continue;
+		if (same_file(p->dfd, name, hash, &der, &len) == -1)
+			return -1;
+		free(der);
 	}
 	return 0;
 }
@@ -501,7 +608,7 @@ get_rks(struct replay *p, struct pubpoint_out *o)
 	return p->r.failed ? -1 : 0;
 }
 
-/* A kept .cer file by the last segment of uri, or NULL. */
+/* A listed file by the last segment of uri, or NULL. */
 static const struct kept *
 find_kept(const struct replay *p, const char *uri)
 {
@@ -514,33 +621,112 @@ find_kept(const struct replay *p, const char *uri)
 	return NULL;
 }
 
-/* Children: parsed again, resources checked against the issuer. */
+/* Effective resources written by put_resources().  0 or -1. */
+static int
+get_resources(struct memo_rbuf *r, struct cert *c)
+{
+	struct ip_res_afi *a;
+	size_t i, j;
+
+	if (memo_r_u8(r) && (c->ips = calloc(1, sizeof(*c->ips))) == NULL)
+		return -1;
+	for (i = 0; c->ips != NULL && i < IP_RES_NAFI && !r->failed; i++) {
+		a = &c->ips->afi[i];
+		j = memo_r_u8(r);
+		a->present = j & 1;
+		a->inherit = (j >> 1) & 1;
+		a->nranges = memo_r_u32(r);
+		if (r->failed || a->nranges > PPMEMO_MAX_ENTRIES ||
+		    (a->ranges = calloc(a->nranges + 1,
+		    sizeof(*a->ranges))) == NULL)
+			return -1;
+		for (j = 0; j < a->nranges; j++) {
+			(void)memo_r_bytes(r, a->ranges[j].min,
+			    PREFIX_ADDR_MAX);
+			(void)memo_r_bytes(r, a->ranges[j].max,
+			    PREFIX_ADDR_MAX);
+			a->ranges[j].plen = (int)(int32_t)memo_r_u32(r);
+		}
+	}
+	if (!memo_r_u8(r) || r->failed)
+		return r->failed ? -1 : 0;
+	if ((c->ases = calloc(1, sizeof(*c->ases))) == NULL)
+		return -1;
+	c->ases->inherit = memo_r_u8(r);
+	c->ases->nranges = memo_r_u32(r);
+	if (r->failed || c->ases->nranges > PPMEMO_MAX_ENTRIES ||
+	    (c->ases->ranges = calloc(c->ases->nranges + 1,
+	    sizeof(*c->ases->ranges))) == NULL)
+		return -1;
+	for (i = 0; i < c->ases->nranges; i++) {
+		c->ases->ranges[i].min = memo_r_u32(r);
+		c->ases->ranges[i].max = memo_r_u32(r);
+	}
+	return r->failed ? -1 : 0;
+}
+
+/* A string of the record, copied; NULL stays NULL.  0 or -1. */
+static int
+get_strdup(struct memo_rbuf *r, char **out)
+{
+	const char *s = memo_r_str(r);
+
+	*out = NULL;
+	if (r->failed || s == NULL)
+		return r->failed ? -1 : 0;
+	return (*out = strdup(s)) == NULL ? -1 : 0;
+}
+
+/* One child as put_child() wrote it, for the walk.  NULL on failure. */
+static struct cert *
+get_child(struct replay *p, struct pp_child *ch)
+{
+	const struct kept *k;
+	struct memo_cert *mc;
+	struct cert *c;
+	const char *uri;
+	size_t plen;
+
+	uri = memo_r_str(&p->r);
+	ch->expires = (int64_t)memo_r_u64(&p->r);
+	if (p->r.failed || uri == NULL || (k = find_kept(p, uri)) == NULL)
+		return NULL;
+	plen = strlen(p->dir) + 1 + strlen(k->name) + 1;
+	if ((mc = calloc(1, sizeof(*mc) + plen)) == NULL)
+		return NULL;
+	snprintf(mc->path, plen, "%s/%s", p->dir, k->name);
+	c = &mc->c;
+	c->purpose = CERT_CA;
+	memcpy(c->der_hash, k->hash, HASH_SHA256_LEN);
+	c->has_der_hash = 1;
+	(void)memo_r_bytes(&p->r, c->ski, CERT_KEYID_LEN);
+	if (get_strdup(&p->r, &c->repo) == -1 ||
+	    get_strdup(&p->r, &c->mft) == -1 ||
+	    get_strdup(&p->r, &c->notify) == -1 ||
+	    (c->notbefore = (int64_t)memo_r_u64(&p->r),
+	    c->notafter = (int64_t)memo_r_u64(&p->r), p->r.failed) ||
+	    get_resources(&p->r, c) == -1 ||
+	    (ch->uri = strdup(uri)) == NULL) {
+		cert_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Children, as the full validation accepted them (see memo_cert). */
 static int
 get_children(struct replay *p, struct pubpoint_out *o)
 {
 	uint32_t i, n = memo_r_u32(&p->r);
-	const struct kept *k;
-	const char *uri;
-	char why[VALID_WHY_LEN];
-	struct cert *c;
 
 	if (p->r.failed || n > PPMEMO_MAX_ENTRIES ||
 	    (n > 0 && (o->children = calloc(n, sizeof(*o->children))) ==
 	    NULL))
 		return -1;
 	for (i = 0; i < n; i++) {
-		uri = memo_r_str(&p->r);
-		o->children[i].expires = (int64_t)memo_r_u64(&p->r);
-		if (p->r.failed || uri == NULL ||
-		    (k = find_kept(p, uri)) == NULL ||
-		    (c = cert_parse(uri, k->der, k->len)) == NULL)
-			return -1;
-		o->children[i].cert = c;
 		o->nchildren = i + 1;
-		if ((o->children[i].uri = strdup(uri)) == NULL ||
-		    c->purpose != CERT_CA ||
-		    cert_check_resources(c, p->ctx->ca, why, sizeof(why)) ==
-		    -1)
+		if ((o->children[i].cert = get_child(p, &o->children[i])) ==
+		    NULL)
 			return -1;
 	}
 	return 0;
@@ -646,11 +832,8 @@ replay_reports(struct replay *p)
 static void
 replay_free(struct replay *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nkept; i++)
-		free(p->kept[i].der);
 	free(p->kept);
+	free(p->dir);
 	if (p->dfd != -1)
 		close(p->dfd);
 }
@@ -704,10 +887,71 @@ ppmemo_program_tag(unsigned char *tag)
 	return 0;
 }
 
+/*
+ * The certificate a memo_cert stands for, parsed from its file again; its
+ * digest must still be the one its issuer's manifest gave, and it keeps
+ * the effective resources the full validation resolved.  NULL on failure
+ * (logged).
+ */
+static struct cert *
+reparse(const struct cert *lc)
+{
+	const struct memo_cert *mc = (const struct memo_cert *)lc;
+	unsigned char *der, md[HASH_SHA256_LEN];
+	struct cert *c = NULL;
+	size_t len;
+
+	if (pp_read_file(mc->path, &der, &len) == -1) {
+		log_msg_errno(LOG_LEVEL_WARNING, mc->path, "cannot read it "
+		    "again");
+		return NULL;
+	}
+	if (hash_sha256(der, len, md) == -1 ||
+	    !hash_equal(md, lc->der_hash, HASH_SHA256_LEN))
+		log_warnx_obj(mc->path, "changed in the cache during the run");
+	else if ((c = cert_parse(mc->path, der, len)) != NULL) {
+		ip_res_free(c->ips);
+		as_res_free(c->ases);
+		c->ips = lc->ips != NULL ? ip_res_dup(lc->ips) : NULL;
+		c->ases = lc->ases != NULL ? as_res_dup(lc->ases) : NULL;
+		if ((lc->ips != NULL && c->ips == NULL) ||
+		    (lc->ases != NULL && c->ases == NULL) ||
+		    c->purpose != CERT_CA) {
+			cert_free(c);
+			c = NULL;
+		}
+	}
+	free(der);
+	return c;
+}
+
+/* The point of a child handed over by a reused point (memo_cert). */
+static int
+process_replayed(const struct pubpoint_ctx *ctx, struct memo *m,
+    enum ppmemo_mode mode, struct pubpoint_out *out)
+{
+	struct pubpoint_ctx c = *ctx;
+	int rc;
+
+	if (m != NULL && mode == PPMEMO_REUSE && replay(ctx, m, out) == 0)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	if ((c.ca = reparse(ctx->ca)) == NULL) {
+		out->stats.pubpoints = 1;
+		out->stats.pubpoints_failed = 1;
+		return -1;
+	}
+	rc = full(&c, m, out);
+	cert_free((struct cert *)c.ca);
+	return rc;
+}
+
 int
 ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
     enum ppmemo_mode mode, struct pubpoint_out *out)
 {
+	if (ctx->ca->x509 == NULL && ctx->ca->has_der_hash)
+		return process_replayed(ctx, m, mode, out);
 	if (m != NULL && mode == PPMEMO_REUSE && ctx->ca->mft != NULL &&
 	    replay(ctx, m, out) == 0)
 		return 0;

@@ -7,9 +7,14 @@
  *    effective resources (inherit resolved, so a change anywhere above that
  *    alters them forces re-validation), its URIs (certificate, manifest,
  *    repository, notification) and the URI policy;
- *  - the cached manifest has the digest recorded, and every file it lists
- *    is in the cache with the digest the manifest gives (read and hashed
- *    again in every run: nothing is trusted from names or timestamps);
+ *  - the cached manifest has the digest recorded (read and hashed again
+ *    in every run), and every file it lists is in the cache with the
+ *    digest the manifest gives: a file is read and hashed again unless
+ *    it is the very file the full validation read (same device, inode,
+ *    size and modification time, struct pp_fileid: the fetcher never
+ *    rewrites a cached file in place, so only someone able to rewrite
+ *    the memo itself could keep those and change the bytes); child CA
+ *    certificates are always read, since the walk parses them;
  *  - the validated store holds the same last good copy as when the record
  *    was written (so manifest-replay checks, RFC 9286 section 4.2.1, see
  *    the same state);

@@ -25,6 +25,7 @@
 struct pp_file {
 	unsigned char	*der;
 	size_t		 len;
+	struct pp_fileid id;
 };
 
 /* A publication point as read from one directory (cache or store). */
@@ -126,12 +127,51 @@ detail_aspa(const struct pubpoint_ctx *ctx, const struct aspa_object *a,
 	d->nproviders = a->nproviders;
 }
 
+static void
+fileid_of(const struct stat *sb, struct pp_fileid *id)
+{
+	id->dev = (uint64_t)sb->st_dev;
+	id->ino = (uint64_t)sb->st_ino;
+	id->size = (uint64_t)sb->st_size;
+	id->mtime_sec = (int64_t)sb->st_mtim.tv_sec;
+	id->mtime_nsec = (int64_t)sb->st_mtim.tv_nsec;
+}
+
+int
+pp_file_id_at(int dfd, const char *name, struct pp_fileid *id)
+{
+	struct stat sb;
+
+	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (!S_ISREG(sb.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	fileid_of(&sb, id);
+	return 0;
+}
+
+int
+pp_fileid_equal(const struct pp_fileid *a, const struct pp_fileid *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	    a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec;
+}
+
 /*
  * Returns 0 with the whole regular file name (relative to dfd, which may
  * be AT_FDCWD) in *buf, else -1.
  */
 int
 pp_read_file_at(int dfd, const char *name, unsigned char **buf, size_t *len)
+{
+	return pp_read_file_id(dfd, name, buf, len, NULL);
+}
+
+int
+pp_read_file_id(int dfd, const char *name, unsigned char **buf, size_t *len,
+    struct pp_fileid *id)
 {
 	struct stat sb;
 	unsigned char *b = NULL;
@@ -171,6 +211,8 @@ pp_read_file_at(int dfd, const char *name, unsigned char **buf, size_t *len)
 		goto fail;
 	}
 	close(fd);
+	if (id != NULL)
+		fileid_of(&sb, id);
 	*buf = b;
 	*len = off;
 	return 0;
@@ -324,8 +366,8 @@ read_listed(const char *dir, struct pp_view *v, char *why, size_t whylen)
 	/* Names are plain (RFC 9286 section 4.2.2, checked by mft.c). */
 	for (i = 0; i < v->mft->nfiles; i++) {
 		f = &v->mft->files[i];
-		if (pp_read_file_at(dfd, f->name, &v->files[i].der,
-		    &v->files[i].len) == -1) {
+		if (pp_read_file_id(dfd, f->name, &v->files[i].der,
+		    &v->files[i].len, &v->files[i].id) == -1) {
 			snprintf(why, whylen, "RFC 9286 section 6.4: listed "
 			    "file %s: %s", f->name, strerror(errno));
 			goto out;
@@ -434,7 +476,9 @@ check_successor(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 		return 1;
 	if (pp_read_file(path, &der, &len) == 0 &&
 	    hash_sha256(der, len, md) == 0 &&
-	    (old = mft_parse(path, der, len)) != NULL) {
+	    hash_equal(cur->mft_hash, md, HASH_SHA256_LEN))
+		rc = 0;		/* the same manifest: nothing to compare */
+	else if (der != NULL && (old = mft_parse(path, der, len)) != NULL) {
 		if (valid_mft_successor(cur->mft, cur->mft_hash, old, md, why,
 		    whylen) == -1)
 			rc = -1;
@@ -800,6 +844,7 @@ note_view(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 			break;
 		memcpy(out->listed[i].hash, v->mft->files[i].hash,
 		    HASH_SHA256_LEN);
+		out->listed[i].id = v->files[i].id;
 	}
 	out->nlisted = i;
 	if (i != v->mft->nfiles)

@@ -39,10 +39,24 @@ struct pubpoint_ctx {
 	void		*report_arg;
 };
 
+/*
+ * The identity of a cached file as stat(2) gives it.  The fetcher never
+ * rewrites a file in place: a new version is a new file (a new inode),
+ * and unchanged files keep theirs across cache generations (hard links).
+ * The same identity therefore means the same bytes, unless someone who
+ * can write to the cache forges it, and such a writer could as well
+ * rewrite the memo kept in that cache (validator/memo.h).
+ */
+struct pp_fileid {
+	uint64_t	dev, ino, size;
+	int64_t		mtime_sec, mtime_nsec;
+};
+
 /* A file the accepted manifest lists, as the manifest names it. */
 struct pp_listed {
 	char		*name;		/* owned */
 	unsigned char	 hash[HASH_SHA256_LEN];
+	struct pp_fileid id;		/* as it was read */
 };
 
 /* A child CA accepted in this publication point. */
@@ -107,6 +121,23 @@ char	*pubpoint_cache_dir(const struct pubpoint_ctx *ctx);
  * set (EFBIG when too large, EINVAL when not a regular file).
  */
 int	pp_read_file(const char *path, unsigned char **buf, size_t *len);
+
+/*
+ * pp_read_file() of name relative to the directory dfd (AT_FDCWD: the
+ * working directory); id (may be NULL) gets the file's identity.
+ */
+int	pp_read_file_id(int dfd, const char *name, unsigned char **buf,
+	    size_t *len, struct pp_fileid *id);
+
+/*
+ * The identity of the regular file name in dfd, without following a
+ * final symbolic link.  Returns 0, or -1 with errno set (EINVAL: not a
+ * regular file).
+ */
+int	pp_file_id_at(int dfd, const char *name, struct pp_fileid *id);
+
+/* Non-zero when a and b name the same, unchanged file. */
+int	pp_fileid_equal(const struct pp_fileid *a, const struct pp_fileid *b);
 
 /* As pp_read_file() for name relative to the directory dfd (or AT_FDCWD). */
 int	pp_read_file_at(int dfd, const char *name, unsigned char **buf,

@@ -14,6 +14,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,12 +463,39 @@ tamper_one_roa(const char *cache)
 	    "conv=notrunc 2>/dev/null", cache), 0);
 }
 
+/* Replace one ROA by a copy of itself: a new inode, the same bytes. */
+static void
+copy_one_roa(const char *cache)
+{
+	CU_ASSERT_EQUAL(tu_system("f=$(find '%s/rsync' -name '*.roa' | sort | "
+	    "head -1) && cp -p \"$f\" \"$f.x\" && mv \"$f.x\" \"$f\"",
+	    cache), 0);
+}
+
+/* A digest of the names and inode numbers of the records in dir. */
+static unsigned long long
+record_inodes(const char *dir)
+{
+	struct dirent *de;
+	unsigned long long sum = 0;
+	DIR *d;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d = opendir(dir));
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			sum = sum * 1000003ULL + (unsigned long long)de->d_ino +
+			    (unsigned char)de->d_name[0];
+	closedir(d);
+	return sum;
+}
+
 /* A cache file changed behind the memo's back, a corrupt record, --full. */
 static void
 test_incremental_tamper(void)
 {
 	struct fix f;
 	struct outcome o;
+	unsigned long long inodes;
 	size_t points;
 	char *t1;
 
@@ -482,6 +510,11 @@ test_incremental_tamper(void)
 	feed(&f, t1);
 	(void)step(&f, "tampered ROA restored", NOW, NULL);
 	CU_ASSERT_EQUAL(step(&f, "gen1 again", NOW, NULL), points);
+	/* A file that is not the one read before is hashed again: same
+	 * bytes, so still reused. */
+	copy_one_roa(f.a.cache);
+	copy_one_roa(f.b.cache);
+	CU_ASSERT_EQUAL(step(&f, "one ROA copied", NOW, NULL), points);
 	/* Every record truncated: all validated in full again, same result. */
 	CU_ASSERT_EQUAL(tu_system("for r in '%s'/*; do truncate -s 100 "
 	    "\"$r\"; done", f.a.memo), 0);
@@ -494,6 +527,12 @@ test_incremental_tamper(void)
 	run_side(&f, &f.a, NOW, 1, &o);
 	CU_ASSERT_EQUAL(o.stats.pubpoints_reused, 0);
 	outcome_free(&o);
+	/* Another --full later finds the same records: none is rewritten. */
+	inodes = record_inodes(f.a.memo);
+	run_side(&f, &f.a, NOW + 60, 1, &o);
+	CU_ASSERT_EQUAL(o.stats.pubpoints_reused, 0);
+	outcome_free(&o);
+	CU_ASSERT_EQUAL(record_inodes(f.a.memo), inodes);
 	CU_ASSERT_EQUAL(step(&f, "after --full", NOW, NULL), points);
 	free(t1);
  out:

@@ -1117,6 +1117,7 @@ validate(const struct validate_opts *o)
 	if (run_slurm(&r, &d, now) != 0)
 		goto out;
 	fill_meta(&d, &r, host, sizeof(host), now);
+	d.jobs = walk_threads(o->jobs);
 	if (output_write_all(o->out_dir, o->formats, &d) != 0)
 		goto out;
 	log_notice("%zu VRPs, %zu router keys, %zu ASPAs written to %s",

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <glob.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,65 @@ write_one(struct outdir_run *run, const char *outdir,
 	return 0;
 }
 
+/* The files of one output_write_all(), shared by its writer threads. */
+struct write_set {
+	struct outdir_run	*run;
+	const char		*outdir;
+	const struct output_data *d;
+	size_t			 todo[OUTPUT_NFILES];	/* writer indices */
+	size_t			 ntodo;
+	size_t			 next;		/* under lock */
+	int			 failed;	/* under lock */
+	pthread_mutex_t		 lock;
+};
+
+/* Write files of ws until none is left or one failed. */
+static void *
+write_files(void *arg)
+{
+	struct write_set *ws = arg;
+	size_t i;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&ws->lock);
+		i = ws->failed || ws->next == ws->ntodo ? OUTPUT_NFILES :
+		    ws->todo[ws->next++];
+		pthread_mutex_unlock(&ws->lock);
+		if (i == OUTPUT_NFILES)
+			return NULL;
+		rc = write_one(ws->run, ws->outdir, &output_writers[i], ws->d);
+		if (rc != 0) {
+			pthread_mutex_lock(&ws->lock);
+			ws->failed = 1;
+			pthread_mutex_unlock(&ws->lock);
+		}
+	}
+}
+
+/*
+ * Run write_files() on d->jobs threads (this one included), at most one
+ * per file.  Returns 0, or -1 when a file could not be written.
+ */
+static int
+write_parallel(struct write_set *ws)
+{
+	pthread_t tids[OUTPUT_NFILES];
+	size_t i, nthreads, started = 0;
+
+	nthreads = ws->d->jobs > 1 ? ws->d->jobs : 1;
+	if (nthreads > ws->ntodo)
+		nthreads = ws->ntodo;
+	/* A thread that cannot start leaves its share to the others. */
+	for (i = 1; i < nthreads; i++)
+		if (pthread_create(&tids[started], NULL, write_files, ws) == 0)
+			started++;
+	(void)write_files(ws);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	return ws->failed ? -1 : 0;
+}
+
 /*
  * Write every selected file into a new run directory, then switch the
  * outputs to it at once (outdir.h).  Returns 0 or -1 (see output.h).
@@ -128,25 +188,32 @@ output_write_all(const char *outdir, unsigned int flags,
     const struct output_data *d)
 {
 	const char *names[OUTPUT_NFILES];
-	struct outdir_run *run;
-	size_t i, n = 0;
+	struct write_set ws;
+	size_t i;
+	int rc;
 
-	if ((run = outdir_run_begin(outdir)) == NULL)
+	memset(&ws, 0, sizeof(ws));
+	if ((ws.run = outdir_run_begin(outdir)) == NULL)
 		return -1;
-	for (i = 0; i < OUTPUT_NFILES; i++) {
+	ws.outdir = outdir;
+	ws.d = d;
+	/* The biggest first (report.json is last in the table). */
+	for (i = OUTPUT_NFILES; i-- > 0; ) {
 		names[i] = output_writers[i].filename;
-		if ((flags & output_writers[i].flag) == 0)
-			continue;
-		if (write_one(run, outdir, &output_writers[i], d) != 0) {
-			outdir_run_abort(run);
-			return -1;
-		}
-		n++;
+		if ((flags & output_writers[i].flag) != 0)
+			ws.todo[ws.ntodo++] = i;
+	}
+	pthread_mutex_init(&ws.lock, NULL);
+	rc = write_parallel(&ws);
+	pthread_mutex_destroy(&ws.lock);
+	if (rc != 0) {
+		outdir_run_abort(ws.run);
+		return -1;
 	}
 	/* Every file is complete: now, and only now, replace the old ones. */
-	if (outdir_run_publish(run, names, OUTPUT_NFILES) != 0)
+	if (outdir_run_publish(ws.run, names, OUTPUT_NFILES) != 0)
 		return -1;
-	log_info_obj(outdir, "%zu output files written", n);
+	log_info_obj(outdir, "%zu output files written", ws.ntodo);
 	return 0;
 }
 

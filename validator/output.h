@@ -86,6 +86,7 @@ struct output_data {
 	const char		*hostname;	/* NULL: "localhost" */
 	struct output_stats	 stats;
 	struct report		*report;	/* NULL: an empty report */
+	unsigned int		 jobs;		/* files written at once; 0: 1 */
 };
 
 /* One output file. */
@@ -134,8 +135,9 @@ int		 output_parse_formats(const char *list, unsigned int *flags);
  * existing directory outdir (mode 0644, each synced); only when every
  * one was written completely are the public names switched to them, all
  * at once (outdir.h).  Public names of formats not selected disappear.
- * Returns 0, or -1 after logging what failed (no output is then
- * replaced).
+ * The files are written by up to d->jobs threads at once, so writers
+ * only read d.  Returns 0, or -1 after logging what failed (no output is
+ * then replaced).
  */
 int		 output_write_all(const char *outdir, unsigned int flags,
 		    const struct output_data *d);

@@ -16,7 +16,6 @@
  * The RFC 8360 "validation reconsidered" policy and its v2 resource
  * extensions are rejected, as rpki-client does.
  */
-#include <ctype.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -24,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -113,6 +111,11 @@ struct exts {
 	void			*v[EXT_N];
 };
 
+/* A key identifier is the same SHA-1 for both headers. */
+_Static_assert(CERT_KEYID_LEN == PUBKEY_KEYID_LEN, "key identifier size");
+
+static int	key_refused(const char *, enum pubkey_err);
+
 /* Returns a static name for purpose. */
 const char *
 cert_purpose_name(enum cert_purpose purpose)
@@ -164,37 +167,54 @@ sigalg_ok(const X509_ALGOR *alg)
 	return ptype == V_ASN1_NULL || ptype == V_ASN1_UNDEF;
 }
 
-/* Version, serial, algorithms, unique IDs, names, validity. */
+/*
+ * RFC 6487 section 4.2 / RFC 5280 section 4.1.2.2: the serialNumber t, a
+ * positive INTEGER of at most CERT_SERIAL_MAX_LEN content octets, into
+ * c->serial as lowercase hex without leading zero octets.  t is DER
+ * (certder_check()), so in minimal form: a leading zero octet is the
+ * sign octet of a positive value, and a zero alone is zero.
+ */
 static int
-check_tbs(const char *fn, X509 *x, struct cert *c)
+check_serial(const char *fn, const struct der_tlv *t, struct cert *c)
 {
-	const ASN1_INTEGER *serial;
+	const unsigned char *p = t->val;
+	size_t n = t->len;
+
+	if (t->tag != DER_INTEGER || n == 0 || n > CERT_SERIAL_MAX_LEN ||
+	    (p[0] & 0x80) || (p[0] == 0x00 && n == 1)) {
+		log_warnx_obj(fn, "RFC 6487 section 4.2: serial number must "
+		    "be positive and at most %d octets", CERT_SERIAL_MAX_LEN);
+		return -1;
+	}
+	if (p[0] == 0x00) {
+		p++;
+		n--;
+	}
+	if ((c->serial = malloc(2 * n + 1)) == NULL) {
+		log_warnx_obj(fn, "out of memory");
+		return -1;
+	}
+	hash_hex_encode(p, n, c->serial);
+	return 0;
+}
+
+/*
+ * Version, serial, algorithms, unique IDs, names, validity; parts are
+ * the slices of x's DER.
+ */
+static int
+check_tbs(const char *fn, X509 *x, const struct certder *parts,
+    struct cert *c)
+{
 	const ASN1_BIT_STRING *iuid, *suid, *sig;
 	const X509_ALGOR *outer;
-	BIGNUM *bn = NULL;
-	char *p;
 
 	if (X509_get_version(x) != X509_V3) {
 		log_warnx_obj(fn, "RFC 6487 section 4.1: version must be 3");
 		return -1;
 	}
-	serial = X509_get0_serialNumber(x);
-	if (ASN1_STRING_type(serial) != V_ASN1_INTEGER ||
-	    /* Tag and one length octet, then at most 20 content octets. */
-	    i2d_ASN1_INTEGER(serial, NULL) > 2 + CERT_SERIAL_MAX_LEN ||
-	    (bn = ASN1_INTEGER_to_BN(serial, NULL)) == NULL ||
-	    BN_is_zero(bn)) {
-		BN_free(bn);
-		log_warnx_obj(fn, "RFC 6487 section 4.2: serial number must "
-		    "be positive and at most %d octets", CERT_SERIAL_MAX_LEN);
+	if (check_serial(fn, &parts->serial, c) == -1)
 		return -1;
-	}
-	c->serial = BN_bn2hex(bn);
-	BN_free(bn);
-	if (c->serial == NULL)
-		return -1;
-	for (p = c->serial; *p != '\0'; p++)
-		*p = tolower((unsigned char)*p);
 	X509_get0_signature(&sig, &outer, x);
 	if (!sigalg_ok(X509_get0_tbs_sigalg(x)) || !sigalg_ok(outer) ||
 	    X509_ALGOR_cmp(X509_get0_tbs_sigalg(x), outer) != 0) {
@@ -341,22 +361,25 @@ check_bc(const char *fn, const X509_EXTENSION *e)
 
 /*
  * SKI: 20 octets, the SHA-1 of the subjectPublicKey (RFC 6487 section
- * 4.8.2).
+ * 4.8.2), read from the SubjectPublicKeyInfo slice spki.
  */
 static int
-check_ski(const char *fn, X509 *x, const ASN1_OCTET_STRING *os,
-    struct cert *c)
+check_ski(const char *fn, const struct der_tlv *spki,
+    const ASN1_OCTET_STRING *os, struct cert *c)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
+	struct pubkey_spki key;
+	unsigned char md[PUBKEY_KEYID_LEN];
+	enum pubkey_err err;
 
 	if (ASN1_STRING_length(os) != CERT_KEYID_LEN) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.2: SKI must be %d "
 		    "octets", CERT_KEYID_LEN);
 		return -1;
 	}
-	if (!X509_pubkey_digest(x, EVP_sha1(), md, &mdlen) ||
-	    mdlen != CERT_KEYID_LEN ||
+	if ((err = pubkey_spki_parse(spki->hdr, spki->tlv_len, &key)) !=
+	    PUBKEY_OK)
+		return key_refused(fn, err);
+	if (pubkey_key_id(&key, md) == -1 ||
 	    memcmp(md, ASN1_STRING_get0_data(os), CERT_KEYID_LEN) != 0) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.2: SKI is not the "
 		    "SHA-1 hash of the public key");
@@ -749,7 +772,7 @@ check_rsa_key(const char *fn, struct cert *c)
 		return key_refused(fn, PUBKEY_OK);
 	if (c->purpose != CERT_TA && c->purpose != CERT_CA)
 		return 0;
-	if ((c->pkey = pubkey_rsa_new(&rsa)) == NULL) {
+	if ((c->key = pubkey_rsa_key_new(&rsa)) == NULL) {
 		log_warnx_obj(fn, "cannot make an RSA key");
 		return -1;
 	}
@@ -774,10 +797,13 @@ check_key(const char *fn, const struct der_tlv *spki, struct cert *c)
 	return check_rsa_key(fn, c);
 }
 
-/* The extension checks for c->purpose, in profile order. */
+/*
+ * The extension checks for c->purpose, in profile order; spki is the
+ * SubjectPublicKeyInfo slice of the certificate's DER.
+ */
 static int
-check_exts(const char *fn, X509 *x, const struct exts *ex, int flags,
-    struct cert *c)
+check_exts(const char *fn, const struct der_tlv *spki, const struct exts *ex,
+    int flags, struct cert *c)
 {
 	int ca = c->purpose == CERT_TA || c->purpose == CERT_CA;
 
@@ -785,7 +811,7 @@ check_exts(const char *fn, X509 *x, const struct exts *ex, int flags,
 		return -1;
 	if (ca && check_bc(fn, ex->e[EXT_BC]) == -1)
 		return -1;
-	if (check_ski(fn, x, ex->v[EXT_SKI], c) == -1)
+	if (check_ski(fn, spki, ex->v[EXT_SKI], c) == -1)
 		return -1;
 	if (ex->e[EXT_AKI] != NULL && check_aki(fn, ex->v[EXT_AKI], c) == -1)
 		return -1;
@@ -896,7 +922,7 @@ cert_build(const char *fn, X509 *x, const struct certder *parts, int ee,
 	}
 	c->x509 = x;
 	memset(&ex, 0, sizeof(ex));
-	if (check_tbs(fn, x, c) == -1 ||
+	if (check_tbs(fn, x, parts, c) == -1 ||
 	    collect_exts(fn, x, parts->crit_bad, &ex) == -1)
 		goto fail;
 	if (ee) {
@@ -919,7 +945,7 @@ cert_build(const char *fn, X509 *x, const struct certder *parts, int ee,
 	}
 	if (c->purpose == CERT_CA && ex.e[EXT_SKI] != NULL) {
 		/* Peek at SKI/AKI to tell a TA from a CA. */
-		if (check_ski(fn, x, ex.v[EXT_SKI], c) == -1 ||
+		if (check_ski(fn, &parts->spki, ex.v[EXT_SKI], c) == -1 ||
 		    (ex.e[EXT_AKI] != NULL &&
 		    check_aki(fn, ex.v[EXT_AKI], c) == -1))
 			goto fail;
@@ -927,7 +953,7 @@ cert_build(const char *fn, X509 *x, const struct certder *parts, int ee,
 		    X509_get_issuer_name(x)) == 0)
 			c->purpose = CERT_TA;
 	}
-	if (check_exts(fn, x, &ex, flags, c) == -1 ||
+	if (check_exts(fn, &parts->spki, &ex, flags, c) == -1 ||
 	    check_key(fn, &parts->spki, c) == -1)
 		goto fail;
 	exts_free(&ex);
@@ -996,7 +1022,13 @@ cert_parse_ee(const char *fn, X509 *x, int flags)
 	}
 	if (der_check(fn, der, (size_t)n, &parts) == 0 && X509_up_ref(x))
 		c = cert_build(fn, x, &parts, 1, flags);
-	OPENSSL_free(der);
+	if (c == NULL) {
+		OPENSSL_free(der);
+		return NULL;
+	}
+	/* Kept for cert_check_issued(), so that it encodes nothing. */
+	c->der = der;
+	c->der_len = (size_t)n;
 	return c;
 }
 
@@ -1015,9 +1047,10 @@ cert_free(struct cert *c)
 	free(c->signedobj);
 	ip_res_free(c->ips);
 	as_res_free(c->ases);
-	EVP_PKEY_free(c->pkey);
+	pubkey_rsa_key_free(c->key);
 	free(c->spki);
-	OPENSSL_free(c->serial);
+	free(c->serial);
+	OPENSSL_free(c->der);
 	free(c);
 }
 
@@ -1051,24 +1084,33 @@ validity_why(const struct cert *c, int64_t now, char *why, size_t whylen)
 }
 
 /*
- * Returns 1 if key signed x (sha256WithRSAEncryption, which check_tbs()
+ * Returns 1 if key signed c (sha256WithRSAEncryption, which check_tbs()
  * required), else 0.  The signature is checked over the TBSCertificate
- * that i2d_X509() gives: as received, since nothing re-encodes it.
+ * in c->der, or else in what i2d_X509() gives: as received, since
+ * nothing re-encodes it.
  */
 static int
-signed_by(X509 *x, EVP_PKEY *key)
+signed_by(const struct cert *c, const struct pubkey_rsa_key *key)
 {
 	struct certder parts;
-	unsigned char *der = NULL;
+	unsigned char md[HASH_SHA256_LEN], *der = NULL;
+	const unsigned char *p = c->der;
+	size_t len = c->der_len;
 	int n, ok;
 
-	if (key == NULL || (n = i2d_X509(x, &der)) <= 0) {
-		ERR_clear_error();
+	if (key == NULL)
 		return 0;
+	if (p == NULL) {
+		if ((n = i2d_X509(c->x509, &der)) <= 0) {
+			ERR_clear_error();
+			return 0;
+		}
+		p = der;
+		len = (size_t)n;
 	}
-	ok = certder_split(der, (size_t)n, &parts) == NULL &&
-	    pubkey_verify_sha256(key, parts.tbs.hdr, parts.tbs.tlv_len,
-	    parts.sig, parts.siglen);
+	ok = certder_split(p, len, &parts) == NULL &&
+	    hash_sha256(parts.tbs.hdr, parts.tbs.tlv_len, md) == 0 &&
+	    pubkey_rsa_key_verify(key, md, parts.sig, parts.siglen);
 	OPENSSL_free(der);
 	return ok;
 }
@@ -1088,7 +1130,7 @@ cert_check_ta(const struct cert *c, const struct tal *tal, int64_t now,
 	    memcmp(c->spki, tal->spki, c->spki_len) != 0)
 		return fail_why(why, whylen, "RFC 8630 section 2.3: public key "
 		    "does not match the TAL");
-	if (!signed_by(c->x509, c->pkey))
+	if (!signed_by(c, c->key))
 		return fail_why(why, whylen, "RFC 6487 section 4: TA "
 		    "self-signature does not verify");
 	return validity_why(c, now, why, whylen);
@@ -1150,7 +1192,7 @@ cert_check_issued(struct cert *child, const struct cert *issuer,
 	    memcmp(child->aki, issuer->ski, CERT_KEYID_LEN) != 0)
 		return fail_why(why, whylen, "RFC 6487 section 4.8.3: AKI "
 		    "does not match the issuer's SKI");
-	if (!signed_by(child->x509, issuer->pkey))
+	if (!signed_by(child, issuer->key))
 		return fail_why(why, whylen, "RFC 5280 section 6.1.3: "
 		    "signature does not verify with the issuer's key");
 	if (validity_why(child, now, why, whylen) == -1)

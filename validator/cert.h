@@ -22,9 +22,10 @@
  * Speed: OpenSSL decodes certificates in a library context without
  * providers (cert_x509_decode()), so it does not build a key for each one
  * (costly with OpenSSL 3.0, see validator/pubkey.h).  The key profile is
- * judged on the DER; a TA or CA gets an EVP_PKEY for what it verifies;
- * signatures are checked over the TBSCertificate as received; DER is
- * checked by validator/certder.h instead of re-encoding.
+ * judged on the DER; a TA or CA gets a struct pubkey_rsa_key for what it
+ * verifies; signatures are checked over the TBSCertificate as received;
+ * DER is checked by validator/certder.h instead of re-encoding, and the
+ * serial number and key identifier are read from the DER too.
  */
 #ifndef REEF_VALIDATOR_CERT_H
 #define REEF_VALIDATOR_CERT_H
@@ -56,6 +57,9 @@ enum cert_purpose {
 	CERT_ROUTER	/* BGPsec router certificate (RFC 8209) */
 };
 
+/* validator/pubkey.h */
+struct pubkey_rsa_key;
+
 /* Flags for cert_parse_ee(): the SIA must be absent (RFC 9323 RSC). */
 #define CERT_EE_NO_SIA	0x01
 
@@ -75,10 +79,13 @@ struct cert {
 	int64_t		 notafter;
 	struct ip_res	*ips;		/* NULL if the extension is absent */
 	struct as_res	*ases;		/* NULL if the extension is absent */
-	EVP_PKEY	*pkey;		/* TA, CA: the key, to verify with */
+	struct pubkey_rsa_key *key;	/* TA, CA: the key, to verify with */
 	unsigned char	*spki;		/* DER SubjectPublicKeyInfo */
 	size_t		 spki_len;
 	char		*serial;	/* serial number, lowercase hex */
+	/* EE: the DER cert_parse_ee() checked (OPENSSL_free()), else NULL */
+	unsigned char	*der;
+	size_t		 der_len;
 	/* SHA-256 of the DER cert_parse() read (not set by cert_parse_ee()) */
 	unsigned char	 der_hash[HASH_SHA256_LEN];
 	int		 has_der_hash;
@@ -111,8 +118,9 @@ X509		*cert_x509_decode(const unsigned char **pp, size_t len);
  * decoded certificate are the TBSCertificate as received.  flags:
  * CERT_EE_NO_SIA or 0 (then an SIA with an rsync signedObject URI is
  * required, RFC 6487 section 4.8.8.2).  Signature, issuer and resources
- * are checked later by cert_check_issued().  Returns a new cert with
- * purpose CERT_EE, or NULL after logging why.
+ * are checked later by cert_check_issued(), over the DER kept in the
+ * cert.  Returns a new cert with purpose CERT_EE, or NULL after logging
+ * why.
  */
 struct cert	*cert_parse_ee(const char *fn, X509 *x, int flags);
 

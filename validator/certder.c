@@ -14,8 +14,11 @@
 #define CERTDER_MAX_UNUSED	7
 /* Extensions struct certder's crit_bad has a bit for. */
 #define CERTDER_MAX_EXT_BITS	64
-/* Fields of the TBSCertificate between version and subjectPublicKeyInfo. */
-#define CERTDER_TBS_SKIP	5
+/*
+ * Fields of the TBSCertificate between serialNumber and
+ * subjectPublicKeyInfo: signature, issuer, validity, subject.
+ */
+#define CERTDER_TBS_SKIP	4
 
 static const char certder_e_sig[] = "RFC 5280 section 4.1.1.3: signature "
     "BIT STRING is not whole octets";
@@ -40,6 +43,8 @@ certder_tbs(struct certder *out)
 	der_enter(&in, &out->tbs);
 	if (der_peek(&in) == CERTDER_TAG_VERSION &&
 	    (e = der_next(&in, &t)) != DER_OK)
+		return e;
+	if ((e = der_next(&in, &out->serial)) != DER_OK)
 		return e;
 	for (i = 0; i < CERTDER_TBS_SKIP; i++)
 		if ((e = der_next(&in, &t)) != DER_OK)
@@ -200,4 +205,31 @@ certder_check(const unsigned char *der, size_t len, struct certder *out)
 	if ((msg = certder_walk(&t, 0)) != NULL)
 		return msg;
 	return out->has_exts ? certder_exts(out) : NULL;
+}
+
+int
+certder_ext(const struct certder *c, const char *oid, struct der_tlv *value)
+{
+	struct der	list, in;
+	struct der_tlv	ext, id;
+
+	if (!c->has_exts)
+		return 0;
+	der_enter(&list, &c->exts);
+	while (!der_at_end(&list)) {
+		if (der_expect(&list, DER_SEQUENCE, &ext) != DER_OK)
+			return -1;
+		der_enter(&in, &ext);
+		if (der_expect(&in, DER_OID, &id) != DER_OK)
+			return -1;
+		if (der_peek(&in) == CERTDER_BOOLEAN &&
+		    der_next(&in, value) != DER_OK)
+			return -1;
+		if (der_expect(&in, DER_OCTET_STRING, value) != DER_OK ||
+		    der_end(&in) != DER_OK)
+			return -1;
+		if (der_oid_is(&id, oid))
+			return 1;
+	}
+	return 0;
 }

@@ -37,6 +37,7 @@
 struct certder {
 	struct der_tlv		 tbs;	/* TBSCertificate: what is signed */
 	struct der_tlv		 sigalg; /* outer signatureAlgorithm */
+	struct der_tlv		 serial; /* serialNumber (its tag unchecked) */
 	struct der_tlv		 spki;	/* SubjectPublicKeyInfo */
 	struct der_tlv		 exts;	/* extensions SEQUENCE OF, or len 0 */
 	int			 has_exts;
@@ -65,5 +66,15 @@ const char	*certder_split(const unsigned char *der, size_t len,
  */
 const char	*certder_check(const unsigned char *der, size_t len,
 		    struct certder *out);
+
+/*
+ * The extnValue OCTET STRING of the first extension of c whose extnID is
+ * the OBJECT IDENTIFIER oid (dotted text) into *value, for reading the
+ * extension's DER inside it.  Returns 1 if found, 0 if c has no such
+ * extension, -1 if an Extension is not Extension ::= SEQUENCE { extnID,
+ * critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } in DER.
+ */
+int		 certder_ext(const struct certder *c, const char *oid,
+		    struct der_tlv *value);
 
 #endif

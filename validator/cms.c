@@ -6,9 +6,13 @@
  * not OpenSSL's templates, which hide the version fields, allocate for
  * every field and accept BER wherever they meet it.  OpenSSL decodes
  * only the EE certificate (cert_x509_decode(), an X509 without its key,
- * which cert_parse_ee() needs) and checks the signature over the signed
- * attributes exactly as transmitted, with the EE key made from the
- * certificate's bytes (validator/pubkey.h says why).
+ * which cert_parse_ee() needs).  What this file needs from the
+ * certificate, its subjectKeyIdentifier and its key, is read from the
+ * certificate's bytes (validator/certder.h): asking OpenSSL for the SKI
+ * makes it decode and judge every extension and hash the certificate
+ * first.  The signature over the signed attributes, exactly as
+ * transmitted, is checked with the EE key's modulus and exponent, no
+ * OpenSSL key made for it (validator/pubkey.h says why).
  *
  * Parsing has two steps.  cms_decode() takes the structure apart into
  * slices of the input (struct cms_sd), rejecting anything that is not
@@ -21,8 +25,9 @@
  * published indefinite-length wrappers with a constructed eContent OCTET
  * STRING for years and rpki-client accepts them (the tree walk rejects
  * them: validate.h, valid_der_framing()).  Everything else must be DER:
- * the SignerInfo, the certificate (cert_parse_ee() checks it) and above
- * all the signed attributes, which are covered by the signature.
+ * the SignerInfo, the certificate (cert_parse_ee() checks most of it,
+ * cms_decode_ee() the rest) and above all the signed attributes, which
+ * are covered by the signature.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +44,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
+#include "validator/certder.h"
 #include "validator/cms.h"
 #include "validator/der.h"
 #include "validator/pubkey.h"
@@ -62,6 +68,8 @@
  * binary-signing-time.
  */
 #define CMS_MAX_SIGNED_ATTRS	4
+/* RFC 5280 section 4.2.1.2: id-ce-subjectKeyIdentifier. */
+#define CMS_OID_SKI		"2.5.29.14"
 
 /* An AlgorithmIdentifier (RFC 5280 section 4.1.1.2). */
 struct cms_alg {
@@ -568,13 +576,20 @@ cms_check_signed_data(const char *fn, const struct cms_sd *sd,
 }
 
 /*
- * The one certificate (RFC 6488 section 2.1.4), decoded by OpenSSL.
- * Returns it (caller frees) or NULL after logging why.
+ * The one certificate (RFC 6488 section 2.1.4), decoded by OpenSSL, and
+ * its parts as slices of cert.  RFC 6488 section 3 wants it DER
+ * throughout: cert_parse_ee() checks the TBSCertificate, which OpenSSL
+ * keeps as received, but sees the outer signatureAlgorithm as OpenSSL
+ * encodes it again, so that is checked here.  Returns it (caller frees)
+ * or NULL after logging why.
  */
 static X509 *
-cms_decode_ee(const char *fn, const struct der_tlv *cert)
+cms_decode_ee(const char *fn, const struct der_tlv *cert,
+    struct certder *parts)
 {
 	const unsigned char	*p = cert->hdr;
+	const char		*msg;
+	enum der_err		 e;
 	X509			*x;
 
 	if ((x = cert_x509_decode(&p, cert->tlv_len)) == NULL) {
@@ -588,14 +603,46 @@ cms_decode_ee(const char *fn, const struct der_tlv *cert)
 		X509_free(x);
 		return NULL;
 	}
+	if ((msg = certder_split(cert->hdr, cert->tlv_len, parts)) == NULL &&
+	    (e = der_walk(&parts->sigalg)) != DER_OK)
+		msg = der_strerror(e);
+	if (msg != NULL) {
+		log_warnx_obj(fn, "X.690 section 10: EE certificate is not "
+		    "DER encoded: %s", msg);
+		X509_free(x);
+		return NULL;
+	}
 	return x;
+}
+
+/*
+ * Returns 1 if the sid (a [0] subjectKeyIdentifier, RFC 5652 section
+ * 5.3) is the keyIdentifier of the subjectKeyIdentifier extension of the
+ * EE certificate, else 0.  A certificate without one, or with one that
+ * is not an OCTET STRING, matches nothing; one with two is refused by
+ * cert_parse_ee() (RFC 5280 section 4.2).
+ */
+static int
+cms_sid_is_ski(const struct der_tlv *sid, const struct certder *ee)
+{
+	struct der_tlv	ext, ski;
+	struct der	in;
+
+	if (certder_ext(ee, CMS_OID_SKI, &ext) != 1)
+		return 0;
+	der_enter(&in, &ext);
+	if (der_expect(&in, DER_OCTET_STRING, &ski) != DER_OK ||
+	    der_end(&in) != DER_OK)
+		return 0;
+	return ski.len == sid->len && memcmp(ski.val, sid->val,
+	    sid->len) == 0;
 }
 
 /* RFC 6488 sections 2.1.6.1 to 2.1.6.7 except the signed attributes. */
 static int
-cms_check_signer(const char *fn, const struct cms_signer *si, X509 *ee)
+cms_check_signer(const char *fn, const struct cms_signer *si,
+    const struct certder *ee)
 {
-	const ASN1_OCTET_STRING	*ski;
 	char			 buf[32];
 
 	if (!cms_version_is(&si->version, CMS_SIGNER_INFO_VERSION)) {
@@ -609,10 +656,7 @@ cms_check_signer(const char *fn, const struct cms_signer *si, X509 *ee)
 		    "subjectKeyIdentifier");
 		return -1;
 	}
-	ski = X509_get0_subject_key_id(ee);
-	if (ski == NULL || (size_t)ASN1_STRING_length(ski) != si->sid.len ||
-	    memcmp(ASN1_STRING_get0_data(ski), si->sid.val,
-	    si->sid.len) != 0) {
+	if (!cms_sid_is_ski(&si->sid, ee)) {
 		log_warnx_obj(fn, "RFC 6488 section 2.1.6.2: sid does not "
 		    "match the EE certificate's subjectKeyIdentifier");
 		return -1;
@@ -832,38 +876,40 @@ cms_attrs_parse(const char *fn, const struct der_tlv *sa,
 /*
  * RFC 6488 section 3 item 2 / RFC 5652 section 5.4: the signature covers
  * the DER of the signed attributes with the EXPLICIT SET OF tag instead
- * of the [0] IMPLICIT one they are sent with.
+ * of the [0] IMPLICIT one they are sent with.  The key is the EE
+ * certificate's, read from its SubjectPublicKeyInfo slice spki.
  */
 static int
-cms_verify(const char *fn, X509 *ee, const struct der_tlv *sa,
-    const struct der_tlv *sig)
+cms_verify(const char *fn, const struct der_tlv *spki,
+    const struct der_tlv *sa, const struct der_tlv *sig)
 {
 	static const unsigned char set_tag = DER_SET;
-	EVP_PKEY	*pkey;
-	EVP_MD_CTX	*ctx = NULL;
-	int		 rc = -1;
+	struct hash_sha256_ctx	ctx;
+	struct pubkey_rsa	key;
+	unsigned char		md[HASH_SHA256_LEN];
+	enum pubkey_err		e;
 
-	if ((pkey = pubkey_rsa_from_x509(ee)) == NULL) {
-		log_warnx_obj(fn, "RFC 7935 section 3: EE key is not RSA");
+	if ((e = pubkey_rsa_from_spki(spki->hdr, spki->tlv_len, &key)) !=
+	    PUBKEY_OK) {
+		log_warnx_obj(fn, e == PUBKEY_NOT_DER ? "X.690 section 10: EE "
+		    "public key is not DER encoded" : "RFC 7935 section 3: EE "
+		    "key is not RSA");
 		return -1;
 	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pkey) != 1 ||
-	    EVP_DigestVerifyUpdate(ctx, &set_tag, 1) != 1 ||
-	    EVP_DigestVerifyUpdate(ctx, sa->hdr + 1, sa->tlv_len - 1) != 1) {
-		log_warnx_crypto(fn, "cannot set up signature check");
-		goto out;
+	if (hash_sha256_init(&ctx) == -1 ||
+	    hash_sha256_update(&ctx, &set_tag, 1) == -1 ||
+	    hash_sha256_update(&ctx, sa->hdr + 1, sa->tlv_len - 1) == -1 ||
+	    hash_sha256_final(&ctx, md) == -1) {
+		hash_sha256_cleanup(&ctx);
+		log_warnx_crypto(fn, "SHA-256 failed");
+		return -1;
 	}
-	if (EVP_DigestVerifyFinal(ctx, sig->val, sig->len) != 1) {
-		log_warnx_crypto(fn, "RFC 6488 section 3: signature does not "
+	if (!pubkey_rsa_verify_digest(&key, md, sig->val, sig->len)) {
+		log_warnx_obj(fn, "RFC 6488 section 3: signature does not "
 		    "verify with the EE certificate's key");
-		goto out;
+		return -1;
 	}
-	rc = 0;
- out:
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(pkey);
-	return rc;
+	return 0;
 }
 
 /*
@@ -872,8 +918,9 @@ cms_verify(const char *fn, X509 *ee, const struct der_tlv *sa,
  * bytes), then the signature over them.
  */
 static int
-cms_check_signed_attrs(const char *fn, const struct cms_sd *sd, X509 *ee,
-    const unsigned char *econtent, size_t len, struct cms_attrs *attrs)
+cms_check_signed_attrs(const char *fn, const struct cms_sd *sd,
+    const struct certder *ee, const unsigned char *econtent, size_t len,
+    struct cms_attrs *attrs)
 {
 	unsigned char	md[HASH_SHA256_LEN];
 
@@ -894,7 +941,7 @@ cms_check_signed_attrs(const char *fn, const struct cms_sd *sd, X509 *ee,
 		    "does not match the eContent");
 		return -1;
 	}
-	return cms_verify(fn, ee, &sd->si.signed_attrs, &sd->si.sig);
+	return cms_verify(fn, &ee->spki, &sd->si.signed_attrs, &sd->si.sig);
 }
 
 /*
@@ -923,6 +970,7 @@ cms_check(const char *fn, const struct cms_sd *sd, enum oid_id econtent_type,
     struct cms_object *obj)
 {
 	struct cms_attrs	attrs;
+	struct certder		ee;
 	char			buf[OID_STRLEN];
 
 	if (sd->trailing > 0) {
@@ -937,13 +985,13 @@ cms_check(const char *fn, const struct cms_sd *sd, enum oid_id econtent_type,
 		return -1;
 	}
 	if (cms_check_signed_data(fn, sd, econtent_type) == -1 ||
-	    (obj->ee = cms_decode_ee(fn, &sd->cert)) == NULL ||
-	    cms_check_signer(fn, &sd->si, obj->ee) == -1)
+	    (obj->ee = cms_decode_ee(fn, &sd->cert, &ee)) == NULL ||
+	    cms_check_signer(fn, &sd->si, &ee) == -1)
 		return -1;
 	if ((obj->econtent = cms_econtent(fn, sd, &obj->econtent_len)) == NULL)
 		return -1;
 	memset(&attrs, 0, sizeof(attrs));
-	if (cms_check_signed_attrs(fn, sd, obj->ee, obj->econtent,
+	if (cms_check_signed_attrs(fn, sd, &ee, obj->econtent,
 	    obj->econtent_len, &attrs) == -1)
 		return -1;
 	obj->has_signing_time = attrs.has_signing_time;

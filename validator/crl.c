@@ -16,6 +16,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/crl.h"
+#include "validator/der.h"
 #include "validator/incidence.h"
 #include "validator/oid.h"
 #include "validator/pubkey.h"
@@ -375,11 +376,38 @@ crl_parse(const char *fn, const unsigned char *der, size_t len)
 	return NULL;
 }
 
+/*
+ * Returns 1 if the subjectKeyIdentifier extension of x holds keyid
+ * (CRL_KEYID_LEN octets), else 0.  Read from the extension's bytes:
+ * X509_get0_subject_key_id() would first have OpenSSL decode every
+ * extension of x and hash x.
+ */
+static int
+crl_ski_is(X509 *x, const unsigned char *keyid)
+{
+	const ASN1_OCTET_STRING	*os;
+	const X509_EXTENSION	*ext;
+	struct der_tlv		 ski;
+	struct der		 d;
+	int			 i;
+
+	if ((i = X509_get_ext_by_NID(x, NID_subject_key_identifier, -1)) < 0 ||
+	    (ext = X509_get_ext(x, i)) == NULL)
+		return 0;
+	os = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
+	der_init(&d, ASN1_STRING_get0_data(os),
+	    (size_t)ASN1_STRING_length(os));
+	if (der_expect(&d, DER_OCTET_STRING, &ski) != DER_OK ||
+	    der_end(&d) != DER_OK)
+		return 0;
+	return ski.len == CRL_KEYID_LEN &&
+	    memcmp(ski.val, keyid, CRL_KEYID_LEN) == 0;
+}
+
 int
 crl_check_issued(const struct crl *crl, X509 *issuer, int64_t now,
     char *why, size_t whylen)
 {
-	const ASN1_OCTET_STRING	*ski;
 	EVP_PKEY		*pkey;
 	int			 ok;
 
@@ -389,9 +417,7 @@ crl_check_issued(const struct crl *crl, X509 *issuer, int64_t now,
 		    "differs from the CA's subject");
 		return -1;
 	}
-	ski = X509_get0_subject_key_id(issuer);
-	if (ski == NULL || ASN1_STRING_length(ski) != CRL_KEYID_LEN ||
-	    memcmp(ASN1_STRING_get0_data(ski), crl->aki, CRL_KEYID_LEN) != 0) {
+	if (!crl_ski_is(issuer, crl->aki)) {
 		snprintf(why, whylen, "RFC 6487 section 5: CRL "
 		    "authorityKeyIdentifier differs from the CA's "
 		    "subjectKeyIdentifier");

@@ -15,20 +15,21 @@
 #include "validator/incidence.h"
 #include "validator/x509ext.h"
 
-/* Longest dotted OID text we compare; RPKI OIDs are far shorter. */
-#define OID_TEXT_MAX	128
-
-/* Returns 1 if obj is the dotted OID text oid, else 0. */
+/*
+ * Returns 1 if obj is the dotted OID text oid, else 0.  Compared on the
+ * content octets (der_oid_is()): OBJ_obj2txt() costs as much as hashing
+ * a certificate's key.
+ */
 int
 x509ext_oid_is(const ASN1_OBJECT *obj, const char *oid)
 {
-	char buf[OID_TEXT_MAX];
-	int n;
+	struct der_tlv t;
 
-	n = OBJ_obj2txt(buf, sizeof(buf), obj, 1);
-	if (n <= 0 || (size_t)n >= sizeof(buf))
-		return 0;
-	return strcmp(buf, oid) == 0;
+	memset(&t, 0, sizeof(t));
+	t.tag = DER_OID;
+	t.val = OBJ_get0_data(obj);
+	t.len = OBJ_length(obj);
+	return t.val != NULL && der_oid_is(&t, oid);
 }
 
 /*

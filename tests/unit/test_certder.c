@@ -344,9 +344,76 @@ test_certder_critical(void)
 	CU_ASSERT_EQUAL(c.crit_bad, 3);
 }
 
+/* certder_ext() over the extensions of c given as bytes: its result. */
+static int
+ext_in(const unsigned char *exts, size_t len, const char *oid,
+    struct der_tlv *value)
+{
+	struct certder	c;
+	struct der	d;
+
+	memset(&c, 0, sizeof(c));
+	c.has_exts = 1;
+	der_init(&d, exts, len);
+	CU_ASSERT_EQUAL_FATAL(der_next(&d, &c.exts), DER_OK);
+	return certder_ext(&c, oid, value);
+}
+
+#define EXT_IN(oid, v, ...)	ext_in(BYTES(__VA_ARGS__), \
+				    sizeof(BYTES(__VA_ARGS__)), (oid), (v))
+
+/* Extensions found by extnID, with or without a critical flag. */
+static void
+test_certder_ext(void)
+{
+	static const struct spoil none;
+	struct certder	c;
+	struct der_tlv	v;
+
+	CU_ASSERT_PTR_NULL(check(&(struct spoil){ SET(crit2, 0x01, 0x01,
+	    0xff) }, &c));
+	CU_ASSERT_EQUAL(certder_ext(&c, "2.5.29.19", &v), 1);
+	CU_ASSERT_EQUAL(v.tag, 0x04);
+	CU_ASSERT(v.len == 2 && v.val[0] == 0x05 && v.val[1] == 0x00);
+	CU_ASSERT_EQUAL(certder_ext(&c, "2.5.29.15", &v), 1);
+	CU_ASSERT_EQUAL(v.tag, 0x04);
+	CU_ASSERT_EQUAL(certder_ext(&c, "2.5.29.14", &v), 0);
+	CU_ASSERT_EQUAL(certder_ext(&c, "2.5.29", &v), 0);
+	c.has_exts = 0;
+	CU_ASSERT_EQUAL(certder_ext(&c, "2.5.29.19", &v), 0);
+	/* The first of two is found. */
+	CU_ASSERT_EQUAL(EXT_IN("2.5.29.14", &v, 0x30, 0x12,
+	    0x30, 0x07, 0x06, 0x03, 0x55, 0x1d, 0x0e, 0x04, 0x00,
+	    0x30, 0x07, 0x06, 0x03, 0x55, 0x1d, 0x0e, 0x04, 0x01, 0x00), 1);
+	CU_ASSERT_EQUAL(v.len, 0);
+	/*
+	 * Not an Extension: no extnValue, a value that is not an OCTET
+	 * STRING, something after it, no SEQUENCE, BER.
+	 */
+	CU_ASSERT_EQUAL(EXT_IN("2.5.29.14", &v, 0x30, 0x07,
+	    0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x0e), -1);
+	CU_ASSERT_EQUAL(EXT_IN("2.5.29.14", &v, 0x30, 0x09,
+	    0x30, 0x07, 0x06, 0x03, 0x55, 0x1d, 0x0e, 0x03, 0x00), -1);
+	CU_ASSERT_EQUAL(EXT_IN("2.5.29.14", &v, 0x30, 0x0b,
+	    0x30, 0x09, 0x06, 0x03, 0x55, 0x1d, 0x0e, 0x04, 0x00, 0x05,
+	    0x00), -1);
+	CU_ASSERT_EQUAL(EXT_IN("2.5.29.14", &v, 0x30, 0x07,
+	    0x31, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x0e), -1);
+	CU_ASSERT_EQUAL(EXT_IN("2.5.29.14", &v, 0x30, 0x0a,
+	    0x30, 0x81, 0x07, 0x06, 0x03, 0x55, 0x1d, 0x0e, 0x04, 0x00), -1);
+	/* The serial number's slice. */
+	CU_ASSERT_PTR_NULL(check(&none, &c));
+	CU_ASSERT(c.serial.tag == 0x02 && c.serial.len == 1 &&
+	    c.serial.val[0] == 0x01);
+	CU_ASSERT_PTR_NULL(check(&(struct spoil){ SET(serial, 0x02, 0x03,
+	    0x00, 0x80, 0x01) }, &c));
+	CU_ASSERT(c.serial.len == 3 && c.serial.val[1] == 0x80);
+}
+
 REEF_SUITE(certder,
     REEF_TEST(test_certder_good),
     REEF_TEST(test_certder_framing),
     REEF_TEST(test_certder_values),
     REEF_TEST(test_certder_signature),
-    REEF_TEST(test_certder_critical));
+    REEF_TEST(test_certder_critical),
+    REEF_TEST(test_certder_ext));

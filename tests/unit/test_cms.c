@@ -95,6 +95,12 @@ static const struct cms_case cms_bbn[] = {
 	{ "badCMSSigInfoWrongSigAlg.roa", NULL },
 	{ "goodROANothingWrong.roa", NULL },
 	{ "goodROAASIDZero.roa", NULL },
+	/*
+	 * Its sid is its EE certificate's SKI: the empty keyUsage is the
+	 * EE profile's business (cert_parse_ee(), RFC 6487 section 4.8.4),
+	 * whatever OpenSSL makes of the certificate.
+	 */
+	{ "badEEKeyUsageNoDigitalSig.roa", NULL },
 };
 
 static void
@@ -572,6 +578,93 @@ test_cms_der_framing(void)
 	free(der);
 }
 
+/*
+ * The EE certificate of p with its outer signatureAlgorithm's first
+ * length octet in long form, which OpenSSL accepts and encodes again in
+ * DER, and the object framed around it (cms_reframe()).  Returns the
+ * new object, of *len bytes.
+ */
+static unsigned char *
+cms_ber_sigalg(struct cms_parts *p, size_t *len)
+{
+	struct tbuf	 cert = { NULL, 0 }, certs = { NULL, 0 };
+	struct reframe	 how = { 0, 0, 0, 0 };
+	struct der	 in;
+	struct der_tlv	 tbs, alg, sig;
+	unsigned char	*out;
+
+	der_enter(&in, &p->cert);
+	CU_ASSERT_FATAL(der_expect(&in, DER_SEQUENCE, &tbs) == DER_OK &&
+	    der_expect(&in, DER_SEQUENCE, &alg) == DER_OK &&
+	    der_expect(&in, DER_BIT_STRING, &sig) == DER_OK);
+	CU_ASSERT_FATAL(alg.len < 0x80);
+	tbuf_tlv(&cert, &tbs);
+	tbuf_put(&cert, (const unsigned char []){ DER_SEQUENCE, 0x81 }, 2);
+	tbuf_put(&cert, (const unsigned char []){ (unsigned char)alg.len },
+	    1);
+	tbuf_put(&cert, alg.val, alg.len);
+	tbuf_tlv(&cert, &sig);
+	tbuf_hdr(&certs, DER_SEQUENCE, cert.len);
+	tbuf_put(&certs, cert.p, cert.len);
+	p->certs.val = certs.p;
+	p->certs.len = certs.len;
+	out = cms_reframe(p, &how, len);
+	free(cert.p);
+	free(certs.p);
+	return out;
+}
+
+/*
+ * The EE certificate's subjectKeyIdentifier and key are read from its
+ * DER: the sid must match the SKI's octets, and the certificate must be
+ * DER where cert_parse_ee() sees OpenSSL's encoding instead.
+ */
+static void
+test_cms_ee_der(void)
+{
+	struct cms_parts	 p;
+	struct cms_object	*obj;
+	unsigned char		*der, *m, ski[] = { 0x04, 0x14 };
+	size_t			 len, mlen, i;
+
+	TU_NEED_CORPUS();
+	der = tu_corpus_load(BBN "goodROANothingWrong.roa", &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(der);
+	cms_split(der, len, &p);
+	/* BER inside; the framing around alone passes (ber_framing). */
+	m = cms_ber_sigalg(&p, &mlen);
+	CU_ASSERT(expect_reject(m, mlen, OID_CT_ROA, "X.690 section 10: EE "
+	    "certificate is not DER encoded: length not in minimal form"));
+	free(m);
+	cms_split(der, len, &p);
+	/* Each octet of the SKI in the certificate changed: no match. */
+	CU_ASSERT_FATAL(p.sid.len == 20);
+	CU_ASSERT_FATAL((m = malloc(len)) != NULL);
+	for (i = 0; i + sizeof(ski) + 20 <= p.cert.tlv_len; i++)
+		if (memcmp(p.cert.hdr + i, ski, sizeof(ski)) == 0 &&
+		    memcmp(p.cert.hdr + i + 2, p.sid.val, 20) == 0)
+			break;
+	CU_ASSERT_FATAL(i + sizeof(ski) + 20 <= p.cert.tlv_len);
+	i += (size_t)(p.cert.hdr - der) + sizeof(ski);
+	for (mlen = 0; mlen < 20; mlen += 3) {
+		memcpy(m, der, len);
+		m[i + mlen] ^= 0x01;
+		CU_ASSERT(expect_reject(m, len, OID_CT_ROA, "RFC 6488 section "
+		    "2.1.6.2: sid does not match"));
+	}
+	/* The SKI's OCTET STRING one octet shorter (the last one left). */
+	memcpy(m, der, len);
+	m[i - 1] = 19;
+	CU_ASSERT(expect_reject(m, len, OID_CT_ROA, "RFC 6488 section "
+	    "2.1.6.2: sid does not match"));
+	/* Unchanged, it parses. */
+	obj = cms_parse("t.roa", der, len, OID_CT_ROA);
+	CU_ASSERT_PTR_NOT_NULL(obj);
+	cms_object_free(obj);
+	free(m);
+	free(der);
+}
+
 /* One identifier octet replaced: where the structure breaks, and why. */
 static void
 test_cms_wrong_tags(void)
@@ -698,5 +791,6 @@ REEF_SUITE(cms,
     REEF_TEST(test_cms_ber_framing),
     REEF_TEST(test_cms_der_framing),
     REEF_TEST(test_cms_wrong_tags),
+    REEF_TEST(test_cms_ee_der),
     REEF_TEST(test_cms_helpers),
     REEF_TEST(test_cms_oids))

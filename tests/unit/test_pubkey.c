@@ -12,8 +12,10 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "common/hash.h"
 #include "validator/cert.h"
 #include "validator/pubkey.h"
 
@@ -245,9 +247,25 @@ test_pubkey_rsa_limits(void)
 	CU_ASSERT_EQUAL(ERR_peek_error(), 0);
 }
 
-/* Signatures made by OpenSSL verify with the rebuilt key, and only them. */
+/* OpenSSL's verdict on sig over msg with key: 1 or 0. */
+static int
+evp_verify(EVP_PKEY *key, const unsigned char *msg, size_t len,
+    const unsigned char *sig, size_t siglen)
+{
+	EVP_MD_CTX	*ctx;
+	int		 ok;
+
+	ok = (ctx = EVP_MD_CTX_new()) != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, key) == 1 &&
+	    EVP_DigestVerify(ctx, sig, siglen, msg, len) == 1;
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return ok;
+}
+
+/* The key pubkey_rsa_from_x509() reads from a provider-less X509. */
 static void
-test_pubkey_verify(void)
+test_pubkey_from_x509(void)
 {
 	unsigned char	 msg[300], sig[256];
 	size_t		 siglen = sizeof(sig);
@@ -257,6 +275,7 @@ test_pubkey_verify(void)
 	X509_NAME	*nm;
 	unsigned char	*der = NULL;
 	const unsigned char *p;
+	size_t		 i;
 	int		 n;
 
 	memset(msg, 0x42, sizeof(msg));
@@ -289,16 +308,246 @@ test_pubkey_verify(void)
 	k = pubkey_rsa_from_x509(x);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
 	CU_ASSERT_EQUAL(EVP_PKEY_eq(k, rsa_key), 1);
-	CU_ASSERT(pubkey_verify_sha256(k, msg, sizeof(msg), sig, siglen));
-	msg[7] ^= 1;
-	CU_ASSERT(!pubkey_verify_sha256(k, msg, sizeof(msg), sig, siglen));
-	msg[7] ^= 1;
-	CU_ASSERT(!pubkey_verify_sha256(k, msg, sizeof(msg), sig,
-	    siglen - 1));
+	CU_ASSERT(evp_verify(k, msg, sizeof(msg), sig, siglen));
 	CU_ASSERT_EQUAL(ERR_peek_error(), 0);
 	EVP_PKEY_free(k);
 	X509_free(x);
+	/* One unused bit in the key's BIT STRING: not whole octets. */
+	for (i = 0; i + 4 < (size_t)n; i++)
+		if (memcmp(der + i, BYTES(0x03, 0x82, 0x01, 0x0f, 0x00), 5) ==
+		    0)
+			break;
+	CU_ASSERT_FATAL(i + 4 < (size_t)n);
+	der[i + 4] = 0x01;
+	p = der;
+	x = cert_x509_decode(&p, (size_t)n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_PTR_NULL(pubkey_rsa_from_x509(x));
+	X509_free(x);
 	OPENSSL_free(der);
+}
+
+/* rsa_key's modulus and exponent, pointing into *der (caller frees). */
+static void
+rsa_key_parts(struct pubkey_rsa *out, unsigned char **der)
+{
+	struct pubkey_spki	spki;
+	size_t			len;
+
+	*der = spki_of(rsa_key, &len);
+	CU_ASSERT_EQUAL_FATAL(pubkey_spki_parse(*der, len, &spki), PUBKEY_OK);
+	CU_ASSERT_EQUAL_FATAL(pubkey_rsa_parse(&spki, out), PUBKEY_OK);
+}
+
+/*
+ * The raw RSA operation of rsa_key's private key on em (256 octets):
+ * a signature whose encoded message is em, however malformed.
+ */
+static void
+raw_sign(const unsigned char *em, unsigned char *sig)
+{
+	EVP_PKEY_CTX	*ctx;
+	size_t		 siglen = 256;
+
+	ctx = EVP_PKEY_CTX_new(rsa_key, NULL);
+	CU_ASSERT_FATAL(ctx != NULL && EVP_PKEY_sign_init(ctx) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_NO_PADDING) == 1 &&
+	    EVP_PKEY_sign(ctx, sig, &siglen, em, 256) == 1 && siglen == 256);
+	EVP_PKEY_CTX_free(ctx);
+}
+
+/*
+ * Both verifications of this file (one-shot and with a set-up key) on
+ * sig over msg, asserted to agree with OpenSSL's; returns the verdict.
+ */
+static int
+verdicts(const struct pubkey_rsa *r, const struct pubkey_rsa_key *key,
+    const unsigned char *msg, size_t len, const unsigned char *sig,
+    size_t siglen)
+{
+	unsigned char	md[HASH_SHA256_LEN];
+	int		one, set, ossl;
+
+	CU_ASSERT_FATAL(hash_sha256(msg, len, md) == 0);
+	one = pubkey_rsa_verify_digest(r, md, sig, siglen);
+	set = pubkey_rsa_key_verify(key, md, sig, siglen);
+	ossl = evp_verify(rsa_key, msg, len, sig, siglen);
+	CU_ASSERT_EQUAL(one, ossl);
+	CU_ASSERT_EQUAL(set, ossl);
+	CU_ASSERT_EQUAL(ERR_peek_error(), 0);
+	return one;
+}
+
+/*
+ * RSASSA-PKCS1-v1_5 verification without an OpenSSL key: the verdicts
+ * of OpenSSL on real signatures, damaged ones and encoded messages that
+ * break each rule of RFC 8017 section 9.2.
+ */
+static void
+test_pubkey_rsa_verify(void)
+{
+	static const unsigned char info[] = { 0x30, 0x31, 0x30, 0x0d, 0x06,
+	    0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+	    0x00, 0x04, 0x20 };
+	struct pubkey_rsa	 r;
+	struct pubkey_rsa_key	*key;
+	unsigned char		*der, msg[300], md[HASH_SHA256_LEN];
+	unsigned char		 em[256], good[256], sig[257];
+	size_t			 t = sizeof(info) + sizeof(md), i;
+
+	rsa_key_parts(&r, &der);
+	key = pubkey_rsa_key_new(&r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(key);
+	memset(msg, 0x42, sizeof(msg));
+	CU_ASSERT_FATAL(hash_sha256(msg, sizeof(msg), md) == 0);
+	/* The encoding of section 9.2 step 5. */
+	good[0] = 0x00;
+	good[1] = 0x01;
+	memset(good + 2, 0xff, sizeof(good) - t - 3);
+	good[sizeof(good) - t - 1] = 0x00;
+	memcpy(good + sizeof(good) - t, info, sizeof(info));
+	memcpy(good + sizeof(good) - sizeof(md), md, sizeof(md));
+	raw_sign(good, sig);
+	CU_ASSERT(verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	/* Another message, a damaged signature, wrong lengths. */
+	msg[0] ^= 1;
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	msg[0] ^= 1;
+	sig[100] ^= 0x10;
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	sig[100] ^= 0x10;
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 255));
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig + 1, 255));
+	memmove(sig + 1, sig, 256);
+	sig[0] = 0x00;
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 257));
+	/* A representative not below n: n itself, all ones. */
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), r.n, r.nlen));
+	memset(sig, 0xff, 256);
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	/* Each octet of the encoding changed, one at a time. */
+	for (i = 0; i < sizeof(em); i++) {
+		memcpy(em, good, sizeof(em));
+		em[i] ^= i == 0 ? 0x01 : 0x80;
+		raw_sign(em, sig);
+		CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	}
+	/* The DigestInfo without the NULL parameters (RFC 8017 9.2 note 1). */
+	memcpy(em, good, sizeof(em));
+	memmove(em + 2, em + 4, sizeof(em) - t - 5);
+	em[sizeof(em) - t - 3] = 0x00;
+	memcpy(em + sizeof(em) - t - 2, BYTES(0x30, 0x2f, 0x30, 0x0b, 0x06,
+	    0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x04,
+	    0x20), 17);
+	CU_ASSERT_EQUAL(em[sizeof(em) - sizeof(md) - 1], 0x20);
+	raw_sign(em, sig);
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	/* Block type 2 instead of 1; the digest shifted by one octet. */
+	memcpy(em, good, sizeof(em));
+	em[1] = 0x02;
+	raw_sign(em, sig);
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	memcpy(em, good, sizeof(em));
+	memmove(em + sizeof(em) - t - 2, em + sizeof(em) - t - 1, t + 1);
+	em[sizeof(em) - 1] = 0x00;
+	raw_sign(em, sig);
+	CU_ASSERT(!verdicts(&r, key, msg, sizeof(msg), sig, 256));
+	pubkey_rsa_key_free(key);
+	OPENSSL_free(der);
+}
+
+/* OpenSSL's limits on RSA public keys hold here too. */
+static void
+test_pubkey_rsa_verify_limits(void)
+{
+	static unsigned char	big[PUBKEY_RSA_MAX_BITS / 8 + 1], e9[9];
+	struct pubkey_rsa	r, k;
+	unsigned char		*der, md[HASH_SHA256_LEN], sig[sizeof(big)];
+
+	rsa_key_parts(&r, &der);
+	memset(md, 0x11, sizeof(md));
+	memset(sig, 0x01, sizeof(sig));
+	/* e not below n. */
+	k = r;
+	k.e = r.n;
+	k.elen = r.nlen;
+	CU_ASSERT_PTR_NULL(pubkey_rsa_key_new(&k));
+	/* Over PUBKEY_RSA_MAX_BITS; over 3072 bits with e over 64 bits. */
+	memset(big, 0xc5, sizeof(big));
+	k.n = big;
+	k.nlen = sizeof(big);
+	k.e = BYTES(0x01, 0x00, 0x01);
+	k.elen = 3;
+	CU_ASSERT_PTR_NULL(pubkey_rsa_key_new(&k));
+	CU_ASSERT(!pubkey_rsa_verify_digest(&k, md, sig, k.nlen));
+	k.nlen = PUBKEY_RSA_SMALL_BITS / 8 + 1;
+	memset(e9, 0x01, sizeof(e9));
+	k.e = e9;
+	k.elen = sizeof(e9);
+	CU_ASSERT_PTR_NULL(pubkey_rsa_key_new(&k));
+	CU_ASSERT(!pubkey_rsa_verify_digest(&k, md, sig, k.nlen));
+	k.elen = sizeof(e9) - 1;
+	pubkey_rsa_key_free(pubkey_rsa_key_new(&k));
+	/* A modulus too short for the encoding of a SHA-256 digest. */
+	k.n = r.n;
+	k.nlen = 61;
+	k.e = r.e;
+	k.elen = r.elen;
+	CU_ASSERT(!pubkey_rsa_verify_digest(&k, md, sig, k.nlen));
+	CU_ASSERT_EQUAL(ERR_peek_error(), 0);
+	OPENSSL_free(der);
+}
+
+/* The key identifier is the SHA-1 of the key bits, as OpenSSL has it. */
+static void
+test_pubkey_key_id(void)
+{
+	struct pubkey_spki	 spki;
+	unsigned char		*der, id[PUBKEY_KEYID_LEN], want[20];
+	unsigned int		 n;
+	size_t			 len;
+	X509			*x;
+
+	der = spki_of(rsa_key, &len);
+	CU_ASSERT_EQUAL_FATAL(pubkey_spki_parse(der, len, &spki), PUBKEY_OK);
+	CU_ASSERT_EQUAL_FATAL(pubkey_key_id(&spki, id), 0);
+	x = X509_new();
+	CU_ASSERT_FATAL(x != NULL && X509_set_pubkey(x, rsa_key));
+	CU_ASSERT_FATAL(X509_pubkey_digest(x, EVP_sha1(), want, &n) &&
+	    n == sizeof(want));
+	CU_ASSERT_EQUAL(memcmp(id, want, sizeof(want)), 0);
+	X509_free(x);
+	OPENSSL_free(der);
+}
+
+/* pubkey_rsa_from_spki(): the algorithm and its parameters. */
+static void
+test_pubkey_rsa_from_spki(void)
+{
+	struct pubkey_rsa	 r;
+	unsigned char		*der;
+	size_t			 len;
+
+	der = spki_of(rsa_key, &len);
+	CU_ASSERT_EQUAL(pubkey_rsa_from_spki(der, len, &r), PUBKEY_OK);
+	CU_ASSERT_EQUAL(r.nlen, 256);
+	/* The NULL parameters turned into another NULL-sized value. */
+	CU_ASSERT_EQUAL_FATAL(der[17], 0x05);
+	der[17] = 0x04;
+	CU_ASSERT_EQUAL(pubkey_rsa_from_spki(der, len, &r), PUBKEY_NOT_RSA);
+	der[17] = 0x05;
+	CU_ASSERT_EQUAL(pubkey_rsa_from_spki(der, len - 1, &r),
+	    PUBKEY_MALFORMED);
+	OPENSSL_free(der);
+	der = spki_of(ec_key, &len);
+	CU_ASSERT_EQUAL(pubkey_rsa_from_spki(der, len, &r), PUBKEY_NOT_RSA);
+	OPENSSL_free(der);
+	/* rsaEncryption without parameters is fine (RFC 4055 1.2 allows). */
+	CU_ASSERT_EQUAL(pubkey_rsa_from_spki(BYTES(0x30, 0x18, 0x30, 0x0b,
+	    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+	    0x03, 0x09, 0x00, 0x30, 0x06, 0x02, 0x01, 0x11, 0x02, 0x01, 0x03),
+	    26, &r), PUBKEY_OK);
+	CU_ASSERT_EQUAL(r.nlen, 1);
 }
 
 /* pubkey_rsa_from_x509() of a certificate whose key is not RSA. */
@@ -373,6 +622,10 @@ REEF_SUITE_FULL(pubkey, pubkey_init, pubkey_cleanup,
     REEF_TEST(test_pubkey_spki),
     REEF_TEST(test_pubkey_rsa_values),
     REEF_TEST(test_pubkey_rsa_limits),
-    REEF_TEST(test_pubkey_verify),
+    REEF_TEST(test_pubkey_from_x509),
     REEF_TEST(test_pubkey_from_x509_ec),
+    REEF_TEST(test_pubkey_rsa_verify),
+    REEF_TEST(test_pubkey_rsa_verify_limits),
+    REEF_TEST(test_pubkey_key_id),
+    REEF_TEST(test_pubkey_rsa_from_spki),
     REEF_TEST(test_pubkey_p256));

@@ -1,6 +1,16 @@
 /*
- * The validation report (report.h): a locked, growing array of entries,
- * sorted only when written.
+ * The validation report (report.h), kept compact because a global run
+ * holds half a million entries until the end:
+ *
+ * - every string and entry record lives in one arena of large blocks
+ *   addressed by 32-bit references (no malloc header per string);
+ * - the strings that repeat across entries (the URI's directory, type,
+ *   reason, issuer, manifest, TA) are stored once, looked up through a
+ *   hash table;
+ * - the entries are fixed-size structs in chunks of REPORT_CHUNK (no
+ *   doubling realloc, so no moment with the old and the new array);
+ * - when written, the entries are sorted as 64-bit keys (a rank computed
+ *   from the distinct directories, and the entry's index).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,28 +26,103 @@
 #include "validator/report.h"
 #include "validator/walk.h"
 
-/* First allocation of the entry array; it doubles from there. */
-#define REPORT_INITIAL_ENTRIES	256
+/* Arena blocks: 1 MiB each, so a reference is block number and offset. */
+#if MAX_REPORT_BYTES > 4294967296ULL
+#error "report references are 32-bit"
+#endif
+#define ARENA_SHIFT		20
+#define ARENA_BLOCK		((size_t)1 << ARENA_SHIFT)
+#define ARENA_SLOTS		((size_t)(MAX_REPORT_BYTES >> ARENA_SHIFT))
+/* Entries per chunk (128 KiB of struct report_entry). */
+#define REPORT_CHUNK		4096
+/* First size of the string table; it doubles at half full. */
+#define INTERN_INITIAL		1024
+/*
+ * Slots looked at to find a string.  The strings come from repositories,
+ * so they may have been chosen to collide: beyond this a string is stored
+ * again instead of shared, which bounds the time, not the correctness.
+ */
+#define INTERN_MAX_PROBES	64
 
-struct report_entry {
-	char		*uri;
-	char		*type;
-	char		*reason;	/* NULL for none */
-	size_t		 seq;		/* insertion order, the last sort key */
-	int		 accepted;
-	/* The walk's detail; NULL strings and 0 flags: not known. */
-	char		*issuer;
-	char		*manifest;
-	char		*ta;
-	int		 has_validity, has_update, has_asn, has_customer;
-	int64_t		 not_before, not_after;
-	int64_t		 this_update, next_update;
-	uint32_t	 asn, customer;
-	struct roa_ip	*prefixes;
-	size_t		 nprefixes;
-	uint32_t	*providers;
-	size_t		 nproviders;
+/*
+ * The report's storage: ARENA_SLOTS slots of ARENA_BLOCK bytes, filled in
+ * order.  A reference is the byte offset from the start of slot 0 (0 is
+ * never handed out, so it means "none").  An item larger than a block
+ * gets a run of slots backed by one allocation; head marks the slot that
+ * owns an allocation.
+ */
+struct arena_slot {
+	char		*mem;
+	int		 head;
 };
+
+struct arena {
+	struct arena_slot *slot;	/* ARENA_SLOTS, NULL until first use */
+	size_t		 nslots;	/* slots in use */
+	size_t		 used;		/* bytes used in the last slot */
+};
+
+/*
+ * A table of strings, numbered from 1 in the order first seen (0: none);
+ * ref[id - 1] is the arena reference of string id.  A hash table (open
+ * addressing, at most half full) finds a string's number.  Strings are
+ * distinct but for those stored again after INTERN_MAX_PROBES.
+ */
+struct intern_slot {
+	uint32_t	 id;		/* 0: empty */
+	uint32_t	 hash;
+};
+
+struct intern {
+	struct intern_slot *slot;
+	size_t		 cap;		/* a power of two */
+	uint32_t	*ref;
+	size_t		 n, refcap;
+};
+
+/* A string to store, measured (and hashed) before taking the lock. */
+struct key {
+	const char	*s;		/* NULL: none */
+	size_t		 len;
+	uint32_t	 hash;
+};
+
+/* Flags of an entry: accepted, and which parts of the record exist. */
+#define ENTRY_ACCEPTED		0x01
+#define ENTRY_VALIDITY		0x02
+#define ENTRY_UPDATE		0x04
+#define ENTRY_ASN		0x08
+#define ENTRY_CUSTOMER		0x10
+
+/*
+ * One entry.  dir is a string of the report's dirs, type, reason,
+ * issuer, manifest and ta of its strings (0: none), rec the arena
+ * reference of the entry's record.  dir and the record's name make the
+ * URI (split after the last '/', so the directory shared by a
+ * publication point is stored once).  The insertion order, the last sort
+ * key, is the entry's index.
+ *
+ * The record holds, in this order and unaligned (read with memcpy):
+ * the URI's last segment with its NUL; not_before, not_after (int64) if
+ * ENTRY_VALIDITY; this_update, next_update (int64) if ENTRY_UPDATE;
+ * asn, nprefixes (uint32) and the prefixes packed as afi, len, maxlen,
+ * address bytes kept (n), then n bytes (the address with its trailing
+ * zero bytes left out) if ENTRY_ASN; customer, nproviders (uint32) and
+ * the providers (uint32) if ENTRY_CUSTOMER.
+ */
+struct report_entry {
+	uint32_t	 dir;
+	uint32_t	 rec;
+	uint32_t	 type;
+	uint32_t	 reason;
+	uint32_t	 issuer;
+	uint32_t	 manifest;
+	uint32_t	 ta;
+	uint8_t		 flags;
+};
+
+/* Header bytes of a packed prefix: afi, len, maxlen, address bytes kept. */
+#define PACKED_PREFIX_HDR	4
 
 struct report_repo_entry {
 	char		*uri;
@@ -51,9 +136,12 @@ struct report_repo_entry {
 
 struct report {
 	pthread_mutex_t		 lock;
-	struct report_entry	*entries;
+	struct arena		 arena;
+	struct intern		 dirs;		/* the URIs' directories */
+	struct intern		 strings;	/* the other strings */
+	struct report_entry	**chunks;
+	size_t			 nchunks, chunkcap;
 	size_t			 nentries;
-	size_t			 cap;
 	struct report_counts	 counts;
 	struct report_repo_entry *repos;
 	size_t			 nrepos;
@@ -78,16 +166,23 @@ report_new(void)
 }
 
 static void
-entry_free(struct report_entry *e)
+arena_free(struct arena *a)
 {
-	free(e->uri);
-	free(e->type);
-	free(e->reason);
-	free(e->issuer);
-	free(e->manifest);
-	free(e->ta);
-	free(e->prefixes);
-	free(e->providers);
+	size_t i;
+
+	if (a->slot == NULL)
+		return;
+	for (i = 0; i < a->nslots; i++)
+		if (a->slot[i].head)
+			free(a->slot[i].mem);
+	free(a->slot);
+}
+
+static void
+intern_free(struct intern *t)
+{
+	free(t->slot);
+	free(t->ref);
 }
 
 static void
@@ -110,9 +205,12 @@ report_free(struct report *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nentries; i++)
-		entry_free(&r->entries[i]);
-	free(r->entries);
+	for (i = 0; i < r->nchunks; i++)
+		free(r->chunks[i]);
+	free(r->chunks);
+	arena_free(&r->arena);
+	intern_free(&r->dirs);
+	intern_free(&r->strings);
 	for (i = 0; i < r->nrepos; i++)
 		repo_entry_free(&r->repos[i]);
 	free(r->repos);
@@ -120,89 +218,408 @@ report_free(struct report *r)
 	free(r);
 }
 
-/* Copy at most max bytes of s (NUL-terminated); NULL on ENOMEM. */
-static char *
-dup_bounded(const char *s, size_t max)
+/* The bytes at reference ref (not 0). */
+static inline char *
+arena_at(const struct arena *a, uint32_t ref)
 {
-	return strndup(s, max);
+	return a->slot[ref >> ARENA_SHIFT].mem + (ref & (ARENA_BLOCK - 1));
 }
 
-/* Make room for one more entry; called with the lock held. */
+/*
+ * Start a run of slots for an item of size bytes (the rest of the last
+ * slot stays usable).  0, or -1 on ENOMEM or beyond MAX_REPORT_BYTES.
+ */
 static int
-report_grow(struct report *r)
+arena_extend(struct arena *a, size_t size)
 {
-	struct report_entry *n;
+	size_t i, n = (size + ARENA_BLOCK - 1) / ARENA_BLOCK;
+	char *mem;
+
+	if (a->slot == NULL &&
+	    (a->slot = calloc(ARENA_SLOTS, sizeof(*a->slot))) == NULL)
+		return -1;
+	if (n > ARENA_SLOTS - a->nslots ||
+	    (mem = malloc(n * ARENA_BLOCK)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		a->slot[a->nslots + i].mem = mem + i * ARENA_BLOCK;
+		a->slot[a->nslots + i].head = i == 0;
+	}
+	a->nslots += n;
+	a->used = size - (n - 1) * ARENA_BLOCK;
+	return 0;
+}
+
+/*
+ * size bytes (at least 1) in the arena: their reference, or 0 on ENOMEM.
+ * Items are not aligned: they are strings or read with memcpy.
+ */
+static uint32_t
+arena_alloc(struct arena *a, size_t size)
+{
+	size_t first;
+
+	/* Reference 0 means none: the arena's first byte is never used. */
+	if (a->nslots == 0 && arena_extend(a, 1) == -1)
+		return 0;
+	if (size <= ARENA_BLOCK - a->used) {
+		a->used += size;
+		return (uint32_t)((a->nslots - 1) * ARENA_BLOCK + a->used -
+		    size);
+	}
+	first = a->nslots;
+	if (arena_extend(a, size) == -1)
+		return 0;
+	return (uint32_t)(first * ARENA_BLOCK);
+}
+
+/* FNV-1a over the len bytes at s. */
+static uint32_t
+hash_bytes(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* k: the first len bytes of s (at most max; s NULL: none), hashed. */
+static void
+key_set(struct key *k, const char *s, size_t len)
+{
+	k->s = s;
+	k->len = len;
+	k->hash = s != NULL ? hash_bytes(s, len) : 0;
+}
+
+/* key_set() of the string s cut to max bytes, as strndup() would. */
+static void
+key_str(struct key *k, const char *s, size_t max)
+{
+	key_set(k, s, s != NULL ? strnlen(s, max) : 0);
+}
+
+/* Non-zero if the stored string at ref is the key's. */
+static int
+key_is(const struct arena *a, uint32_t ref, const struct key *k)
+{
+	const char *s = arena_at(a, ref);
+
+	return memcmp(s, k->s, k->len) == 0 && s[k->len] == '\0';
+}
+
+/* Double the hash table of t (or make the first); -1 on ENOMEM. */
+static int
+intern_rehash(struct intern *t)
+{
+	struct intern_slot *n;
+	size_t cap, i, j;
+
+	cap = t->cap == 0 ? INTERN_INITIAL : t->cap * 2;
+	if ((n = calloc(cap, sizeof(*n))) == NULL)
+		return -1;
+	for (i = 0; i < t->cap; i++) {
+		if (t->slot[i].id == 0)
+			continue;
+		for (j = t->slot[i].hash & (cap - 1); n[j].id != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		n[j] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = n;
+	t->cap = cap;
+	return 0;
+}
+
+/* Room for one more string in t; -1 on ENOMEM. */
+static int
+intern_grow(struct intern *t)
+{
+	uint32_t *n;
 	size_t cap;
 
-	if (r->nentries < r->cap)
+	if (t->n >= UINT32_MAX - 1)
+		return -1;
+	if (t->n >= t->cap / 2 && intern_rehash(t) == -1)
+		return -1;
+	if (t->n < t->refcap)
 		return 0;
-	cap = r->cap == 0 ? REPORT_INITIAL_ENTRIES : r->cap * 2;
-	if (cap > MAX_REPORT_ENTRIES)
-		cap = MAX_REPORT_ENTRIES;
-	if (cap <= r->nentries)
+	cap = t->refcap == 0 ? INTERN_INITIAL : t->refcap * 2;
+	if ((n = reallocarray(t->ref, cap, sizeof(*n))) == NULL)
 		return -1;
-	if ((n = reallocarray(r->entries, cap, sizeof(*n))) == NULL)
-		return -1;
-	r->entries = n;
-	r->cap = cap;
+	t->ref = n;
+	t->refcap = cap;
 	return 0;
 }
 
-/* A copy of the optional string s into *out; -1 on ENOMEM. */
-static int
-dup_opt(const char *s, size_t max, char **out)
+/* String id of t, NULL for 0. */
+static inline const char *
+intern_str(const struct arena *a, const struct intern *t, uint32_t id)
 {
-	*out = NULL;
-	if (s == NULL)
-		return 0;
-	return (*out = dup_bounded(s, max)) == NULL ? -1 : 0;
+	return id == 0 ? NULL : arena_at(a, t->ref[id - 1]);
 }
 
-/* A copy of n elements of size sz at src into *out; -1 on ENOMEM. */
-static int
-dup_array(const void *src, size_t n, size_t sz, void **out)
+/*
+ * The number of the key's string in t, stored the first time it is
+ * seen; 0 for no string or on ENOMEM (*err set).  Called with the lock
+ * held.
+ */
+static uint32_t
+intern(struct arena *a, struct intern *t, const struct key *k, int *err)
 {
-	*out = NULL;
-	if (src == NULL || n == 0)
+	struct intern_slot *sl;
+	uint32_t ref;
+	size_t i, probes = 0;
+
+	if (k->s == NULL)
 		return 0;
-	if ((*out = reallocarray(NULL, n, sz)) == NULL)
-		return -1;
-	memcpy(*out, src, n * sz);
+	if (intern_grow(t) == -1)
+		goto fail;
+	for (i = k->hash & (t->cap - 1); t->slot[i].id != 0 &&
+	    probes < INTERN_MAX_PROBES; i = (i + 1) & (t->cap - 1), probes++) {
+		sl = &t->slot[i];
+		if (sl->hash == k->hash && key_is(a, t->ref[sl->id - 1], k))
+			return sl->id;
+	}
+	if ((ref = arena_alloc(a, k->len + 1)) == 0)
+		goto fail;
+	memcpy(arena_at(a, ref), k->s, k->len);
+	arena_at(a, ref)[k->len] = '\0';
+	t->ref[t->n++] = ref;
+	if (t->slot[i].id == 0) {
+		t->slot[i].id = (uint32_t)t->n;
+		t->slot[i].hash = k->hash;
+	}
+	return (uint32_t)t->n;
+ fail:
+	*err = 1;
 	return 0;
 }
 
-/* Copy the walk's detail d into e; -1 on ENOMEM (e keeps what it got). */
-static int
-detail_copy(struct report_entry *e, const struct walk_detail *d)
+/* Address bytes of p up to its last non-zero one (the rest are zero). */
+static size_t
+prefix_used(const struct prefix *p)
 {
-	void *p;
+	size_t n = sizeof(p->addr);
+
+	while (n > 0 && p->addr[n - 1] == 0)
+		n--;
+	return n;
+}
+
+/* The flags of an entry with detail d. */
+static uint8_t
+entry_flags(int accepted, const struct walk_detail *d)
+{
+	uint8_t f = accepted ? ENTRY_ACCEPTED : 0;
 
 	if (d == NULL)
-		return 0;
-	if (dup_opt(d->issuer, MAX_URI_LENGTH, &e->issuer) == -1 ||
-	    dup_opt(d->manifest, MAX_URI_LENGTH, &e->manifest) == -1 ||
-	    dup_opt(d->ta, MAX_FILENAME_LENGTH, &e->ta) == -1)
+		return f;
+	if (d->has_validity)
+		f |= ENTRY_VALIDITY;
+	if (d->has_update)
+		f |= ENTRY_UPDATE;
+	if (d->has_asn)
+		f |= ENTRY_ASN;
+	if (d->has_customer)
+		f |= ENTRY_CUSTOMER;
+	return f;
+}
+
+/* Prefixes and providers kept of d (none when the array is NULL). */
+static size_t
+nprefixes(const struct walk_detail *d)
+{
+	return d->prefixes != NULL ? d->nprefixes : 0;
+}
+
+static size_t
+nproviders(const struct walk_detail *d)
+{
+	return d->providers != NULL ? d->nproviders : 0;
+}
+
+/*
+ * Bytes of the record of an entry with the last URI segment of blen
+ * bytes, flags f and detail d; 0 if too large for the arena.
+ */
+static size_t
+record_size(size_t blen, uint8_t f, const struct walk_detail *d)
+{
+	size_t i, n = blen + 1;
+
+	if (f & ENTRY_VALIDITY)
+		n += 2 * sizeof(int64_t);
+	if (f & ENTRY_UPDATE)
+		n += 2 * sizeof(int64_t);
+	if (f & ENTRY_ASN) {
+		if (nprefixes(d) > UINT32_MAX / (PACKED_PREFIX_HDR +
+		    PREFIX_ADDR_MAX))
+			return 0;
+		n += 2 * sizeof(uint32_t);
+		for (i = 0; i < nprefixes(d); i++)
+			n += PACKED_PREFIX_HDR +
+			    prefix_used(&d->prefixes[i].prefix);
+	}
+	if (f & ENTRY_CUSTOMER) {
+		if (nproviders(d) > UINT32_MAX / sizeof(uint32_t))
+			return 0;
+		n += (2 + nproviders(d)) * sizeof(uint32_t);
+	}
+	return n <= UINT32_MAX ? n : 0;
+}
+
+static unsigned char *
+put_bytes(unsigned char *p, const void *v, size_t n)
+{
+	memcpy(p, v, n);
+	return p + n;
+}
+
+static unsigned char *
+put_u32(unsigned char *p, uint32_t v)
+{
+	return put_bytes(p, &v, sizeof(v));
+}
+
+static unsigned char *
+put_i64(unsigned char *p, int64_t v)
+{
+	return put_bytes(p, &v, sizeof(v));
+}
+
+/* The ROA contents at p: asn, count, packed prefixes; the end. */
+static unsigned char *
+put_prefixes(unsigned char *p, const struct walk_detail *d)
+{
+	const struct roa_ip *ip;
+	size_t i, used;
+
+	p = put_u32(p, d->asn);
+	p = put_u32(p, (uint32_t)nprefixes(d));
+	for (i = 0; i < nprefixes(d); i++) {
+		ip = &d->prefixes[i];
+		used = prefix_used(&ip->prefix);
+		*p++ = ip->prefix.afi;
+		*p++ = ip->prefix.len;
+		*p++ = ip->maxlen;
+		*p++ = (unsigned char)used;
+		p = put_bytes(p, ip->prefix.addr, used);
+	}
+	return p;
+}
+
+/* Fill the record at p (record_size() bytes) as struct report_entry says. */
+static void
+record_fill(unsigned char *p, const char *base, size_t blen, uint8_t f,
+    const struct walk_detail *d)
+{
+	size_t i;
+
+	p = put_bytes(p, base, blen);
+	*p++ = '\0';
+	if (f & ENTRY_VALIDITY) {
+		p = put_i64(p, d->not_before);
+		p = put_i64(p, d->not_after);
+	}
+	if (f & ENTRY_UPDATE) {
+		p = put_i64(p, d->this_update);
+		p = put_i64(p, d->next_update);
+	}
+	if (f & ENTRY_ASN)
+		p = put_prefixes(p, d);
+	if (f & ENTRY_CUSTOMER) {
+		p = put_u32(p, d->customer);
+		p = put_u32(p, (uint32_t)nproviders(d));
+		for (i = 0; i < nproviders(d); i++)
+			p = put_u32(p, d->providers[i]);
+	}
+}
+
+/* A free entry slot at the end (a new chunk when needed); NULL on ENOMEM. */
+static struct report_entry *
+entry_next(struct report *r)
+{
+	struct report_entry **n;
+	size_t cap;
+
+	if (r->nentries >= MAX_REPORT_ENTRIES)
+		return NULL;
+	if (r->nentries < r->nchunks * REPORT_CHUNK)
+		goto found;
+	if (r->nchunks == r->chunkcap) {
+		cap = r->chunkcap == 0 ? 16 : r->chunkcap * 2;
+		if ((n = reallocarray(r->chunks, cap, sizeof(*n))) == NULL)
+			return NULL;
+		r->chunks = n;
+		r->chunkcap = cap;
+	}
+	if ((r->chunks[r->nchunks] = malloc(REPORT_CHUNK *
+	    sizeof(struct report_entry))) == NULL)
+		return NULL;
+	r->nchunks++;
+ found:
+	return &r->chunks[r->nentries / REPORT_CHUNK][r->nentries %
+	    REPORT_CHUNK];
+}
+
+static inline const struct report_entry *
+entry_at(const struct report *r, size_t i)
+{
+	return &r->chunks[i / REPORT_CHUNK][i % REPORT_CHUNK];
+}
+
+/* Length of the directory of uri (len bytes): up to its last '/', or 0. */
+static size_t
+dir_len(const char *uri, size_t len)
+{
+	while (len > 0 && uri[len - 1] != '/')
+		len--;
+	return len;
+}
+
+/* The interned strings of an entry: indices into entry_store()'s keys. */
+enum {
+	KEY_DIR, KEY_TYPE, KEY_REASON, KEY_ISSUER, KEY_MANIFEST, KEY_TA,
+	NKEYS
+};
+
+/*
+ * Store one entry: the interned strings k, the URI's last segment base
+ * (blen bytes), flags f, detail d.  0, or -1 on ENOMEM (strings already
+ * stored stay, unused).  Called with the lock held.
+ */
+static int
+entry_store(struct report *r, const struct key k[NKEYS], const char *base,
+    size_t blen, uint8_t f, const struct walk_detail *d)
+{
+	struct report_entry *e, n;
+	size_t size;
+	int err = 0;
+
+	memset(&n, 0, sizeof(n));
+	n.flags = f;
+	n.dir = intern(&r->arena, &r->dirs, &k[KEY_DIR], &err);
+	n.type = intern(&r->arena, &r->strings, &k[KEY_TYPE], &err);
+	n.reason = intern(&r->arena, &r->strings, &k[KEY_REASON], &err);
+	n.issuer = intern(&r->arena, &r->strings, &k[KEY_ISSUER], &err);
+	n.manifest = intern(&r->arena, &r->strings, &k[KEY_MANIFEST], &err);
+	n.ta = intern(&r->arena, &r->strings, &k[KEY_TA], &err);
+	if (err || (size = record_size(blen, f, d)) == 0 ||
+	    (n.rec = arena_alloc(&r->arena, size)) == 0 ||
+	    (e = entry_next(r)) == NULL)
 		return -1;
-	e->has_validity = d->has_validity;
-	e->not_before = d->not_before;
-	e->not_after = d->not_after;
-	e->has_update = d->has_update;
-	e->this_update = d->this_update;
-	e->next_update = d->next_update;
-	e->has_asn = d->has_asn;
-	e->asn = d->asn;
-	e->has_customer = d->has_customer;
-	e->customer = d->customer;
-	if (dup_array(d->prefixes, d->nprefixes, sizeof(*d->prefixes),
-	    &p) == -1)
-		return -1;
-	e->prefixes = p;
-	e->nprefixes = p != NULL ? d->nprefixes : 0;
-	if (dup_array(d->providers, d->nproviders, sizeof(*d->providers),
-	    &p) == -1)
-		return -1;
-	e->providers = p;
-	e->nproviders = p != NULL ? d->nproviders : 0;
+	record_fill((unsigned char *)arena_at(&r->arena, n.rec), base, blen,
+	    f, d);
+	*e = n;
+	r->nentries++;
 	return 0;
 }
 
@@ -224,31 +641,33 @@ int
 report_add_detail(struct report *r, const char *uri, const char *type,
     int accepted, const char *reason, const struct walk_detail *detail)
 {
-	struct report_entry e;
+	struct key k[NKEYS];
+	size_t len = 0, dlen = 0;
+	uint8_t f;
 	int rc = -1;
 
 	if (r == NULL)
 		return -1;
-	memset(&e, 0, sizeof(e));
-	e.accepted = accepted != 0;
-	if (uri == NULL)
-		goto count;
-	/* Copy outside the lock: the walk's threads should not queue on malloc. */
-	if ((e.uri = dup_bounded(uri, MAX_URI_LENGTH)) == NULL ||
-	    (e.type = dup_bounded(type != NULL ? type : "",
-	    MAX_REPORT_TYPE)) == NULL)
-		goto count;
-	if (reason != NULL &&
-	    (e.reason = dup_bounded(reason, MAX_REPORT_REASON)) == NULL)
-		goto count;
-	if (detail_copy(&e, detail) == -1)
-		goto count;
-
+	f = entry_flags(accepted != 0, detail);
+	if (uri != NULL) {
+		/* Measured and hashed outside the lock. */
+		len = strnlen(uri, MAX_URI_LENGTH);
+		dlen = dir_len(uri, len);
+		key_set(&k[KEY_DIR], uri, dlen);
+		key_str(&k[KEY_TYPE], type != NULL ? type : "",
+		    MAX_REPORT_TYPE);
+		key_str(&k[KEY_REASON], reason, MAX_REPORT_REASON);
+		key_str(&k[KEY_ISSUER], detail != NULL ? detail->issuer : NULL,
+		    MAX_URI_LENGTH);
+		key_str(&k[KEY_MANIFEST], detail != NULL ? detail->manifest :
+		    NULL, MAX_URI_LENGTH);
+		key_str(&k[KEY_TA], detail != NULL ? detail->ta : NULL,
+		    MAX_FILENAME_LENGTH);
+	}
 	pthread_mutex_lock(&r->lock);
-	if (report_grow(r) == 0) {
-		e.seq = r->nentries;
-		r->entries[r->nentries++] = e;
-		if (e.accepted)
+	if (uri != NULL && entry_store(r, k, uri + dlen, len - dlen, f,
+	    detail) == 0) {
+		if (f & ENTRY_ACCEPTED)
 			r->counts.accepted++;
 		else
 			r->counts.rejected++;
@@ -256,17 +675,7 @@ report_add_detail(struct report *r, const char *uri, const char *type,
 	} else
 		r->counts.dropped++;
 	pthread_mutex_unlock(&r->lock);
-	if (rc == 0)
-		return 0;
-	entry_free(&e);
-	return -1;
-
- count:
-	entry_free(&e);
-	pthread_mutex_lock(&r->lock);
-	r->counts.dropped++;
-	pthread_mutex_unlock(&r->lock);
-	return -1;
+	return rc;
 }
 
 /*
@@ -278,6 +687,16 @@ report_cb(void *arg, const char *uri_or_file, const char *type, int accepted,
 {
 	(void)report_add_detail(arg, uri_or_file, type, accepted, reason,
 	    detail);
+}
+
+/* A copy of the optional string s (at most max bytes) in *out; -1 on ENOMEM. */
+static int
+dup_opt(const char *s, size_t max, char **out)
+{
+	*out = NULL;
+	if (s == NULL)
+		return 0;
+	return (*out = strndup(s, max)) == NULL ? -1 : 0;
 }
 
 /*
@@ -379,100 +798,446 @@ report_rule(const char *reason, char *buf, size_t len)
 	return 0;
 }
 
+/* strcmp() of the string a and the concatenation b1 b2. */
 static int
-entry_cmp(const void *a, const void *b)
+tail_cmp(const char *a, const char *b1, const char *b2)
 {
-	const struct report_entry *x = *(const struct report_entry * const *)a;
-	const struct report_entry *y = *(const struct report_entry * const *)b;
+	size_t n = strlen(b1);
 	int c;
 
-	if ((c = strcmp(x->uri, y->uri)) != 0)
+	if ((c = strncmp(a, b1, n)) != 0)
 		return c;
-	if ((c = strcmp(x->type, y->type)) != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return strcmp(a + n, b2);
 }
 
-/* key: t as ISO 8601 (a time beyond year 9999 is left out). */
+/* strcmp() of the concatenations a1 a2 and b1 b2 (-1, 0 or 1). */
+static int
+cat2_cmp(const char *a1, const char *a2, const char *b1, const char *b2)
+{
+	size_t la = strlen(a1), lb = strlen(b1);
+	int c;
+
+	if ((c = memcmp(a1, b1, la < lb ? la : lb)) == 0) {
+		if (la == lb)
+			c = strcmp(a2, b2);
+		else if (la < lb)
+			c = tail_cmp(a2, b1 + la, b2);
+		else
+			c = -tail_cmp(b2, a1 + lb, a2);
+	}
+	return (c > 0) - (c < 0);
+}
+
+/* strcmp() of the URIs of x and y (directory and last segment). */
+static int
+uri_cmp(const struct report *r, const struct report_entry *x,
+    const struct report_entry *y)
+{
+	const char *xb = arena_at(&r->arena, x->rec);
+	const char *yb = arena_at(&r->arena, y->rec);
+
+	if (x->dir == y->dir)
+		return strcmp(xb, yb);
+	return cat2_cmp(intern_str(&r->arena, &r->dirs, x->dir), xb,
+	    intern_str(&r->arena, &r->dirs, y->dir), yb);
+}
+
+/* Entries a and b (indices) by URI, then type, then insertion order. */
+static int
+entry_cmp(const struct report *r, uint32_t a, uint32_t b)
+{
+	const struct report_entry *x = entry_at(r, a), *y = entry_at(r, b);
+	int c;
+
+	if ((c = uri_cmp(r, x, y)) != 0)
+		return c;
+	if (x->type != y->type && (c = strcmp(intern_str(&r->arena,
+	    &r->strings, x->type), intern_str(&r->arena, &r->strings,
+	    y->type))) != 0)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * Sorting half a million entries by URI is costly when every comparison
+ * reads two entries and their strings.  So each entry gets a rank first,
+ * such that a lower rank means a lower URI and equal ranks are left to
+ * entry_cmp(): the rank of its directory among the distinct directories
+ * and, for an entry whose directory is a prefix of another directory
+ * (the TA's or a CA's directory holding the children's directories), the
+ * rank of its own URI among them (its directory's rank would not do:
+ * "a/x.cer" sorts after "a/b/c.roa").  Two directories neither of which
+ * is a prefix of the other, or a directory and a URI whose directory is
+ * not a prefix of it, compare as the URIs under them.
+ */
+
+/* A string to rank, as two parts, and what it is the rank of. */
+struct rank_name {
+	const char	*a, *b;
+	uint32_t	 id;		/* directory number, or entry index */
+	int		 is_dir;
+};
+
+static int
+rank_name_cmp(const void *a, const void *b)
+{
+	const struct rank_name *x = a, *y = b;
+
+	return cat2_cmp(x->a, x->b, y->a, y->b);
+}
+
+/*
+ * The directories in strcmp() order, for entry_ranks(); those that are
+ * a prefix of another one are marked in anc (by number - 1) and counted
+ * in *nanc.  NULL on ENOMEM.
+ */
+static struct rank_name *
+dirs_sorted(const struct report *r, unsigned char *anc, size_t *nanc)
+{
+	struct rank_name *d;
+	size_t i, n = r->dirs.n;
+
+	if ((d = calloc(n, sizeof(*d))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		d[i].a = intern_str(&r->arena, &r->dirs, (uint32_t)i + 1);
+		d[i].b = "";
+		d[i].id = (uint32_t)i + 1;
+		d[i].is_dir = 1;
+	}
+	qsort(d, n, sizeof(*d), rank_name_cmp);
+	/*
+	 * Directories below one follow it directly, after its copies if it
+	 * was stored more than once (INTERN_MAX_PROBES).
+	 */
+	*nanc = 0;
+	for (i = n; i-- > 0;) {
+		if (i + 1 == n)
+			continue;
+		if (strcmp(d[i + 1].a, d[i].a) == 0)
+			anc[d[i].id - 1] = anc[d[i + 1].id - 1];
+		else if (strncmp(d[i + 1].a, d[i].a, strlen(d[i].a)) == 0)
+			anc[d[i].id - 1] = 1;
+		*nanc += anc[d[i].id - 1];
+	}
+	return d;
+}
+
+/*
+ * The names to rank: the directories that are no prefix of another one
+ * (from the sorted d), and the URIs of the entries in the others.  *np
+ * gets their number; NULL on ENOMEM.
+ */
+static struct rank_name *
+rank_names(const struct report *r, const struct rank_name *d,
+    const unsigned char *anc, size_t nanc, size_t *np)
+{
+	const struct report_entry *e;
+	struct rank_name *v;
+	size_t i, k = 0, n = r->dirs.n - nanc;
+
+	for (i = 0; nanc > 0 && i < r->nentries; i++)
+		n += anc[entry_at(r, i)->dir - 1];
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < r->dirs.n; i++)
+		if (!anc[d[i].id - 1])
+			v[k++] = d[i];
+	for (i = 0; nanc > 0 && i < r->nentries; i++) {
+		e = entry_at(r, i);
+		if (!anc[e->dir - 1])
+			continue;
+		v[k].a = intern_str(&r->arena, &r->dirs, e->dir);
+		v[k].b = arena_at(&r->arena, e->rec);
+		v[k++].id = (uint32_t)i;
+	}
+	*np = n;
+	return v;
+}
+
+/*
+ * Fill keys[i] with entry i's rank << 32 | i.  0, or -1 on ENOMEM.
+ */
+static int
+entry_ranks(const struct report *r, uint64_t *keys)
+{
+	struct rank_name *d = NULL, *v = NULL;
+	unsigned char *anc;
+	uint32_t *dir_rank = NULL, rank = 0;
+	size_t i, n, nanc;
+	int rc = -1;
+
+	if ((anc = calloc(r->dirs.n, 1)) == NULL ||
+	    (dir_rank = calloc(r->dirs.n, sizeof(*dir_rank))) == NULL ||
+	    (d = dirs_sorted(r, anc, &nanc)) == NULL ||
+	    (v = rank_names(r, d, anc, nanc, &n)) == NULL)
+		goto out;
+	qsort(v, n, sizeof(*v), rank_name_cmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && rank_name_cmp(&v[i - 1], &v[i]) != 0)
+			rank++;
+		if (v[i].is_dir)
+			dir_rank[v[i].id - 1] = rank;
+		else
+			keys[v[i].id] = (uint64_t)rank << 32 | v[i].id;
+	}
+	for (i = 0; i < r->nentries; i++)
+		if (!anc[entry_at(r, i)->dir - 1])
+			keys[i] = (uint64_t)dir_rank[entry_at(r, i)->dir - 1] <<
+			    32 | i;
+	rc = 0;
+ out:
+	free(anc);
+	free(dir_rank);
+	free(d);
+	free(v);
+	return rc;
+}
+
+/* Sort keys a and b: by rank, then (equal ranks) entry_cmp(). */
+static int
+sort_key_cmp(const struct report *r, uint64_t a, uint64_t b)
+{
+	if (a >> 32 != b >> 32)
+		return a < b ? -1 : 1;
+	return entry_cmp(r, (uint32_t)a, (uint32_t)b);
+}
+
+/* Merge the sorted runs src[lo..mid) and src[mid..hi) into dst[lo..hi). */
+static void
+merge(const struct report *r, const uint64_t *src, uint64_t *dst, size_t lo,
+    size_t mid, size_t hi)
+{
+	size_t i = lo, j = mid, k = lo;
+
+	while (i < mid && j < hi)
+		dst[k++] = sort_key_cmp(r, src[i], src[j]) <= 0 ? src[i++] :
+		    src[j++];
+	while (i < mid)
+		dst[k++] = src[i++];
+	while (j < hi)
+		dst[k++] = src[j++];
+}
+
+/*
+ * Sort the n keys at a (tmp: room for n more) by sort_key_cmp(): a
+ * bottom-up merge sort, as qsort() has no argument for the report.
+ * Returns the sorted array, a or tmp.
+ */
+static uint64_t *
+sort_keys(const struct report *r, uint64_t *a, uint64_t *tmp, size_t n)
+{
+	uint64_t *t;
+	size_t i, w;
+
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w)
+			merge(r, a, tmp, i, i + w < n ? i + w : n,
+			    i + 2 * w < n ? i + 2 * w : n);
+		t = a;
+		a = tmp;
+		tmp = t;
+	}
+	return a;
+}
+
+/*
+ * The entries in write order, as sort keys (the entry index is the low
+ * 32 bits); *mem (to free) gets the memory holding them.  NULL on ENOMEM.
+ */
+static const uint64_t *
+entry_order(const struct report *r, uint64_t **mem)
+{
+	size_t n = r->nentries;
+
+	if ((*mem = reallocarray(NULL, n, 2 * sizeof(**mem))) == NULL ||
+	    entry_ranks(r, *mem) == -1)
+		return NULL;
+	return sort_keys(r, *mem, *mem + n, n);
+}
+
+/* Two decimal digits of v at p. */
+static char *
+put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/*
+ * key: t as ISO 8601, as gtime_format_iso() writes it but without
+ * snprintf() (a time outside GTIME_MIN..GTIME_MAX is left out).
+ */
 static void
 write_time(struct json *j, const char *key, int64_t t)
 {
-	char buf[GTIME_ISO_LEN + 1];
+	char buf[GTIME_ISO_LEN + 1], *p = buf;
+	struct gtime_tm tm;
 
-	if (gtime_format_iso(t, buf, sizeof(buf)) == 0)
-		json_kv_string(j, key, buf);
+	if (gtime_split(t, &tm) == -1)
+		return;
+	p = put2(p, tm.year / 100);
+	p = put2(p, tm.year % 100);
+	*p++ = '-';
+	p = put2(p, tm.mon);
+	*p++ = '-';
+	p = put2(p, tm.day);
+	*p++ = 'T';
+	p = put2(p, tm.hour);
+	*p++ = ':';
+	p = put2(p, tm.min);
+	*p++ = ':';
+	p = put2(p, tm.sec);
+	*p++ = 'Z';
+	*p = '\0';
+	json_kv_string(j, key, buf);
 }
 
-/* The ROA contents: "prefixes": [ { "prefix", "max_length" }, ... ]. */
+/* A record reader: the next value at *p. */
+static int64_t
+get_i64(const unsigned char **p)
+{
+	int64_t v;
+
+	memcpy(&v, *p, sizeof(v));
+	*p += sizeof(v);
+	return v;
+}
+
+static uint32_t
+get_u32(const unsigned char **p)
+{
+	uint32_t v;
+
+	memcpy(&v, *p, sizeof(v));
+	*p += sizeof(v);
+	return v;
+}
+
+/* "a.b.c.d/len" or "x::/len" of p into buf (PREFIX_STRLEN); -1 if bad. */
+static int
+format_prefix(const struct prefix *p, char *buf)
+{
+	char *q;
+	int n;
+	unsigned int len = p->len;
+
+	if ((n = prefix_addr_format(p->afi, p->addr, buf,
+	    PREFIX_STRLEN)) < 0)
+		return -1;
+	q = buf + n;
+	*q++ = '/';
+	if (len >= 100)
+		*q++ = (char)('0' + len / 100);
+	if (len >= 10)
+		*q++ = (char)('0' + len / 10 % 10);
+	*q++ = (char)('0' + len % 10);
+	*q = '\0';
+	return 0;
+}
+
+/* The ROA contents at *p: "asn", "prefixes": [ { "prefix", "max_length" } ]. */
 static void
-write_prefixes(struct json *j, const struct report_entry *e)
+write_prefixes(struct json *j, const unsigned char **p)
 {
 	char buf[PREFIX_STRLEN];
-	size_t i;
+	struct prefix pfx;
+	uint32_t i, n;
+	uint8_t maxlen, used;
 
+	json_kv_uint(j, "asn", get_u32(p));
+	n = get_u32(p);
 	json_key(j, "prefixes");
 	json_array_begin(j);
-	for (i = 0; i < e->nprefixes; i++) {
-		if (prefix_format(&e->prefixes[i].prefix, buf,
-		    sizeof(buf)) <= 0)
+	for (i = 0; i < n; i++) {
+		memset(&pfx, 0, sizeof(pfx));
+		pfx.afi = (*p)[0];
+		pfx.len = (*p)[1];
+		maxlen = (*p)[2];
+		used = (*p)[3];
+		memcpy(pfx.addr, *p + PACKED_PREFIX_HDR, used);
+		*p += PACKED_PREFIX_HDR + used;
+		if (format_prefix(&pfx, buf) == -1)
 			continue;
 		json_object_begin(j);
 		json_kv_string(j, "prefix", buf);
-		json_kv_uint(j, "max_length", e->prefixes[i].maxlen);
+		json_kv_uint(j, "max_length", maxlen);
 		json_object_end(j);
 	}
 	json_array_end(j);
 }
 
-/* The members from the walk's detail, those known. */
+/* The ASPA contents at *p: "customer", "providers": [ ... ]. */
 static void
-write_detail(struct json *j, const struct report_entry *e)
+write_providers(struct json *j, const unsigned char **p)
 {
-	size_t i;
+	uint32_t i, n;
 
-	if (e->issuer != NULL)
-		json_kv_string(j, "issuer", e->issuer);
-	if (e->manifest != NULL)
-		json_kv_string(j, "manifest", e->manifest);
-	if (e->ta != NULL)
-		json_kv_string(j, "ta", e->ta);
-	if (e->has_validity) {
-		write_time(j, "not_before", e->not_before);
-		write_time(j, "not_after", e->not_after);
+	json_kv_uint(j, "customer", get_u32(p));
+	n = get_u32(p);
+	json_key(j, "providers");
+	json_array_begin(j);
+	for (i = 0; i < n; i++)
+		json_uint(j, get_u32(p));
+	json_array_end(j);
+}
+
+/* The members from the walk's detail, those known; p: after the name. */
+static void
+write_detail(struct json *j, const struct report *r,
+    const struct report_entry *e, const unsigned char *p)
+{
+	const char *s;
+
+	const struct intern *t = &r->strings;
+
+	if ((s = intern_str(&r->arena, t, e->issuer)) != NULL)
+		json_kv_string(j, "issuer", s);
+	if ((s = intern_str(&r->arena, t, e->manifest)) != NULL)
+		json_kv_string(j, "manifest", s);
+	if ((s = intern_str(&r->arena, t, e->ta)) != NULL)
+		json_kv_string(j, "ta", s);
+	if (e->flags & ENTRY_VALIDITY) {
+		write_time(j, "not_before", get_i64(&p));
+		write_time(j, "not_after", get_i64(&p));
 	}
-	if (e->has_update) {
-		write_time(j, "this_update", e->this_update);
-		write_time(j, "next_update", e->next_update);
+	if (e->flags & ENTRY_UPDATE) {
+		write_time(j, "this_update", get_i64(&p));
+		write_time(j, "next_update", get_i64(&p));
 	}
-	if (e->has_asn) {
-		json_kv_uint(j, "asn", e->asn);
-		write_prefixes(j, e);
-	}
-	if (e->has_customer) {
-		json_kv_uint(j, "customer", e->customer);
-		json_key(j, "providers");
-		json_array_begin(j);
-		for (i = 0; i < e->nproviders; i++)
-			json_uint(j, e->providers[i]);
-		json_array_end(j);
-	}
+	if (e->flags & ENTRY_ASN)
+		write_prefixes(j, &p);
+	if (e->flags & ENTRY_CUSTOMER)
+		write_providers(j, &p);
 }
 
 static int
-write_entry(struct json *j, const struct report_entry *e)
+write_entry(struct json *j, const struct report *r,
+    const struct report_entry *e)
 {
-	char rule[MAX_REPORT_REASON];
+	char uri[MAX_URI_LENGTH + 1], rule[MAX_REPORT_REASON];
+	const char *dir, *base, *reason;
+	size_t dlen, blen;
 
+	dir = intern_str(&r->arena, &r->dirs, e->dir);
+	base = arena_at(&r->arena, e->rec);
+	dlen = strlen(dir);
+	memcpy(uri, dir, dlen);
+	blen = strlen(base);
+	memcpy(uri + dlen, base, blen + 1);
 	json_object_begin(j);
-	json_kv_string(j, "uri", e->uri);
-	json_kv_string(j, "type", e->type);
-	json_kv_bool(j, "accepted", e->accepted);
-	if (e->reason != NULL) {
-		json_kv_string(j, "reason", e->reason);
-		if (report_rule(e->reason, rule, sizeof(rule)) > 0)
+	json_kv_string(j, "uri", uri);
+	json_kv_string(j, "type", intern_str(&r->arena, &r->strings,
+	    e->type));
+	json_kv_bool(j, "accepted", e->flags & ENTRY_ACCEPTED);
+	if ((reason = intern_str(&r->arena, &r->strings, e->reason)) !=
+	    NULL) {
+		json_kv_string(j, "reason", reason);
+		if (report_rule(reason, rule, sizeof(rule)) > 0)
 			json_kv_string(j, "rule", rule);
 	}
-	write_detail(j, e);
+	write_detail(j, r, e, (const unsigned char *)base + blen + 1);
 	return json_object_end(j);
 }
 
@@ -522,24 +1287,20 @@ write_repos(struct json *j, struct report *r)
 int
 report_write(struct report *r, struct json *j)
 {
-	struct report_entry **sorted = NULL;
 	struct report_counts c;
+	const uint64_t *order = NULL;
+	uint64_t *mem = NULL;
 	size_t i, n = 0;
 	int rc = -1;
 
-	if (r != NULL)
-		pthread_mutex_lock(&r->lock);
-	if (r != NULL && r->nentries > 0) {
-		n = r->nentries;
-		if ((sorted = calloc(n, sizeof(*sorted))) == NULL)
-			goto out;
-		for (i = 0; i < n; i++)
-			sorted[i] = &r->entries[i];
-		qsort(sorted, n, sizeof(*sorted), entry_cmp);
-	}
 	memset(&c, 0, sizeof(c));
-	if (r != NULL)
+	if (r != NULL) {
+		pthread_mutex_lock(&r->lock);
+		n = r->nentries;
 		c = r->counts;
+	}
+	if (n > 0 && (order = entry_order(r, &mem)) == NULL)
+		goto out;
 
 	json_object_begin(j);
 	json_kv_uint(j, "accepted", c.accepted);
@@ -549,14 +1310,14 @@ report_write(struct report *r, struct json *j)
 	json_key(j, "objects");
 	json_array_begin(j);
 	for (i = 0; i < n; i++)
-		write_entry(j, sorted[i]);
+		write_entry(j, r, entry_at(r, (uint32_t)order[i]));
 	json_array_end(j);
 	if (json_object_end(j) == 0 && !json_failed(j))
 		rc = 0;
  out:
 	if (r != NULL)
 		pthread_mutex_unlock(&r->lock);
-	free(sorted);
+	free(mem);
 	return rc;
 }
 

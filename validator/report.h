@@ -5,9 +5,10 @@
  *
  * The report is thread-safe: walk workers may call report_add() (or the
  * report_cb() callback) concurrently.  The entries are kept in the order
- * they were added; report_write_json() sorts a copy by URI so that two
- * runs over the same repository produce the same file whatever the
- * thread scheduling was.
+ * they were added; report_write() sorts them by URI so that two runs over
+ * the same repository produce the same file whatever the thread
+ * scheduling was.  A global run has half a million entries, so they are
+ * stored compactly (report.c): about 100 bytes each.
  */
 #ifndef REEF_VALIDATOR_REPORT_H
 #define REEF_VALIDATOR_REPORT_H
@@ -21,6 +22,11 @@ struct walk_detail;
 
 /* Entries kept per run; beyond this they are only counted (MAX_CERTS_PER_RUN * 8). */
 #define MAX_REPORT_ENTRIES	8000000
+/*
+ * Bytes of URIs, reasons and contents kept per run (addressed with 32
+ * bits); entries that do not fit are only counted.
+ */
+#define MAX_REPORT_BYTES	4294967296ULL	/* 4 GiB */
 /* Longest reason text kept; longer ones are truncated. */
 #define MAX_REPORT_REASON	1024
 /* Longest object type name ("cer", "roa", "mft", "crl", "asa", "tal"...). */
@@ -50,8 +56,8 @@ void		 report_free(struct report *r);
  * object type, e.g. "cer", "roa"; NULL becomes ""), accepted (non-zero if
  * the object was accepted), reason (why it was rejected or a note on why
  * it was accepted; NULL for none).  Every string is copied.  Thread-safe.
- * Returns 0, or -1 on ENOMEM or bad arguments (the entry is then counted
- * as dropped).
+ * Returns 0, or -1 on ENOMEM, bad arguments or a limit above reached
+ * (the entry is then counted as dropped).
  */
 int		 report_add(struct report *r, const char *uri,
 		    const char *type, int accepted, const char *reason);

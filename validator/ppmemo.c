@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "common/hash.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "validator/ppmemo.h"
 #include "validator/validate.h"
@@ -38,6 +39,9 @@ _Static_assert(sizeof(struct walk_stats) % sizeof(size_t) == 0,
 #define RD_UPDATE	0x04
 #define RD_ASN		0x08
 #define RD_CUSTOMER	0x10
+#define RD_IN_DIR	0x20	/* uri: the manifest's directory + the rest */
+#define RD_ISSUER_CA	0x40	/* issuer: the point's CA (ctx->ca_uri) */
+#define RD_MFT_CA	0x80	/* manifest: the point's (ctx->ca->mft) */
 
 /* Most report entries, children or listed files one record may hold. */
 #define PPMEMO_MAX_ENTRIES	(16U * 1024 * 1024)
@@ -72,32 +76,58 @@ get_prefix(struct memo_rbuf *r, struct prefix *p)
 	(void)memo_r_bytes(r, p->addr, PREFIX_ADDR_MAX);
 }
 
+/* Length of the directory part of ctx's manifest URI ("rsync://.../"). */
+static size_t
+mft_dir_len(const struct pubpoint_ctx *ctx)
+{
+	const char *slash;
+
+	if (ctx->ca->mft == NULL || (slash = strrchr(ctx->ca->mft, '/')) ==
+	    NULL)
+		return 0;
+	return (size_t)(slash - ctx->ca->mft) + 1;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
 /*
- * A report entry: uri type accepted reason flags [issuer manifest]
+ * A report entry: flags uri type accepted reason [issuer manifest]
  * [not_before not_after] [this_update next_update] [asn nprefixes
- * {prefix maxlen}] [customer nproviders {provider}].
+ * {prefix maxlen}] [customer nproviders {provider}].  What the point's
+ * own URIs give is left out (RD_IN_DIR, RD_ISSUER_CA, RD_MFT_CA).
  */
 static void
-put_report(struct memo_wbuf *w, const char *uri, const char *type, int ok,
-    const char *why, const struct walk_detail *d)
+put_report(struct memo_wbuf *w, const struct pubpoint_ctx *ctx,
+    const char *uri, const char *type, int ok, const char *why,
+    const struct walk_detail *d)
 {
+	size_t i, dl = mft_dir_len(ctx);
 	uint8_t fl = 0;
-	size_t i;
 
 	if (d != NULL)
 		fl = RD_DETAIL | (d->has_validity ? RD_VALIDITY : 0) |
 		    (d->has_update ? RD_UPDATE : 0) |
 		    (d->has_asn ? RD_ASN : 0) |
-		    (d->has_customer ? RD_CUSTOMER : 0);
-	memo_w_str(w, uri);
+		    (d->has_customer ? RD_CUSTOMER : 0) |
+		    (same_str(d->issuer, ctx->ca_uri) ? RD_ISSUER_CA : 0) |
+		    (same_str(d->manifest, ctx->ca->mft) ? RD_MFT_CA : 0);
+	if (uri != NULL && dl > 0 && strncmp(uri, ctx->ca->mft, dl) == 0)
+		fl |= RD_IN_DIR;
+	memo_w_u8(w, fl);
+	memo_w_str(w, (fl & RD_IN_DIR) ? uri + dl : uri);
 	memo_w_str(w, type);
 	memo_w_u8(w, ok != 0);
 	memo_w_str(w, why);
-	memo_w_u8(w, fl);
 	if (d == NULL)
 		return;
-	memo_w_str(w, d->issuer);
-	memo_w_str(w, d->manifest);
+	if (!(fl & RD_ISSUER_CA))
+		memo_w_str(w, d->issuer);
+	if (!(fl & RD_MFT_CA))
+		memo_w_str(w, d->manifest);
 	if (fl & RD_VALIDITY) {
 		memo_w_u64(w, (uint64_t)d->not_before);
 		memo_w_u64(w, (uint64_t)d->not_after);
@@ -128,7 +158,7 @@ record_report(void *arg, const char *uri, const char *type, int ok,
 {
 	struct recorder *rec = arg;
 
-	put_report(&rec->w, uri, type, ok, why, d);
+	put_report(&rec->w, rec->ctx, uri, type, ok, why, d);
 	rec->n++;
 	if (rec->ctx->report != NULL)
 		rec->ctx->report(rec->ctx->report_arg, uri, type, ok, why, d);
@@ -740,21 +770,32 @@ static void
 get_report(struct replay *p, int emit)
 {
 	struct memo_rbuf *r = &p->r;
+	const struct pubpoint_ctx *ctx = p->ctx;
 	struct walk_detail d;
 	struct roa_ip *ips = NULL;
 	uint32_t *prov = NULL, i, n;
 	const char *uri, *type, *why;
+	char full[MAX_URI_LENGTH + 1];
+	size_t dl = mft_dir_len(ctx);
 	uint8_t ok, fl;
+	int len;
 
 	memset(&d, 0, sizeof(d));
+	fl = memo_r_u8(r);
 	uri = memo_r_str(r);
 	type = memo_r_str(r);
 	ok = memo_r_u8(r);
 	why = memo_r_str(r);
-	fl = memo_r_u8(r);
+	if ((fl & RD_IN_DIR) && uri != NULL) {
+		len = snprintf(full, sizeof(full), "%.*s%s", (int)dl,
+		    ctx->ca->mft, uri);
+		if (dl == 0 || len < 0 || (size_t)len >= sizeof(full))
+			r->failed = 1;
+		uri = full;
+	}
 	if (fl & RD_DETAIL) {
-		d.issuer = memo_r_str(r);
-		d.manifest = memo_r_str(r);
+		d.issuer = (fl & RD_ISSUER_CA) ? ctx->ca_uri : memo_r_str(r);
+		d.manifest = (fl & RD_MFT_CA) ? ctx->ca->mft : memo_r_str(r);
 	}
 	if (fl & RD_VALIDITY) {
 		d.has_validity = 1;

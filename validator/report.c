@@ -1332,6 +1332,7 @@ report_write_file(struct report *r, FILE *fp)
 
 	if ((j = json_new_file(fp, JSON_PRETTY)) == NULL)
 		return -1;
+	json_flat_from(j, 3);	/* one repository or object per line */
 	if (report_write(r, j) == 0 && json_finish(j) == 0)
 		rc = 0;
 	json_free(j);

@@ -287,10 +287,11 @@ test_ops_partial(void)
 	CU_ASSERT(vu_file_has(met,
 	    "reef_validate_result{result=\"partial\"} 1"));
 	CU_ASSERT(vu_file_has(met, "reef_validate_exit_status 2\n"));
-	line = tu_asprintf("\"uri\": \"rsync://localhost:%d/%s/\"", fx.rport,
+	/* report.json: one repository per line. */
+	line = tu_asprintf("{\"uri\":\"rsync://localhost:%d/%s/\",", fx.rport,
 	    mod);
 	CU_ASSERT(vu_file_has(rep, line));
-	CU_ASSERT(vu_file_has(rep, "\"result\": \"stale\""));
+	CU_ASSERT(vu_file_has(rep, "\"result\":\"stale\""));
 	free(line);
 	CU_ASSERT(vu_file_has(log, "not fetched (stale)"));
 	if (CU_get_number_of_failures() != fx.failures)

@@ -1,7 +1,7 @@
 /*
- * Fixed-size thread pool with one FIFO queue guarded by one mutex.  Jobs
- * of the walk are coarse (a whole publication point), so contention on
- * the queue lock does not matter.
+ * Fixed-size thread pool with one queue (jobs added at either end)
+ * guarded by one mutex.  Jobs of the walk are coarse (a whole
+ * publication point), so contention on the queue lock does not matter.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -113,6 +113,26 @@ threadpool_submit(struct threadpool *p, threadpool_fn fn, void *arg)
 	else
 		p->head = j;
 	p->tail = j;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/* Returns 0 once the job is queued first, -1 if out of memory. */
+int
+threadpool_submit_front(struct threadpool *p, threadpool_fn fn, void *arg)
+{
+	struct job *j;
+
+	if ((j = malloc(sizeof(*j))) == NULL)
+		return -1;
+	j->fn = fn;
+	j->arg = arg;
+	pthread_mutex_lock(&p->lock);
+	j->next = p->head;
+	p->head = j;
+	if (p->tail == NULL)
+		p->tail = j;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->lock);
 	return 0;

@@ -1,5 +1,6 @@
 /*
- * A fixed pool of worker threads running queued jobs in FIFO order.
+ * A fixed pool of worker threads running queued jobs in queue order: a
+ * job is queued last (FIFO) or first (LIFO, threadpool_submit_front()).
  *
  * Jobs may submit further jobs (the walk queues a child CA from the job
  * of its parent); threadpool_wait() returns once the queue is empty and
@@ -30,6 +31,13 @@ struct threadpool	*threadpool_new(unsigned int n);
  * then not queued and the caller still owns arg).
  */
 int			 threadpool_submit(struct threadpool *pool,
+			    threadpool_fn fn, void *arg);
+
+/*
+ * threadpool_submit(), but the job goes first in the queue: jobs
+ * submitted this way run last in, first out.
+ */
+int			 threadpool_submit_front(struct threadpool *pool,
 			    threadpool_fn fn, void *arg);
 
 /* Block until the queue is empty and every worker is idle. */

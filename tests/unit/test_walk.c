@@ -7,6 +7,7 @@
  * tests/integration/test_walk.c.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -521,6 +522,68 @@ pool_fn(void *arg)
 	free(j);
 }
 
+/* The order test: the first job holds the only worker until released. */
+struct order_arg {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 released;
+	char		 seen[8];
+	size_t		 n;
+};
+
+struct order_job {
+	struct order_arg *a;
+	char		  name;
+};
+
+static void
+order_fn(void *arg)
+{
+	struct order_job *j = arg;
+	struct order_arg *a = j->a;
+
+	pthread_mutex_lock(&a->lock);
+	if (j->name == 'h')
+		while (!a->released)
+			pthread_cond_wait(&a->cond, &a->lock);
+	else if (a->n < sizeof(a->seen) - 1)
+		a->seen[a->n++] = j->name;
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* threadpool_submit() queues last, threadpool_submit_front() first. */
+static void
+test_threadpool_order(void)
+{
+	struct order_arg a;
+	struct order_job jobs[] = {
+		{ &a, 'h' }, { &a, 'a' }, { &a, 'b' }, { &a, 'c' }, { &a, 'd' }
+	};
+	struct threadpool *p;
+
+	memset(&a, 0, sizeof(a));
+	pthread_mutex_init(&a.lock, NULL);
+	pthread_cond_init(&a.cond, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p = threadpool_new(1));
+	CU_ASSERT_EQUAL(threadpool_submit(p, order_fn, &jobs[0]), 0);
+	/* Queued behind the holding job: a last, then b and c first. */
+	CU_ASSERT_EQUAL(threadpool_submit(p, order_fn, &jobs[1]), 0);
+	CU_ASSERT_EQUAL(threadpool_submit_front(p, order_fn, &jobs[2]), 0);
+	CU_ASSERT_EQUAL(threadpool_submit_front(p, order_fn, &jobs[3]), 0);
+	CU_ASSERT_EQUAL(threadpool_submit(p, order_fn, &jobs[4]), 0);
+	pthread_mutex_lock(&a.lock);
+	a.released = 1;
+	pthread_cond_broadcast(&a.cond);
+	pthread_mutex_unlock(&a.lock);
+	threadpool_wait(p);
+	threadpool_free(p);
+	/* The holding job may have been taken before or after c and b were
+	 * queued; either way c runs before b, and a before d, last. */
+	CU_ASSERT_STRING_EQUAL(a.seen, "cbad");
+	pthread_cond_destroy(&a.cond);
+	pthread_mutex_destroy(&a.lock);
+}
+
 /* Jobs queued from jobs are all run before threadpool_wait() returns. */
 static void
 test_threadpool(void)
@@ -645,4 +708,5 @@ REEF_SUITE(walk,
     REEF_TEST(test_valid_expires_min),
     REEF_TEST(test_store),
     REEF_TEST(test_threadpool),
+    REEF_TEST(test_threadpool_order),
     REEF_TEST(test_walk_edges))

@@ -69,6 +69,7 @@ bench_rtrd=$builddir/tests/bench/bench_rtrd
 bench_rrdp=$builddir/tests/bench/bench_rrdp
 bench_check=$builddir/tests/bench/bench_check
 bench_parse=$builddir/tests/bench/bench_parse
+bench_output=$builddir/tests/bench/bench_output
 rtrd=$builddir/rtrd/reef-rtrd
 reef=$builddir/validator/reef
 repogen=$builddir/tests/tools/repogen/reef-repogen
@@ -136,6 +137,15 @@ if [ -x "$bench_check" ]; then
 		    "$work/check.txt"
 	}
 	run check check_out
+fi
+
+# ---- Output writers, one core (1,000,000 synthetic VRPs) -----------------
+if [ -x "$bench_output" ]; then
+	output_out() {
+		"$bench_output" | sed -n \
+		    's/^bench_output: \([a-z0-9.]*\)  *\([0-9.]*\) s CPU$/\1\t\2\ts/p'
+	}
+	run output output_out
 fi
 
 # ---- reef-repogen -------------------------------------------------------

@@ -96,9 +96,9 @@ threadpool_new(unsigned int n)
 	return p;
 }
 
-/* Returns 0 once the job is queued, -1 if out of memory. */
-int
-threadpool_submit(struct threadpool *p, threadpool_fn fn, void *arg)
+/* Queue fn(arg) last, or first if front is set.  0, or -1 on ENOMEM. */
+static int
+enqueue(struct threadpool *p, threadpool_fn fn, void *arg, int front)
 {
 	struct job *j;
 
@@ -108,34 +108,32 @@ threadpool_submit(struct threadpool *p, threadpool_fn fn, void *arg)
 	j->arg = arg;
 	j->next = NULL;
 	pthread_mutex_lock(&p->lock);
-	if (p->tail != NULL)
+	if (front) {
+		j->next = p->head;
+		p->head = j;
+	} else if (p->tail != NULL)
 		p->tail->next = j;
 	else
 		p->head = j;
-	p->tail = j;
+	if (j->next == NULL)
+		p->tail = j;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->lock);
 	return 0;
+}
+
+/* Returns 0 once the job is queued, -1 if out of memory. */
+int
+threadpool_submit(struct threadpool *p, threadpool_fn fn, void *arg)
+{
+	return enqueue(p, fn, arg, 0);
 }
 
 /* Returns 0 once the job is queued first, -1 if out of memory. */
 int
 threadpool_submit_front(struct threadpool *p, threadpool_fn fn, void *arg)
 {
-	struct job *j;
-
-	if ((j = malloc(sizeof(*j))) == NULL)
-		return -1;
-	j->fn = fn;
-	j->arg = arg;
-	pthread_mutex_lock(&p->lock);
-	j->next = p->head;
-	p->head = j;
-	if (p->tail == NULL)
-		p->tail = j;
-	pthread_cond_signal(&p->work);
-	pthread_mutex_unlock(&p->lock);
-	return 0;
+	return enqueue(p, fn, arg, 1);
 }
 
 /* Returns once no job is queued or running. */

@@ -21,28 +21,13 @@
 
 #include "common/vrpset.h"
 #include "validator/rov.h"
+#include "tests/bench/bench_rand.h"
 
 #define BENCH_DEFAULT_COUNT	1000000
 #define BENCH_MAX_COUNT		(PAYLOAD_SET_MAX / 2)
 /* Origins are drawn from this many ASes so that some routes match. */
 #define BENCH_ASES		50000
 
-static uint64_t
-next_rand(uint64_t *s)
-{
-	/* xorshift64*: fast and good enough to spread addresses. */
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
-}
-
-/* Prefix lengths drawn uniformly from these (a coarse real distribution). */
-#define NLENGTHS	20
-static const unsigned int v4_lengths[NLENGTHS] = {
-	24, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24,
-	23, 23, 22, 22, 21, 20, 19, 16, 12
-};
 static const unsigned int v6_lengths[NLENGTHS] = {
 	48, 48, 48, 48, 48, 48, 48, 48, 48, 48,
 	32, 32, 32, 32, 29, 36, 40, 44, 46, 47

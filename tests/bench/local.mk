@@ -11,12 +11,12 @@ tests_bench_bench_rtrd_LDADD = $(LIBRTRD)
 tests_bench_bench_rrdp_SOURCES = tests/bench/bench_rrdp.c
 tests_bench_bench_rrdp_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS)
 tests_bench_bench_rrdp_LDADD = $(LIBVALIDATOR)
-tests_bench_bench_check_SOURCES = tests/bench/bench_check.c
+tests_bench_bench_check_SOURCES = tests/bench/bench_check.c tests/bench/bench_rand.h
 tests_bench_bench_check_LDADD = $(LIBVALIDATOR)
 tests_bench_bench_parse_SOURCES = tests/bench/bench_parse.c
 tests_bench_bench_parse_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS) $(XML_CFLAGS)
 tests_bench_bench_parse_LDADD = $(LIBVALIDATOR)
-tests_bench_bench_output_SOURCES = tests/bench/bench_output.c
+tests_bench_bench_output_SOURCES = tests/bench/bench_output.c tests/bench/bench_rand.h
 tests_bench_bench_output_LDADD = $(LIBVALIDATOR)
 EXTRA_DIST += tests/bench/run.sh tests/bench/bench_repogen.sh tests/bench/bench_validate.sh
 

@@ -33,29 +33,6 @@ static const unsigned int v6_lengths[NLENGTHS] = {
 	32, 32, 32, 32, 29, 36, 40, 44, 46, 47
 };
 
-static void
-random_prefix(uint64_t *seed, struct prefix *p)
-{
-	uint64_t r = next_rand(seed), r2 = next_rand(seed);
-	unsigned int len, i;
-
-	memset(p, 0, sizeof(*p));
-	if (r % 5 != 0) {
-		p->afi = AFI_IPV4;
-		len = v4_lengths[(r >> 8) % NLENGTHS];
-		for (i = 0; i < 4; i++)
-			p->addr[i] = (uint8_t)(r2 >> (8 * i));
-	} else {
-		p->afi = AFI_IPV6;
-		len = v6_lengths[(r >> 8) % NLENGTHS];
-		p->addr[0] = 0x20 | (uint8_t)(r2 & 0x0f);
-		for (i = 1; i < 8; i++)
-			p->addr[i] = (uint8_t)(r2 >> (8 * i));
-	}
-	p->len = (uint8_t)prefix_afi_bits(p->afi);
-	prefix_truncate(p, len, p);
-}
-
 static double
 now(clockid_t clk)
 {
@@ -77,7 +54,7 @@ make_vrps(size_t n, uint64_t *seed)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		memset(&v, 0, sizeof(v));
-		random_prefix(seed, &v.prefix);
+		random_prefix(seed, v6_lengths, &v.prefix);
 		width = prefix_afi_bits(v.prefix.afi);
 		v.maxlen = v.prefix.len;
 		if (next_rand(seed) % 4 == 0 && v.prefix.len + 2u <= width)
@@ -113,7 +90,7 @@ make_routes(const struct vrpset *s, size_t n, uint64_t *seed)
 			r[i].origin = next_rand(seed) % 2 ? v->asn :
 			    1 + (uint32_t)(next_rand(seed) % BENCH_ASES);
 		} else {
-			random_prefix(seed, &r[i].prefix);
+			random_prefix(seed, v6_lengths, &r[i].prefix);
 			r[i].origin = 1 + (uint32_t)(next_rand(seed) %
 			    BENCH_ASES);
 		}

@@ -41,35 +41,6 @@ static const unsigned int v6_lengths[NLENGTHS] = {
 	32, 32, 32, 32, 29, 36, 40, 44, 64, 128
 };
 
-static void
-random_prefix(uint64_t *seed, struct prefix *p)
-{
-	uint64_t r = next_rand(seed), r2 = next_rand(seed),
-	    r3 = next_rand(seed);
-	unsigned int len, i;
-
-	memset(p, 0, sizeof(*p));
-	if (r % 5 != 0) {
-		p->afi = AFI_IPV4;
-		len = v4_lengths[(r >> 8) % NLENGTHS];
-		for (i = 0; i < 4; i++)
-			p->addr[i] = (uint8_t)(r2 >> (8 * i));
-	} else {
-		p->afi = AFI_IPV6;
-		len = v6_lengths[(r >> 8) % NLENGTHS];
-		for (i = 0; i < 16; i++)
-			p->addr[i] = (uint8_t)((i < 8 ? r2 : r3) >>
-			    (8 * (i % 8)));
-		p->addr[0] = 0x20 | (p->addr[0] & 0x0f);
-		/* Zero about a third of the groups after the first. */
-		for (i = 1; i < 8; i++)
-			if ((r >> (16 + 2 * i)) % 3 == 0)
-				p->addr[2 * i] = p->addr[2 * i + 1] = 0;
-	}
-	p->len = (uint8_t)prefix_afi_bits(p->afi);
-	prefix_truncate(p, len, p);
-}
-
 static int
 add_vrp(struct vrpset *s, const char *pfx, unsigned int maxlen,
     uint32_t asn, uint32_t ta, int64_t expires)
@@ -114,7 +85,7 @@ make_vrps(size_t n, uint64_t *seed)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		memset(&v, 0, sizeof(v));
-		random_prefix(seed, &v.prefix);
+		random_prefix(seed, v6_lengths, &v.prefix);
 		width = prefix_afi_bits(v.prefix.afi);
 		v.maxlen = v.prefix.len;
 		if (next_rand(seed) % 4 == 0 && v.prefix.len + 2u <= width)

@@ -415,6 +415,19 @@ test_json_growth(void)
 	json_free(j);
 }
 
+/* A FILE writer on a new file path; *fp gets the FILE. */
+static struct json *
+file_writer(const char *path, int flags, FILE **fp)
+{
+	struct json *j;
+
+	*fp = fopen(path, "w");
+	CU_ASSERT_FATAL(*fp != NULL);
+	j = json_new_file(*fp, flags);
+	CU_ASSERT_FATAL(j != NULL);
+	return j;
+}
+
 static void
 test_json_file(void)
 {
@@ -424,10 +437,7 @@ test_json_file(void)
 
 	CU_ASSERT_FATAL(dir != NULL);
 	path = tu_asprintf("%s/out.json", dir);
-	fp = fopen(path, "w");
-	CU_ASSERT_FATAL(fp != NULL);
-	j = json_new_file(fp, JSON_PRETTY);
-	CU_ASSERT_FATAL(j != NULL);
+	j = file_writer(path, JSON_PRETTY, &fp);
 	CU_ASSERT_PTR_NULL(json_buffer(j, NULL));
 	CU_ASSERT_EQUAL(json_object_begin(j), 0);
 	CU_ASSERT_EQUAL(json_key(j, "roas"), 0);
@@ -660,10 +670,7 @@ test_json_free_flushes(void)
 
 	CU_ASSERT_FATAL(dir != NULL);
 	path = tu_asprintf("%s/partial.json", dir);
-	fp = fopen(path, "w");
-	CU_ASSERT_FATAL(fp != NULL);
-	j = json_new_file(fp, JSON_PRETTY);
-	CU_ASSERT_FATAL(j != NULL);
+	j = file_writer(path, JSON_PRETTY, &fp);
 	CU_ASSERT_EQUAL(json_object_begin(j), 0);
 	CU_ASSERT_EQUAL(json_kv_int(j, "a", 1), 0);
 	CU_ASSERT_EQUAL(json_int(j, 2), -1);	/* no key: misuse */
@@ -678,10 +685,7 @@ test_json_free_flushes(void)
 	free(text);
 
 	/* No json_finish() at all. */
-	fp = fopen(path, "w");
-	CU_ASSERT_FATAL(fp != NULL);
-	j = json_new_file(fp, 0);
-	CU_ASSERT_FATAL(j != NULL);
+	j = file_writer(path, 0, &fp);
 	CU_ASSERT_EQUAL(json_array_begin(j), 0);
 	CU_ASSERT_EQUAL(json_string(j, "x"), 0);
 	json_free(j);

@@ -27,9 +27,10 @@ set -u
 
 # How long to wait for a server to listen, and for one to exit, in 0.1 s.
 readonly WAIT_TICKS=100
-# Free ports for unprivileged runs are picked from this range.
-readonly PORT_LO=20000
-readonly PORT_SPAN=30000
+# Free ports are picked from PORT_LO up to just below the kernel's
+# ephemeral range (ip_local_port_range), where no client socket can take
+# them between our pick and the server's bind().
+readonly PORT_LO=10000
 readonly PORT_TRIES=50
 readonly CERT_DAYS=30
 
@@ -48,18 +49,38 @@ usage() {
 
 # Is a TCP port in LISTEN state on any address?  (/proc needs no tools.)
 port_in_use() {
+	port_has_socket "$1" 0A
+}
+
+# Does any TCP socket in state st (hex, "" for any) have port as its local
+# port?  A connected or TIME_WAIT socket there makes a server's bind() fail
+# on the address it holds, while it may still succeed on the others.
+port_has_socket() {
 	local hex
 	hex=$(printf '%04X' "$1")
 	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-	    awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p \
+	    awk -v p=":$hex" -v st="${2:-}" \
+		'(st == "" || $4 == st) && substr($2, length($2) - 4) == p \
 		{ found = 1 } END { exit !found }'
 }
 
+# The first port of the kernel's ephemeral range (32768 if unreadable).
+ephemeral_lo() {
+	local lo hi
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null ||
+	    lo=32768
+	echo "$lo"
+}
+
 pick_port() {
-	local i p
+	local i p span
+	span=$(($(ephemeral_lo) - PORT_LO))
+	# An ephemeral range starting low leaves no safe band: use the
+	# traditional one and rely on the socket check alone.
+	[ "$span" -ge 1000 ] || span=20000
 	for ((i = 0; i < PORT_TRIES; i++)); do
-		p=$((PORT_LO + (RANDOM * 32768 + RANDOM) % PORT_SPAN))
-		if [ "$p" != "${1:-}" ] && ! port_in_use "$p"; then
+		p=$((PORT_LO + (RANDOM * 32768 + RANDOM) % span))
+		if [ "$p" != "${1:-}" ] && ! port_has_socket "$p"; then
 			echo "$p"
 			return 0
 		fi
@@ -80,11 +101,18 @@ pid_is_ours() {
 	    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$state"
 }
 
+# Wait until pid listens on port and, given a pid file, has written it:
+# nginx writes its pid file only once every listen address is bound, while
+# the first one already listens as it retries a busy second one (and then
+# exits).
 wait_listen() {
-	local pid=$1 port=$2 i
+	local pid=$1 port=$2 pidfile=${3:-} i
 	for ((i = 0; i < WAIT_TICKS; i++)); do
 		kill -0 "$pid" 2>/dev/null || return 1
-		port_in_use "$port" && return 0
+		if port_in_use "$port" &&
+		    { [ -z "$pidfile" ] || [ -s "$pidfile" ]; }; then
+			return 0
+		fi
 		sleep 0.1
 	done
 	return 1
@@ -300,12 +328,13 @@ cmd_start() {
 		die "rsync daemon did not start on port $rport"
 	fi
 
+	rm -f "$state/nginx/nginx.pid"
 	nginx -p "$state/nginx/" -c "$state/nginx.conf" \
 	    -e "$state/nginx/logs/error.log" \
 	    </dev/null >>"$state/nginx.out" 2>&1 &
 	pid=$!
 	echo "$pid" >>"$state/pids"
-	if ! wait_listen "$pid" "$hport"; then
+	if ! wait_listen "$pid" "$hport" "$state/nginx/nginx.pid"; then
 		cat "$state/nginx.out" "$state/nginx/logs/error.log" >&2 \
 		    2>/dev/null
 		stop_pids "$state"

@@ -175,7 +175,7 @@ pp_read_file_id(int dfd, const char *name, unsigned char **buf, size_t *len,
 {
 	struct stat sb;
 	unsigned char *b = NULL;
-	size_t off = 0;
+	size_t off = 0, want;
 	ssize_t n;
 	int fd, serr;
 
@@ -197,14 +197,16 @@ pp_read_file_id(int dfd, const char *name, unsigned char **buf, size_t *len,
 	if ((b = malloc((size_t)sb.st_size + 1)) == NULL)
 		goto fail;
 	while (off <= (size_t)sb.st_size) {
-		n = read(fd, b + off, (size_t)sb.st_size + 1 - off);
+		want = (size_t)sb.st_size + 1 - off;
+		n = read(fd, b + off, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			goto fail;
-		if (n == 0)
-			break;
 		off += (size_t)n;
+		/* A regular file reads short only at its end. */
+		if ((size_t)n < want)
+			break;
 	}
 	if (off != (size_t)sb.st_size) {
 		errno = EAGAIN;	/* changed while we read it */

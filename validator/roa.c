@@ -4,13 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/asn1t.h>
-#include <openssl/x509v3.h>
-
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
 #include "validator/cms.h"
+#include "validator/der.h"
 #include "validator/roa.h"
 
 /* RFC 9582 section 4.3: addressFamily is exactly the two AFI octets. */
@@ -18,41 +16,8 @@
 /* RFC 9582 section 4: ipAddrBlocks SIZE (1..2). */
 #define ROA_MAX_FAMILIES	2
 
-typedef struct {
-	ASN1_BIT_STRING	*address;
-	ASN1_INTEGER	*maxlen;
-} RoaIpAddress;
-
-DEFINE_STACK_OF(RoaIpAddress)
-
-typedef struct {
-	ASN1_OCTET_STRING		*afi;
-	STACK_OF(RoaIpAddress)		*addresses;
-} RoaIpFamily;
-
-DEFINE_STACK_OF(RoaIpFamily)
-
-typedef struct {
-	ASN1_INTEGER		*version;
-	ASN1_INTEGER		*asid;
-	STACK_OF(RoaIpFamily)	*blocks;
-} RoaContent;
-
-ASN1_SEQUENCE(RoaIpAddress) = {
-	ASN1_SIMPLE(RoaIpAddress, address, ASN1_BIT_STRING),
-	ASN1_OPT(RoaIpAddress, maxlen, ASN1_INTEGER),
-} static_ASN1_SEQUENCE_END(RoaIpAddress)
-
-ASN1_SEQUENCE(RoaIpFamily) = {
-	ASN1_SIMPLE(RoaIpFamily, afi, ASN1_OCTET_STRING),
-	ASN1_SEQUENCE_OF(RoaIpFamily, addresses, RoaIpAddress),
-} static_ASN1_SEQUENCE_END(RoaIpFamily)
-
-ASN1_SEQUENCE(RoaContent) = {
-	ASN1_EXP_OPT(RoaContent, version, ASN1_INTEGER, 0),
-	ASN1_SIMPLE(RoaContent, asid, ASN1_INTEGER),
-	ASN1_SEQUENCE_OF(RoaContent, blocks, RoaIpFamily),
-} static_ASN1_SEQUENCE_END(RoaContent)
+/* What every decoding failure of the eContent is called. */
+#define ROA_WHAT	"RFC 9582 section 4: RouteOriginAttestation"
 
 void
 roa_free(struct roa *roa)
@@ -75,85 +40,159 @@ roa_ip_cmp(const void *a, const void *b)
 	return (int)x->maxlen - (int)y->maxlen;
 }
 
-/* RFC 9582 section 4.3.2: one ROAIPAddress into *out. */
+/* Log that the eContent is not DER (err says why); returns -1. */
 static int
-roa_ip_parse(const char *fn, unsigned int afi, const RoaIpAddress *a,
-    struct roa_ip *out)
+roa_not_der(const char *fn, enum der_err err)
 {
-	const ASN1_BIT_STRING	*bs = a->address;
-	int64_t			 ml;
-	int			 unused, rc;
+	log_warnx_obj(fn, "%s: not DER encoded (X.690 section 10): %s",
+	    ROA_WHAT, der_strerror(err));
+	return -1;
+}
 
-	/* OpenSSL keeps the count of unused bits in the flags. */
-	unused = (bs->flags & ASN1_STRING_FLAG_BITS_LEFT) ? bs->flags & 0x07 : 0;
-	rc = prefix_from_bits(afi, ASN1_STRING_get0_data(bs),
-	    (size_t)ASN1_STRING_length(bs), unused, &out->prefix);
+/*
+ * RFC 9582 section 4.3.2.1: the BIT STRING address t into *out.  DER
+ * (X.690 sections 8.6.2 and 11.2.1): at most 7 unused bits, none when
+ * there is no content octet, and every unused bit zero.
+ */
+static int
+roa_address(const char *fn, unsigned int afi, const struct der_tlv *t,
+    struct prefix *out)
+{
+	unsigned int	unused;
+	int		rc;
+
+	if (t->len == 0 || (unused = t->val[0]) > 7 ||
+	    (t->len == 1 && unused != 0) ||
+	    (t->len > 1 && (t->val[t->len - 1] & ((1u << unused) - 1)) != 0))
+		return roa_not_der(fn, DER_E_FORM);
+	rc = prefix_from_bits(afi, t->val + 1, t->len - 1, (int)unused, out);
 	if (rc != PREFIX_OK) {
 		log_warnx_obj(fn, "RFC 9582 section 4.3.2.1: bad address: %s",
 		    prefix_strerror(rc));
 		return -1;
 	}
-	if (a->maxlen == NULL) {
+	return 0;
+}
+
+/* RFC 9582 section 4.3.2: one ROAIPAddress t into *out. */
+static int
+roa_ip_parse(const char *fn, unsigned int afi, const struct der_tlv *t,
+    struct roa_ip *out)
+{
+	struct der_tlv	addr, ml;
+	struct der	in;
+	enum der_err	e;
+	int64_t		v;
+
+	der_enter(&in, t);
+	if ((e = der_expect(&in, DER_BIT_STRING, &addr)) != DER_OK)
+		return roa_not_der(fn, e);
+	if (roa_address(fn, afi, &addr, &out->prefix) == -1)
+		return -1;
+	if (der_at_end(&in)) {
 		out->maxlen = out->prefix.len;
 		return 0;
 	}
-	if (ASN1_INTEGER_get_int64(&ml, a->maxlen) != 1 ||
-	    ml < out->prefix.len || ml > (int64_t)prefix_afi_bits(afi)) {
+	if ((e = der_expect(&in, DER_INTEGER, &ml)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK)
+		return roa_not_der(fn, e);
+	e = der_int64(&ml, &v);
+	if (e == DER_E_INTEGER)
+		return roa_not_der(fn, e);
+	if (e != DER_OK || v < out->prefix.len ||
+	    v > (int64_t)prefix_afi_bits(afi)) {
 		log_warnx_obj(fn, "RFC 9582 section 4.3.2.2: maxLength out "
 		    "of range for a /%u", out->prefix.len);
 		return -1;
 	}
-	out->maxlen = (uint8_t)ml;
+	out->maxlen = (uint8_t)v;
 	return 0;
 }
 
-/* RFC 9582 section 4.3.1: the address family octets. */
+/*
+ * RFC 9582 section 4.3.1: one ROAIPAddressFamily t; its AFI in *afi and
+ * its address list in *addrs, with their count in *n.
+ */
 static int
-roa_afi(const char *fn, const ASN1_OCTET_STRING *os, unsigned int *afi)
+roa_family(const char *fn, const struct der_tlv *t, unsigned int *afi,
+    struct der_tlv *addrs, size_t *n)
 {
-	const unsigned char	*d = ASN1_STRING_get0_data(os);
+	struct der_tlv	os, a;
+	struct der	in;
+	enum der_err	e;
 
-	if (ASN1_STRING_length(os) != ROA_AFI_LEN || d[0] != 0 ||
-	    (d[1] != AFI_IPV4 && d[1] != AFI_IPV6)) {
+	der_enter(&in, t);
+	if ((e = der_expect(&in, DER_OCTET_STRING, &os)) != DER_OK ||
+	    (e = der_expect(&in, DER_SEQUENCE, addrs)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK)
+		return roa_not_der(fn, e);
+	if (os.len != ROA_AFI_LEN || os.val[0] != 0 ||
+	    (os.val[1] != AFI_IPV4 && os.val[1] != AFI_IPV6)) {
 		log_warnx_obj(fn, "RFC 9582 section 4.3.1: addressFamily "
 		    "must be 0001 (IPv4) or 0002 (IPv6) without SAFI");
 		return -1;
 	}
-	*afi = d[1];
+	*afi = os.val[1];
+	der_enter(&in, addrs);
+	for (*n = 0; !der_at_end(&in); (*n)++)
+		if ((e = der_expect(&in, DER_SEQUENCE, &a)) != DER_OK)
+			return roa_not_der(fn, e);
+	if (*n == 0) {
+		log_warnx_obj(fn, "RFC 9582 section 4.3.1: empty address "
+		    "list");
+		return -1;
+	}
 	return 0;
 }
 
-/* Convert every family into roa->ips, then sort and drop duplicates. */
-static int
-roa_parse_blocks(const char *fn, const RoaContent *rc, struct roa *roa)
+/* Sort roa->ips and drop duplicates. */
+static void
+roa_normalise(struct roa *roa, size_t total)
 {
-	const RoaIpFamily	*fam;
-	unsigned int		 afi, seen = 0;
-	size_t			 total = 0, i, j, n;
-	int			 f, nf = sk_RoaIpFamily_num(rc->blocks);
+	size_t	i, j;
 
+	/*
+	 * RFC 9582 section 4.3.3 asks issuers for a sorted, duplicate-free
+	 * form but relying parties accept others; normalise here.
+	 */
+	qsort(roa->ips, total, sizeof(*roa->ips), roa_ip_cmp);
+	for (i = 0, j = 0; i < total; i++)
+		if (j == 0 || roa_ip_cmp(&roa->ips[j - 1], &roa->ips[i]) != 0)
+			roa->ips[j++] = roa->ips[i];
+	roa->nips = j;
+}
+
+/* The ipAddrBlocks t: every family into roa->ips, sorted, unique. */
+static int
+roa_parse_blocks(const char *fn, const struct der_tlv *t, struct roa *roa)
+{
+	struct der_tlv	fam[ROA_MAX_FAMILIES], addrs[ROA_MAX_FAMILIES], a;
+	unsigned int	afi[ROA_MAX_FAMILIES], seen = 0;
+	size_t		count[ROA_MAX_FAMILIES], total = 0, nf, f, i, n;
+	struct der	in, ain;
+	enum der_err	e;
+
+	der_enter(&in, t);
+	for (nf = 0; !der_at_end(&in); nf++)
+		if ((e = der_expect(&in, DER_SEQUENCE,
+		    nf < ROA_MAX_FAMILIES ? &fam[nf] : &a)) != DER_OK)
+			return roa_not_der(fn, e);
 	if (nf < 1 || nf > ROA_MAX_FAMILIES) {
-		log_warnx_obj(fn, "RFC 9582 section 4: %d ipAddrBlocks, "
+		log_warnx_obj(fn, "RFC 9582 section 4: %zu ipAddrBlocks, "
 		    "must be 1 or 2", nf);
 		return -1;
 	}
 	for (f = 0; f < nf; f++) {
-		fam = sk_RoaIpFamily_value(rc->blocks, f);
-		if (roa_afi(fn, fam->afi, &afi) == -1)
+		if (roa_family(fn, &fam[f], &afi[f], &addrs[f],
+		    &count[f]) == -1)
 			return -1;
-		if (seen & (1u << afi)) {
+		if (seen & (1u << afi[f])) {
 			log_warnx_obj(fn, "RFC 9582 section 4.3.1: address "
-			    "family %u appears twice", afi);
+			    "family %u appears twice", afi[f]);
 			return -1;
 		}
-		seen |= 1u << afi;
-		n = (size_t)sk_RoaIpAddress_num(fam->addresses);
-		if (n == 0) {
-			log_warnx_obj(fn, "RFC 9582 section 4.3.1: empty "
-			    "address list");
-			return -1;
-		}
-		total += n;
+		seen |= 1u << afi[f];
+		total += count[f];
 	}
 	if (total > MAX_ROA_IP_ADDRESSES) {
 		log_warnx_obj(fn, "RFC 9582 section 4: %zu addresses, more "
@@ -165,53 +204,120 @@ roa_parse_blocks(const char *fn, const RoaContent *rc, struct roa *roa)
 		return -1;
 	}
 	for (f = 0, n = 0; f < nf; f++) {
-		fam = sk_RoaIpFamily_value(rc->blocks, f);
-		afi = ASN1_STRING_get0_data(fam->afi)[1];
-		for (i = 0; i < (size_t)sk_RoaIpAddress_num(fam->addresses);
-		    i++)
-			if (roa_ip_parse(fn, afi, sk_RoaIpAddress_value(
-			    fam->addresses, (int)i), &roa->ips[n++]) == -1)
+		der_enter(&ain, &addrs[f]);
+		for (i = 0; i < count[f]; i++)
+			if (der_next(&ain, &a) != DER_OK ||
+			    roa_ip_parse(fn, afi[f], &a, &roa->ips[n++]) == -1)
 				return -1;
 	}
-	/*
-	 * RFC 9582 section 4.3.3 asks issuers for a sorted, duplicate-free
-	 * form but relying parties accept others; normalise here.
-	 */
-	qsort(roa->ips, total, sizeof(*roa->ips), roa_ip_cmp);
-	for (i = 0, j = 0; i < total; i++)
-		if (j == 0 || roa_ip_cmp(&roa->ips[j - 1], &roa->ips[i]) != 0)
-			roa->ips[j++] = roa->ips[i];
-	roa->nips = j;
+	roa_normalise(roa, total);
 	return 0;
 }
 
+/*
+ * RFC 9582 section 4.1: version [0] INTEGER DEFAULT 0, which DER leaves
+ * out (X.690 section 11.5).  t is the [0] element.
+ */
+static int
+roa_version(const char *fn, const struct der_tlv *t)
+{
+	struct der_tlv	v;
+	struct der	in;
+	enum der_err	e;
+	int64_t		val;
+
+	der_enter(&in, t);
+	if ((e = der_expect(&in, DER_INTEGER, &v)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK)
+		return roa_not_der(fn, e);
+	if ((e = der_int64(&v, &val)) == DER_E_INTEGER)
+		return roa_not_der(fn, e);
+	if (e == DER_OK && val == 0) {
+		log_warnx_obj(fn, "RFC 9582 section 4.1: version 0 is the "
+		    "DEFAULT and must not be encoded (X.690 section 11.5)");
+		return -1;
+	}
+	if (e == DER_OK)
+		log_warnx_obj(fn, "RFC 9582 section 4.1: version %lld, must "
+		    "be 0", (long long)val);
+	else
+		log_warnx_obj(fn, "RFC 9582 section 4.1: version out of "
+		    "range, must be 0");
+	return -1;
+}
+
+/* RFC 9582 section 4.2: asID, an INTEGER (0..4294967295). */
+static int
+roa_asid(const char *fn, const struct der_tlv *t, uint32_t *asid)
+{
+	enum der_err	e;
+	int64_t		v;
+
+	if ((e = der_int64(t, &v)) == DER_E_INTEGER)
+		return roa_not_der(fn, e);
+	if (e != DER_OK || v < 0 || v > UINT32_MAX) {
+		log_warnx_obj(fn, "RFC 9582 section 4.2: asID out of range");
+		return -1;
+	}
+	*asid = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * The RouteOriginAttestation, read with validator/der.h: strict DER
+ * throughout (definite minimal lengths, minimal INTEGERs, primitive
+ * strings, no DEFAULT encoded), nothing before or after it.
+ */
 struct roa *
 roa_parse_econtent(const char *fn, const unsigned char *der, size_t len)
 {
-	RoaContent	*rc;
+	struct der_tlv	 top, t, blocks;
+	struct der	 in, body;
 	struct roa	*roa = NULL;
+	enum der_err	 e;
 
-	rc = (RoaContent *)cms_der_decode(fn, "RFC 9582 section 4: "
-	    "RouteOriginAttestation", ASN1_ITEM_rptr(RoaContent), der, len);
-	if (rc == NULL)
+	if (len == 0 || len > MAX_FILE_SIZE) {
+		log_warnx_obj(fn, "%s: bad length %zu", ROA_WHAT, len);
 		return NULL;
+	}
+	der_init(&in, der, len);
+	if ((e = der_expect(&in, DER_SEQUENCE, &top)) != DER_OK) {
+		roa_not_der(fn, e);
+		return NULL;
+	}
+	if (!der_at_end(&in)) {
+		log_warnx_obj(fn, "%s: %td bytes of trailing data", ROA_WHAT,
+		    der + len - in.p);
+		return NULL;
+	}
 	if ((roa = calloc(1, sizeof(*roa))) == NULL) {
 		log_warn_obj(fn, "calloc");
+		return NULL;
+	}
+	der_enter(&body, &top);
+	if ((e = der_next(&body, &t)) != DER_OK) {
+		roa_not_der(fn, e);
 		goto fail;
 	}
-	if (cms_check_version(fn, "RFC 9582 section 4.1", rc->version, 0,
-	    0) == -1)
-		goto fail;
-	if (cms_integer_u32(rc->asid, &roa->asid) == -1) {
-		log_warnx_obj(fn, "RFC 9582 section 4.2: asID out of range");
+	if (t.tag == DER_CONTEXT_CONS(0)) {
+		roa_version(fn, &t);
 		goto fail;
 	}
-	if (roa_parse_blocks(fn, rc, roa) == -1)
+	if (t.tag != DER_INTEGER) {
+		roa_not_der(fn, DER_E_TAG);
 		goto fail;
-	ASN1_item_free((ASN1_VALUE *)rc, ASN1_ITEM_rptr(RoaContent));
+	}
+	if (roa_asid(fn, &t, &roa->asid) == -1)
+		goto fail;
+	if ((e = der_expect(&body, DER_SEQUENCE, &blocks)) != DER_OK ||
+	    (e = der_end(&body)) != DER_OK) {
+		roa_not_der(fn, e);
+		goto fail;
+	}
+	if (roa_parse_blocks(fn, &blocks, roa) == -1)
+		goto fail;
 	return roa;
  fail:
-	ASN1_item_free((ASN1_VALUE *)rc, ASN1_ITEM_rptr(RoaContent));
 	roa_free(roa);
 	return NULL;
 }

@@ -30,6 +30,7 @@
 #define DER_OCTET_STRING	0x04
 #define DER_NULL		0x05
 #define DER_OID			0x06
+#define DER_IA5STRING		0x16
 #define DER_UTCTIME		0x17
 #define DER_GENTIME		0x18
 #define DER_SEQUENCE		0x30

@@ -5,48 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/asn1t.h>
-
 #include "common/gtime.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
 #include "validator/cms.h"
+#include "validator/der.h"
 #include "validator/mft.h"
+#include "validator/oid.h"
 
 /* RFC 9286 section 4.2.2: a three-letter extension after the one dot. */
 #define MFT_EXT_LEN	3
 
-typedef struct {
-	ASN1_IA5STRING	*file;
-	ASN1_BIT_STRING	*hash;
-} MftFileAndHash;
-
-DEFINE_STACK_OF(MftFileAndHash)
-
-typedef struct {
-	ASN1_INTEGER			*version;
-	ASN1_INTEGER			*number;
-	ASN1_TIME			*this_update;
-	ASN1_TIME			*next_update;
-	ASN1_OBJECT			*hash_alg;
-	STACK_OF(MftFileAndHash)	*files;
-} MftContent;
-
-ASN1_SEQUENCE(MftFileAndHash) = {
-	ASN1_SIMPLE(MftFileAndHash, file, ASN1_IA5STRING),
-	ASN1_SIMPLE(MftFileAndHash, hash, ASN1_BIT_STRING),
-} static_ASN1_SEQUENCE_END(MftFileAndHash)
-
-/* Times are read as the Time CHOICE so a UTCTime gets a clear message. */
-ASN1_SEQUENCE(MftContent) = {
-	ASN1_EXP_OPT(MftContent, version, ASN1_INTEGER, 0),
-	ASN1_SIMPLE(MftContent, number, ASN1_INTEGER),
-	ASN1_SIMPLE(MftContent, this_update, ASN1_TIME),
-	ASN1_SIMPLE(MftContent, next_update, ASN1_TIME),
-	ASN1_SIMPLE(MftContent, hash_alg, ASN1_OBJECT),
-	ASN1_SEQUENCE_OF(MftContent, files, MftFileAndHash),
-} static_ASN1_SEQUENCE_END(MftContent)
+/* What every decoding failure of the eContent is called. */
+#define MFT_WHAT	"RFC 9286 section 4.2: Manifest"
 
 /* IANA "RPKI Repository Name Schemes" (RFC 6481 section 7.2 and later). */
 static const char *const mft_extensions[] = {
@@ -136,23 +108,39 @@ mft_find(const struct mft *mft, const char *name)
 	    mft_file_cmp);
 }
 
-/* RFC 9286 section 4.2.2: one FileAndHash entry. */
+/* Log that the eContent is not DER (err says why); returns -1. */
 static int
-mft_file_parse(const char *fn, const MftFileAndHash *fh, struct mft_file *out)
+mft_not_der(const char *fn, enum der_err err)
 {
-	const ASN1_BIT_STRING	*h = fh->hash;
-	const char		*name;
-	size_t			 len;
+	log_warnx_obj(fn, "%s: not DER encoded (X.690 section 10): %s",
+	    MFT_WHAT, der_strerror(err));
+	return -1;
+}
 
-	name = (const char *)ASN1_STRING_get0_data(fh->file);
-	len = (size_t)ASN1_STRING_length(fh->file);
+/* RFC 9286 section 4.2.2: one FileAndHash entry t. */
+static int
+mft_file_parse(const char *fn, const struct der_tlv *t, struct mft_file *out)
+{
+	struct der_tlv	 file, h;
+	struct der	 in;
+	enum der_err	 e;
+	const char	*name;
+	size_t		 len;
+
+	der_enter(&in, t);
+	if ((e = der_expect(&in, DER_IA5STRING, &file)) != DER_OK ||
+	    (e = der_expect(&in, DER_BIT_STRING, &h)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK)
+		return mft_not_der(fn, e);
+	name = (const char *)file.val;
+	len = file.len;
 	if (!mft_valid_filename(name, len)) {
 		log_warnx_obj(fn, "RFC 9286 section 4.2.2: invalid file name "
 		    "\"%.*s\"", (int)(len > 64 ? 64 : len), name);
 		return -1;
 	}
-	if (ASN1_STRING_length(h) != HASH_SHA256_LEN ||
-	    (h->flags & ASN1_STRING_FLAG_BITS_LEFT && (h->flags & 0x07))) {
+	/* A BIT STRING of 256 bits: no unused bits (X.690 section 8.6.2). */
+	if (h.len != HASH_SHA256_LEN + 1 || h.val[0] != 0) {
 		log_warnx_obj(fn, "RFC 9286 section 4.2.1: hash of %.*s is "
 		    "not a SHA-256 digest", (int)len, name);
 		return -1;
@@ -161,15 +149,23 @@ mft_file_parse(const char *fn, const MftFileAndHash *fh, struct mft_file *out)
 		log_warn_obj(fn, "strndup");
 		return -1;
 	}
-	memcpy(out->hash, ASN1_STRING_get0_data(h), HASH_SHA256_LEN);
+	memcpy(out->hash, h.val + 1, HASH_SHA256_LEN);
 	return 0;
 }
 
+/* The fileList t: every entry into mft->files, sorted, each name once. */
 static int
-mft_parse_files(const char *fn, const MftContent *mc, struct mft *mft)
+mft_parse_files(const char *fn, const struct der_tlv *t, struct mft *mft)
 {
-	size_t	n = (size_t)sk_MftFileAndHash_num(mc->files), i;
+	struct der_tlv	fh;
+	struct der	in;
+	enum der_err	e;
+	size_t		n, i;
 
+	der_enter(&in, t);
+	for (n = 0; !der_at_end(&in); n++)
+		if ((e = der_expect(&in, DER_SEQUENCE, &fh)) != DER_OK)
+			return mft_not_der(fn, e);
 	if (n > MAX_MANIFEST_ENTRIES) {
 		log_warnx_obj(fn, "RFC 9286 section 4.2.1: %zu files, more "
 		    "than %d", n, MAX_MANIFEST_ENTRIES);
@@ -181,9 +177,10 @@ mft_parse_files(const char *fn, const MftContent *mc, struct mft *mft)
 		log_warn_obj(fn, "calloc");
 		return -1;
 	}
+	der_enter(&in, t);
 	for (i = 0; i < n; i++) {
-		if (mft_file_parse(fn, sk_MftFileAndHash_value(mc->files,
-		    (int)i), &mft->files[i]) == -1)
+		if (der_next(&in, &fh) != DER_OK ||
+		    mft_file_parse(fn, &fh, &mft->files[i]) == -1)
 			return -1;
 		mft->nfiles++;
 	}
@@ -198,37 +195,52 @@ mft_parse_files(const char *fn, const MftContent *mc, struct mft *mft)
 	return 0;
 }
 
-/* RFC 9286 section 4.2.1: manifestNumber, thisUpdate, nextUpdate. */
+/*
+ * RFC 9286 section 4.2.1: manifestNumber t, a non-negative INTEGER of at
+ * most 20 octets, kept as its magnitude without leading zeros.
+ */
 static int
-mft_parse_header(const char *fn, const MftContent *mc, struct mft *mft)
+mft_number(const char *fn, const struct der_tlv *t, struct mft *mft)
 {
-	int	len = ASN1_STRING_length(mc->number);
+	const unsigned char	*v = t->val;
+	size_t			 len = t->len;
+	enum der_err		 e;
+	int64_t			 small;
 
-	/*
-	 * OpenSSL stores the magnitude; the DER content adds a zero octet
-	 * when its top bit is set, and it is the DER that is limited.
-	 */
-	if (ASN1_STRING_type(mc->number) != V_ASN1_INTEGER ||
-	    len > MFT_NUMBER_MAX_LEN || (len == MFT_NUMBER_MAX_LEN &&
-	    (ASN1_STRING_get0_data(mc->number)[0] & 0x80))) {
+	/* der_int64() judges minimal form; a long one is only too big. */
+	if ((e = der_int64(t, &small)) != DER_OK && e != DER_E_RANGE)
+		return mft_not_der(fn, e);
+	if ((v[0] & 0x80) || len > MFT_NUMBER_MAX_LEN) {
 		log_warnx_obj(fn, "RFC 9286 section 4.2.1: manifestNumber "
 		    "must be non-negative and at most 20 octets");
 		return -1;
 	}
-	/* OpenSSL keeps the magnitude; zero is one zero octet. */
-	if (len == 1 && ASN1_STRING_get0_data(mc->number)[0] == 0)
-		len = 0;
-	memcpy(mft->number, ASN1_STRING_get0_data(mc->number), (size_t)len);
-	mft->number_len = (size_t)len;
-	if (ASN1_STRING_type(mc->this_update) != V_ASN1_GENERALIZEDTIME ||
-	    ASN1_STRING_type(mc->next_update) != V_ASN1_GENERALIZEDTIME) {
-		log_warnx_obj(fn, "RFC 9286 section 4.2.1: thisUpdate and "
-		    "nextUpdate must be GeneralizedTime");
+	while (len > 0 && v[0] == 0) {
+		v++;
+		len--;
+	}
+	memcpy(mft->number, v, len);
+	mft->number_len = len;
+	return 0;
+}
+
+/* RFC 9286 section 4.2.1: thisUpdate and nextUpdate, GeneralizedTime. */
+static int
+mft_times(const char *fn, const struct der_tlv *tu, const struct der_tlv *nu,
+    struct mft *mft)
+{
+	if (tu->tag != DER_GENTIME || nu->tag != DER_GENTIME) {
+		if ((tu->tag == DER_GENTIME || tu->tag == DER_UTCTIME) &&
+		    (nu->tag == DER_GENTIME || nu->tag == DER_UTCTIME))
+			log_warnx_obj(fn, "RFC 9286 section 4.2.1: thisUpdate "
+			    "and nextUpdate must be GeneralizedTime");
+		else
+			mft_not_der(fn, DER_E_TAG);
 		return -1;
 	}
-	if (gtime_from_asn1_gentime(mc->this_update, &mft->this_update) ==
-	    -1 || gtime_from_asn1_gentime(mc->next_update,
-	    &mft->next_update) == -1) {
+	if (gtime_parse_generalized((const char *)tu->val, tu->len,
+	    &mft->this_update) == -1 || gtime_parse_generalized((const char *)
+	    nu->val, nu->len, &mft->next_update) == -1) {
 		log_warnx_obj(fn, "RFC 9286 section 4.2.1: malformed "
 		    "thisUpdate or nextUpdate");
 		return -1;
@@ -238,39 +250,107 @@ mft_parse_header(const char *fn, const MftContent *mc, struct mft *mft)
 		    "before nextUpdate");
 		return -1;
 	}
-	if (!oid_is(mc->hash_alg, OID_SHA256)) {
+	return 0;
+}
+
+/*
+ * RFC 9286 section 4.2.1: version [0] INTEGER DEFAULT 0, which DER leaves
+ * out (X.690 section 11.5).  t is the [0] element.
+ */
+static int
+mft_version(const char *fn, const struct der_tlv *t)
+{
+	struct der_tlv	v;
+	struct der	in;
+	enum der_err	e;
+	int64_t		val;
+
+	der_enter(&in, t);
+	if ((e = der_expect(&in, DER_INTEGER, &v)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK ||
+	    ((e = der_int64(&v, &val)) != DER_OK && e != DER_E_RANGE))
+		return mft_not_der(fn, e);
+	if (e == DER_OK && val == 0)
+		log_warnx_obj(fn, "RFC 9286 section 4.2.1: version 0 is the "
+		    "DEFAULT and must not be encoded (X.690 section 11.5)");
+	else if (e == DER_OK)
+		log_warnx_obj(fn, "RFC 9286 section 4.2.1: version %lld, "
+		    "must be 0", (long long)val);
+	else
+		log_warnx_obj(fn, "RFC 9286 section 4.2.1: version out of "
+		    "range, must be 0");
+	return -1;
+}
+
+/* The fields after the version, in their order, then nothing. */
+static int
+mft_body(const char *fn, struct der *in, struct mft *mft)
+{
+	struct der_tlv	num, tu, nu, alg, files;
+	enum der_err	e;
+
+	if ((e = der_expect(in, DER_INTEGER, &num)) != DER_OK ||
+	    (e = der_next(in, &tu)) != DER_OK ||
+	    (e = der_next(in, &nu)) != DER_OK ||
+	    (e = der_expect(in, DER_OID, &alg)) != DER_OK ||
+	    (e = der_oid(&alg)) != DER_OK ||
+	    (e = der_expect(in, DER_SEQUENCE, &files)) != DER_OK ||
+	    (e = der_end(in)) != DER_OK)
+		return mft_not_der(fn, e);
+	if (mft_number(fn, &num, mft) == -1 ||
+	    mft_times(fn, &tu, &nu, mft) == -1)
+		return -1;
+	if (!der_oid_is(&alg, oid_text(OID_SHA256))) {
 		log_warnx_obj(fn, "RFC 9286 section 4.2.1: fileHashAlg must "
 		    "be SHA-256");
 		return -1;
 	}
-	return 0;
+	return mft_parse_files(fn, &files, mft);
 }
 
+/*
+ * The Manifest, read with validator/der.h: strict DER throughout
+ * (definite minimal lengths and INTEGERs, primitive strings, no DEFAULT
+ * encoded), nothing before or after it.
+ */
 struct mft *
 mft_parse_econtent(const char *fn, const unsigned char *der, size_t len)
 {
-	MftContent	*mc;
+	struct der_tlv	 top, t;
+	struct der	 in, body;
 	struct mft	*mft = NULL;
+	enum der_err	 e;
 
-	mc = (MftContent *)cms_der_decode(fn, "RFC 9286 section 4.2: "
-	    "Manifest", ASN1_ITEM_rptr(MftContent), der, len);
-	if (mc == NULL)
+	if (len == 0 || len > MAX_FILE_SIZE) {
+		log_warnx_obj(fn, "%s: bad length %zu", MFT_WHAT, len);
 		return NULL;
+	}
+	der_init(&in, der, len);
+	if ((e = der_expect(&in, DER_SEQUENCE, &top)) != DER_OK) {
+		mft_not_der(fn, e);
+		return NULL;
+	}
+	if (!der_at_end(&in)) {
+		log_warnx_obj(fn, "%s: %td bytes of trailing data", MFT_WHAT,
+		    der + len - in.p);
+		return NULL;
+	}
 	if ((mft = calloc(1, sizeof(*mft))) == NULL) {
 		log_warn_obj(fn, "calloc");
+		return NULL;
+	}
+	der_enter(&body, &top);
+	if (der_peek(&body) == DER_CONTEXT_CONS(0)) {
+		if ((e = der_next(&body, &t)) != DER_OK)
+			mft_not_der(fn, e);
+		else
+			mft_version(fn, &t);
 		goto fail;
 	}
-	if (cms_check_version(fn, "RFC 9286 section 4.2.1", mc->version, 0,
-	    0) == -1)
+	if (mft_body(fn, &body, mft) == -1)
 		goto fail;
-	if (mft_parse_header(fn, mc, mft) == -1)
-		goto fail;
-	if (mft_parse_files(fn, mc, mft) == -1)
-		goto fail;
-	ASN1_item_free((ASN1_VALUE *)mc, ASN1_ITEM_rptr(MftContent));
 	return mft;
  fail:
-	ASN1_item_free((ASN1_VALUE *)mc, ASN1_ITEM_rptr(MftContent));
 	mft_free(mft);
 	return NULL;
 }

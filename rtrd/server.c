@@ -1259,12 +1259,15 @@ open_inotify(struct server *sv)
 }
 
 /*
- * Random session IDs, different per version: a restart picks new ones,
- * so routers holding the old ones get a Cache Reset (RFC 8210 section
- * 5.1).
+ * Random session IDs, different per version, and a random first serial:
+ * a restart picks new ones, so routers holding the old ones get a Cache
+ * Reset (RFC 8210 section 5.1).  With a serial always starting at 0, a
+ * router whose old session ID came up again (1 in 65,536) and which held
+ * serial 0 would keep its stale set; a random first serial makes that
+ * 2^32 times less likely.
  */
 static int
-session_ids(uint16_t ids[HISTORY_NVERSIONS])
+session_random(uint16_t ids[HISTORY_NVERSIONS], uint32_t *first_serial)
 {
 	size_t i, j;
 	int dup;
@@ -1280,6 +1283,11 @@ session_ids(uint16_t ids[HISTORY_NVERSIONS])
 			for (j = i + 1; j < HISTORY_NVERSIONS; j++)
 				dup |= ids[i] == ids[j];
 	} while (dup);
+	if (getrandom(first_serial, sizeof(*first_serial), 0) !=
+	    (ssize_t)sizeof(*first_serial)) {
+		log_error("getrandom");
+		return -1;
+	}
 	return 0;
 }
 
@@ -1390,13 +1398,14 @@ static int
 server_setup(struct server *sv)
 {
 	uint16_t ids[HISTORY_NVERSIONS];
+	uint32_t first;
 	char err[LOAD_ERR_MAX];
 	struct conn *c;
 	int fl;
 
-	if (session_ids(ids) == -1)
+	if (session_random(ids, &first) == -1)
 		return -1;
-	if ((sv->h = history_new(sv->cfg->history, ids, 0)) == NULL) {
+	if ((sv->h = history_new(sv->cfg->history, ids, first)) == NULL) {
 		log_errorx("cannot create the serial history");
 		return -1;
 	}

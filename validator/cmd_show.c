@@ -380,7 +380,7 @@ show_check_issuer(struct show_obj *obj, const char *issuer_file,
 		return;		/* nothing signed */
 	obj->issuer_file = issuer_file;
 	if (obj->type == SHOW_CRL)
-		rc = crl_check_issued(obj->u.crl, issuer->x509, obj->now,
+		rc = crl_check_issued(obj->u.crl, issuer, obj->now,
 		    obj->issuer_why, sizeof(obj->issuer_why));
 	else
 		rc = show_check_cert(obj->cert, issuer, obj->now,

@@ -1,8 +1,11 @@
 /*
  * RFC 6487 section 5 CRLs.
  *
- * OpenSSL decodes the CRL (and keeps the exact TBS octets for the
- * signature check); the RPKI profile on top is ours.
+ * OpenSSL decodes the CRL; the RPKI profile on top is ours, and so is
+ * the signature check: the TBSCertList is hashed as received when the CRL
+ * is parsed and checked against the issuer's prepared key
+ * (validator/pubkey.h), not through an OpenSSL key made from the issuer's
+ * certificate for every CRL.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 #include "common/gtime.h"
 #include "common/limits.h"
 #include "common/log.h"
+#include "validator/cert.h"
 #include "validator/crl.h"
 #include "validator/der.h"
 #include "validator/incidence.h"
@@ -31,6 +35,7 @@ crl_free(struct crl *crl)
 		return;
 	X509_CRL_free(crl->x509_crl);
 	free(crl->revoked);
+	free(crl->sig);
 	free(crl);
 }
 
@@ -270,30 +275,43 @@ crl_entries(const char *fn, X509_CRL *x, struct crl *crl)
 }
 
 /*
+ * The algorithm inside tbsCertList (t, after an optional version INTEGER);
+ * DER_OK or why not.
+ */
+static enum der_err
+crl_tbs_alg(const struct der_tlv *tbs, struct der_tlv *alg)
+{
+	struct der	in;
+	enum der_err	e;
+
+	der_enter(&in, tbs);
+	if (der_peek(&in) == DER_INTEGER && (e = der_next(&in, alg)) != DER_OK)
+		return e;
+	return der_expect(&in, DER_SEQUENCE, alg);
+}
+
+/*
  * OpenSSL 3.0 has no accessor for the signature algorithm inside
- * tbsCertList, so find it in the DER: CertificateList SEQUENCE, then
- * TBSCertList SEQUENCE, an optional version INTEGER, then signature.
+ * tbsCertList, so find it in the DER.
  */
 static int
 crl_inner_alg_ok(const unsigned char *der, size_t len)
 {
-	const unsigned char	*p = der, *end = der + len;
+	const unsigned char	*p;
+	struct der_tlv		 top, tbs, inner;
+	struct der		 in;
 	X509_ALGOR		*alg;
-	long			 plen;
-	int			 tag, cls, i, ok;
+	int			 ok;
 
-	for (i = 0; i < 2; i++) {
-		if (ASN1_get_object(&p, &plen, &tag, &cls, end - p) & 0x80 ||
-		    tag != V_ASN1_SEQUENCE)
-			return 0;
-	}
-	if (p < end && *p == V_ASN1_INTEGER) {
-		if (ASN1_get_object(&p, &plen, &tag, &cls, end - p) & 0x80 ||
-		    plen > end - p)
-			return 0;
-		p += plen;
-	}
-	if ((alg = d2i_X509_ALGOR(NULL, &p, end - p)) == NULL)
+	der_init(&in, der, len);
+	if (der_expect(&in, DER_SEQUENCE, &top) != DER_OK)
+		return 0;
+	der_enter(&in, &top);
+	if (der_expect(&in, DER_SEQUENCE, &tbs) != DER_OK ||
+	    crl_tbs_alg(&tbs, &inner) != DER_OK)
+		return 0;
+	p = inner.hdr;
+	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)inner.tlv_len)) == NULL)
 		return 0;
 	ok = crl_alg_ok(alg);
 	X509_ALGOR_free(alg);
@@ -342,6 +360,52 @@ crl_check_header(const char *fn, X509_CRL *x, struct crl *crl,
 	return 0;
 }
 
+/*
+ * RFC 5280 section 5.1: CertificateList ::= SEQUENCE { tbsCertList,
+ * signatureAlgorithm, signatureValue BIT STRING }.  Keep the SHA-256 of
+ * the TBS as received and a copy of the signature for crl_check_issued().
+ * The two algorithm identifiers must be the same octets (RFC 5280
+ * section 5.1.1.2), as OpenSSL's X509_CRL_verify() also requires.
+ */
+static int
+crl_split(const char *fn, const unsigned char *der, size_t len,
+    struct crl *crl)
+{
+	struct der_tlv	top, tbs, alg, inner, sig;
+	struct der	in;
+	enum der_err	e;
+
+	der_init(&in, der, len);
+	if ((e = der_expect(&in, DER_SEQUENCE, &top)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK)
+		goto bad;
+	der_enter(&in, &top);
+	if ((e = der_expect(&in, DER_SEQUENCE, &tbs)) != DER_OK ||
+	    (e = der_expect(&in, DER_SEQUENCE, &alg)) != DER_OK ||
+	    (e = der_expect(&in, DER_BIT_STRING, &sig)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK ||
+	    (e = crl_tbs_alg(&tbs, &inner)) != DER_OK)
+		goto bad;
+	if (inner.tlv_len != alg.tlv_len || memcmp(inner.hdr, alg.hdr,
+	    alg.tlv_len) != 0 || sig.len < 2 || sig.val[0] != 0) {
+		log_warnx_obj(fn, "RFC 5280 section 5.1.1.2: signature "
+		    "algorithms differ or signatureValue is malformed");
+		return -1;
+	}
+	if (hash_sha256(tbs.hdr, tbs.tlv_len, crl->tbs_hash) == -1 ||
+	    (crl->sig = malloc(sig.len - 1)) == NULL) {
+		log_warn_obj(fn, "CRL signature");
+		return -1;
+	}
+	memcpy(crl->sig, sig.val + 1, sig.len - 1);
+	crl->siglen = sig.len - 1;
+	return 0;
+ bad:
+	log_warnx_obj(fn, "X.690 section 10: CRL is not DER encoded: %s",
+	    der_strerror(e));
+	return -1;
+}
+
 struct crl *
 crl_parse(const char *fn, const unsigned char *der, size_t len)
 {
@@ -367,6 +431,7 @@ crl_parse(const char *fn, const unsigned char *der, size_t len)
 		goto fail;
 	}
 	if (crl_check_header(fn, crl->x509_crl, crl, der, len) == -1 ||
+	    crl_split(fn, der, len, crl) == -1 ||
 	    crl_check_extensions(fn, crl->x509_crl, crl) == -1 ||
 	    crl_entries(fn, crl->x509_crl, crl) == -1)
 		goto fail;
@@ -376,62 +441,29 @@ crl_parse(const char *fn, const unsigned char *der, size_t len)
 	return NULL;
 }
 
-/*
- * Returns 1 if the subjectKeyIdentifier extension of x holds keyid
- * (CRL_KEYID_LEN octets), else 0.  Read from the extension's bytes:
- * X509_get0_subject_key_id() would first have OpenSSL decode every
- * extension of x and hash x.
- */
-static int
-crl_ski_is(X509 *x, const unsigned char *keyid)
-{
-	const ASN1_OCTET_STRING	*os;
-	const X509_EXTENSION	*ext;
-	struct der_tlv		 ski;
-	struct der		 d;
-	int			 i;
-
-	if ((i = X509_get_ext_by_NID(x, NID_subject_key_identifier, -1)) < 0 ||
-	    (ext = X509_get_ext(x, i)) == NULL)
-		return 0;
-	os = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
-	der_init(&d, ASN1_STRING_get0_data(os),
-	    (size_t)ASN1_STRING_length(os));
-	if (der_expect(&d, DER_OCTET_STRING, &ski) != DER_OK ||
-	    der_end(&d) != DER_OK)
-		return 0;
-	return ski.len == CRL_KEYID_LEN &&
-	    memcmp(ski.val, keyid, CRL_KEYID_LEN) == 0;
-}
-
 int
-crl_check_issued(const struct crl *crl, X509 *issuer, int64_t now,
-    char *why, size_t whylen)
+crl_check_issued(const struct crl *crl, const struct cert *issuer,
+    int64_t now, char *why, size_t whylen)
 {
-	EVP_PKEY		*pkey;
-	int			 ok;
-
+	if (issuer->x509 == NULL || issuer->key == NULL) {
+		snprintf(why, whylen, "RFC 6487 section 5: CRL issuer is not "
+		    "a parsed CA certificate");
+		return -1;
+	}
 	if (X509_NAME_cmp(X509_CRL_get_issuer(crl->x509_crl),
-	    X509_get_subject_name(issuer)) != 0) {
+	    X509_get_subject_name(issuer->x509)) != 0) {
 		snprintf(why, whylen, "RFC 5280 section 6.3.3: CRL issuer "
 		    "differs from the CA's subject");
 		return -1;
 	}
-	if (!crl_ski_is(issuer, crl->aki)) {
+	if (memcmp(issuer->ski, crl->aki, CRL_KEYID_LEN) != 0) {
 		snprintf(why, whylen, "RFC 6487 section 5: CRL "
 		    "authorityKeyIdentifier differs from the CA's "
 		    "subjectKeyIdentifier");
 		return -1;
 	}
-	/*
-	 * The issuer may come from cert_x509_decode(), without a key of its
-	 * own; RFC 7935 section 3 CA keys are RSA.
-	 */
-	pkey = pubkey_rsa_from_x509(issuer);
-	ok = pkey != NULL && X509_CRL_verify(crl->x509_crl, pkey) == 1;
-	EVP_PKEY_free(pkey);
-	if (!ok) {
-		ERR_clear_error();
+	if (!pubkey_rsa_key_verify(issuer->key, crl->tbs_hash, crl->sig,
+	    crl->siglen)) {
 		snprintf(why, whylen, "RFC 5280 section 6.3.3: CRL signature "
 		    "does not verify with the CA's key");
 		return -1;

@@ -11,6 +11,8 @@
 
 #include <openssl/x509.h>
 
+#include "common/hash.h"
+
 /* RFC 5280 section 4.1.2.2: serial numbers are at most 20 octets. */
 #define CRL_SERIAL_MAX_LEN	20
 /* RFC 5280 section 5.2.3 / RFC 9829: cRLNumber is at most 20 octets. */
@@ -24,8 +26,14 @@ struct crl_serial {
 	uint8_t		bytes[CRL_SERIAL_MAX_LEN];
 };
 
+struct cert;
+
 struct crl {
-	X509_CRL		*x509_crl;	/* owned, for the signature check */
+	X509_CRL		*x509_crl;	/* owned: issuer name, entries */
+	/* SHA-256 of the TBSCertList as received, and the signature value */
+	unsigned char		 tbs_hash[HASH_SHA256_LEN];
+	unsigned char		*sig;
+	size_t			 siglen;
 	unsigned char		 aki[CRL_KEYID_LEN];
 	unsigned char		 number[CRL_NUMBER_MAX_LEN]; /* magnitude */
 	size_t			 number_len;	/* 0 for the number zero */
@@ -46,14 +54,16 @@ struct crl	*crl_parse(const char *fn, const unsigned char *der,
 void		 crl_free(struct crl *crl);
 
 /*
- * Check crl against the certificate of the CA that issued it: issuer name,
+ * Check crl against the certificate of the CA that issued it (a TA or CA
+ * from cert_parse(), with its X509 and its prepared key): issuer name,
  * AKI equal to the issuer's SKI, signature by the issuer's key, and
  * currency at now (thisUpdate <= now <= nextUpdate, RFC 5280 section
  * 6.3.3).  Returns 0, or -1 with a reason naming the RFC in why (whylen
  * bytes).
  */
-int		 crl_check_issued(const struct crl *crl, X509 *issuer,
-		    int64_t now, char *why, size_t whylen);
+int		 crl_check_issued(const struct crl *crl,
+		    const struct cert *issuer, int64_t now, char *why,
+		    size_t whylen);
 
 /* Returns 1 if the serial number is on the CRL, else 0. */
 int		 crl_is_revoked(const struct crl *crl, const ASN1_INTEGER *serial);

@@ -42,7 +42,7 @@ valid_crl(const struct crl *crl, const struct cert *issuer, int64_t now,
 	if (issuer->purpose != CERT_TA && issuer->purpose != CERT_CA)
 		return fail(why, whylen, "RFC 6487 section 5: CRL issuer is "
 		    "not a CA");
-	return crl_check_issued(crl, issuer->x509, now, why, whylen);
+	return crl_check_issued(crl, issuer, now, why, whylen);
 }
 
 /* RFC 6487 section 5: every certificate is checked against its issuer's CRL. */

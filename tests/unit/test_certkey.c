@@ -480,7 +480,7 @@ test_certkey_crl(void)
 		CU_ASSERT_FATAL(n > 0);
 		crl = crl_parse("k.crl", der, (size_t)n);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
-		CU_ASSERT_EQUAL(crl_check_issued(crl, ca->x509, CK_NOW, why,
+		CU_ASSERT_EQUAL(crl_check_issued(crl, ca, CK_NOW, why,
 		    sizeof(why)), i == 0 ? 0 : -1);
 		if (i == 1) {
 			CU_ASSERT_PTR_NOT_NULL(strstr(why, "CRL signature "

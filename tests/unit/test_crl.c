@@ -10,6 +10,7 @@
 
 #include "common/gtime.h"
 #include "common/log.h"
+#include "validator/cert.h"
 #include "validator/crl.h"
 
 #include "suite.h"
@@ -120,20 +121,18 @@ test_crl_corpus(void)
 	}
 }
 
-static X509 *
+static struct cert *
 load_cert(const char *rel)
 {
-	unsigned char		*der;
-	const unsigned char	*p;
-	size_t			 len;
-	X509			*x;
+	unsigned char	*der;
+	size_t		 len;
+	struct cert	*c;
 
 	if ((der = tu_corpus_load(rel, &len)) == NULL)
 		return NULL;
-	p = der;
-	x = d2i_X509(NULL, &p, (long)len);
+	c = cert_parse(rel, der, len);
 	free(der);
-	return x;
+	return c;
 }
 
 static struct crl *
@@ -155,7 +154,7 @@ static void
 test_crl_check_issued(void)
 {
 	struct crl	*crl, *stale;
-	X509		*ca, *other;
+	struct cert	*ca, *other;
 	char		 why[256];
 	int64_t		 now, then;
 
@@ -189,8 +188,8 @@ test_crl_check_issued(void)
 
 	crl_free(crl);
 	crl_free(stale);
-	X509_free(ca);
-	X509_free(other);
+	cert_free(ca);
+	cert_free(other);
 }
 
 /* A flipped signature bit must fail the issuer check, not the parse. */
@@ -200,7 +199,7 @@ test_crl_bad_signature(void)
 	unsigned char	*der;
 	size_t		 len;
 	struct crl	*crl;
-	X509		*ca;
+	struct cert	*ca;
 	char		 why[256];
 	int64_t		 now;
 
@@ -223,7 +222,7 @@ test_crl_bad_signature(void)
 	CU_ASSERT(strstr(tu_log_capture_end(),
 	    "t.crl: RFC 5280 section 5") != NULL);
 	free(der);
-	X509_free(ca);
+	cert_free(ca);
 }
 
 /* Binary search over the revoked serials of a real CRL. */

@@ -195,7 +195,7 @@ aspa_parse(const char *fn, const unsigned char *der, size_t len)
 
 	if ((cms = cms_parse(fn, der, len, OID_CT_ASPA)) == NULL)
 		return NULL;
-	if ((ee = cert_parse_ee(fn, cms->ee, 0)) == NULL)
+	if ((ee = cert_parse_ee(fn, cms->ee_der, cms->ee_der_len, 0)) == NULL)
 		goto out;
 	if ((aspa = aspa_parse_econtent(fn, cms->econtent,
 	    cms->econtent_len)) == NULL)

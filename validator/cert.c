@@ -1,7 +1,10 @@
 /*
  * RPKI resource certificates, RFC 6487, and BGPsec router certificates,
- * RFC 8209.  OpenSSL decodes (without the public key, see cert.h); every
- * profile rule is checked here.
+ * RFC 8209.  OpenSSL decodes .cer files (without the public key, see
+ * cert.h); the EE certificates of signed objects are read from their DER
+ * by validator/certee.c instead.  Both readers sort the extensions into
+ * a struct cert_exts (validator/certee.h), and every profile rule is
+ * checked here, on that, for both.
  *
  * Extensions allowed per purpose (RFC 6487 section 4.8, RFC 8209 section
  * 3.1.3); any other extension, critical or not, is rejected, and so is
@@ -36,6 +39,7 @@
 #include "common/log.h"
 #include "validator/cert.h"
 #include "validator/certder.h"
+#include "validator/certee.h"
 #include "validator/incidence.h"
 #include "validator/pubkey.h"
 #include "validator/x509ext.h"
@@ -47,38 +51,54 @@
 /* Extensions struct certder's crit_bad has a bit for. */
 #define CRIT_BAD_BITS		64
 
-/* The extensions the profile knows, as indexes into struct exts. */
-enum ext_idx {
-	EXT_BC, EXT_SKI, EXT_AKI, EXT_KU, EXT_EKU, EXT_CRLDP, EXT_AIA,
-	EXT_SIA, EXT_CP, EXT_IP, EXT_AS, EXT_N
-};
+/* Short names for the extension kinds of validator/certee.h. */
+#define EXT_BC		CERT_EXT_BC
+#define EXT_SKI		CERT_EXT_SKI
+#define EXT_AKI		CERT_EXT_AKI
+#define EXT_KU		CERT_EXT_KU
+#define EXT_EKU		CERT_EXT_EKU
+#define EXT_CRLDP	CERT_EXT_CRLDP
+#define EXT_AIA		CERT_EXT_AIA
+#define EXT_SIA		CERT_EXT_SIA
+#define EXT_CP		CERT_EXT_CP
+#define EXT_IP		CERT_EXT_IP
+#define EXT_AS		CERT_EXT_AS
+#define EXT_N		CERT_EXT_N
 
 static const struct {
 	int		 nid;
+	/*
+	 * extnID, DER contents: id-ce (2.5.29.x) 55 1d x, id-pe
+	 * (1.3.6.1.5.5.7.1.x) 2b 06 01 05 05 07 01 x.
+	 */
+	const char	*oid;
 	const char	*name;
 	const char	*rfc;	/* where the profile defines it */
+	int		 decode; /* checked on OpenSSL's decoded value */
 } ext_info[EXT_N] = {
-	[EXT_BC] = { NID_basic_constraints, "basicConstraints",
-	    "RFC 6487 section 4.8.1" },
-	[EXT_SKI] = { NID_subject_key_identifier, "subjectKeyIdentifier",
-	    "RFC 6487 section 4.8.2" },
-	[EXT_AKI] = { NID_authority_key_identifier,
-	    "authorityKeyIdentifier", "RFC 6487 section 4.8.3" },
-	[EXT_KU] = { NID_key_usage, "keyUsage", "RFC 6487 section 4.8.4" },
-	[EXT_EKU] = { NID_ext_key_usage, "extendedKeyUsage",
-	    "RFC 6487 section 4.8.5" },
-	[EXT_CRLDP] = { NID_crl_distribution_points,
-	    "cRLDistributionPoints", "RFC 6487 section 4.8.6" },
-	[EXT_AIA] = { NID_info_access, "authorityInfoAccess",
-	    "RFC 6487 section 4.8.7" },
-	[EXT_SIA] = { NID_sinfo_access, "subjectInfoAccess",
-	    "RFC 6487 section 4.8.8" },
-	[EXT_CP] = { NID_certificate_policies, "certificatePolicies",
-	    "RFC 6487 section 4.8.9" },
-	[EXT_IP] = { NID_sbgp_ipAddrBlock, "ipAddrBlocks",
-	    "RFC 6487 section 4.8.10" },
-	[EXT_AS] = { NID_sbgp_autonomousSysNum, "autonomousSysNum",
-	    "RFC 6487 section 4.8.11" },
+	[EXT_BC] = { NID_basic_constraints, "\x55\x1d\x13", "basicConstraints",
+	    "RFC 6487 section 4.8.1", 0 },
+	[EXT_SKI] = { NID_subject_key_identifier, "\x55\x1d\x0e",
+	    "subjectKeyIdentifier", "RFC 6487 section 4.8.2", 0 },
+	[EXT_AKI] = { NID_authority_key_identifier, "\x55\x1d\x23",
+	    "authorityKeyIdentifier", "RFC 6487 section 4.8.3", 0 },
+	[EXT_KU] = { NID_key_usage, "\x55\x1d\x0f", "keyUsage",
+	    "RFC 6487 section 4.8.4", 0 },
+	[EXT_EKU] = { NID_ext_key_usage, "\x55\x1d\x25", "extendedKeyUsage",
+	    "RFC 6487 section 4.8.5", 1 },
+	[EXT_CRLDP] = { NID_crl_distribution_points, "\x55\x1d\x1f",
+	    "cRLDistributionPoints", "RFC 6487 section 4.8.6", 1 },
+	[EXT_AIA] = { NID_info_access, "\x2b\x06\x01\x05\x05\x07\x01\x01",
+	    "authorityInfoAccess", "RFC 6487 section 4.8.7", 1 },
+	[EXT_SIA] = { NID_sinfo_access, "\x2b\x06\x01\x05\x05\x07\x01\x0b",
+	    "subjectInfoAccess", "RFC 6487 section 4.8.8", 1 },
+	[EXT_CP] = { NID_certificate_policies, "\x55\x1d\x20",
+	    "certificatePolicies", "RFC 6487 section 4.8.9", 1 },
+	[EXT_IP] = { NID_sbgp_ipAddrBlock, "\x2b\x06\x01\x05\x05\x07\x01\x07",
+	    "ipAddrBlocks", "RFC 6487 section 4.8.10", 1 },
+	[EXT_AS] = { NID_sbgp_autonomousSysNum,
+	    "\x2b\x06\x01\x05\x05\x07\x01\x08", "autonomousSysNum",
+	    "RFC 6487 section 4.8.11", 1 },
 };
 
 /*
@@ -99,22 +119,29 @@ static const enum ext_rule ext_rules[4][EXT_N] = {
 	    FORBID, REQ },
 };
 
-/* Exact DER of the keyUsage values allowed (RFC 6487 section 4.8.4). */
+/*
+ * Exact DER of the keyUsage values allowed (RFC 6487 section 4.8.4).
+ * This extension, basicConstraints, SKI and AKI each have one allowed
+ * form, compared as bytes; a value of another form is refused whether
+ * or not OpenSSL's template would decode it, so they are not decoded.
+ */
 static const unsigned char ku_ca[] = { 0x03, 0x02, 0x01, 0x06 };
 static const unsigned char ku_ee[] = { 0x03, 0x02, 0x07, 0x80 };
 /* The only basicConstraints allowed: cA TRUE (RFC 6487 section 4.8.1). */
 static const unsigned char bc_ca[] = { 0x30, 0x03, 0x01, 0x01, 0xff };
-
-/* The extensions present, and their values as x509ext_decode() gave. */
-struct exts {
-	const X509_EXTENSION	*e[EXT_N];
-	void			*v[EXT_N];
-};
+/* The SKI value: OCTET STRING of 20 octets (RFC 6487 section 4.8.2). */
+static const unsigned char ski_hdr[] = { 0x04, CERT_KEYID_LEN };
+/* The AKI value: keyIdentifier [0] of 20 octets only (section 4.8.3). */
+static const unsigned char aki_hdr[] = { 0x30, CERT_KEYID_LEN + 2, 0x80,
+    CERT_KEYID_LEN };
 
 /* A key identifier is the same SHA-1 for both headers. */
 _Static_assert(CERT_KEYID_LEN == PUBKEY_KEYID_LEN, "key identifier size");
 
 static int	key_refused(const char *, enum pubkey_err);
+static int	aia_done(const char *, const struct cert *);
+static int	sia_done(const char *, int, const struct cert *);
+static int	ext_fast_form(enum cert_ext, const unsigned char *, size_t);
 
 /* Returns a static name for purpose. */
 const char *
@@ -142,10 +169,17 @@ time_is_bad(const char *fn, X509 *x, struct cert *c)
 		    "validity time");
 		return 1;
 	}
+	return cert_check_validity(fn, c) == -1;
+}
+
+/* RFC 6487 section 4.6: the validity period is not empty. */
+int
+cert_check_validity(const char *fn, const struct cert *c)
+{
 	if (c->notbefore > c->notafter) {
 		log_warnx_obj(fn, "RFC 6487 section 4.6: notBefore is after "
 		    "notAfter");
-		return 1;
+		return -1;
 	}
 	return 0;
 }
@@ -174,8 +208,8 @@ sigalg_ok(const X509_ALGOR *alg)
  * (certder_check()), so in minimal form: a leading zero octet is the
  * sign octet of a positive value, and a zero alone is zero.
  */
-static int
-check_serial(const char *fn, const struct der_tlv *t, struct cert *c)
+int
+cert_check_serial(const char *fn, const struct der_tlv *t, struct cert *c)
 {
 	const unsigned char *p = t->val;
 	size_t n = t->len;
@@ -195,6 +229,8 @@ check_serial(const char *fn, const struct der_tlv *t, struct cert *c)
 		return -1;
 	}
 	hash_hex_encode(p, n, c->serial);
+	memcpy(c->serial_raw, p, n);
+	c->serial_raw_len = n;
 	return 0;
 }
 
@@ -213,7 +249,7 @@ check_tbs(const char *fn, X509 *x, const struct certder *parts,
 		log_warnx_obj(fn, "RFC 6487 section 4.1: version must be 3");
 		return -1;
 	}
-	if (check_serial(fn, &parts->serial, c) == -1)
+	if (cert_check_serial(fn, &parts->serial, c) == -1)
 		return -1;
 	X509_get0_signature(&sig, &outer, x);
 	if (!sigalg_ok(X509_get0_tbs_sigalg(x)) || !sigalg_ok(outer) ||
@@ -234,26 +270,80 @@ check_tbs(const char *fn, X509 *x, const struct certder *parts,
 	return time_is_bad(fn, x, c) ? -1 : 0;
 }
 
-/* Free the values collect_exts() decoded. */
-static void
-exts_free(struct exts *ex)
+/* Frees the values exts_decode() decoded. */
+void
+cert_exts_free(struct cert_exts *ex)
 {
 	int j;
 
+	for (j = 0; j < EXT_N; j++) {
+		x509ext_value_free(ext_info[j].nid, ex->v[j]);
+		ex->v[j] = NULL;
+	}
+}
+
+/* The kind of the extension with extnID oid, or CERT_EXT_N if unknown. */
+enum cert_ext
+cert_ext_of_oid(const struct der_tlv *oid)
+{
+	int j;
+
+	if (oid->tag != DER_OID)
+		return CERT_EXT_N;
 	for (j = 0; j < EXT_N; j++)
-		if (ex->e[j] != NULL)
-			x509ext_free(ex->e[j], ex->v[j]);
+		if (oid->len == strlen(ext_info[j].oid) &&
+		    memcmp(oid->val, ext_info[j].oid, oid->len) == 0)
+			return (enum cert_ext)j;
+	return CERT_EXT_N;
+}
+
+/* RFC 6487 section 4.8: nothing but the extensions of the profile. */
+int
+cert_ext_unknown(const char *fn, const char *oid, int crit)
+{
+	log_warnx_obj(fn, "RFC 6487 section 4.8: unexpected %sextension %s",
+	    crit ? "critical " : "", oid);
+	return -1;
+}
+
+/* Records extension pos as kind j; refuses duplicates and BER flags. */
+int
+cert_ext_add(const char *fn, struct cert_exts *ex, enum cert_ext j,
+    unsigned int pos, int crit, uint64_t crit_bad, const unsigned char *val,
+    size_t len)
+{
+	if (ex->present[j]) {
+		log_warnx_obj(fn, "RFC 5280 section 4.2: duplicate %s "
+		    "extension", ext_info[j].name);
+		return -1;
+	}
+	/*
+	 * X.690 section 11.1: TRUE is 0xff.  crit_bad has no bit for pos
+	 * past 63, but a duplicate or unknown extension stops the caller
+	 * before that.
+	 */
+	if (pos < CRIT_BAD_BITS && (crit_bad >> pos) & 1) {
+		log_warnx_obj(fn, "X.690 section 11.1: %s extension critical "
+		    "flag is not DER encoded", ext_info[j].name);
+		return -1;
+	}
+	ex->present[j] = 1;
+	ex->crit[j] = crit;
+	ex->val[j] = val;
+	ex->len[j] = len;
+	return 0;
 }
 
 /*
- * Sort the extensions into ex (free with exts_free(), also on failure),
- * rejecting unknown and duplicate ones and values not in DER.  crit_bad
- * marks the extensions whose critical flag is not DER (struct certder).
+ * Sort the extensions of x into ex, rejecting unknown and duplicate
+ * ones.  crit_bad marks the extensions whose critical flag is not DER
+ * (struct certder).
  */
 static int
-collect_exts(const char *fn, X509 *x, uint64_t crit_bad, struct exts *ex)
+collect_exts(const char *fn, X509 *x, uint64_t crit_bad, struct cert_exts *ex)
 {
 	const X509_EXTENSION *e;
+	const ASN1_OCTET_STRING *os;
 	int i, j, nid;
 
 	for (i = 0; i < X509_get_ext_count(x); i++) {
@@ -267,49 +357,73 @@ collect_exts(const char *fn, X509 *x, uint64_t crit_bad, struct exts *ex)
 
 			OBJ_obj2txt(oid, sizeof(oid), X509_EXTENSION_get_object(
 			    (X509_EXTENSION *)e), 1);
-			log_warnx_obj(fn, "RFC 6487 section 4.8: unexpected "
-			    "%sextension %s", X509_EXTENSION_get_critical(e) ?
-			    "critical " : "", oid);
-			return -1;
+			return cert_ext_unknown(fn, oid,
+			    X509_EXTENSION_get_critical(e));
 		}
-		if (ex->e[j] != NULL) {
-			log_warnx_obj(fn, "RFC 5280 section 4.2: duplicate "
-			    "%s extension", ext_info[j].name);
+		os = X509_EXTENSION_get_data((X509_EXTENSION *)e);
+		if (cert_ext_add(fn, ex, (enum cert_ext)j, (unsigned int)i,
+		    X509_EXTENSION_get_critical(e) > 0, crit_bad, os->data,
+		    (size_t)os->length) == -1)
 			return -1;
-		}
-		/*
-		 * X.690 section 11.1: TRUE is 0xff.  crit_bad has no bit
-		 * for i past 63, but a duplicate or unknown extension
-		 * stops the loop before that.
-		 */
-		if (i < CRIT_BAD_BITS && (crit_bad >> i) & 1) {
-			log_warnx_obj(fn, "X.690 section 11.1: %s extension "
-			    "critical flag is not DER encoded",
-			    ext_info[j].name);
-			return -1;
-		}
-		if ((ex->v[j] = x509ext_decode(fn, e)) == NULL)
-			return -1;
-		ex->e[j] = e;
 	}
 	return 0;
 }
 
+/*
+ * Decode the values of the extensions present that are checked on
+ * OpenSSL's decoded form, refusing values that are not DER.
+ */
+static int
+exts_decode(const char *fn, struct cert_exts *ex)
+{
+	int j;
+
+	for (j = 0; j < EXT_N; j++) {
+		if (!ex->present[j] || !ext_info[j].decode)
+			continue;
+		if (ex->der_only && ext_fast_form((enum cert_ext)j, ex->val[j],
+		    ex->len[j]))
+			continue;
+		if ((ex->v[j] = x509ext_value_decode(fn, ext_info[j].nid,
+		    ex->val[j], ex->len[j])) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * For an extension whose value is compared as bytes and differs from the
+ * one allowed: returns 1 if the value is DER by OpenSSL's template for
+ * it, so that the profile rule is what it breaks, else 0 after logging
+ * why (as the extensions decoded by exts_decode() are refused).
+ */
+static int
+ext_value_is_der(const char *fn, const struct cert_exts *ex, enum cert_ext j)
+{
+	void *v;
+
+	if ((v = x509ext_value_decode(fn, ext_info[j].nid, ex->val[j],
+	    ex->len[j])) == NULL)
+		return 0;
+	x509ext_value_free(ext_info[j].nid, v);
+	return 1;
+}
+
 /* Presence and criticality of every extension for purpose. */
 static int
-check_ext_presence(const char *fn, const struct exts *ex,
+check_ext_presence(const char *fn, const struct cert_exts *ex,
     enum cert_purpose purpose)
 {
 	int j, crit;
 
 	for (j = 0; j < EXT_N; j++) {
-		if (ex->e[j] == NULL && ext_rules[purpose][j] == REQ) {
+		if (!ex->present[j] && ext_rules[purpose][j] == REQ) {
 			log_warnx_obj(fn, "%s: %s extension missing in %s "
 			    "certificate", ext_info[j].rfc, ext_info[j].name,
 			    cert_purpose_name(purpose));
 			return -1;
 		}
-		if (ex->e[j] != NULL && ext_rules[purpose][j] == FORBID) {
+		if (ex->present[j] && ext_rules[purpose][j] == FORBID) {
 			log_warnx_obj(fn, "%s: %s extension not allowed in %s "
 			    "certificate", purpose == CERT_ROUTER &&
 			    (j == EXT_SIA || j == EXT_IP) ?
@@ -317,9 +431,9 @@ check_ext_presence(const char *fn, const struct exts *ex,
 			    ext_info[j].name, cert_purpose_name(purpose));
 			return -1;
 		}
-		if (ex->e[j] == NULL)
+		if (!ex->present[j])
 			continue;
-		crit = X509_EXTENSION_get_critical(ex->e[j]);
+		crit = ex->crit[j];
 		/* Critical: BC, KU, CP, IP, AS; all others non-critical. */
 		if (crit != (j == EXT_BC || j == EXT_KU || j == EXT_CP ||
 		    j == EXT_IP || j == EXT_AS)) {
@@ -329,8 +443,8 @@ check_ext_presence(const char *fn, const struct exts *ex,
 			return -1;
 		}
 	}
-	if (purpose != CERT_ROUTER && ex->e[EXT_IP] == NULL &&
-	    ex->e[EXT_AS] == NULL) {
+	if (purpose != CERT_ROUTER && !ex->present[EXT_IP] &&
+	    !ex->present[EXT_AS]) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.10: neither IP nor AS "
 		    "resources present");
 		return -1;
@@ -344,43 +458,45 @@ check_ext_presence(const char *fn, const struct exts *ex,
  * 0xff, which OpenSSL re-emits unchanged.
  */
 static int
-check_bc(const char *fn, const X509_EXTENSION *e)
+check_bc(const char *fn, const struct cert_exts *ex)
 {
-	const ASN1_OCTET_STRING *os;
-
-	os = X509_EXTENSION_get_data((X509_EXTENSION *)e);
-	if (ASN1_STRING_length(os) != (int)sizeof(bc_ca) ||
-	    memcmp(ASN1_STRING_get0_data(os), bc_ca, sizeof(bc_ca)) != 0) {
-		log_warnx_obj(fn, "RFC 6487 section 4.8.1: basicConstraints "
-		    "must have cA true and no pathLenConstraint");
+	if (ex->len[EXT_BC] != sizeof(bc_ca) ||
+	    memcmp(ex->val[EXT_BC], bc_ca, sizeof(bc_ca)) != 0) {
+		if (ext_value_is_der(fn, ex, EXT_BC))
+			log_warnx_obj(fn, "RFC 6487 section 4.8.1: "
+			    "basicConstraints must have cA true and no "
+			    "pathLenConstraint");
 		return -1;
 	}
 	return 0;
 }
 
-
 /*
- * SKI: 20 octets, the SHA-1 of the subjectPublicKey (RFC 6487 section
- * 4.8.2), read from the SubjectPublicKeyInfo slice spki.
+ * SKI: an OCTET STRING of 20 octets, the SHA-1 of the subjectPublicKey
+ * (RFC 6487 section 4.8.2), read from the SubjectPublicKeyInfo slice
+ * spki.
  */
 static int
 check_ski(const char *fn, const struct der_tlv *spki,
-    const ASN1_OCTET_STRING *os, struct cert *c)
+    const struct cert_exts *ex, struct cert *c)
 {
 	struct pubkey_spki key;
 	unsigned char md[PUBKEY_KEYID_LEN];
+	const unsigned char *val = ex->val[EXT_SKI];
 	enum pubkey_err err;
 
-	if (ASN1_STRING_length(os) != CERT_KEYID_LEN) {
-		log_warnx_obj(fn, "RFC 6487 section 4.8.2: SKI must be %d "
-		    "octets", CERT_KEYID_LEN);
+	if (ex->len[EXT_SKI] != sizeof(ski_hdr) + CERT_KEYID_LEN ||
+	    memcmp(val, ski_hdr, sizeof(ski_hdr)) != 0) {
+		if (ext_value_is_der(fn, ex, EXT_SKI))
+			log_warnx_obj(fn, "RFC 6487 section 4.8.2: SKI must "
+			    "be %d octets", CERT_KEYID_LEN);
 		return -1;
 	}
 	if ((err = pubkey_spki_parse(spki->hdr, spki->tlv_len, &key)) !=
 	    PUBKEY_OK)
 		return key_refused(fn, err);
 	if (pubkey_key_id(&key, md) == -1 ||
-	    memcmp(md, ASN1_STRING_get0_data(os), CERT_KEYID_LEN) != 0) {
+	    memcmp(md, val + sizeof(ski_hdr), CERT_KEYID_LEN) != 0) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.2: SKI is not the "
 		    "SHA-1 hash of the public key");
 		return -1;
@@ -389,38 +505,44 @@ check_ski(const char *fn, const struct der_tlv *spki,
 	return 0;
 }
 
-/* AKI: keyIdentifier of 20 octets only (RFC 6487 section 4.8.3). */
+/*
+ * AKI: keyIdentifier of 20 octets only (RFC 6487 section 4.8.3), so
+ * exactly the DER aki_hdr and the 20 octets.
+ */
 static int
-check_aki(const char *fn, const AUTHORITY_KEYID *akid, struct cert *c)
+check_aki(const char *fn, const struct cert_exts *ex, struct cert *c)
 {
-	if (akid->issuer != NULL || akid->serial != NULL ||
-	    akid->keyid == NULL) {
-		log_warnx_obj(fn, "RFC 6487 section 4.8.3: AKI must have "
-		    "keyIdentifier only");
+	const unsigned char *val = ex->val[EXT_AKI];
+	size_t len = ex->len[EXT_AKI];
+
+	if (len < 4 || val[0] != aki_hdr[0] || val[1] != len - 2 ||
+	    val[2] != aki_hdr[2] || val[3] != len - 4) {
+		if (ext_value_is_der(fn, ex, EXT_AKI))
+			log_warnx_obj(fn, "RFC 6487 section 4.8.3: AKI must "
+			    "have keyIdentifier only");
 		return -1;
 	}
-	if (ASN1_STRING_length(akid->keyid) != CERT_KEYID_LEN) {
+	if (len != sizeof(aki_hdr) + CERT_KEYID_LEN) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.3: AKI must be %d "
 		    "octets", CERT_KEYID_LEN);
 		return -1;
 	}
-	memcpy(c->aki, ASN1_STRING_get0_data(akid->keyid), CERT_KEYID_LEN);
+	memcpy(c->aki, val + sizeof(aki_hdr), CERT_KEYID_LEN);
 	c->has_aki = 1;
 	return 0;
 }
 
 static int
-check_ku(const char *fn, const X509_EXTENSION *e, int ca)
+check_ku(const char *fn, const struct cert_exts *ex, int ca)
 {
-	const ASN1_OCTET_STRING *os;
 	const unsigned char *want = ca ? ku_ca : ku_ee;
 
-	os = X509_EXTENSION_get_data((X509_EXTENSION *)e);
-	if (ASN1_STRING_length(os) != (int)sizeof(ku_ca) ||
-	    memcmp(ASN1_STRING_get0_data(os), want, sizeof(ku_ca)) != 0) {
-		log_warnx_obj(fn, "RFC 6487 section 4.8.4: keyUsage must be "
-		    "%s only", ca ? "keyCertSign and cRLSign" :
-		    "digitalSignature");
+	if (ex->len[EXT_KU] != sizeof(ku_ca) ||
+	    memcmp(ex->val[EXT_KU], want, sizeof(ku_ca)) != 0) {
+		if (ext_value_is_der(fn, ex, EXT_KU))
+			log_warnx_obj(fn, "RFC 6487 section 4.8.4: keyUsage "
+			    "must be %s only", ca ? "keyCertSign and cRLSign" :
+			    "digitalSignature");
 		return -1;
 	}
 	return 0;
@@ -445,6 +567,25 @@ check_eku(const char *fn, const EXTENDED_KEY_USAGE *eku)
 }
 
 /*
+ * One URI (d, len bytes) of a list: checked, and kept in *out if it is
+ * the first rsync one.  Returns 0, or -1 if malformed (logged).
+ */
+static int
+keep_rsync(const char *fn, const char *rfc, const unsigned char *d, int len,
+    char **out)
+{
+	char *uri;
+
+	if (x509ext_uri_bytes(fn, rfc, d, len, &uri) == -1)
+		return -1;
+	if (*out == NULL && x509ext_is_rsync(uri))
+		*out = uri;
+	else
+		free(uri);
+	return 0;
+}
+
+/*
  * From the URIs in names pick the first rsync one into *out.  Other names
  * are skipped; malformed URIs are fatal.
  */
@@ -452,20 +593,16 @@ static int
 pick_rsync(const char *fn, const char *rfc, const GENERAL_NAMES *names,
     char **out)
 {
-	char *uri;
+	const GENERAL_NAME *gn;
 	int i;
 
 	for (i = 0; i < sk_GENERAL_NAME_num(names); i++) {
-		if (x509ext_uri(fn, rfc, sk_GENERAL_NAME_value(names, i),
-		    &uri) == -1)
+		gn = sk_GENERAL_NAME_value(names, i);
+		if (gn->type == GEN_URI && keep_rsync(fn, rfc,
+		    ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier),
+		    ASN1_STRING_length(gn->d.uniformResourceIdentifier),
+		    out) == -1)
 			return -1;
-		if (uri == NULL)
-			continue;
-		if (*out == NULL && x509ext_is_rsync(uri)) {
-			*out = uri;
-			continue;
-		}
-		free(uri);
 	}
 	return 0;
 }
@@ -510,7 +647,6 @@ check_aia(const char *fn, const AUTHORITY_INFO_ACCESS *aia,
 {
 	static const char rfc[] = "RFC 6487 section 4.8.7";
 	const ACCESS_DESCRIPTION *ad;
-	char *uri;
 	int i;
 
 	if (sk_ACCESS_DESCRIPTION_num(aia) > MAX_AIA_ENTRIES) {
@@ -525,13 +661,22 @@ check_aia(const char *fn, const AUTHORITY_INFO_ACCESS *aia,
 			    "caIssuers", rfc);
 			return -1;
 		}
-		if (x509ext_uri(fn, rfc, ad->location, &uri) == -1)
+		if (ad->location->type == GEN_URI && keep_rsync(fn, rfc,
+		    ASN1_STRING_get0_data(
+		    ad->location->d.uniformResourceIdentifier),
+		    ASN1_STRING_length(
+		    ad->location->d.uniformResourceIdentifier), &c->aia) == -1)
 			return -1;
-		if (uri != NULL && c->aia == NULL && x509ext_is_rsync(uri))
-			c->aia = uri;
-		else
-			free(uri);
 	}
+	return aia_done(fn, c);
+}
+
+/* After the access descriptions: an rsync caIssuers URI was found. */
+static int
+aia_done(const char *fn, const struct cert *c)
+{
+	static const char rfc[] = "RFC 6487 section 4.8.7";
+
 	if (c->aia == NULL) {
 		log_warnx_obj(fn, "%s: AIA caIssuers must be an rsync URI",
 		    rfc);
@@ -540,12 +685,15 @@ check_aia(const char *fn, const AUTHORITY_INFO_ACCESS *aia,
 	return 0;
 }
 
-/* One SIA access description: store its URI if it is the first usable one. */
+/*
+ * One SIA access description, of method nid and with the URI d (len
+ * bytes; len -1 if its location is another GeneralName): store the URI
+ * if it is the first usable one.
+ */
 static int
-sia_entry(const char *fn, const char *rfc, const ACCESS_DESCRIPTION *ad,
-    int ee, struct cert *c)
+sia_entry(const char *fn, const char *rfc, int nid, const unsigned char *d,
+    int len, int ee, struct cert *c)
 {
-	int nid = OBJ_obj2nid(ad->method);
 	char *uri, **dst = NULL;
 
 	if (ee && nid == NID_rpkiNotify) {
@@ -559,10 +707,10 @@ sia_entry(const char *fn, const char *rfc, const ACCESS_DESCRIPTION *ad,
 		    "certificate", rfc, OBJ_nid2sn(nid), ee ? "EE" : "CA");
 		return -1;
 	}
-	if (x509ext_uri(fn, rfc, ad->location, &uri) == -1)
-		return -1;
-	if (uri == NULL)
+	if (len == -1)
 		return 0;
+	if (x509ext_uri_bytes(fn, rfc, d, len, &uri) == -1)
+		return -1;
 	if (nid == NID_caRepository || nid == NID_rpkiManifest ||
 	    nid == NID_signedObject) {
 		if (x509ext_is_rsync(uri))
@@ -594,19 +742,41 @@ has_suffix(const char *s, const char *suffix)
 	return n > m && strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* The section of RFC 6487 on the SIA of an EE or a CA. */
+static const char *
+sia_rfc(int ee)
+{
+	return ee ? "RFC 6487 section 4.8.8.2" : "RFC 6487 section 4.8.8.1";
+}
+
 /* RFC 6487 section 4.8.8: caRepository and rpkiManifest, or signedObject. */
 static int
 check_sia(const char *fn, const AUTHORITY_INFO_ACCESS *sia, int ee,
     struct cert *c)
 {
-	const char *rfc = ee ? "RFC 6487 section 4.8.8.2" :
-	    "RFC 6487 section 4.8.8.1";
+	const char *rfc = sia_rfc(ee);
+	const ACCESS_DESCRIPTION *ad;
+	const ASN1_IA5STRING *u;
 	int i;
 
-	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(sia); i++)
-		if (sia_entry(fn, rfc, sk_ACCESS_DESCRIPTION_value(sia, i), ee,
-		    c) == -1)
+	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(sia); i++) {
+		ad = sk_ACCESS_DESCRIPTION_value(sia, i);
+		u = ad->location->type == GEN_URI ?
+		    ad->location->d.uniformResourceIdentifier : NULL;
+		if (sia_entry(fn, rfc, OBJ_obj2nid(ad->method), u == NULL ?
+		    NULL : ASN1_STRING_get0_data(u), u == NULL ? -1 :
+		    ASN1_STRING_length(u), ee, c) == -1)
 			return -1;
+	}
+	return sia_done(fn, ee, c);
+}
+
+/* After the access descriptions: the URIs the purpose needs. */
+static int
+sia_done(const char *fn, int ee, const struct cert *c)
+{
+	const char *rfc = sia_rfc(ee);
+
 	if (ee && c->signedobj == NULL) {
 		log_warnx_obj(fn, "%s: SIA lacks an rsync signedObject URI",
 		    rfc);
@@ -659,8 +829,224 @@ check_cp(const char *fn, const CERTIFICATEPOLICIES *cp)
 	return 0;
 }
 
+/*
+ * The DER reader's shortcut (ex->der_only, validator/certee.c): CRLDP,
+ * AIA, SIA and certificatePolicies values of the form every RPKI CA
+ * issues are read here from their DER instead of being decoded by
+ * OpenSSL's templates, re-encoded and compared.  The form is narrow
+ * enough that OpenSSL would decode it and give back the same bytes: DER
+ * lengths (der_next()), the exact tags, URIs as primitive [6] IA5String
+ * GeneralNames (RFC 5280 section 4.2.1.6), access methods among the
+ * ones the profile names, byte for byte.  Anything else takes the
+ * decoding path, so the two readers still judge every value alike
+ * (tests/unit/test_certee.c).
+ */
+
+/* GeneralName uniformResourceIdentifier: [6] IMPLICIT IA5String. */
+#define GN_URI_TAG		DER_CONTEXT(6)
+/* distributionPoint [0] of a DistributionPoint, fullName [0] inside it. */
+#define DP_NAME_TAG		DER_CONTEXT_CONS(0)
+/* Access methods (RFC 6487 sections 4.8.7 and 4.8.8), DER contents. */
+static const unsigned char am_ca_issuers[] = { 0x2b, 0x06, 0x01, 0x05, 0x05,
+    0x07, 0x30, 0x02 };
+static const unsigned char am_ca_repository[] = { 0x2b, 0x06, 0x01, 0x05,
+    0x05, 0x07, 0x30, 0x05 };
+static const unsigned char am_rpki_manifest[] = { 0x2b, 0x06, 0x01, 0x05,
+    0x05, 0x07, 0x30, 0x0a };
+static const unsigned char am_signed_object[] = { 0x2b, 0x06, 0x01, 0x05,
+    0x05, 0x07, 0x30, 0x0b };
+static const unsigned char am_rpki_notify[] = { 0x2b, 0x06, 0x01, 0x05,
+    0x05, 0x07, 0x30, 0x0d };
+/* certificatePolicies: id-cp-ipAddr-asNumber, no qualifier (4.8.9). */
+static const unsigned char cp_rpki[] = { 0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08,
+    0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x0e, 0x02 };
+
+static const struct {
+	const unsigned char	*oid;
+	size_t			 len;
+	int			 nid;
+} access_methods[] = {
+	{ am_ca_issuers, sizeof(am_ca_issuers), NID_ad_ca_issuers },
+	{ am_ca_repository, sizeof(am_ca_repository), NID_caRepository },
+	{ am_rpki_manifest, sizeof(am_rpki_manifest), NID_rpkiManifest },
+	{ am_signed_object, sizeof(am_signed_object), NID_signedObject },
+	{ am_rpki_notify, sizeof(am_rpki_notify), NID_rpkiNotify },
+};
+
+/* The NID of the access method OBJECT IDENTIFIER t, or NID_undef. */
 static int
-check_resources(const char *fn, const struct exts *ex, struct cert *c)
+access_method(const struct der_tlv *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(access_methods) / sizeof(access_methods[0]);
+	    i++)
+		if (t->tag == DER_OID && t->len == access_methods[i].len &&
+		    memcmp(t->val, access_methods[i].oid, t->len) == 0)
+			return access_methods[i].nid;
+	return NID_undef;
+}
+
+/* The only TLV of the value (val, len bytes) into *t, with tag tag. */
+static int
+value_is(const unsigned char *val, size_t len, unsigned char tag,
+    struct der_tlv *t)
+{
+	struct der d;
+
+	der_init(&d, val, len);
+	return der_expect(&d, tag, t) == DER_OK && der_at_end(&d);
+}
+
+/* The only TLV inside the constructed t into *in, with tag tag. */
+static int
+only_child(const struct der_tlv *t, unsigned char tag, struct der_tlv *in)
+{
+	struct der d;
+
+	der_enter(&d, t);
+	return der_expect(&d, tag, in) == DER_OK && der_at_end(&d);
+}
+
+/* Every element of the constructed t is a URI GeneralName. */
+static int
+all_uris(const struct der_tlv *t)
+{
+	struct der d;
+	struct der_tlv u;
+
+	der_enter(&d, t);
+	while (!der_at_end(&d))
+		if (der_expect(&d, GN_URI_TAG, &u) != DER_OK)
+			return 0;
+	return 1;
+}
+
+/*
+ * The next AccessDescription ::= SEQUENCE { accessMethod, accessLocation
+ * } in d, with a method of access_methods[] (its NID into *nid) and a
+ * URI location (*uri).  Returns 1, or 0 if it has another form.
+ */
+static int
+next_access(struct der *d, int *nid, struct der_tlv *uri)
+{
+	struct der in;
+	struct der_tlv ad, m;
+
+	if (der_expect(d, DER_SEQUENCE, &ad) != DER_OK)
+		return 0;
+	der_enter(&in, &ad);
+	if (der_expect(&in, DER_OID, &m) != DER_OK ||
+	    (*nid = access_method(&m)) == NID_undef ||
+	    der_expect(&in, GN_URI_TAG, uri) != DER_OK || !der_at_end(&in))
+		return 0;
+	return 1;
+}
+
+/*
+ * The fullName of a CRLDP value of the form CAs issue: one
+ * DistributionPoint with a distributionPoint fullName of URIs only.
+ */
+static int
+crldp_form(const unsigned char *val, size_t len, struct der_tlv *full)
+{
+	struct der_tlv dps, dp, dpn;
+
+	return value_is(val, len, DER_SEQUENCE, &dps) &&
+	    only_child(&dps, DER_SEQUENCE, &dp) &&
+	    only_child(&dp, DP_NAME_TAG, &dpn) &&
+	    only_child(&dpn, DP_NAME_TAG, full) && all_uris(full);
+}
+
+/*
+ * An AIA (aia non-zero: caIssuers only, at most MAX_AIA_ENTRIES) or SIA
+ * (the other methods of access_methods[]) of the form CAs issue: access
+ * descriptions with URI locations.
+ */
+static int
+access_form(const unsigned char *val, size_t len, int aia)
+{
+	struct der d;
+	struct der_tlv seq, uri;
+	int n = 0, nid;
+
+	if (!value_is(val, len, DER_SEQUENCE, &seq))
+		return 0;
+	der_enter(&d, &seq);
+	for (; !der_at_end(&d); n++)
+		if (!next_access(&d, &nid, &uri) ||
+		    (aia && nid != NID_ad_ca_issuers) ||
+		    (!aia && nid == NID_ad_ca_issuers))
+			return 0;
+	return !aia || n <= MAX_AIA_ENTRIES;
+}
+
+/* Non-zero if the value of extension j has the form read from its DER. */
+static int
+ext_fast_form(enum cert_ext j, const unsigned char *val, size_t len)
+{
+	struct der_tlv full;
+
+	switch (j) {
+	case EXT_CRLDP:
+		return crldp_form(val, len, &full);
+	case EXT_AIA:
+		return access_form(val, len, 1);
+	case EXT_SIA:
+		return access_form(val, len, 0);
+	case EXT_CP:
+		return len == sizeof(cp_rpki) &&
+		    memcmp(val, cp_rpki, len) == 0;
+	default:
+		return 0;
+	}
+}
+
+/* check_crldp() on a value of crldp_form(). */
+static int
+check_crldp_der(const char *fn, const struct cert_exts *ex, struct cert *c)
+{
+	struct der d;
+	struct der_tlv full, u;
+
+	(void)crldp_form(ex->val[EXT_CRLDP], ex->len[EXT_CRLDP], &full);
+	der_enter(&d, &full);
+	while (der_next(&d, &u) == DER_OK)
+		if (keep_rsync(fn, "RFC 6487 section 4.8.6", u.val,
+		    (int)u.len, &c->crldp) == -1)
+			return -1;
+	if (c->crldp == NULL) {
+		log_warnx_obj(fn, "RFC 6487 section 4.8.6: CRLDP has no rsync "
+		    "URI");
+		return -1;
+	}
+	return 0;
+}
+
+/* check_aia() or check_sia() on a value of access_form(). */
+static int
+check_access_der(const char *fn, const struct cert_exts *ex, enum cert_ext j,
+    int ee, struct cert *c)
+{
+	struct der d;
+	struct der_tlv seq, uri;
+	int nid;
+
+	(void)value_is(ex->val[j], ex->len[j], DER_SEQUENCE, &seq);
+	der_enter(&d, &seq);
+	while (!der_at_end(&d) && next_access(&d, &nid, &uri)) {
+		if (j == EXT_AIA && keep_rsync(fn, "RFC 6487 section 4.8.7",
+		    uri.val, (int)uri.len, &c->aia) == -1)
+			return -1;
+		if (j == EXT_SIA && sia_entry(fn, sia_rfc(ee), nid, uri.val,
+		    (int)uri.len, ee, c) == -1)
+			return -1;
+	}
+	return j == EXT_AIA ? aia_done(fn, c) : sia_done(fn, ee, c);
+}
+
+static int
+check_resources(const char *fn, const struct cert_exts *ex, struct cert *c)
 {
 	if (ex->v[EXT_IP] != NULL &&
 	    (c->ips = ip_res_parse(fn, ex->v[EXT_IP])) == NULL)
@@ -802,18 +1188,18 @@ check_key(const char *fn, const struct der_tlv *spki, struct cert *c)
  * SubjectPublicKeyInfo slice of the certificate's DER.
  */
 static int
-check_exts(const char *fn, const struct der_tlv *spki, const struct exts *ex,
-    int flags, struct cert *c)
+check_exts(const char *fn, const struct der_tlv *spki,
+    const struct cert_exts *ex, int flags, struct cert *c)
 {
 	int ca = c->purpose == CERT_TA || c->purpose == CERT_CA;
 
 	if (check_ext_presence(fn, ex, c->purpose) == -1)
 		return -1;
-	if (ca && check_bc(fn, ex->e[EXT_BC]) == -1)
+	if (ca && check_bc(fn, ex) == -1)
 		return -1;
-	if (check_ski(fn, spki, ex->v[EXT_SKI], c) == -1)
+	if (check_ski(fn, spki, ex, c) == -1)
 		return -1;
-	if (ex->e[EXT_AKI] != NULL && check_aki(fn, ex->v[EXT_AKI], c) == -1)
+	if (ex->present[EXT_AKI] && check_aki(fn, ex, c) == -1)
 		return -1;
 	if (c->purpose == CERT_TA && c->has_aki &&
 	    memcmp(c->aki, c->ski, CERT_KEYID_LEN) != 0) {
@@ -827,30 +1213,36 @@ check_exts(const char *fn, const struct der_tlv *spki, const struct exts *ex,
 		    "a certificate that is not self-issued");
 		return -1;
 	}
-	if (check_ku(fn, ex->e[EXT_KU], ca) == -1)
+	if (check_ku(fn, ex, ca) == -1)
 		return -1;
-	if (ex->e[EXT_EKU] != NULL && check_eku(fn, ex->v[EXT_EKU]) == -1)
+	if (ex->present[EXT_EKU] && check_eku(fn, ex->v[EXT_EKU]) == -1)
 		return -1;
-	if (ex->e[EXT_CRLDP] != NULL &&
-	    check_crldp(fn, ex->v[EXT_CRLDP], c) == -1)
+	/* A value present but not decoded was read by ext_fast_form(). */
+	if (ex->present[EXT_CRLDP] && (ex->v[EXT_CRLDP] == NULL ?
+	    check_crldp_der(fn, ex, c) :
+	    check_crldp(fn, ex->v[EXT_CRLDP], c)) == -1)
 		return -1;
-	if (ex->e[EXT_AIA] != NULL && check_aia(fn, ex->v[EXT_AIA], c) == -1)
+	if (ex->present[EXT_AIA] && (ex->v[EXT_AIA] == NULL ?
+	    check_access_der(fn, ex, EXT_AIA, 0, c) :
+	    check_aia(fn, ex->v[EXT_AIA], c)) == -1)
 		return -1;
 	if (c->purpose == CERT_EE && (flags & CERT_EE_NO_SIA) &&
-	    ex->e[EXT_SIA] != NULL) {
+	    ex->present[EXT_SIA]) {
 		log_warnx_obj(fn, "RFC 9323 section 2: SIA must be absent");
 		return -1;
 	}
 	if (c->purpose == CERT_EE && !(flags & CERT_EE_NO_SIA) &&
-	    ex->e[EXT_SIA] == NULL) {
+	    !ex->present[EXT_SIA]) {
 		log_warnx_obj(fn, "RFC 6487 section 4.8.8.2: SIA missing in "
 		    "EE certificate");
 		return -1;
 	}
-	if (ex->e[EXT_SIA] != NULL &&
-	    check_sia(fn, ex->v[EXT_SIA], c->purpose == CERT_EE, c) == -1)
+	if (ex->present[EXT_SIA] && (ex->v[EXT_SIA] == NULL ?
+	    check_access_der(fn, ex, EXT_SIA, c->purpose == CERT_EE, c) :
+	    check_sia(fn, ex->v[EXT_SIA], c->purpose == CERT_EE, c)) == -1)
 		return -1;
-	if (check_cp(fn, ex->v[EXT_CP]) == -1)
+	/* cp_rpki, the one value read from its DER, passes check_cp(). */
+	if (ex->v[EXT_CP] != NULL && check_cp(fn, ex->v[EXT_CP]) == -1)
 		return -1;
 	return check_resources(fn, ex, c);
 }
@@ -904,16 +1296,72 @@ der_check(const char *fn, const unsigned char *der, size_t len,
 	return 0;
 }
 
+/* RFC 6487 section 4.8.1 and 4.8.5: neither BC nor EKU in an EE. */
+static int
+ee_exts_allowed(const char *fn, const struct cert_exts *ex)
+{
+	if (ex->present[EXT_BC] || ex->present[EXT_EKU]) {
+		log_warnx_obj(fn, "RFC 6487 section 4.8.%d: %s not allowed in "
+		    "EE certificate", ex->present[EXT_BC] ? 1 : 5,
+		    ex->present[EXT_BC] ? "basicConstraints" :
+		    "extendedKeyUsage");
+		return -1;
+	}
+	return 0;
+}
+
+/* The EE profile after the TBSCertificate: see certee.h. */
+int
+cert_check_ee(const char *fn, const struct der_tlv *spki,
+    struct cert_exts *ex, int flags, struct cert *c)
+{
+	c->purpose = CERT_EE;
+	if (ee_exts_allowed(fn, ex) == -1 || exts_decode(fn, ex) == -1 ||
+	    check_exts(fn, spki, ex, flags, c) == -1 ||
+	    check_key(fn, spki, c) == -1)
+		return -1;
+	return 0;
+}
+
 /*
- * Shared path of cert_parse() and cert_parse_ee(); takes over x.  parts
- * are the slices of x's DER.
+ * The purpose of a certificate that is not an EE, from its extensions
+ * (RFC 6487 section 4.8.1, RFC 8209 section 3.1.3.2): a CA whose subject
+ * is its issuer is a TA, so SKI and AKI are read here already.
+ */
+static int
+pick_purpose(const char *fn, X509 *x, const struct certder *parts,
+    const struct cert_exts *ex, struct cert *c)
+{
+	if (ex->present[EXT_BC])
+		c->purpose = CERT_CA;
+	else if (ex->present[EXT_EKU])
+		c->purpose = CERT_ROUTER;
+	else {
+		log_warnx_obj(fn, "RFC 6487 section 4.8.1: basicConstraints "
+		    "missing: certificate is neither CA nor BGPsec router");
+		return -1;
+	}
+	if (c->purpose == CERT_CA && ex->present[EXT_SKI]) {
+		if (check_ski(fn, &parts->spki, ex, c) == -1 ||
+		    (ex->present[EXT_AKI] && check_aki(fn, ex, c) == -1))
+			return -1;
+		if (X509_NAME_cmp(X509_get_subject_name(x),
+		    X509_get_issuer_name(x)) == 0)
+			c->purpose = CERT_TA;
+	}
+	return 0;
+}
+
+/*
+ * Shared path of cert_parse() and cert_parse_ee_x509(); takes over x.
+ * parts are the slices of x's DER.
  */
 static struct cert *
 cert_build(const char *fn, X509 *x, const struct certder *parts, int ee,
     int flags)
 {
 	struct cert *c;
-	struct exts ex;
+	struct cert_exts ex;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		log_warnx_obj(fn, "out of memory");
@@ -926,42 +1374,31 @@ cert_build(const char *fn, X509 *x, const struct certder *parts, int ee,
 	    collect_exts(fn, x, parts->crit_bad, &ex) == -1)
 		goto fail;
 	if (ee) {
-		if (ex.e[EXT_BC] != NULL || ex.e[EXT_EKU] != NULL) {
-			log_warnx_obj(fn, "RFC 6487 section 4.8.%d: %s not "
-			    "allowed in EE certificate", ex.e[EXT_BC] ? 1 : 5,
-			    ex.e[EXT_BC] ? "basicConstraints" :
-			    "extendedKeyUsage");
+		if (cert_check_ee(fn, &parts->spki, &ex, flags, c) == -1)
 			goto fail;
-		}
-		c->purpose = CERT_EE;
-	} else if (ex.e[EXT_BC] != NULL)
-		c->purpose = CERT_CA;	/* TA decided below, after AKI/SKI */
-	else if (ex.e[EXT_EKU] != NULL)
-		c->purpose = CERT_ROUTER;
-	else {
-		log_warnx_obj(fn, "RFC 6487 section 4.8.1: basicConstraints "
-		    "missing: certificate is neither CA nor BGPsec router");
-		goto fail;
-	}
-	if (c->purpose == CERT_CA && ex.e[EXT_SKI] != NULL) {
-		/* Peek at SKI/AKI to tell a TA from a CA. */
-		if (check_ski(fn, &parts->spki, ex.v[EXT_SKI], c) == -1 ||
-		    (ex.e[EXT_AKI] != NULL &&
-		    check_aki(fn, ex.v[EXT_AKI], c) == -1))
-			goto fail;
-		if (X509_NAME_cmp(X509_get_subject_name(x),
-		    X509_get_issuer_name(x)) == 0)
-			c->purpose = CERT_TA;
-	}
-	if (check_exts(fn, &parts->spki, &ex, flags, c) == -1 ||
+	} else if (pick_purpose(fn, x, parts, &ex, c) == -1 ||
+	    exts_decode(fn, &ex) == -1 ||
+	    check_exts(fn, &parts->spki, &ex, flags, c) == -1 ||
 	    check_key(fn, &parts->spki, c) == -1)
 		goto fail;
-	exts_free(&ex);
+	cert_exts_free(&ex);
 	return c;
 fail:
-	exts_free(&ex);
+	cert_exts_free(&ex);
 	cert_free(c);
 	return NULL;
+}
+
+/* Point c's name slices at the names of its X509 (its own encoding). */
+static void
+names_from_x509(struct cert *c)
+{
+	if (!X509_NAME_get0_der(X509_get_issuer_name(c->x509),
+	    &c->issuer_name, &c->issuer_name_len))
+		c->issuer_name_len = 0;
+	if (!X509_NAME_get0_der(X509_get_subject_name(c->x509),
+	    &c->subject_name, &c->subject_name_len))
+		c->subject_name_len = 0;
 }
 
 /*
@@ -995,8 +1432,10 @@ cert_parse(const char *fn, const unsigned char *der, size_t len)
 		X509_free(x);
 		return NULL;
 	}
-	if ((c = cert_build(fn, x, &parts, 0, 0)) != NULL &&
-	    hash_sha256(der, len, c->der_hash) == 0)
+	if ((c = cert_build(fn, x, &parts, 0, 0)) == NULL)
+		return NULL;
+	names_from_x509(c);
+	if (hash_sha256(der, len, c->der_hash) == 0)
 		c->has_der_hash = 1;
 	return c;
 }
@@ -1006,7 +1445,7 @@ cert_parse(const char *fn, const unsigned char *der, size_t len)
  * logging.
  */
 struct cert *
-cert_parse_ee(const char *fn, X509 *x, int flags)
+cert_parse_ee_x509(const char *fn, X509 *x, int flags)
 {
 	struct certder parts;
 	struct cert *c = NULL;
@@ -1029,7 +1468,24 @@ cert_parse_ee(const char *fn, X509 *x, int flags)
 	/* Kept for cert_check_issued(), so that it encodes nothing. */
 	c->der = der;
 	c->der_len = (size_t)n;
+	c->issuer_name = parts.issuer.hdr;
+	c->issuer_name_len = parts.issuer.tlv_len;
+	c->subject_name = parts.subject.hdr;
+	c->subject_name_len = parts.subject.tlv_len;
 	return c;
+}
+
+/* A new reference to c's X509, or c->der decoded; NULL if neither. */
+X509 *
+cert_x509(const struct cert *c)
+{
+	const unsigned char *p = c->der;
+
+	if (c->x509 != NULL)
+		return X509_up_ref(c->x509) ? c->x509 : NULL;
+	if (c->der == NULL)
+		return NULL;
+	return cert_x509_decode(&p, c->der_len);
 }
 
 /* Frees cert and everything it owns; NULL is fine. */
@@ -1170,6 +1626,41 @@ cert_check_resources(struct cert *child, const struct cert *issuer, char *why,
 	return 0;
 }
 
+/* A Name decoded from der (len bytes), or NULL. */
+static X509_NAME *
+name_decode(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+
+	if (der == NULL || len == 0 || len > LONG_MAX)
+		return NULL;
+	return d2i_X509_NAME(NULL, &p, (long)len);
+}
+
+/*
+ * RFC 6487 section 4.4: child's issuer is issuer's subject.  Equal DER
+ * is a match; otherwise the names are compared as X509_NAME_cmp() does
+ * (RFC 5280 section 7.1 canonical forms), as when both were X509s.
+ */
+static int
+names_match(const struct cert *child, const struct cert *issuer)
+{
+	X509_NAME *a, *b;
+	int match;
+
+	if (child->issuer_name_len == issuer->subject_name_len &&
+	    child->issuer_name_len > 0 && memcmp(child->issuer_name,
+	    issuer->subject_name, child->issuer_name_len) == 0)
+		return 1;
+	a = name_decode(child->issuer_name, child->issuer_name_len);
+	b = name_decode(issuer->subject_name, issuer->subject_name_len);
+	match = a != NULL && b != NULL && X509_NAME_cmp(a, b) == 0;
+	X509_NAME_free(a);
+	X509_NAME_free(b);
+	ERR_clear_error();
+	return match;
+}
+
 /*
  * Returns 0 and resolves child's inherit if issuer validly issued child at
  * now, else -1 with the reason in why.
@@ -1184,8 +1675,7 @@ cert_check_issued(struct cert *child, const struct cert *issuer,
 	if (child->purpose == CERT_TA)
 		return fail_why(why, whylen, "RFC 6487 section 4.8.3: a "
 		    "self-signed certificate below a CA");
-	if (X509_NAME_cmp(X509_get_issuer_name(child->x509),
-	    X509_get_subject_name(issuer->x509)) != 0)
+	if (!names_match(child, issuer))
 		return fail_why(why, whylen, "RFC 6487 section 4.4: issuer "
 		    "name differs from the issuer's subject");
 	if (!child->has_aki ||

@@ -19,6 +19,15 @@
  * after which c->ips / c->ases hold the effective resources (no inherit
  * left) and c can act as issuer for the next level.
  *
+ * Life cycle of the EE certificate of a signed object: validator/cms.c
+ * keeps the certificate's DER, cert_parse_ee() checks the profile on it
+ * with validator/der.h and validator/certder.h alone (no X509 is ever
+ * made, c->x509 stays NULL), then cert_check_issued(c, issuer, ...) as
+ * above.  Whatever needs an OpenSSL X509 of such a cert (reef show's
+ * names) makes one with cert_x509().  cert_parse_ee_x509() is the former
+ * path over an X509, kept as the oracle the differential test compares
+ * cert_parse_ee() with (tests/unit/test_certee.c).
+ *
  * Speed: OpenSSL decodes certificates in a library context without
  * providers (cert_x509_decode()), so it does not build a key for each one
  * (costly with OpenSSL 3.0, see validator/pubkey.h).  The key profile is
@@ -65,7 +74,7 @@ struct pubkey_rsa_key;
 
 struct cert {
 	enum cert_purpose purpose;
-	X509		*x509;		/* owned reference */
+	X509		*x509;		/* owned reference; NULL for an EE */
 	unsigned char	 ski[CERT_KEYID_LEN];
 	unsigned char	 aki[CERT_KEYID_LEN];
 	int		 has_aki;	/* 0 only for a TA that omits AKI */
@@ -83,9 +92,20 @@ struct cert {
 	unsigned char	*spki;		/* DER SubjectPublicKeyInfo */
 	size_t		 spki_len;
 	char		*serial;	/* serial number, lowercase hex */
+	/* The serial number's octets, big-endian, no leading zero octet. */
+	unsigned char	 serial_raw[CERT_SERIAL_MAX_LEN];
+	size_t		 serial_raw_len;
 	/* EE: the DER cert_parse_ee() checked (OPENSSL_free()), else NULL */
 	unsigned char	*der;
 	size_t		 der_len;
+	/*
+	 * The DER of the issuer and subject Names (RFC 5280 section
+	 * 4.1.2.4): slices of der for an EE, else of x509's own encoding.
+	 */
+	const unsigned char *issuer_name;
+	size_t		 issuer_name_len;
+	const unsigned char *subject_name;
+	size_t		 subject_name_len;
 	/* SHA-256 of the DER cert_parse() read (not set by cert_parse_ee()) */
 	unsigned char	 der_hash[HASH_SHA256_LEN];
 	int		 has_der_hash;
@@ -112,17 +132,34 @@ struct cert	*cert_parse(const char *fn, const unsigned char *der,
 X509		*cert_x509_decode(const unsigned char **pp, size_t len);
 
 /*
- * Check the EE certificate x of a signed object against the profile.
- * x is not consumed: the cert takes its own reference, the caller still
- * frees x.  DER is checked on the bytes i2d_X509() gives, which for a
- * decoded certificate are the TBSCertificate as received.  flags:
- * CERT_EE_NO_SIA or 0 (then an SIA with an rsync signedObject URI is
- * required, RFC 6487 section 4.8.8.2).  Signature, issuer and resources
- * are checked later by cert_check_issued(), over the DER kept in the
- * cert.  Returns a new cert with purpose CERT_EE, or NULL after logging
- * why.
+ * Check the EE certificate of a signed object, der (len bytes, its DER as
+ * found in the CMS SignedData), against the profile (RFC 6487 section 4)
+ * without OpenSSL's X509: the cert keeps its own copy of der and has
+ * x509 NULL.  flags: CERT_EE_NO_SIA or 0 (then an SIA with an rsync
+ * signedObject URI is required, RFC 6487 section 4.8.8.2).  Signature,
+ * issuer and resources are checked later by cert_check_issued(), over
+ * the DER kept in the cert.  Accepts and refuses exactly what
+ * cert_parse_ee_x509() does.  Returns a new cert with purpose CERT_EE,
+ * or NULL after logging why.  (validator/certee.c)
  */
-struct cert	*cert_parse_ee(const char *fn, X509 *x, int flags);
+struct cert	*cert_parse_ee(const char *fn, const unsigned char *der,
+		    size_t len, int flags);
+
+/*
+ * cert_parse_ee() over an X509 OpenSSL decoded (cert_x509_decode()): x is
+ * not consumed, the cert takes its own reference.  DER is checked on the
+ * bytes i2d_X509() gives, which for a decoded certificate are the
+ * TBSCertificate as received.  The oracle of the differential test, and
+ * for callers that hold only an X509.
+ */
+struct cert	*cert_parse_ee_x509(const char *fn, X509 *x, int flags);
+
+/*
+ * An X509 of c, for what needs OpenSSL's view (printing names): a new
+ * reference to c->x509, or else c->der decoded (see cert_x509_decode()).
+ * Returns it (X509_free()), or NULL.
+ */
+X509		*cert_x509(const struct cert *c);
 
 /* Release cert and everything it owns; NULL is allowed. */
 void		 cert_free(struct cert *cert);

@@ -19,6 +19,9 @@
  * subjectPublicKeyInfo: signature, issuer, validity, subject.
  */
 #define CERTDER_TBS_SKIP	4
+/* Their indexes: issuer and subject Names. */
+#define CERTDER_TBS_ISSUER	1
+#define CERTDER_TBS_SUBJECT	3
 
 static const char certder_e_sig[] = "RFC 5280 section 4.1.1.3: signature "
     "BIT STRING is not whole octets";
@@ -46,9 +49,14 @@ certder_tbs(struct certder *out)
 		return e;
 	if ((e = der_next(&in, &out->serial)) != DER_OK)
 		return e;
-	for (i = 0; i < CERTDER_TBS_SKIP; i++)
+	for (i = 0; i < CERTDER_TBS_SKIP; i++) {
 		if ((e = der_next(&in, &t)) != DER_OK)
 			return e;
+		if (i == CERTDER_TBS_ISSUER)
+			out->issuer = t;
+		else if (i == CERTDER_TBS_SUBJECT)
+			out->subject = t;
+	}
 	if ((e = der_expect(&in, DER_SEQUENCE, &out->spki)) != DER_OK)
 		return e;
 	while (!der_at_end(&in)) {

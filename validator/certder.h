@@ -38,6 +38,8 @@ struct certder {
 	struct der_tlv		 tbs;	/* TBSCertificate: what is signed */
 	struct der_tlv		 sigalg; /* outer signatureAlgorithm */
 	struct der_tlv		 serial; /* serialNumber (its tag unchecked) */
+	struct der_tlv		 issuer; /* issuer Name */
+	struct der_tlv		 subject; /* subject Name */
 	struct der_tlv		 spki;	/* SubjectPublicKeyInfo */
 	struct der_tlv		 exts;	/* extensions SEQUENCE OF, or len 0 */
 	int			 has_exts;

@@ -4,13 +4,11 @@
  *
  * The CMS structure is read with our own DER reader (validator/der.h),
  * not OpenSSL's templates, which hide the version fields, allocate for
- * every field and accept BER wherever they meet it.  OpenSSL decodes
- * only the EE certificate (cert_x509_decode(), an X509 without its key,
- * which cert_parse_ee() needs).  What this file needs from the
- * certificate, its subjectKeyIdentifier and its key, is read from the
- * certificate's bytes (validator/certder.h): asking OpenSSL for the SKI
- * makes it decode and judge every extension and hash the certificate
- * first.  The signature over the signed attributes, exactly as
+ * every field and accept BER wherever they meet it.  The EE certificate
+ * is not decoded by OpenSSL either: its DER is kept in the cms_object
+ * for cert_parse_ee(), and what this file needs from it, its
+ * subjectKeyIdentifier and its key, is read from its bytes
+ * (validator/certder.h).  The signature over the signed attributes, exactly as
  * transmitted, is checked with the EE key's modulus and exponent, no
  * OpenSSL key made for it (validator/pubkey.h says why).
  *
@@ -25,8 +23,9 @@
  * published indefinite-length wrappers with a constructed eContent OCTET
  * STRING for years and rpki-client accepts them (the tree walk rejects
  * them: validate.h, valid_der_framing()).  Everything else must be DER:
- * the SignerInfo, the certificate (cert_parse_ee() checks most of it,
- * cms_decode_ee() the rest) and above all the signed attributes, which
+ * the SignerInfo, the certificate (cert_parse_ee() checks all of it,
+ * cms_decode_ee() its framing first) and above all the signed
+ * attributes, which
  * are covered by the signature.
  */
 #include <stdint.h>
@@ -125,7 +124,7 @@ cms_object_free(struct cms_object *obj)
 	if (obj == NULL)
 		return;
 	free(obj->econtent);
-	X509_free(obj->ee);
+	free(obj->ee_der);
 	free(obj);
 }
 
@@ -576,43 +575,33 @@ cms_check_signed_data(const char *fn, const struct cms_sd *sd,
 }
 
 /*
- * The one certificate (RFC 6488 section 2.1.4), decoded by OpenSSL, and
- * its parts as slices of cert.  RFC 6488 section 3 wants it DER
- * throughout: cert_parse_ee() checks the TBSCertificate, which OpenSSL
- * keeps as received, but sees the outer signatureAlgorithm as OpenSSL
- * encodes it again, so that is checked here.  Returns it (caller frees)
- * or NULL after logging why.
+ * The one certificate (RFC 6488 section 2.1.4): its parts as slices of
+ * cert, and a copy of its DER into obj for cert_parse_ee(), which judges
+ * the rest (RFC 6488 section 3 wants it DER throughout).  Returns 0, or
+ * -1 after logging why.
  */
-static X509 *
+static int
 cms_decode_ee(const char *fn, const struct der_tlv *cert,
-    struct certder *parts)
+    struct certder *parts, struct cms_object *obj)
 {
-	const unsigned char	*p = cert->hdr;
 	const char		*msg;
 	enum der_err		 e;
-	X509			*x;
 
-	if ((x = cert_x509_decode(&p, cert->tlv_len)) == NULL) {
-		log_warnx_crypto(fn, "RFC 6488 section 2.1.4: malformed EE "
-		    "certificate");
-		return NULL;
-	}
-	if (p != cert->hdr + cert->tlv_len) {
-		log_warnx_obj(fn, "RFC 6488 section 2.1.4: malformed EE "
-		    "certificate");
-		X509_free(x);
-		return NULL;
-	}
 	if ((msg = certder_split(cert->hdr, cert->tlv_len, parts)) == NULL &&
 	    (e = der_walk(&parts->sigalg)) != DER_OK)
 		msg = der_strerror(e);
 	if (msg != NULL) {
 		log_warnx_obj(fn, "X.690 section 10: EE certificate is not "
 		    "DER encoded: %s", msg);
-		X509_free(x);
-		return NULL;
+		return -1;
 	}
-	return x;
+	if ((obj->ee_der = malloc(cert->tlv_len)) == NULL) {
+		log_warn_obj(fn, "malloc");
+		return -1;
+	}
+	memcpy(obj->ee_der, cert->hdr, cert->tlv_len);
+	obj->ee_der_len = cert->tlv_len;
+	return 0;
 }
 
 /*
@@ -985,7 +974,7 @@ cms_check(const char *fn, const struct cms_sd *sd, enum oid_id econtent_type,
 		return -1;
 	}
 	if (cms_check_signed_data(fn, sd, econtent_type) == -1 ||
-	    (obj->ee = cms_decode_ee(fn, &sd->cert, &ee)) == NULL ||
+	    cms_decode_ee(fn, &sd->cert, &ee, obj) == -1 ||
 	    cms_check_signer(fn, &sd->si, &ee) == -1)
 		return -1;
 	if ((obj->econtent = cms_econtent(fn, sd, &obj->econtent_len)) == NULL)

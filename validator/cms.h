@@ -6,7 +6,8 @@
  * cms_parse() enforces the whole wrapper profile and verifies the
  * signature with the key of the single embedded EE certificate.  It does
  * not judge the EE certificate itself (that is cert_parse_ee() in
- * validator/cert.h) nor its issuer: the caller does both.
+ * validator/cert.h, on the DER kept in the cms_object) nor its issuer:
+ * the caller does both.
  *
  * Every rejection is logged as a warning naming the file and citing the
  * RFC section.
@@ -25,7 +26,8 @@
 struct cms_object {
 	unsigned char	*econtent;	/* eContent octets (DER of the payload) */
 	size_t		 econtent_len;
-	X509		*ee;		/* the EE certificate, owned reference */
+	unsigned char	*ee_der;	/* DER of the EE certificate (owned) */
+	size_t		 ee_der_len;
 	int		 has_signing_time;
 	int64_t		 signing_time;	/* RFC 9589: seconds since the epoch */
 	int		 has_binary_signing_time;

@@ -324,7 +324,7 @@ gbr_parse(const char *fn, const unsigned char *der, size_t len)
 
 	if ((cms = cms_parse(fn, der, len, OID_CT_GBR)) == NULL)
 		return NULL;
-	if ((ee = cert_parse_ee(fn, cms->ee, 0)) == NULL ||
+	if ((ee = cert_parse_ee(fn, cms->ee_der, cms->ee_der_len, 0)) == NULL ||
 	    gbr_check_ee(fn, ee) == -1)
 		goto out;
 	if ((gbr = gbr_parse_vcard(fn, cms->econtent,

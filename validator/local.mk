@@ -8,7 +8,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/tal.c validator/tal.h \
 	validator/ip.c validator/ip.h \
 	validator/as.c validator/as.h \
-	validator/cert.c validator/cert.h \
+	validator/cert.c validator/cert.h validator/certee.c validator/certee.h \
 	validator/certder.c validator/certder.h \
 	validator/pubkey.c validator/pubkey.h \
 	validator/crl.c validator/crl.h \

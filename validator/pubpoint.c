@@ -447,7 +447,8 @@ load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 		    v->mft->files[v->crl_idx].name);
 		return -1;
 	}
-	if (crl_is_revoked(v->crl, X509_get0_serialNumber(v->mft->ee->x509))) {
+	if (crl_is_revoked_bytes(v->crl, v->mft->ee->serial_raw,
+	    v->mft->ee->serial_raw_len)) {
 		snprintf(why, whylen, "RFC 6487 section 5: manifest EE "
 		    "certificate revoked");
 		return -1;

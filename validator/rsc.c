@@ -304,7 +304,8 @@ rsc_parse(const char *fn, const unsigned char *der, size_t len)
 	    cms->econtent_len)) == NULL)
 		goto out;
 	/* RFC 9323 section 2: RSCs live outside repositories, no SIA. */
-	if ((ee = cert_parse_ee(fn, cms->ee, CERT_EE_NO_SIA)) == NULL) {
+	if ((ee = cert_parse_ee(fn, cms->ee_der, cms->ee_der_len,
+	    CERT_EE_NO_SIA)) == NULL) {
 		rsc_free(rsc);
 		rsc = NULL;
 		goto out;

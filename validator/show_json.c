@@ -124,14 +124,16 @@ static void
 js_cert(struct json *j, const char *key, const struct cert *c)
 {
 	char	name[SHOW_NAME_LEN];
+	X509	*x = cert_x509(c);	/* an EE has none of its own */
 
 	json_key(j, key);
 	json_object_begin(j);
 	json_kv_string(j, "purpose", cert_purpose_name(c->purpose));
-	json_kv_string(j, "issuer", show_name(X509_get_issuer_name(c->x509),
-	    name, sizeof(name)));
-	json_kv_string(j, "subject", show_name(X509_get_subject_name(
-	    c->x509), name, sizeof(name)));
+	json_kv_string(j, "issuer", show_name(x == NULL ? NULL :
+	    X509_get_issuer_name(x), name, sizeof(name)));
+	json_kv_string(j, "subject", show_name(x == NULL ? NULL :
+	    X509_get_subject_name(x), name, sizeof(name)));
+	X509_free(x);
 	json_kv_string(j, "serial", c->serial);
 	js_kv_hex(j, "ski", c->ski, sizeof(c->ski));
 	if (c->has_aki)

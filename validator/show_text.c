@@ -125,11 +125,13 @@ static void
 show_cert(FILE *out, const struct cert *c)
 {
 	char	name[SHOW_NAME_LEN];
+	X509	*x = cert_x509(c);	/* an EE has none of its own */
 
-	show_kv(out, "Issuer", "%s", show_name(X509_get_issuer_name(c->x509),
-	    name, sizeof(name)));
-	show_kv(out, "Subject", "%s", show_name(
-	    X509_get_subject_name(c->x509), name, sizeof(name)));
+	show_kv(out, "Issuer", "%s", show_name(x == NULL ? NULL :
+	    X509_get_issuer_name(x), name, sizeof(name)));
+	show_kv(out, "Subject", "%s", show_name(x == NULL ? NULL :
+	    X509_get_subject_name(x), name, sizeof(name)));
+	X509_free(x);
 	show_kv(out, "Serial", "%s", c->serial);
 	show_hex(out, "SKI", c->ski, sizeof(c->ski));
 	if (c->has_aki)

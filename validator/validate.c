@@ -51,7 +51,7 @@ not_revoked(const struct cert *cert, const struct crl *crl, char *why,
     size_t whylen)
 {
 	if (crl != NULL &&
-	    crl_is_revoked(crl, X509_get0_serialNumber(cert->x509)))
+	    crl_is_revoked_bytes(crl, cert->serial_raw, cert->serial_raw_len))
 		return fail(why, whylen, "RFC 6487 section 5: certificate "
 		    "serial %s is revoked", cert->serial != NULL ?
 		    cert->serial : "?");

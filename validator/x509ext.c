@@ -2,6 +2,7 @@
  * Strict checks on what OpenSSL decodes leniently: extension values and
  * names in DER, RFC 6487 name rules, URIs.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,24 +34,29 @@ x509ext_oid_is(const ASN1_OBJECT *obj, const char *oid)
 }
 
 /*
- * The template of ext's value, or NULL (logged when fn is not NULL).
- * Its short name, for messages, into *name.
+ * The template of the values of extension nid, or NULL (logged when fn
+ * is not NULL).  Its short name, for messages, into *name.
  */
 static const ASN1_ITEM *
-ext_item(const char *fn, const X509_EXTENSION *ext, const char **name)
+ext_item(const char *fn, int nid, const char **name)
 {
 	const X509V3_EXT_METHOD *m;
 
-	if ((m = X509V3_EXT_get((X509_EXTENSION *)ext)) == NULL ||
-	    m->it == NULL) {
+	if ((m = X509V3_EXT_get_nid(nid)) == NULL || m->it == NULL) {
 		if (fn != NULL)
 			log_warnx_obj(fn, "X.690 section 10: extension %s has "
-			    "no known encoding", OBJ_nid2sn(OBJ_obj2nid(
-			    X509_EXTENSION_get_object((X509_EXTENSION *)ext))));
+			    "no known encoding", OBJ_nid2sn(nid));
 		return NULL;
 	}
 	*name = OBJ_nid2sn(m->ext_nid);
 	return ASN1_ITEM_ptr(m->it);
+}
+
+/* The NID of ext's extnID. */
+static int
+ext_nid(const X509_EXTENSION *ext)
+{
+	return OBJ_obj2nid(X509_EXTENSION_get_object((X509_EXTENSION *)ext));
 }
 
 /*
@@ -58,34 +64,34 @@ ext_item(const char *fn, const X509_EXTENSION *ext, const char **name)
  * (logged).
  */
 void *
-x509ext_decode(const char *fn, const X509_EXTENSION *ext)
+x509ext_value_decode(const char *fn, int nid, const unsigned char *val,
+    size_t len)
 {
-	const ASN1_OCTET_STRING *os;
 	const ASN1_ITEM *it;
-	const unsigned char *p;
+	const unsigned char *p = val;
 	const char *name;
 	ASN1_VALUE *v = NULL;
 	unsigned char *out = NULL;
 	int n;
 
-	if ((it = ext_item(fn, ext, &name)) == NULL)
+	if ((it = ext_item(fn, nid, &name)) == NULL)
 		return NULL;
-	os = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
-	p = os->data;
-	v = ASN1_item_d2i(NULL, &p, os->length, it);
-	if (v == NULL || p != os->data + os->length) {
-		log_warnx_crypto(fn, "X.690 section 10: extension %s: "
-		    "malformed value or trailing data", name);
-		goto fail;
-	}
+	if (len > INT_MAX)
+		goto malformed;
+	v = ASN1_item_d2i(NULL, &p, (long)len, it);
+	if (v == NULL || p != val + len)
+		goto malformed;
 	n = ASN1_item_i2d(v, &out, it);
-	if (n != os->length || memcmp(out, os->data, n) != 0) {
+	if (n < 0 || (size_t)n != len || memcmp(out, val, len) != 0) {
 		log_warnx_obj(fn, "X.690 section 10: extension %s is not "
 		    "DER encoded", name);
 		goto fail;
 	}
 	OPENSSL_free(out);
 	return v;
+malformed:
+	log_warnx_crypto(fn, "X.690 section 10: extension %s: malformed "
+	    "value or trailing data", name);
 fail:
 	ASN1_item_free(v, it);
 	OPENSSL_free(out);
@@ -93,13 +99,29 @@ fail:
 }
 
 void
-x509ext_free(const X509_EXTENSION *ext, void *v)
+x509ext_value_free(int nid, void *v)
 {
 	const ASN1_ITEM *it;
 	const char *name;
 
-	if (v != NULL && (it = ext_item(NULL, ext, &name)) != NULL)
+	if (v != NULL && (it = ext_item(NULL, nid, &name)) != NULL)
 		ASN1_item_free(v, it);
+}
+
+void *
+x509ext_decode(const char *fn, const X509_EXTENSION *ext)
+{
+	const ASN1_OCTET_STRING *os;
+
+	os = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
+	return x509ext_value_decode(fn, ext_nid(ext), os->data,
+	    (size_t)os->length);
+}
+
+void
+x509ext_free(const X509_EXTENSION *ext, void *v)
+{
+	x509ext_value_free(ext_nid(ext), v);
 }
 
 /* Returns 0 if the extension value is DER, else -1 (logged). */
@@ -131,41 +153,102 @@ printable_char(unsigned char c)
 }
 
 /*
- * A UTF8String holding valid, non-empty UTF-8 without control
- * characters: what CAs that deviate from RFC 6487 issued.
+ * A UTF8String (data, len bytes) holding valid, non-empty UTF-8 without
+ * control characters: what CAs that deviate from RFC 6487 issued.
+ * Judged by OpenSSL's converter, as when decoding a name (which
+ * canonicalizes every string of it).
  */
 static int
-utf8_ok(const ASN1_STRING *s)
+utf8_ok(const unsigned char *data, int len)
 {
+	ASN1_STRING	*s;
 	unsigned char	*u = NULL;
 	int		 i, n, rc = 0;
 
-	if ((n = ASN1_STRING_to_UTF8(&u, s)) <= 0)
+	if ((s = ASN1_STRING_type_new(V_ASN1_UTF8STRING)) == NULL)
 		return 0;
+	if (!ASN1_STRING_set(s, data, len) ||
+	    (n = ASN1_STRING_to_UTF8(&u, s)) <= 0)
+		goto out;
 	for (i = 0; i < n; i++)
 		if (u[i] < 0x20 || u[i] == 0x7f)
 			goto out;
 	rc = 1;
 out:
 	OPENSSL_free(u);
+	ASN1_STRING_free(s);
 	return rc;
 }
 
+/* An attribute value of ASN.1 type type (V_ASN1_*), data of len bytes. */
 static enum name_str
-name_str_kind(const ASN1_STRING *s)
+name_str_kind(int type, const unsigned char *data, int len)
 {
 	int i;
 
-	if (ASN1_STRING_length(s) <= 0)
+	if (len <= 0)
 		return NAME_STR_BAD;
-	if (ASN1_STRING_type(s) == V_ASN1_UTF8STRING)
-		return utf8_ok(s) ? NAME_STR_UTF8 : NAME_STR_BAD;
-	if (ASN1_STRING_type(s) != V_ASN1_PRINTABLESTRING)
+	if (type == V_ASN1_UTF8STRING)
+		return utf8_ok(data, len) ? NAME_STR_UTF8 : NAME_STR_BAD;
+	if (type != V_ASN1_PRINTABLESTRING)
 		return NAME_STR_BAD;
-	for (i = 0; i < ASN1_STRING_length(s); i++)
-		if (!printable_char(ASN1_STRING_get0_data(s)[i]))
+	for (i = 0; i < len; i++)
+		if (!printable_char(data[i]))
 			return NAME_STR_BAD;
 	return NAME_STR_PRINTABLE;
+}
+
+/* What x509ext_name_check() counts over the attributes of a name. */
+struct name_count {
+	int	ncn;
+	int	nsn;
+	int	utf8;
+};
+
+/*
+ * One attribute of a name: its type nid and value; counted into *nc.
+ * Returns 0, or -1 after logging.
+ */
+static int
+name_attr(const char *fn, const char *what, int nid, int type,
+    const unsigned char *data, int len, struct name_count *nc)
+{
+	enum name_str kind;
+
+	if (nid == NID_commonName)
+		nc->ncn++;
+	else if (nid == NID_serialNumber)
+		nc->nsn++;
+	else {
+		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name has an "
+		    "attribute other than commonName and serialNumber", what);
+		return -1;
+	}
+	if ((kind = name_str_kind(type, data, len)) == NAME_STR_BAD) {
+		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name attribute %s "
+		    "is not a PrintableString", what, OBJ_nid2sn(nid));
+		return -1;
+	}
+	if (kind == NAME_STR_UTF8)
+		nc->utf8 = 1;
+	return 0;
+}
+
+/* The counts of a whole name (RFC 6487 section 4.5); 0 or -1 (logged). */
+static int
+name_counts_ok(const char *fn, const char *what, const struct name_count *nc)
+{
+	if (nc->ncn != 1) {
+		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name must have "
+		    "exactly one commonName, has %d", what, nc->ncn);
+		return -1;
+	}
+	if (nc->nsn > 1) {
+		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name has more "
+		    "than one serialNumber", what);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -178,15 +261,11 @@ name_str_kind(const ASN1_STRING *s)
  * are strings, judged by name_str_kind()), without the rebuilding.
  */
 static int
-name_is_der(const X509_NAME *name)
+name_is_der(const unsigned char *der, size_t len)
 {
-	const unsigned char *der;
-	size_t len;
 	struct der d, rdns;
 	struct der_tlv t, rdn;
 
-	if (!X509_NAME_get0_der(name, &der, &len))
-		return 0;
 	der_init(&d, der, len);
 	if (der_expect(&d, DER_SEQUENCE, &t) != DER_OK || !der_at_end(&d) ||
 	    der_walk(&t) != DER_OK)
@@ -199,6 +278,21 @@ name_is_der(const X509_NAME *name)
 	return 1;
 }
 
+/* The end of both name checks: DER, then the incidence noted. */
+static int
+name_done(const char *fn, const char *what, const unsigned char *der,
+    size_t len, const struct name_count *nc)
+{
+	if (!name_is_der(der, len)) {
+		log_warnx_obj(fn, "X.690 section 10: %s name is not DER "
+		    "encoded", what);
+		return -1;
+	}
+	if (nc->utf8)
+		incidence_note(INCIDENCE_NAME_UTF8, fn);
+	return 0;
+}
+
 /*
  * Returns 0 if name follows RFC 6487 sections 4.4/4.5 and is DER, else -1
  * (logged).
@@ -208,50 +302,110 @@ x509ext_name_check(const char *fn, const char *what, const X509_NAME *name)
 {
 	const X509_NAME_ENTRY *e;
 	const ASN1_STRING *s;
-	enum name_str kind;
-	int i, nid, ncn = 0, nsn = 0, utf8 = 0;
+	const unsigned char *der;
+	struct name_count nc;
+	size_t len;
+	int i;
 
+	memset(&nc, 0, sizeof(nc));
 	for (i = 0; i < X509_NAME_entry_count(name); i++) {
 		e = X509_NAME_get_entry(name, i);
-		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
 		s = X509_NAME_ENTRY_get_data(e);
-		if (nid == NID_commonName)
-			ncn++;
-		else if (nid == NID_serialNumber)
-			nsn++;
-		else {
-			log_warnx_obj(fn, "RFC 6487 section 4.5: %s name has "
-			    "an attribute other than commonName and "
-			    "serialNumber", what);
+		if (name_attr(fn, what, OBJ_obj2nid(
+		    X509_NAME_ENTRY_get_object(e)), ASN1_STRING_type(s),
+		    ASN1_STRING_get0_data(s), ASN1_STRING_length(s), &nc) == -1)
 			return -1;
-		}
-		if ((kind = name_str_kind(s)) == NAME_STR_BAD) {
-			log_warnx_obj(fn, "RFC 6487 section 4.5: %s name "
-			    "attribute %s is not a PrintableString", what,
-			    OBJ_nid2sn(nid));
-			return -1;
-		}
-		if (kind == NAME_STR_UTF8)
-			utf8 = 1;
 	}
-	if (ncn != 1) {
-		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name must have "
-		    "exactly one commonName, has %d", what, ncn);
+	if (name_counts_ok(fn, what, &nc) == -1)
 		return -1;
-	}
-	if (nsn > 1) {
-		log_warnx_obj(fn, "RFC 6487 section 4.5: %s name has more "
-		    "than one serialNumber", what);
+	if (!X509_NAME_get0_der(name, &der, &len))
+		len = 0;
+	return name_done(fn, what, der, len, &nc);
+}
+
+/* DER identifier octets of the two string types a name may hold. */
+#define NAME_TAG_UTF8		0x0c
+#define NAME_TAG_PRINTABLE	0x13
+/*
+ * X.520 attribute types id-at-commonName (2.5.4.3) and id-at-serialNumber
+ * (2.5.4.5), DER contents.
+ */
+static const unsigned char name_oid_cn[] = { 0x55, 0x04, 0x03 };
+static const unsigned char name_oid_sn[] = { 0x55, 0x04, 0x05 };
+
+/* The OBJECT IDENTIFIER t has the DER contents oid (len bytes). */
+static int
+name_oid_is(const struct der_tlv *t, const unsigned char *oid, size_t len)
+{
+	return t->len == len && memcmp(t->val, oid, len) == 0;
+}
+
+/*
+ * AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }
+ * (RFC 5280 section 4.1.2.4), read from the DER: its type as the NID
+ * OpenSSL gives (only the two RFC 6487 allows are told apart) and its
+ * value as an ASN.1 type and contents.  Returns 0, or -1 if malformed.
+ */
+static int
+name_ava(const struct der_tlv *ava, int *nid, int *type, struct der_tlv *val)
+{
+	struct der	in;
+	struct der_tlv	oid;
+
+	if (ava->tag != DER_SEQUENCE)
 		return -1;
-	}
-	if (!name_is_der(name)) {
-		log_warnx_obj(fn, "X.690 section 10: %s name is not DER "
-		    "encoded", what);
+	der_enter(&in, ava);
+	if (der_expect(&in, DER_OID, &oid) != DER_OK ||
+	    der_next(&in, val) != DER_OK || der_end(&in) != DER_OK)
 		return -1;
-	}
-	if (utf8)
-		incidence_note(INCIDENCE_NAME_UTF8, fn);
+	*nid = name_oid_is(&oid, name_oid_cn, sizeof(name_oid_cn)) ?
+	    NID_commonName : name_oid_is(&oid, name_oid_sn,
+	    sizeof(name_oid_sn)) ? NID_serialNumber : NID_undef;
+	*type = val->tag == NAME_TAG_UTF8 ? V_ASN1_UTF8STRING :
+	    val->tag == NAME_TAG_PRINTABLE ? V_ASN1_PRINTABLESTRING :
+	    V_ASN1_UNDEF;
 	return 0;
+}
+
+/*
+ * As x509ext_name_check(), on the DER of the Name (der, len bytes), for
+ * a certificate OpenSSL did not decode: what its decoder refuses in a
+ * name is refused too (the structure of RFC 5280 section 4.1.2.4).
+ */
+int
+x509ext_name_check_der(const char *fn, const char *what,
+    const unsigned char *der, size_t len)
+{
+	struct der	 d, rdns, avas;
+	struct der_tlv	 t, rdn, ava, val;
+	struct name_count nc;
+	int		 nid, type;
+
+	memset(&nc, 0, sizeof(nc));
+	der_init(&d, der, len);
+	if (der_expect(&d, DER_SEQUENCE, &t) != DER_OK || !der_at_end(&d))
+		goto malformed;
+	der_enter(&rdns, &t);
+	while (!der_at_end(&rdns)) {
+		if (der_expect(&rdns, DER_SET, &rdn) != DER_OK)
+			goto malformed;
+		der_enter(&avas, &rdn);
+		while (!der_at_end(&avas)) {
+			if (der_next(&avas, &ava) != DER_OK ||
+			    name_ava(&ava, &nid, &type, &val) == -1)
+				goto malformed;
+			if (val.len > INT_MAX || name_attr(fn, what, nid,
+			    type, val.val, (int)val.len, &nc) == -1)
+				return -1;
+		}
+	}
+	if (name_counts_ok(fn, what, &nc) == -1)
+		return -1;
+	return name_done(fn, what, der, len, &nc);
+malformed:
+	log_warnx_obj(fn, "RFC 5280 section 4.1.2.4: malformed %s name",
+	    what);
+	return -1;
 }
 
 /*
@@ -263,15 +417,23 @@ x509ext_uri(const char *fn, const char *rfc, const GENERAL_NAME *gn,
     char **out)
 {
 	const ASN1_IA5STRING *s;
-	const unsigned char *d;
-	int i, len;
 
 	*out = NULL;
 	if (gn->type != GEN_URI)
 		return 0;
 	s = gn->d.uniformResourceIdentifier;
-	d = ASN1_STRING_get0_data(s);
-	len = ASN1_STRING_length(s);
+	return x509ext_uri_bytes(fn, rfc, ASN1_STRING_get0_data(s),
+	    ASN1_STRING_length(s), out);
+}
+
+/* Copies the URI d (len bytes) into *out if well formed; see x509ext.h. */
+int
+x509ext_uri_bytes(const char *fn, const char *rfc, const unsigned char *d,
+    int len, char **out)
+{
+	int i;
+
+	*out = NULL;
 	if (len <= 0 || len > MAX_URI_LENGTH) {
 		log_warnx_obj(fn, "%s: URI length %d out of range 1..%d",
 		    rfc, len, MAX_URI_LENGTH);

@@ -25,12 +25,20 @@
 #define X509EXT_OID_BGPSEC_ROUTER	"1.3.6.1.5.5.7.3.30"
 
 /*
- * Decode the extension's value (the OCTET STRING content) with OpenSSL's
- * template for the extension, and check that it is DER: re-encode and
- * compare bytes.  Extensions OpenSSL has no template for fail.  Returns
- * the decoded value, of the type X509V3_EXT_d2i() gives (free it with
- * x509ext_free()), or NULL after logging.
+ * Decode the value (the extnValue OCTET STRING content, val, len bytes)
+ * of an extension of type nid with OpenSSL's template for it, and check
+ * that it is DER: re-encode and compare bytes.  Extensions OpenSSL has
+ * no template for fail.  Returns the decoded value, of the type
+ * X509V3_EXT_d2i() gives (free it with x509ext_value_free()), or NULL
+ * after logging.
  */
+void	*x509ext_value_decode(const char *fn, int nid,
+	    const unsigned char *val, size_t len);
+
+/* Free v, what x509ext_value_decode() gave for nid; NULL is allowed. */
+void	 x509ext_value_free(int nid, void *v);
+
+/* x509ext_value_decode() of the extension ext. */
 void	*x509ext_decode(const char *fn, const X509_EXTENSION *ext);
 
 /* Free v, what x509ext_decode() gave for ext; NULL is allowed. */
@@ -51,6 +59,14 @@ int	x509ext_name_check(const char *fn, const char *what,
 	    const X509_NAME *name);
 
 /*
+ * x509ext_name_check() on the DER of a Name (der, len bytes) that OpenSSL
+ * did not decode; a Name OpenSSL would not decode (RFC 5280 section
+ * 4.1.2.4) is refused too.
+ */
+int	x509ext_name_check_der(const char *fn, const char *what,
+	    const unsigned char *der, size_t len);
+
+/*
  * If gn is a uniformResourceIdentifier, copy it into a new NUL-terminated
  * string *out (caller frees) after checking it is 1..MAX_URI_LENGTH bytes
  * of printable ASCII (no NUL, controls, spaces or 8-bit bytes).  Returns 0
@@ -59,6 +75,13 @@ int	x509ext_name_check(const char *fn, const char *what,
  */
 int	x509ext_uri(const char *fn, const char *rfc, const GENERAL_NAME *gn,
 	    char **out);
+
+/*
+ * x509ext_uri() for the URI d (len bytes; a uniformResourceIdentifier
+ * read from DER): 0 with *out a new string, or -1 for a malformed URI.
+ */
+int	x509ext_uri_bytes(const char *fn, const char *rfc,
+	    const unsigned char *d, int len, char **out);
 
 /* Non-zero if uri starts with "rsync://" (RFC 5781) and has a host part. */
 int	x509ext_is_rsync(const char *uri);

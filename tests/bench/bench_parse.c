@@ -335,19 +335,15 @@ corpus_ees(const struct corpus_set *from, enum oid_id type,
     struct corpus_set *to)
 {
 	struct cms_object	*obj;
-	unsigned char		*der;
 	size_t			 i;
-	int			 n;
 
 	for (i = 0; i < from->n && to->n < BENCH_CORPUS_MAX; i++) {
 		obj = cms_parse("bench", from->der[i], from->len[i], type);
-		der = NULL;
-		if (obj != NULL && (n = i2d_X509(obj->ee, &der)) > 0 &&
-		    (to->der[to->n] = malloc((size_t)n)) != NULL) {
-			memcpy(to->der[to->n], der, (size_t)n);
-			to->len[to->n++] = (size_t)n;
+		if (obj != NULL &&
+		    (to->der[to->n] = malloc(obj->ee_der_len)) != NULL) {
+			memcpy(to->der[to->n], obj->ee_der, obj->ee_der_len);
+			to->len[to->n++] = obj->ee_der_len;
 		}
-		OPENSSL_free(der);
 		cms_object_free(obj);
 	}
 }

@@ -114,6 +114,7 @@ seeds() {
 	case $1 in
 	fuzz_tal) copy_seeds "$2" tal ;;
 	fuzz_cert) copy_seeds "$2" cer ;;
+	fuzz_certee) copy_seeds "$2" roa mft asa gbr tak sig ;;
 	fuzz_crl) copy_seeds "$2" crl ;;
 	fuzz_cms)	# selector: ROA, MFT, ASPA, TAK, RSC
 		prefix_seeds "$2" 000 roa

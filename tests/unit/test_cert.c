@@ -19,9 +19,11 @@
 #include "common/hash.h"
 #include "common/log.h"
 #include "validator/cert.h"
+#include "validator/certder.h"
 #include "validator/incidence.h"
 #include "validator/tal.h"
 #include "suite.h"
+#include "test_certee.h"
 #include "util.h"
 
 /* Validation time for the BBN conformance objects (valid 2011..2046). */
@@ -881,6 +883,23 @@ parse_x509(X509 *x)
 	return c;
 }
 
+/*
+ * cert_parse_ee() of x's DER, as cms.c hands it over (x stays the
+ * caller's).
+ */
+static struct cert *
+parse_ee(const char *fn, X509 *x, int flags)
+{
+	unsigned char *der;
+	size_t len;
+	struct cert *c;
+
+	der = der_of(x, &len);
+	c = cert_parse_ee(fn, der, len, flags);
+	OPENSSL_free(der);
+	return c;
+}
+
 /* The TA and CA every hand-made test starts from. */
 static X509 *
 make_ta(void)
@@ -935,7 +954,7 @@ test_made_good(void)
 	/* EE via the signed-object entry point; x stays the caller's. */
 	eex = make_x509(ta_key, cax, ca_key, ee_exts, NULL);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	ee = cert_parse_ee("made.roa", eex, 0);
+	ee = parse_ee("made.roa", eex, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ee);
 	CU_ASSERT_EQUAL(ee->purpose, CERT_EE);
 	CU_ASSERT_STRING_EQUAL(ee->signedobj, "rsync://example.net/repo/x.roa");
@@ -949,7 +968,7 @@ test_made_good(void)
 	CU_ASSERT(tu_logged("RFC 6487 section 4.8.1"));
 	/* Nor does the RSC flavour accept an SIA. */
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	CU_ASSERT_PTR_NULL(cert_parse_ee("made.sig", eex, CERT_EE_NO_SIA));
+	CU_ASSERT_PTR_NULL(parse_ee("made.sig", eex, CERT_EE_NO_SIA));
 	CU_ASSERT(tu_logged("RFC 9323 section 2: SIA must be absent"));
 	X509_free(eex);
 
@@ -1372,10 +1391,10 @@ test_made_router_ee(void)
 	exts = mutate(ee_exts, NID_sinfo_access, NULL, NULL, 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
+	CU_ASSERT_PTR_NULL(parse_ee("made.roa", x, 0));
 	CU_ASSERT(tu_logged("RFC 6487 section 4.8.8.2: SIA missing"));
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	c = cert_parse_ee("made.sig", x, CERT_EE_NO_SIA);
+	c = parse_ee("made.sig", x, CERT_EE_NO_SIA);
 	CU_ASSERT_PTR_NOT_NULL(c);
 	CU_ASSERT_PTR_NULL(c != NULL ? c->signedobj : NULL);
 	cert_free(c);
@@ -1386,7 +1405,7 @@ test_made_router_ee(void)
 	    "1.3.6.1.5.5.7.48.10;URI:rsync://example.net/repo/x.mft", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
+	CU_ASSERT_PTR_NULL(parse_ee("made.roa", x, 0));
 	CU_ASSERT(tu_logged(
 	    "RFC 6487 section 4.8.8.2: access method rpkiManifest not allowed in EE"));
 	X509_free(x);
@@ -1395,7 +1414,7 @@ test_made_router_ee(void)
 	    "critical,digitalSignature,keyCertSign", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
+	CU_ASSERT_PTR_NULL(parse_ee("made.roa", x, 0));
 	CU_ASSERT(tu_logged(
 	    "RFC 6487 section 4.8.4: keyUsage must be digitalSignature only"));
 	X509_free(x);
@@ -1404,11 +1423,11 @@ test_made_router_ee(void)
 	    1);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
+	CU_ASSERT_PTR_NULL(parse_ee("made.roa", x, 0));
 	CU_ASSERT(tu_logged("basicConstraints not allowed in EE"));
 	X509_free(x);
 	free(exts);
-	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", NULL, 0));
+	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", NULL, 0, 0));
 	X509_free(tax);
 	cert_free(NULL);
 	CU_ASSERT_STRING_EQUAL(cert_purpose_name(CERT_ROUTER), "router");
@@ -1457,7 +1476,7 @@ test_made_incidences(void)
 	    "1.3.6.1.5.5.7.48.13;URI:https://example.net/notify.xml", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
 	n = incidence_count(INCIDENCE_NAME_UTF8);
-	c = cert_parse_ee("made.roa", x, 0);
+	c = parse_ee("made.roa", x, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_EE_SIA_NOTIFY), 1);
 	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_NAME_UTF8), n);
@@ -1472,7 +1491,7 @@ test_made_incidences(void)
 	    "1.3.6.1.5.5.7.48.13;URI:https://example.net/notify.xml", 0);
 	x = make_x509(ca_key, tax, ta_key, exts, NULL);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	CU_ASSERT_PTR_NULL(cert_parse_ee("made.roa", x, 0));
+	CU_ASSERT_PTR_NULL(parse_ee("made.roa", x, 0));
 	CU_ASSERT(tu_logged(
 	    "RFC 6487 section 4.8.8.2: SIA lacks an rsync signedObject URI"));
 	CU_ASSERT_EQUAL(incidence_count(INCIDENCE_EE_SIA_NOTIFY), 2);
@@ -1549,10 +1568,270 @@ cert_fini(void)
 	return 0;
 }
 
+/*
+ * Each EE mutation (as ca_mutations), with the flags cert_parse_ee() gets;
+ * why NULL means both readers accept.
+ */
+static const struct ee_mutation {
+	int		 nid;
+	const char	*oid;
+	const char	*val;
+	int		 append;
+	int		 flags;
+	const char	*why;
+} ee_mutations[] = {
+	{ NID_subject_key_identifier, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.2: subjectKeyIdentifier extension missing" },
+	{ NID_subject_key_identifier, NULL,
+	  "0102030405060708090a0b0c0d0e0f1011121314", 0, 0,
+	  "RFC 6487 section 4.8.2: SKI is not the SHA-1 hash" },
+	{ NID_subject_key_identifier, NULL, "0102", 0, 0,
+	  "RFC 6487 section 4.8.2: SKI must be 20 octets" },
+	{ NID_subject_key_identifier, NULL, "critical,hash", 0, 0,
+	  "subjectKeyIdentifier extension must not be critical" },
+	{ NID_subject_key_identifier, NULL, "hash", 1, 0,
+	  "RFC 5280 section 4.2: duplicate subjectKeyIdentifier" },
+	{ NID_subject_key_identifier, NULL, "DER:04:14:01", 0, 0,
+	  "X.690 section 10: extension subjectKeyIdentifier: malformed" },
+	{ NID_authority_key_identifier, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.3: authorityKeyIdentifier extension missing" },
+	{ NID_authority_key_identifier, NULL, "keyid:always,issuer:always", 0,
+	  0, "RFC 6487 section 4.8.3: AKI must have keyIdentifier only" },
+	{ NID_authority_key_identifier, NULL, "DER:30:03:80:01:01", 0, 0,
+	  "RFC 6487 section 4.8.3: AKI must be 20 octets" },
+	{ NID_authority_key_identifier, NULL, "DER:30:81:03:80:01:01", 0, 0,
+	  "X.690 section 10: extension authorityKeyIdentifier is not DER" },
+	{ NID_key_usage, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.4: keyUsage extension missing" },
+	{ NID_key_usage, NULL, "digitalSignature", 0, 0,
+	  "RFC 6487 section 4.8.4: keyUsage extension must be critical" },
+	{ NID_key_usage, NULL, "critical,digitalSignature,nonRepudiation", 0, 0,
+	  "RFC 6487 section 4.8.4: keyUsage must be digitalSignature only" },
+	/* BIT STRING with a trailing zero octet: not DER. */
+	{ NID_key_usage, NULL, "critical,DER:03:03:07:80:00", 0, 0,
+	  "RFC 6487 section 4.8.4: keyUsage must be digitalSignature only" },
+	/* BIT STRING with a non-zero unused bit: not DER. */
+	{ NID_key_usage, NULL, "critical,DER:03:02:07:81", 0, 0,
+	  "X.690 section 10: extension keyUsage" },
+	{ NID_basic_constraints, NULL, "critical,CA:FALSE", 1, 0,
+	  "RFC 6487 section 4.8.1: basicConstraints not allowed in EE" },
+	{ NID_ext_key_usage, NULL, "1.3.6.1.5.5.7.3.30", 1, 0,
+	  "RFC 6487 section 4.8.5: extendedKeyUsage not allowed in EE" },
+	{ NID_crl_distribution_points, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.6: cRLDistributionPoints extension missing" },
+	{ NID_crl_distribution_points, NULL,
+	  "URI:https://example.net/repo/ta.crl", 0, 0,
+	  "RFC 6487 section 4.8.6: CRLDP has no rsync URI" },
+	{ NID_crl_distribution_points, NULL,
+	  "URI:https://example.net/a.crl,URI:rsync://example.net/repo/ta.crl",
+	  0, 0, "RFC 6487 section 4.8.6: CRLDP must have exactly one" },
+	{ NID_info_access, NULL, "caIssuers;URI:https://example.net/ta.cer,"
+	  "caIssuers;URI:rsync://example.net/ta.cer", 0, 0, NULL },
+	{ NID_info_access, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.7: authorityInfoAccess extension missing" },
+	{ NID_info_access, NULL, "OCSP;URI:rsync://example.net/ta.cer", 0, 0,
+	  "RFC 6487 section 4.8.7: AIA access method must be caIssuers" },
+	{ NID_info_access, NULL,
+	  "critical,caIssuers;URI:rsync://example.net/ta.cer", 0, 0,
+	  "authorityInfoAccess extension must not be critical" },
+	{ NID_sinfo_access, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.8.2: SIA missing in EE" },
+	{ NID_sinfo_access, NULL, NULL, 0, CERT_EE_NO_SIA, NULL },
+	{ NID_sinfo_access, NULL,
+	  "1.3.6.1.5.5.7.48.11;URI:rsync://example.net/repo/x.roa", 0,
+	  CERT_EE_NO_SIA, "RFC 9323 section 2: SIA must be absent" },
+	{ NID_sinfo_access, NULL,
+	  "1.3.6.1.5.5.7.48.11;URI:https://example.net/repo/x.roa", 0, 0,
+	  "RFC 6487 section 4.8.8.2: SIA lacks an rsync signedObject URI" },
+	{ NID_sinfo_access, NULL,
+	  "1.3.6.1.5.5.7.48.5;URI:rsync://example.net/repo/", 0, 0,
+	  "RFC 6487 section 4.8.8.2: access method caRepository not allowed" },
+	{ NID_sinfo_access, NULL,
+	  "1.3.6.1.5.5.7.48.11;URI:rsync://example.net/re po/x.roa", 0, 0,
+	  "RFC 6487 section 4.8.8.2: URI has a forbidden character (0x20)" },
+	{ NID_certificate_policies, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.9: certificatePolicies extension missing" },
+	{ NID_certificate_policies, NULL, CP_DER "02", 0, 0,
+	  "RFC 6487 section 4.8.9: certificatePolicies extension must be "
+	  "critical" },
+	{ NID_certificate_policies, NULL, "critical," CP_DER "03", 0, 0,
+	  "RFC 6487 section 4.8.9: policy must be id-cp-ipAddr-asNumber" },
+	{ NID_sbgp_ipAddrBlock, NULL, NULL, 0, 0,
+	  "RFC 6487 section 4.8.10: neither IP nor AS resources present" },
+	{ NID_sbgp_autonomousSysNum, NULL, "critical,AS:64500", 1, 0, NULL },
+	{ NID_sbgp_ipAddrBlock, NULL, "IPv4:10.1.0.0/16", 0, 0,
+	  "RFC 6487 section 4.8.10: ipAddrBlocks extension must be critical" },
+	{ NID_sbgp_ipAddrBlock, NULL,
+	  "critical,DER:30:10:30:0e:04:02:00:01:30:08:03:02:00:0b:03:02:00:0a",
+	  0, 0, "RFC 3779 section 2.2.3.6: IPv4 entries unsorted" },
+	{ NID_sbgp_ipAddrBlock, NULL, "critical,IPv4:10.0.0.0/8,IPv6:::/0", 0,
+	  0, NULL },
+	{ NID_sbgp_autonomousSysNum, NULL,
+	  "critical,DER:30:09:a0:07:30:05:02:03:00:00:01", 1, 0,
+	  "X.690 section 10: extension sbgp-autonomousSysNum: malformed" },
+	{ NID_subject_alt_name, NULL, "DNS:example.net", 1, 0,
+	  "RFC 6487 section 4.8: unexpected extension 2.5.29.17" },
+	{ NID_inhibit_any_policy, NULL, "critical,1", 1, 0,
+	  "RFC 6487 section 4.8: unexpected critical extension 2.5.29.54" },
+	{ 0, "1.3.6.1.5.5.7.1.28", "critical,DER:30:00", 1, 0,
+	  "RFC 6487 section 4.8: unexpected critical extension "
+	  "1.3.6.1.5.5.7.1.28" },
+};
+
+/* Both EE readers on x's DER; the DER reader's warnings must cite why. */
+static void
+ee_paths_agree(X509 *x, int flags, const char *why)
+{
+	struct certee_result res;
+	unsigned char *der;
+	size_t len;
+
+	der = der_of(x, &len);
+	CU_ASSERT(certee_agree("made.roa", der, len, flags, &res));
+	CU_ASSERT_EQUAL(res.der_ok, why == NULL);
+	if (res.der_ok != (why == NULL))
+		fprintf(stderr, "\nwanted %s, log: %s\n", why == NULL ?
+		    "success" : why, res.der_log);
+	if (why != NULL && strstr(res.der_log, why) == NULL) {
+		fprintf(stderr, "\nwanted \"%s\", log: %s\n", why, res.der_log);
+		CU_FAIL("EE reader's reason");
+	}
+	OPENSSL_free(der);
+}
+
+/*
+ * The DER of x with extra (n bytes) put into the TBSCertificate before
+ * its extensions, lengths fixed (a v1 field where RFC 6487 wants none).
+ */
+static unsigned char *
+der_with_tbs_field(X509 *x, const unsigned char *extra, size_t n,
+    size_t *outlen)
+{
+	unsigned char *der, *tbs, *out;
+	const unsigned char *ext3;
+	size_t len, tlen, olen, i;
+	struct certder parts;
+
+	der = der_of(x, &len);
+	CU_ASSERT_FATAL(certder_split(der, len, &parts) == NULL);
+	/* The [3] header, with two length octets, before the SEQUENCE. */
+	ext3 = parts.exts.hdr - 4;
+	CU_ASSERT_FATAL(ext3[0] == 0xa3 && ext3[1] == 0x82);
+	/* TBS content: fields up to [3], extra, [3] to the end. */
+	tlen = parts.tbs.len + n;
+	tbs = malloc(tlen + 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tbs);
+	tbs[0] = 0x30;
+	tbs[1] = 0x82;
+	tbs[2] = tlen >> 8;
+	tbs[3] = tlen & 0xff;
+	i = (size_t)(ext3 - parts.tbs.val);
+	memcpy(tbs + 4, parts.tbs.val, i);
+	memcpy(tbs + 4 + i, extra, n);
+	memcpy(tbs + 4 + i + n, ext3, parts.tbs.len - i);
+	olen = tlen + 4 + parts.sigalg.tlv_len + (der + len -
+	    (parts.sigalg.hdr + parts.sigalg.tlv_len));
+	out = malloc(olen + 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	out[0] = 0x30;
+	out[1] = 0x82;
+	out[2] = olen >> 8;
+	out[3] = olen & 0xff;
+	memcpy(out + 4, tbs, tlen + 4);
+	memcpy(out + 4 + tlen + 4, parts.sigalg.hdr, olen - tlen - 4);
+	*outlen = olen + 4;
+	free(tbs);
+	OPENSSL_free(der);
+	return out;
+}
+
+/*
+ * Hand-made EEs breaking each rule of the profile, through both readers
+ * (tests/unit/test_certee.c has the corpus and the damaged copies).
+ */
+static void
+test_made_ee_paths(void)
+{
+	static const struct {
+		struct tweak	 tw;
+		int		 key;	/* 0 RSA-2048, 1 RSA-1024, 2 P-256 */
+		const char	*why;
+	} body[] = {
+		{ { .version = 1 }, 0, "RFC 6487 section 4.1: version must be 3" },
+		{ { .serial = -5 }, 0, "RFC 6487 section 4.2" },
+		{ { .gentime = 1 }, 0, "RFC 5280 section 4.1.2.5" },
+		{ { .extra_o = 1 }, 0, "RFC 6487 section 4.5: subject name has an attribute other than" },
+		{ { .utf8_cn = 1, .cn = "a\001b" }, 0, "RFC 6487 section 4.5: subject name attribute CN is not a PrintableString" },
+		{ { .utf8_cn = 1, .cn = "caf\xc3\xa9" }, 0, NULL },
+		{ { .cn = "a_b" }, 0, "not a PrintableString" },
+		{ { .serial = 0 }, 1, "RFC 7935 section 3: key must be RSA-2048" },
+		{ { .serial = 0 }, 2, "RFC 7935 section 3: key must be RSA-2048" },
+	};
+	/* issuerUniqueID and subjectUniqueID, empty BIT STRINGs. */
+	static const unsigned char uids[] = { 0x81, 0x01, 0x00, 0x82, 0x01,
+	    0x00 };
+	EVP_PKEY *keys[3];
+	const struct ee_mutation *m;
+	struct certee_result res;
+	struct ext_conf *exts;
+	struct tweak tw;
+	unsigned char *der;
+	size_t i, len;
+	ASN1_TIME *t;
+	X509 *tax, *x;
+
+	keys[0] = ca_key;
+	keys[1] = small_key;
+	keys[2] = ec_key;
+	tax = make_ta();
+	x = make_x509(ca_key, tax, ta_key, ee_exts, NULL);
+	ee_paths_agree(x, 0, NULL);
+	X509_free(x);
+	for (i = 0; i < sizeof(ee_mutations) / sizeof(ee_mutations[0]); i++) {
+		m = &ee_mutations[i];
+		exts = mutate(ee_exts, m->nid, m->oid, m->val, m->append);
+		x = make_x509(ca_key, tax, ta_key, exts, NULL);
+		ee_paths_agree(x, m->flags, m->why);
+		X509_free(x);
+		free(exts);
+	}
+	for (i = 0; i < sizeof(body) / sizeof(body[0]); i++) {
+		tw = body[i].tw;
+		x = make_x509(keys[body[i].key], tax, ta_key, ee_exts, &tw);
+		ee_paths_agree(x, 0, body[i].why);
+		X509_free(x);
+	}
+	/* SHA-384 signatures are not RFC 7935. */
+	tw = (struct tweak){ .md = EVP_sha384() };
+	x = make_x509(ca_key, tax, ta_key, ee_exts, &tw);
+	ee_paths_agree(x, 0, "RFC 7935 section 2: signature algorithm");
+	X509_free(x);
+	/* notBefore after notAfter. */
+	x = make_x509(ca_key, tax, ta_key, ee_exts, NULL);
+	t = ASN1_TIME_set(NULL, 2208988801LL);
+	CU_ASSERT_FATAL(X509_set1_notBefore(x, t));
+	ASN1_TIME_free(t);
+	ee_paths_agree(x, 0, "RFC 6487 section 4.6: notBefore is after");
+	/* Unique IDs; then a field no version has. */
+	der = der_with_tbs_field(x, uids, sizeof(uids), &len);
+	CU_ASSERT(certee_agree("made.roa", der, len, 0, &res));
+	CU_ASSERT(strstr(res.der_log, "issuerUniqueID and subjectUniqueID "
+	    "must be absent") != NULL);
+	free(der);
+	der = der_with_tbs_field(x, (const unsigned char *)"\x84\x00", 2,
+	    &len);
+	CU_ASSERT(certee_agree("made.roa", der, len, 0, &res));
+	CU_ASSERT(strstr(res.der_log, "RFC 6487 section 4: malformed") !=
+	    NULL);
+	free(der);
+	X509_free(x);
+	X509_free(tax);
+}
+
 REEF_SUITE_FULL(cert, cert_init, cert_fini,
     REEF_TEST(test_corpus), REEF_TEST(test_corpus_complete),
     REEF_TEST(test_corpus_fields), REEF_TEST(test_chains), REEF_TEST(test_ta),
     REEF_TEST(test_made_good), REEF_TEST(test_made_mutations),
     REEF_TEST(test_made_body), REEF_TEST(test_made_encoding),
     REEF_TEST(test_made_issuance), REEF_TEST(test_made_router_ee),
-    REEF_TEST(test_made_incidences))
+    REEF_TEST(test_made_incidences), REEF_TEST(test_made_ee_paths))

@@ -289,12 +289,23 @@ test_certkey_keys_kept(void)
 	X509_free(eex);
 	eex = cert_x509_decode(&p, (size_t)n);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eex);
-	OPENSSL_free(der);
-	ee = cert_parse_ee("k.roa", eex, 0);
+	ee = cert_parse_ee_x509("k.roa", eex, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ee);
 	CU_ASSERT_PTR_NULL(ee->key);
 	CU_ASSERT_EQUAL(cert_check_issued(ee, ca, CK_NOW, why, sizeof(why)),
 	    0);
+	cert_free(ee);
+	/* The same EE read from its DER, as cms.c now hands it over. */
+	ee = cert_parse_ee("k.roa", der, (size_t)n, 0);
+	OPENSSL_free(der);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ee);
+	CU_ASSERT_PTR_NULL(ee->x509);
+	CU_ASSERT_PTR_NULL(ee->key);
+	CU_ASSERT_EQUAL(cert_check_issued(ee, ca, CK_NOW, why, sizeof(why)),
+	    0);
+	/* Not issued by the TA: the names differ, as the keys do. */
+	CU_ASSERT_EQUAL(cert_check_issued(ee, ta, CK_NOW, why, sizeof(why)),
+	    -1);
 	/* A router certificate verifies nothing: no key either. */
 	rx = ck_x509("rt", ec_key, cax, ca_key, router_exts, 0, 0, NULL,
 	    NULL, 0);

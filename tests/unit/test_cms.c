@@ -124,7 +124,8 @@ test_cms_bbn(void)
 			CU_ASSERT_PTR_NOT_NULL(obj);
 			if (obj != NULL) {
 				CU_ASSERT(obj->econtent_len > 0);
-				CU_ASSERT_PTR_NOT_NULL(obj->ee);
+				CU_ASSERT_PTR_NOT_NULL(obj->ee_der);
+				CU_ASSERT(obj->ee_der_len > 0);
 			}
 			cms_object_free(obj);
 		} else if (!expect_reject(der, len, OID_CT_ROA,

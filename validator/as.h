@@ -27,6 +27,16 @@ struct as_res {
  */
 struct as_res	*as_res_parse(const char *fn, ASIdentifiers *asid);
 
+/*
+ * The same from the DER extension value (val, len bytes: the contents of
+ * extnValue, an ASIdentifiers of RFC 3779 section 3.2.3), refusing what
+ * is not DER (X.690 section 10) as well.  Certificates are read with
+ * this; as_res_parse() serves decoded RSC resources and the tests'
+ * comparison.
+ */
+struct as_res	*as_res_parse_der(const char *fn, const unsigned char *val,
+		    size_t len);
+
 /* Release res and everything it owns; NULL is allowed. */
 void		 as_res_free(struct as_res *res);
 

@@ -94,11 +94,12 @@ static const struct {
 	    "subjectInfoAccess", "RFC 6487 section 4.8.8", 1 },
 	[EXT_CP] = { NID_certificate_policies, "\x55\x1d\x20",
 	    "certificatePolicies", "RFC 6487 section 4.8.9", 1 },
+	/* IP and AS: read from their DER by check_resources(). */
 	[EXT_IP] = { NID_sbgp_ipAddrBlock, "\x2b\x06\x01\x05\x05\x07\x01\x07",
-	    "ipAddrBlocks", "RFC 6487 section 4.8.10", 1 },
+	    "ipAddrBlocks", "RFC 6487 section 4.8.10", 0 },
 	[EXT_AS] = { NID_sbgp_autonomousSysNum,
 	    "\x2b\x06\x01\x05\x05\x07\x01\x08", "autonomousSysNum",
-	    "RFC 6487 section 4.8.11", 1 },
+	    "RFC 6487 section 4.8.11", 0 },
 };
 
 /*
@@ -1048,11 +1049,11 @@ check_access_der(const char *fn, const struct cert_exts *ex, enum cert_ext j,
 static int
 check_resources(const char *fn, const struct cert_exts *ex, struct cert *c)
 {
-	if (ex->v[EXT_IP] != NULL &&
-	    (c->ips = ip_res_parse(fn, ex->v[EXT_IP])) == NULL)
+	if (ex->present[EXT_IP] && (c->ips = ip_res_parse_der(fn,
+	    ex->val[EXT_IP], ex->len[EXT_IP])) == NULL)
 		return -1;
-	if (ex->v[EXT_AS] != NULL &&
-	    (c->ases = as_res_parse(fn, ex->v[EXT_AS])) == NULL)
+	if (ex->present[EXT_AS] && (c->ases = as_res_parse_der(fn,
+	    ex->val[EXT_AS], ex->len[EXT_AS])) == NULL)
 		return -1;
 	if (c->purpose == CERT_TA && (ip_res_has_inherit(c->ips) ||
 	    (c->ases != NULL && c->ases->inherit))) {

@@ -48,6 +48,15 @@ struct ip_res {
  */
 struct ip_res	*ip_res_parse(const char *fn, IPAddrBlocks *blocks);
 
+/*
+ * The same from the DER extension value (val, len bytes: the contents of
+ * extnValue, an IPAddrBlocks of RFC 3779 section 2.2.3), refusing what is
+ * not DER (X.690 section 10) as well.  Certificates are read with this;
+ * ip_res_parse() serves decoded RSC resources and the tests' comparison.
+ */
+struct ip_res	*ip_res_parse_der(const char *fn, const unsigned char *val,
+		    size_t len);
+
 /* Release res and everything it owns; NULL is allowed. */
 void		 ip_res_free(struct ip_res *res);
 

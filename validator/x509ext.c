@@ -98,6 +98,20 @@ fail:
 	return NULL;
 }
 
+/* Logs why the DER reader refused extension name's value; returns -1. */
+int
+x509ext_der_refused(const char *fn, const char *name, int ber,
+    const char *why)
+{
+	if (ber)
+		log_warnx_obj(fn, "X.690 section 10: extension %s is not DER "
+		    "encoded: %s", name, why);
+	else
+		log_warnx_obj(fn, "X.690 section 10: extension %s: malformed "
+		    "value or trailing data: %s", name, why);
+	return -1;
+}
+
 void
 x509ext_value_free(int nid, void *v)
 {

@@ -38,6 +38,17 @@ void	*x509ext_value_decode(const char *fn, int nid,
 /* Free v, what x509ext_value_decode() gave for nid; NULL is allowed. */
 void	 x509ext_value_free(int nid, void *v);
 
+/*
+ * For the readers of extension values from their DER (validator/ip.c,
+ * validator/as.c): log why the value of the extension named name
+ * (OpenSSL's short name) is refused, in the words x509ext_value_decode()
+ * uses: "not DER encoded" when ber is non-zero (OpenSSL would read the
+ * value but encode it otherwise: lengths, BIT STRING padding), else
+ * "malformed".  why says which rule.  Returns -1.
+ */
+int	 x509ext_der_refused(const char *fn, const char *name, int ber,
+	    const char *why);
+
 /* x509ext_value_decode() of the extension ext. */
 void	*x509ext_decode(const char *fn, const X509_EXTENSION *ext);
 

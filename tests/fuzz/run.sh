@@ -86,6 +86,27 @@ econtent_seeds() {
 	done
 }
 
+# ext_seeds DIR: the RFC 3779 extension values of the certificates,
+# behind the harness's selector byte (sbgp-ipAddrBlock 000,
+# sbgp-autonomousSysNum 001).
+ext_seeds() {
+	command -v openssl >/dev/null 2>&1 || return 0
+	corpus_files cer | while read -r f; do
+		# The OCTET STRING after the extnID (and critical flag).
+		openssl asn1parse -inform der -in "$f" 2>/dev/null | awk '
+		    /:sbgp-ipAddrBlock$/ { b = "000"; next }
+		    /:sbgp-autonomousSysNum$/ { b = "001"; next }
+		    b != "" && /OCTET STRING/ { sub(":.*", "", $1); print b, $1 }
+		    !/BOOLEAN/ { b = "" }' | while read -r b off; do
+			openssl asn1parse -inform der -in "$f" -strparse "$off" \
+			    -noout -out "$1/value" >/dev/null 2>&1 || continue
+			{ printf "\\$b"; cat "$1/value"; } >"$1/$b-$(echo \
+			    "$f $off" | cksum | cut -d ' ' -f 1)"
+		done
+	done
+	rm -f "$1/value"
+}
+
 # rrdp_seeds DIR: RRDP files, behind the harness's parser and chunk
 # bytes (notification 0, snapshot 1, delta 2; 64-byte chunks).
 rrdp_seeds() {
@@ -115,6 +136,7 @@ seeds() {
 	fuzz_tal) copy_seeds "$2" tal ;;
 	fuzz_cert) copy_seeds "$2" cer ;;
 	fuzz_certee) copy_seeds "$2" roa mft asa gbr tak sig ;;
+	fuzz_resder) ext_seeds "$2" ;;
 	fuzz_crl) copy_seeds "$2" crl ;;
 	fuzz_cms)	# selector: ROA, MFT, ASPA, TAK, RSC
 		prefix_seeds "$2" 000 roa

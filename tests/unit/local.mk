@@ -21,6 +21,7 @@ tests_unit_reef_tests_SOURCES = \
 	tests/unit/test_rrdp_stage.c tests/unit/test_sandbox.c tests/unit/test_fetch_proc.c \
 	tests/unit/test_certder.c tests/unit/test_certkey.c tests/unit/test_pubkey.c \
 	tests/unit/test_certee.c tests/unit/test_certee.h \
+	tests/unit/test_resder.c tests/unit/test_resder.h \
 	tests/unit/audit_fixture.c tests/unit/audit_fixture.h tests/unit/test_rov.c \
 	tests/unit/test_cmd_check.c tests/unit/test_cmd_coverage.c tests/unit/test_cmd_explain.c \
 	tests/unit/test_cmd_diff.c tests/unit/test_httpd.c tests/unit/test_conformance.c \

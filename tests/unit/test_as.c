@@ -1,6 +1,8 @@
 /*
  * Tests for validator/as.c: RFC 3779 AS identifiers built in memory with
- * OpenSSL, canonical-form enforcement, containment and inherit.
+ * OpenSSL, read by as_res_parse() and, encoded, by as_res_parse_der()
+ * (both must agree): canonical-form enforcement, containment and inherit;
+ * then hand-made DER that no in-memory structure encodes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "common/log.h"
 #include "validator/as.h"
 #include "suite.h"
+#include "test_resder.h"
 #include "util.h"
 
 static ASN1_INTEGER *
@@ -38,13 +41,34 @@ add_raw_range(ASIdentifiers *asid, uint64_t min, uint64_t max)
 	    ai(min), ai(max)));
 }
 
+/* Warnings of as_res_parse() in the last parse(). */
+static char old_log[TU_LOG_CAPTURE_MAX];
+
+/*
+ * Parse asid with both readers: as_res_parse() on asid, as_res_parse_der()
+ * on its DER (which must agree with the OpenSSL oracle).  Returns the DER
+ * reader's result; old_log gets the warnings of as_res_parse() and the
+ * capture holds the DER reader's.  Frees asid.
+ */
 static struct as_res *
 parse(ASIdentifiers *asid)
 {
-	struct as_res *r;
+	struct as_res *r, *o;
+	unsigned char *der = NULL;
+	int len, ok;
 
+	len = i2d_ASIdentifiers(asid, &der);
+	CU_ASSERT_FATAL(len > 0);
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	r = as_res_parse("test.cer", asid);
+	o = as_res_parse("test.cer", asid);
+	snprintf(old_log, sizeof(old_log), "%s", tu_log_captured());
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
+	r = as_res_parse_der("test.cer", der, (size_t)len);
+	CU_ASSERT_EQUAL(o != NULL, r != NULL);
+	CU_ASSERT(resder_agree("test.cer", 0, der, (size_t)len, &ok));
+	CU_ASSERT_EQUAL(ok, r != NULL);
+	as_res_free(o);
+	OPENSSL_free(der);
 	ASIdentifiers_free(asid);
 	return r;
 }
@@ -55,6 +79,8 @@ expect_reject(ASIdentifiers *asid, const char *why)
 	struct as_res *r = parse(asid);
 
 	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT(strstr(old_log, "test.cer: ") != NULL);
+	CU_ASSERT(strstr(old_log, why) != NULL);
 	CU_ASSERT(tu_logged("test.cer: "));
 	CU_ASSERT(tu_logged(why));
 	as_res_free(r);
@@ -217,6 +243,83 @@ test_contains(void)
 	as_res_free(over);
 }
 
+/* Hand-made values: DER (or not) that no in-memory structure encodes. */
+#define HB(...)	(const unsigned char[]){ __VA_ARGS__ },		\
+	sizeof((const unsigned char[]){ __VA_ARGS__ })
+static const struct {
+	const unsigned char	*der;
+	size_t			 len;
+	const char		*why;	/* NULL: accepted */
+} as_ders[] = {
+	/* AS64496; inherit. */
+	{ HB(0x30, 0x09, 0xa0, 0x07, 0x30, 0x05, 0x02, 0x03, 0x00, 0xfb, 0xf0),
+	    NULL },
+	{ HB(0x30, 0x04, 0xa0, 0x02, 0x05, 0x00), NULL },
+	/* INTEGER not minimal. */
+	{ HB(0x30, 0x09, 0xa0, 0x07, 0x30, 0x05, 0x02, 0x03, 0x00, 0x00, 0x01),
+	    "extension sbgp-autonomousSysNum: malformed" },
+	/* Negative, 2^32, 2^64 - 1. */
+	{ HB(0x30, 0x07, 0xa0, 0x05, 0x30, 0x03, 0x02, 0x01, 0xff),
+	    "RFC 3779 section 3.2.3.7" },
+	{ HB(0x30, 0x0b, 0xa0, 0x09, 0x30, 0x07, 0x02, 0x05, 0x01, 0x00, 0x00,
+	    0x00, 0x00), "RFC 3779 section 3.2.3.7" },
+	{ HB(0x30, 0x0f, 0xa0, 0x0d, 0x30, 0x0b, 0x02, 0x09, 0x00, 0xff, 0xff,
+	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "RFC 3779 section 3.2.3.7" },
+	/* asnum with an IMPLICIT (primitive) tag. */
+	{ HB(0x30, 0x08, 0x80, 0x06, 0x30, 0x04, 0x02, 0x02, 0x01, 0x00),
+	    "malformed value or trailing data" },
+	/* Two values inside the EXPLICIT tag. */
+	{ HB(0x30, 0x0a, 0xa0, 0x08, 0x05, 0x00, 0x30, 0x04, 0x02, 0x02, 0x01,
+	    0x00), "malformed value or trailing data" },
+	/* rdi after asnum; rdi before asnum. */
+	{ HB(0x30, 0x08, 0xa0, 0x02, 0x05, 0x00, 0xa1, 0x02, 0x05, 0x00),
+	    "RFC 6487 section 4.8.11: RDI not allowed" },
+	{ HB(0x30, 0x08, 0xa1, 0x02, 0x05, 0x00, 0xa0, 0x02, 0x05, 0x00),
+	    "malformed value or trailing data" },
+	/* Neither. */
+	{ HB(0x30, 0x00), "without asnum" },
+	/* A range of one AS. */
+	{ HB(0x30, 0x0c, 0xa0, 0x0a, 0x30, 0x08, 0x30, 0x06, 0x02, 0x01, 0x05,
+	    0x02, 0x01, 0x05), "RFC 3779 section 3.2.3.8" },
+	/* Trailing byte; NULL with contents; long-form length. */
+	{ HB(0x30, 0x04, 0xa0, 0x02, 0x05, 0x00, 0x00),
+	    "malformed value or trailing data" },
+	{ HB(0x30, 0x05, 0xa0, 0x03, 0x05, 0x01, 0x00),
+	    "malformed value or trailing data" },
+	{ HB(0x30, 0x81, 0x04, 0xa0, 0x02, 0x05, 0x00), "is not DER encoded" },
+};
+
+static void
+test_der_values(void)
+{
+	struct as_res *r;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < sizeof(as_ders) / sizeof(as_ders[0]); i++) {
+		CU_ASSERT(resder_agree("test.cer", 0, as_ders[i].der,
+		    as_ders[i].len, &ok));
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
+		r = as_res_parse_der("test.cer", as_ders[i].der,
+		    as_ders[i].len);
+		CU_ASSERT_EQUAL(r != NULL, as_ders[i].why == NULL);
+		if (as_ders[i].why != NULL)
+			CU_ASSERT(tu_logged(as_ders[i].why));
+		as_res_free(r);
+	}
+	r = as_res_parse_der("test.cer", as_ders[0].der, as_ders[0].len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_FALSE(r->inherit);
+	CU_ASSERT_EQUAL_FATAL(r->nranges, 1);
+	CU_ASSERT_EQUAL(r->ranges[0].min, 64496);
+	CU_ASSERT_EQUAL(r->ranges[0].max, 64496);
+	as_res_free(r);
+	r = as_res_parse_der("test.cer", as_ders[1].der, as_ders[1].len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(r->inherit);
+	as_res_free(r);
+}
+
 static int
 as_init(void)
 {
@@ -234,4 +337,5 @@ as_fini(void)
 
 REEF_SUITE_FULL(as, as_init, as_fini,
     REEF_TEST(test_parse), REEF_TEST(test_inherit), REEF_TEST(test_reject),
-    REEF_TEST(test_empty_list), REEF_TEST(test_contains))
+    REEF_TEST(test_empty_list), REEF_TEST(test_contains),
+    REEF_TEST(test_der_values))

@@ -1,6 +1,8 @@
 /*
  * Tests for validator/ip.c: RFC 3779 IP address blocks built in memory
- * with OpenSSL, canonical-form enforcement, containment, inherit, printing.
+ * with OpenSSL, read by ip_res_parse() and, encoded, by ip_res_parse_der()
+ * (both must agree): canonical-form enforcement, containment, inherit,
+ * printing; then hand-made DER that no in-memory structure encodes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "common/prefix.h"
 #include "validator/ip.h"
 #include "suite.h"
+#include "test_resder.h"
 #include "util.h"
 
 static IPAddrBlocks *
@@ -53,29 +56,79 @@ add_range(IPAddrBlocks *b, const char *lo, const char *hi)
 	CU_ASSERT_FATAL(X509v3_addr_add_range(b, afi, NULL, a.addr, z.addr));
 }
 
+/* The DER of b (OPENSSL_free() it), *len its length. */
+static unsigned char *
+blocks_der(IPAddrBlocks *b, size_t *len)
+{
+	const X509V3_EXT_METHOD *m = X509V3_EXT_get_nid(NID_sbgp_ipAddrBlock);
+	unsigned char *der = NULL;
+	int n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	n = ASN1_item_i2d((ASN1_VALUE *)b, &der, ASN1_ITEM_ptr(m->it));
+	CU_ASSERT_FATAL(n > 0);
+	*len = (size_t)n;
+	return der;
+}
+
+/*
+ * Parse b with both readers: ip_res_parse() on b, ip_res_parse_der() on
+ * its DER (which must agree with the OpenSSL oracle).  Returns the DER
+ * reader's result; *old_log gets the warnings of ip_res_parse() and the
+ * capture holds the DER reader's.  Frees b.
+ */
+static struct ip_res *
+parse_both(IPAddrBlocks *b, int *old_ok, char *old_log, size_t size)
+{
+	struct ip_res *r, *o;
+	unsigned char *der;
+	size_t len;
+	int ok;
+
+	der = blocks_der(b, &len);
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
+	o = ip_res_parse("test.cer", b);
+	snprintf(old_log, size, "%s", tu_log_captured());
+	tu_log_capture_begin(LOG_LEVEL_WARNING);
+	r = ip_res_parse_der("test.cer", der, len);
+	*old_ok = o != NULL;
+	CU_ASSERT(resder_agree("test.cer", 1, der, len, &ok));
+	CU_ASSERT_EQUAL(ok, r != NULL);
+	ip_res_free(o);
+	OPENSSL_free(der);
+	blocks_free(b);
+	return r;
+}
+
 /* Parse b expecting failure with a warning containing why; frees b. */
 static void
 expect_reject(IPAddrBlocks *b, const char *why)
 {
+	char old_log[TU_LOG_CAPTURE_MAX];
 	struct ip_res *r;
+	int old_ok;
 
-	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	r = ip_res_parse("test.cer", b);
+	r = parse_both(b, &old_ok, old_log, sizeof(old_log));
+	CU_ASSERT_FALSE(old_ok);
+	CU_ASSERT(strstr(old_log, "test.cer: ") != NULL);
+	CU_ASSERT(strstr(old_log, why) != NULL);
 	CU_ASSERT_PTR_NULL(r);
 	CU_ASSERT(tu_logged("test.cer: "));
 	CU_ASSERT(tu_logged(why));
 	ip_res_free(r);
-	blocks_free(b);
 }
 
+/* Parse b expecting success; returns the DER reader's result.  Frees b. */
 static struct ip_res *
 parse_ok(IPAddrBlocks *b)
 {
+	char old_log[TU_LOG_CAPTURE_MAX];
 	struct ip_res *r;
+	int old_ok;
 
-	r = ip_res_parse("test.cer", b);
+	r = parse_both(b, &old_ok, old_log, sizeof(old_log));
+	CU_ASSERT(old_ok);
 	CU_ASSERT_PTR_NOT_NULL(r);
-	blocks_free(b);
 	return r;
 }
 
@@ -388,6 +441,94 @@ test_full_space(void)
 	ip_res_free(r);
 }
 
+/* Hand-made values: DER (or not) that no in-memory structure encodes. */
+#define HB(...)	(const unsigned char[]){ __VA_ARGS__ },		\
+	sizeof((const unsigned char[]){ __VA_ARGS__ })
+static const struct {
+	const unsigned char	*der;
+	size_t			 len;
+	const char		*why;	/* NULL: accepted */
+} ip_ders[] = {
+	/* IPv4 10.0.0.0/8. */
+	{ HB(0x30, 0x0c, 0x30, 0x0a, 0x04, 0x02, 0x00, 0x01, 0x30, 0x04, 0x03,
+	    0x02, 0x00, 0x0a), NULL },
+	/* IPv6 inherit. */
+	{ HB(0x30, 0x08, 0x30, 0x06, 0x04, 0x02, 0x00, 0x02, 0x05, 0x00),
+	    NULL },
+	/* The same with a long-form length. */
+	{ HB(0x30, 0x81, 0x0c, 0x30, 0x0a, 0x04, 0x02, 0x00, 0x01, 0x30, 0x04,
+	    0x03, 0x02, 0x00, 0x0a), "is not DER encoded" },
+	/* Indefinite length. */
+	{ HB(0x30, 0x80, 0x30, 0x0a, 0x04, 0x02, 0x00, 0x01, 0x30, 0x04, 0x03,
+	    0x02, 0x00, 0x0a, 0x00, 0x00), "is not DER encoded" },
+	/* Trailing byte. */
+	{ HB(0x30, 0x0c, 0x30, 0x0a, 0x04, 0x02, 0x00, 0x01, 0x30, 0x04, 0x03,
+	    0x02, 0x00, 0x0a, 0x00), "malformed value or trailing data" },
+	/* A padding bit set. */
+	{ HB(0x30, 0x0c, 0x30, 0x0a, 0x04, 0x02, 0x00, 0x01, 0x30, 0x04, 0x03,
+	    0x02, 0x01, 0x0b), "X.690 section 11.2.1" },
+	/* No bits but 5 unused; 8 unused bits. */
+	{ HB(0x30, 0x0b, 0x30, 0x09, 0x04, 0x02, 0x00, 0x01, 0x30, 0x03, 0x03,
+	    0x01, 0x05), "is not DER encoded: X.690 section 8.6.2" },
+	{ HB(0x30, 0x0c, 0x30, 0x0a, 0x04, 0x02, 0x00, 0x01, 0x30, 0x04, 0x03,
+	    0x02, 0x08, 0x0a), "malformed value or trailing data: X.690 "
+	    "section 8.6.2" },
+	/* Constructed BIT STRING. */
+	{ HB(0x30, 0x0e, 0x30, 0x0c, 0x04, 0x02, 0x00, 0x01, 0x30, 0x06, 0x23,
+	    0x04, 0x03, 0x02, 0x00, 0x0a), "X.690 section 10" },
+	/* AFI with a SAFI. */
+	{ HB(0x30, 0x0d, 0x30, 0x0b, 0x04, 0x03, 0x00, 0x01, 0x01, 0x30, 0x04,
+	    0x03, 0x02, 0x00, 0x0a), "2-octet AFI without SAFI" },
+	/* A 40-bit IPv4 prefix. */
+	{ HB(0x30, 0x10, 0x30, 0x0e, 0x04, 0x02, 0x00, 0x01, 0x30, 0x08, 0x03,
+	    0x06, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x01),
+	    "RFC 3779 section 2.2.3.8: malformed IPv4 prefix" },
+	/* inherit NULL with contents. */
+	{ HB(0x30, 0x09, 0x30, 0x07, 0x04, 0x02, 0x00, 0x01, 0x05, 0x01, 0x00),
+	    "malformed value" },
+	/* A range of three bounds. */
+	{ HB(0x30, 0x15, 0x30, 0x13, 0x04, 0x02, 0x00, 0x01, 0x30, 0x0d, 0x30,
+	    0x0b, 0x03, 0x02, 0x00, 0x0a, 0x03, 0x02, 0x00, 0x0b, 0x03, 0x01,
+	    0x00), "malformed value or trailing data" },
+	/* A family without its choice; no families. */
+	{ HB(0x30, 0x06, 0x30, 0x04, 0x04, 0x02, 0x00, 0x01),
+	    "malformed value" },
+	{ HB(0x30, 0x00), "without address families" },
+};
+
+static void
+test_der_values(void)
+{
+	struct ip_res *r;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < sizeof(ip_ders) / sizeof(ip_ders[0]); i++) {
+		CU_ASSERT(resder_agree("test.cer", 1, ip_ders[i].der,
+		    ip_ders[i].len, &ok));
+		tu_log_capture_begin(LOG_LEVEL_WARNING);
+		r = ip_res_parse_der("test.cer", ip_ders[i].der,
+		    ip_ders[i].len);
+		CU_ASSERT_EQUAL(r != NULL, ip_ders[i].why == NULL);
+		if (ip_ders[i].why != NULL)
+			CU_ASSERT(tu_logged(ip_ders[i].why));
+		ip_res_free(r);
+	}
+	r = ip_res_parse_der("test.cer", ip_ders[0].der, ip_ders[0].len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V4].nranges, 1);
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V4].ranges[0].plen, 8);
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V4].ranges[0].max[0], 10);
+	CU_ASSERT_EQUAL(r->afi[IP_RES_V4].ranges[0].max[3], 0xff);
+	CU_ASSERT_FALSE(r->afi[IP_RES_V6].present);
+	ip_res_free(r);
+	r = ip_res_parse_der("test.cer", ip_ders[1].der, ip_ders[1].len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(r->afi[IP_RES_V6].present && r->afi[IP_RES_V6].inherit);
+	CU_ASSERT_FALSE(r->afi[IP_RES_V4].present);
+	ip_res_free(r);
+}
+
 static int
 quiet_init(void)
 {
@@ -408,4 +549,5 @@ REEF_SUITE_FULL(ip, quiet_init, quiet_fini,
     REEF_TEST(test_reject_noncanonical), REEF_TEST(test_reject_empty_family),
     REEF_TEST(test_reject_bad_afi), REEF_TEST(test_reject_bound_encoding),
     REEF_TEST(test_contains), REEF_TEST(test_contains_many),
-    REEF_TEST(test_inherit_resolve), REEF_TEST(test_full_space))
+    REEF_TEST(test_inherit_resolve), REEF_TEST(test_full_space),
+    REEF_TEST(test_der_values))

@@ -1,10 +1,11 @@
 /*
  * RPKI resource certificates, RFC 6487, and BGPsec router certificates,
- * RFC 8209.  OpenSSL decodes .cer files (without the public key, see
- * cert.h); the EE certificates of signed objects are read from their DER
- * by validator/certee.c instead.  Both readers sort the extensions into
- * a struct cert_exts (validator/certee.h), and every profile rule is
- * checked here, on that, for both.
+ * RFC 8209.  Certificates are read from their DER by validator/certee.c;
+ * the readers here, over an X509 OpenSSL decoded (without the public key,
+ * see cert.h), are the oracles the differential tests compare with.  Both
+ * kinds of reader sort the extensions into a struct cert_exts
+ * (validator/certee.h), and every profile rule is checked here, on that,
+ * for both.
  *
  * Extensions allowed per purpose (RFC 6487 section 4.8, RFC 8209 section
  * 3.1.3); any other extension, critical or not, is rejected, and so is
@@ -1327,10 +1328,11 @@ cert_check_ee(const char *fn, const struct der_tlv *spki,
 /*
  * The purpose of a certificate that is not an EE, from its extensions
  * (RFC 6487 section 4.8.1, RFC 8209 section 3.1.3.2): a CA whose subject
- * is its issuer is a TA, so SKI and AKI are read here already.
+ * is its issuer (self_issued) is a TA, so SKI and AKI are read here
+ * already.
  */
 static int
-pick_purpose(const char *fn, X509 *x, const struct certder *parts,
+pick_purpose(const char *fn, const struct der_tlv *spki, int self_issued,
     const struct cert_exts *ex, struct cert *c)
 {
 	if (ex->present[EXT_BC])
@@ -1343,18 +1345,30 @@ pick_purpose(const char *fn, X509 *x, const struct certder *parts,
 		return -1;
 	}
 	if (c->purpose == CERT_CA && ex->present[EXT_SKI]) {
-		if (check_ski(fn, &parts->spki, ex, c) == -1 ||
+		if (check_ski(fn, spki, ex, c) == -1 ||
 		    (ex->present[EXT_AKI] && check_aki(fn, ex, c) == -1))
 			return -1;
-		if (X509_NAME_cmp(X509_get_subject_name(x),
-		    X509_get_issuer_name(x)) == 0)
+		if (self_issued)
 			c->purpose = CERT_TA;
 	}
 	return 0;
 }
 
+/* The TA, CA and router profile after the TBSCertificate: see certee.h. */
+int
+cert_check_ca(const char *fn, const struct der_tlv *spki, int self_issued,
+    struct cert_exts *ex, struct cert *c)
+{
+	if (pick_purpose(fn, spki, self_issued, ex, c) == -1 ||
+	    exts_decode(fn, ex) == -1 ||
+	    check_exts(fn, spki, ex, 0, c) == -1 ||
+	    check_key(fn, spki, c) == -1)
+		return -1;
+	return 0;
+}
+
 /*
- * Shared path of cert_parse() and cert_parse_ee_x509(); takes over x.
+ * Shared path of cert_parse_x509() and cert_parse_ee_x509(); takes over x.
  * parts are the slices of x's DER.
  */
 static struct cert *
@@ -1377,10 +1391,9 @@ cert_build(const char *fn, X509 *x, const struct certder *parts, int ee,
 	if (ee) {
 		if (cert_check_ee(fn, &parts->spki, &ex, flags, c) == -1)
 			goto fail;
-	} else if (pick_purpose(fn, x, parts, &ex, c) == -1 ||
-	    exts_decode(fn, &ex) == -1 ||
-	    check_exts(fn, &parts->spki, &ex, flags, c) == -1 ||
-	    check_key(fn, &parts->spki, c) == -1)
+	} else if (cert_check_ca(fn, &parts->spki,
+	    X509_NAME_cmp(X509_get_subject_name(x),
+	    X509_get_issuer_name(x)) == 0, &ex, c) == -1)
 		goto fail;
 	cert_exts_free(&ex);
 	return c;
@@ -1407,7 +1420,7 @@ names_from_x509(struct cert *c)
  * after logging.
  */
 struct cert *
-cert_parse(const char *fn, const unsigned char *der, size_t len)
+cert_parse_x509(const char *fn, const unsigned char *der, size_t len)
 {
 	const unsigned char *p = der;
 	struct certder parts;
@@ -1639,27 +1652,34 @@ name_decode(const unsigned char *der, size_t len)
 }
 
 /*
- * RFC 6487 section 4.4: child's issuer is issuer's subject.  Equal DER
- * is a match; otherwise the names are compared as X509_NAME_cmp() does
- * (RFC 5280 section 7.1 canonical forms), as when both were X509s.
+ * Equal DER is a match; otherwise the names are compared as
+ * X509_NAME_cmp() does (RFC 5280 section 7.1 canonical forms), as when
+ * both were X509s.
  */
+int
+cert_names_equal(const unsigned char *a, size_t alen, const unsigned char *b,
+    size_t blen)
+{
+	X509_NAME *na, *nb;
+	int match;
+
+	if (alen == blen && alen > 0 && memcmp(a, b, alen) == 0)
+		return 1;
+	na = name_decode(a, alen);
+	nb = name_decode(b, blen);
+	match = na != NULL && nb != NULL && X509_NAME_cmp(na, nb) == 0;
+	X509_NAME_free(na);
+	X509_NAME_free(nb);
+	ERR_clear_error();
+	return match;
+}
+
+/* RFC 6487 section 4.4: child's issuer is issuer's subject. */
 static int
 names_match(const struct cert *child, const struct cert *issuer)
 {
-	X509_NAME *a, *b;
-	int match;
-
-	if (child->issuer_name_len == issuer->subject_name_len &&
-	    child->issuer_name_len > 0 && memcmp(child->issuer_name,
-	    issuer->subject_name, child->issuer_name_len) == 0)
-		return 1;
-	a = name_decode(child->issuer_name, child->issuer_name_len);
-	b = name_decode(issuer->subject_name, issuer->subject_name_len);
-	match = a != NULL && b != NULL && X509_NAME_cmp(a, b) == 0;
-	X509_NAME_free(a);
-	X509_NAME_free(b);
-	ERR_clear_error();
-	return match;
+	return cert_names_equal(child->issuer_name, child->issuer_name_len,
+	    issuer->subject_name, issuer->subject_name_len);
 }
 
 /*

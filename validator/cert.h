@@ -20,13 +20,16 @@
  * left) and c can act as issuer for the next level.
  *
  * Life cycle of the EE certificate of a signed object: validator/cms.c
- * keeps the certificate's DER, cert_parse_ee() checks the profile on it
- * with validator/der.h and validator/certder.h alone (no X509 is ever
- * made, c->x509 stays NULL), then cert_check_issued(c, issuer, ...) as
- * above.  Whatever needs an OpenSSL X509 of such a cert (reef show's
- * names) makes one with cert_x509().  cert_parse_ee_x509() is the former
- * path over an X509, kept as the oracle the differential test compares
- * cert_parse_ee() with (tests/unit/test_certee.c).
+ * keeps the certificate's DER, cert_parse_ee() checks the profile on it,
+ * then cert_check_issued(c, issuer, ...) as above.
+ *
+ * Both cert_parse() and cert_parse_ee() read the DER with validator/der.h
+ * and validator/certder.h alone: no X509 is made, c->x509 stays NULL and
+ * c->der holds the certificate.  Whatever needs an OpenSSL X509 of a cert
+ * (reef show's names) makes one with cert_x509().  cert_parse_x509() and
+ * cert_parse_ee_x509() are the former paths over an X509 OpenSSL decoded,
+ * kept as the oracles the differential tests compare the DER readers
+ * with (tests/unit/test_certca.c, tests/unit/test_certee.c).
  *
  * Speed: OpenSSL decodes certificates in a library context without
  * providers (cert_x509_decode()), so it does not build a key for each one
@@ -74,7 +77,7 @@ struct pubkey_rsa_key;
 
 struct cert {
 	enum cert_purpose purpose;
-	X509		*x509;		/* owned reference; NULL for an EE */
+	X509		*x509;		/* owned; only from *_x509() */
 	unsigned char	 ski[CERT_KEYID_LEN];
 	unsigned char	 aki[CERT_KEYID_LEN];
 	int		 has_aki;	/* 0 only for a TA that omits AKI */
@@ -95,18 +98,18 @@ struct cert {
 	/* The serial number's octets, big-endian, no leading zero octet. */
 	unsigned char	 serial_raw[CERT_SERIAL_MAX_LEN];
 	size_t		 serial_raw_len;
-	/* EE: the DER cert_parse_ee() checked (OPENSSL_free()), else NULL */
+	/* The DER the cert was read from (OPENSSL_free()), or NULL */
 	unsigned char	*der;
 	size_t		 der_len;
 	/*
 	 * The DER of the issuer and subject Names (RFC 5280 section
-	 * 4.1.2.4): slices of der for an EE, else of x509's own encoding.
+	 * 4.1.2.4): slices of der, or else of x509's own encoding.
 	 */
 	const unsigned char *issuer_name;
 	size_t		 issuer_name_len;
 	const unsigned char *subject_name;
 	size_t		 subject_name_len;
-	/* SHA-256 of the DER cert_parse() read (not set by cert_parse_ee()) */
+	/* SHA-256 of the DER cert_parse*() read (not by cert_parse_ee*()) */
 	unsigned char	 der_hash[HASH_SHA256_LEN];
 	int		 has_der_hash;
 };
@@ -115,10 +118,20 @@ struct cert {
  * Parse a .cer file: a TA, a CA or a BGPsec router certificate, decided by
  * content; any other EE certificate is rejected.  A CA certificate whose
  * subject equals its issuer is taken as a TA, so its AKI must be absent or
- * equal to its SKI.  der must be exactly one DER certificate.  Returns a
- * new cert (free with cert_free()), or NULL after logging why.
+ * equal to its SKI.  der must be exactly one DER certificate.  Read
+ * from the DER without OpenSSL's X509 (validator/certee.c): c->x509 is
+ * NULL, c->der a copy of der.  Accepts and refuses exactly what
+ * cert_parse_x509() does, with the same fields.  Returns a new cert (free
+ * with cert_free()), or NULL after logging why.
  */
 struct cert	*cert_parse(const char *fn, const unsigned char *der,
+		    size_t len);
+
+/*
+ * cert_parse() through OpenSSL's decoder: the cert holds the X509 (and
+ * c->der is NULL).  The oracle of the differential test.
+ */
+struct cert	*cert_parse_x509(const char *fn, const unsigned char *der,
 		    size_t len);
 
 /*
@@ -193,6 +206,14 @@ int		 cert_check_issued(struct cert *child, const struct cert *issuer,
  */
 int		 cert_check_resources(struct cert *child,
 		    const struct cert *issuer, char *why, size_t whylen);
+
+/*
+ * Returns 1 if the DER Names a (alen bytes) and b (blen bytes) are the
+ * same name: the same octets, or else equal as X509_NAME_cmp() compares
+ * them (RFC 5280 section 7.1); 0 if not or if either does not decode.
+ */
+int		 cert_names_equal(const unsigned char *a, size_t alen,
+		    const unsigned char *b, size_t blen);
 
 /* Static name of a purpose: "TA", "CA", "EE", "router". */
 const char	*cert_purpose_name(enum cert_purpose purpose);

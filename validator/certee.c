@@ -1,23 +1,27 @@
 /*
- * The EE certificate of a signed object (RFC 6487 section 4, RFC 6488
- * section 2.1.4) read from its DER with validator/der.h, without
- * OpenSSL's X509: decoding the certificate, re-encoding it and freeing
- * it cost a fifth of a validation's CPU, for ~500,000 EE certificates
- * that are used once.
+ * Certificates read from their DER with validator/der.h, without
+ * OpenSSL's X509: the EE certificate of a signed object (RFC 6487
+ * section 4, RFC 6488 section 2.1.4; decoding, re-encoding and freeing
+ * an X509 cost a fifth of a validation's CPU, for ~500,000 EE
+ * certificates used once) and the TA, CA and router certificates of
+ * .cer files (cert_parse(), RFC 6487, RFC 8209).
  *
  * The TBSCertificate (RFC 5280 section 4.1) is taken apart here, as
  * strictly as OpenSSL's decoder does (a field of the wrong type, one
  * too many or an unknown trailing one is a malformed certificate); the
  * profile itself is cert.c's (validator/certee.h): the fields read here
- * go through the same checks as those cert_parse_ee_x509() reads from
- * an X509, so that both accept and refuse the same certificates, which
- * tests/unit/test_certee.c compares.
+ * go through the same checks as those cert_parse_ee_x509() and
+ * cert_parse_x509() read from an X509, so that both accept and refuse
+ * the same certificates, which tests/unit/test_certee.c and
+ * tests/unit/test_certca.c compare.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
+#include "common/hash.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
 #include "validator/certder.h"
@@ -249,9 +253,13 @@ malformed:
 	return -1;
 }
 
-/* A new EE cert holding a copy of der, not yet checked; NULL if no memory. */
+/*
+ * A new cert of purpose holding a copy of der, not yet checked; NULL if
+ * no memory.
+ */
 static struct cert *
-ee_new(const char *fn, const unsigned char *der, size_t len)
+ee_new(const char *fn, const unsigned char *der, size_t len,
+    enum cert_purpose purpose)
 {
 	struct cert *c;
 
@@ -263,8 +271,47 @@ ee_new(const char *fn, const unsigned char *der, size_t len)
 	}
 	memcpy(c->der, der, len);
 	c->der_len = len;
-	c->purpose = CERT_EE;
+	c->purpose = purpose;
 	return c;
+}
+
+/*
+ * c->der taken apart and its TBSCertificate checked up to the
+ * extensions, which are sorted into ex (der_only).  Returns 0, or -1
+ * after logging.
+ */
+static int
+ee_read(const char *fn, struct cert *c, struct ee_tbs *tbs,
+    struct cert_exts *ex)
+{
+	struct certder	 parts;
+	const char	*msg;
+
+	memset(ex, 0, sizeof(*ex));
+	ex->der_only = 1;
+	if ((msg = certder_check(c->der, c->der_len, &parts)) != NULL) {
+		log_warnx_obj(fn, "X.690 section 10: certificate is not DER "
+		    "encoded: %s", msg);
+		return -1;
+	}
+	if (ee_tbs_read(&parts.tbs, tbs) == -1) {
+		log_warnx_obj(fn, "RFC 6487 section 4: malformed certificate");
+		return -1;
+	}
+	if (ee_check_tbs(fn, tbs, &parts.sigalg, c) == -1 ||
+	    ee_collect_exts(fn, tbs, parts.crit_bad, ex) == -1)
+		return -1;
+	return 0;
+}
+
+/* Point c's name slices at the Names of tbs, slices of c->der. */
+static void
+ee_names(struct cert *c, const struct ee_tbs *tbs)
+{
+	c->issuer_name = tbs->issuer.hdr;
+	c->issuer_name_len = tbs->issuer.tlv_len;
+	c->subject_name = tbs->subject.hdr;
+	c->subject_name_len = tbs->subject.tlv_len;
 }
 
 /*
@@ -275,38 +322,78 @@ struct cert *
 cert_parse_ee(const char *fn, const unsigned char *der, size_t len,
     int flags)
 {
-	struct certder	 parts;
 	struct ee_tbs	 tbs;
 	struct cert_exts ex;
 	struct cert	*c;
-	const char	*msg;
 
 	if (der == NULL || len == 0) {
 		log_warnx_obj(fn, "RFC 6488 section 2.1.4: no EE certificate");
 		return NULL;
 	}
-	if ((c = ee_new(fn, der, len)) == NULL)
+	if ((c = ee_new(fn, der, len, CERT_EE)) == NULL)
 		return NULL;
-	memset(&ex, 0, sizeof(ex));
-	ex.der_only = 1;
-	if ((msg = certder_check(c->der, c->der_len, &parts)) != NULL) {
-		log_warnx_obj(fn, "X.690 section 10: certificate is not DER "
-		    "encoded: %s", msg);
-		goto fail;
-	}
-	if (ee_tbs_read(&parts.tbs, &tbs) == -1) {
-		log_warnx_obj(fn, "RFC 6487 section 4: malformed certificate");
-		goto fail;
-	}
-	if (ee_check_tbs(fn, &tbs, &parts.sigalg, c) == -1 ||
-	    ee_collect_exts(fn, &tbs, parts.crit_bad, &ex) == -1 ||
+	if (ee_read(fn, c, &tbs, &ex) == -1 ||
 	    cert_check_ee(fn, &tbs.spki, &ex, flags, c) == -1)
 		goto fail;
 	cert_exts_free(&ex);
-	c->issuer_name = tbs.issuer.hdr;
-	c->issuer_name_len = tbs.issuer.tlv_len;
-	c->subject_name = tbs.subject.hdr;
-	c->subject_name_len = tbs.subject.tlv_len;
+	ee_names(c, &tbs);
+	return c;
+fail:
+	cert_exts_free(&ex);
+	cert_free(c);
+	return NULL;
+}
+
+/*
+ * X.690 section 10: der is one certificate with nothing after it.
+ * Returns 0, or -1 after logging; a certificate that cannot be read is
+ * left to certder_check() to explain.
+ */
+static int
+ee_no_trailing(const char *fn, const unsigned char *der, size_t len)
+{
+	struct der	in;
+	struct der_tlv	t;
+
+	der_init(&in, der, len);
+	if (der_next(&in, &t) == DER_OK && !der_at_end(&in)) {
+		log_warnx_obj(fn, "X.690 section 10: trailing data after "
+		    "certificate");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Returns a new TA, CA or router cert (x509 NULL, its own copy of der),
+ * or NULL after logging.
+ */
+struct cert *
+cert_parse(const char *fn, const unsigned char *der, size_t len)
+{
+	struct ee_tbs	 tbs;
+	struct cert_exts ex;
+	struct cert	*c;
+	int		 self_issued;
+
+	if (der == NULL || len == 0 || len > MAX_FILE_SIZE) {
+		log_warnx_obj(fn, "certificate size %zu out of range", len);
+		return NULL;
+	}
+	if (ee_no_trailing(fn, der, len) == -1 ||
+	    (c = ee_new(fn, der, len, CERT_CA)) == NULL)
+		return NULL;
+	if (ee_read(fn, c, &tbs, &ex) == -1)
+		goto fail;
+	/* RFC 6487 section 4.4 and 4.5: a TA is its own issuer. */
+	self_issued = cert_names_equal(tbs.subject.hdr, tbs.subject.tlv_len,
+	    tbs.issuer.hdr, tbs.issuer.tlv_len);
+	if (cert_check_ca(fn, &tbs.spki, self_issued, &ex, c) == -1)
+		goto fail;
+	cert_exts_free(&ex);
+	ee_names(c, &tbs);
+	if (hash_sha256(der, len, c->der_hash) == 0)
+		c->has_der_hash = 1;
 	return c;
 fail:
 	cert_exts_free(&ex);

@@ -1,7 +1,7 @@
 /*
  * Between validator/cert.c, which holds the certificate profile (RFC 6487,
- * RFC 8209), and validator/certee.c, which reads the EE certificate of a
- * signed object from its DER (cert_parse_ee()) where cert.c reads an
+ * RFC 8209), and validator/certee.c, which reads certificates from their
+ * DER (cert_parse(), cert_parse_ee()) where cert.c's oracles read an
  * X509 OpenSSL decoded.  Both sort the extensions into a struct
  * cert_exts and hand it to the same checks, so that the two readers
  * differ only in how they find the fields.  Not for other callers.
@@ -79,5 +79,14 @@ int		 cert_check_validity(const char *fn, const struct cert *c);
  */
 int		 cert_check_ee(const char *fn, const struct der_tlv *spki,
 		    struct cert_exts *ex, int flags, struct cert *c);
+
+/*
+ * The rest of the TA, CA and router profile, once the TBSCertificate is
+ * read: purpose (a CA is a TA if self_issued, its subject equal to its
+ * issuer), every extension and the key, filling c.  Returns 0, or -1
+ * after logging.
+ */
+int		 cert_check_ca(const char *fn, const struct der_tlv *spki,
+		    int self_issued, struct cert_exts *ex, struct cert *c);
 
 #endif

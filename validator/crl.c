@@ -36,6 +36,7 @@ crl_free(struct crl *crl)
 	X509_CRL_free(crl->x509_crl);
 	free(crl->revoked);
 	free(crl->sig);
+	free(crl->issuer_name);
 	free(crl);
 }
 
@@ -275,11 +276,13 @@ crl_entries(const char *fn, X509_CRL *x, struct crl *crl)
 }
 
 /*
- * The algorithm inside tbsCertList (t, after an optional version INTEGER);
- * DER_OK or why not.
+ * TBSCertList ::= SEQUENCE { version INTEGER OPTIONAL, signature
+ * AlgorithmIdentifier, issuer Name, ... } (RFC 5280 section 5.1): the
+ * inner algorithm and the issuer Name of tbs.
  */
 static enum der_err
-crl_tbs_alg(const struct der_tlv *tbs, struct der_tlv *alg)
+crl_tbs_head(const struct der_tlv *tbs, struct der_tlv *alg,
+    struct der_tlv *issuer)
 {
 	struct der	in;
 	enum der_err	e;
@@ -287,7 +290,9 @@ crl_tbs_alg(const struct der_tlv *tbs, struct der_tlv *alg)
 	der_enter(&in, tbs);
 	if (der_peek(&in) == DER_INTEGER && (e = der_next(&in, alg)) != DER_OK)
 		return e;
-	return der_expect(&in, DER_SEQUENCE, alg);
+	if ((e = der_expect(&in, DER_SEQUENCE, alg)) != DER_OK)
+		return e;
+	return der_expect(&in, DER_SEQUENCE, issuer);
 }
 
 /*
@@ -298,7 +303,7 @@ static int
 crl_inner_alg_ok(const unsigned char *der, size_t len)
 {
 	const unsigned char	*p;
-	struct der_tlv		 top, tbs, inner;
+	struct der_tlv		 top, tbs, inner, issuer;
 	struct der		 in;
 	X509_ALGOR		*alg;
 	int			 ok;
@@ -308,7 +313,7 @@ crl_inner_alg_ok(const unsigned char *der, size_t len)
 		return 0;
 	der_enter(&in, &top);
 	if (der_expect(&in, DER_SEQUENCE, &tbs) != DER_OK ||
-	    crl_tbs_alg(&tbs, &inner) != DER_OK)
+	    crl_tbs_head(&tbs, &inner, &issuer) != DER_OK)
 		return 0;
 	p = inner.hdr;
 	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)inner.tlv_len)) == NULL)
@@ -371,7 +376,7 @@ static int
 crl_split(const char *fn, const unsigned char *der, size_t len,
     struct crl *crl)
 {
-	struct der_tlv	top, tbs, alg, inner, sig;
+	struct der_tlv	top, tbs, alg, inner, sig, issuer;
 	struct der	in;
 	enum der_err	e;
 
@@ -384,7 +389,7 @@ crl_split(const char *fn, const unsigned char *der, size_t len,
 	    (e = der_expect(&in, DER_SEQUENCE, &alg)) != DER_OK ||
 	    (e = der_expect(&in, DER_BIT_STRING, &sig)) != DER_OK ||
 	    (e = der_end(&in)) != DER_OK ||
-	    (e = crl_tbs_alg(&tbs, &inner)) != DER_OK)
+	    (e = crl_tbs_head(&tbs, &inner, &issuer)) != DER_OK)
 		goto bad;
 	if (inner.tlv_len != alg.tlv_len || memcmp(inner.hdr, alg.hdr,
 	    alg.tlv_len) != 0 || sig.len < 2 || sig.val[0] != 0) {
@@ -393,10 +398,13 @@ crl_split(const char *fn, const unsigned char *der, size_t len,
 		return -1;
 	}
 	if (hash_sha256(tbs.hdr, tbs.tlv_len, crl->tbs_hash) == -1 ||
-	    (crl->sig = malloc(sig.len - 1)) == NULL) {
+	    (crl->sig = malloc(sig.len - 1)) == NULL ||
+	    (crl->issuer_name = malloc(issuer.tlv_len)) == NULL) {
 		log_warn_obj(fn, "CRL signature");
 		return -1;
 	}
+	memcpy(crl->issuer_name, issuer.hdr, issuer.tlv_len);
+	crl->issuer_name_len = issuer.tlv_len;
 	memcpy(crl->sig, sig.val + 1, sig.len - 1);
 	crl->siglen = sig.len - 1;
 	return 0;
@@ -445,13 +453,13 @@ int
 crl_check_issued(const struct crl *crl, const struct cert *issuer,
     int64_t now, char *why, size_t whylen)
 {
-	if (issuer->x509 == NULL || issuer->key == NULL) {
+	if (issuer->key == NULL) {
 		snprintf(why, whylen, "RFC 6487 section 5: CRL issuer is not "
 		    "a parsed CA certificate");
 		return -1;
 	}
-	if (X509_NAME_cmp(X509_CRL_get_issuer(crl->x509_crl),
-	    X509_get_subject_name(issuer->x509)) != 0) {
+	if (!cert_names_equal(crl->issuer_name, crl->issuer_name_len,
+	    issuer->subject_name, issuer->subject_name_len)) {
 		snprintf(why, whylen, "RFC 5280 section 6.3.3: CRL issuer "
 		    "differs from the CA's subject");
 		return -1;

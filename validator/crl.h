@@ -34,6 +34,9 @@ struct crl {
 	unsigned char		 tbs_hash[HASH_SHA256_LEN];
 	unsigned char		*sig;
 	size_t			 siglen;
+	/* The DER of the issuer Name (RFC 5280 section 5.1.2.3), a copy */
+	unsigned char		*issuer_name;
+	size_t			 issuer_name_len;
 	unsigned char		 aki[CRL_KEYID_LEN];
 	unsigned char		 number[CRL_NUMBER_MAX_LEN]; /* magnitude */
 	size_t			 number_len;	/* 0 for the number zero */
@@ -55,11 +58,11 @@ void		 crl_free(struct crl *crl);
 
 /*
  * Check crl against the certificate of the CA that issued it (a TA or CA
- * from cert_parse(), with its X509 and its prepared key): issuer name,
- * AKI equal to the issuer's SKI, signature by the issuer's key, and
- * currency at now (thisUpdate <= now <= nextUpdate, RFC 5280 section
- * 6.3.3).  Returns 0, or -1 with a reason naming the RFC in why (whylen
- * bytes).
+ * from cert_parse(), with its prepared key): issuer name (compared by
+ * cert_names_equal()), AKI equal to the issuer's SKI, signature by the
+ * issuer's key, and currency at now (thisUpdate <= now <= nextUpdate,
+ * RFC 5280 section 6.3.3).  Returns 0, or -1 with a reason naming the RFC
+ * in why (whylen bytes).
  */
 int		 crl_check_issued(const struct crl *crl,
 		    const struct cert *issuer, int64_t now, char *why,

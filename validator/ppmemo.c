@@ -204,7 +204,8 @@ point_key(const struct pubpoint_ctx *ctx, unsigned char *key)
 	if (ctx->ca->has_der_hash) {
 		der = NULL;
 		len = HASH_SHA256_LEN;
-	} else if ((len = i2d_X509(ctx->ca->x509, &der)) <= 0)
+	} else if (ctx->ca->x509 == NULL ||
+	    (len = i2d_X509(ctx->ca->x509, &der)) <= 0)
 		return -1;
 	memo_w_str(&w, "reef publication point key 1");
 	memo_w_str(&w, ctx->ca_uri);
@@ -435,7 +436,7 @@ struct kept {
 
 /*
  * A child CA handed to the walk by a reused point: a struct cert without
- * its X509, key or raw extensions (x509 is NULL), holding what the walk
+ * its DER, key or raw extensions (x509, der NULL), holding what the walk
  * and the child's record key use, with its effective resources as the
  * full validation resolved them.  When the child's own point cannot be
  * reused, ppmemo_process() parses the certificate again from path,
@@ -991,7 +992,8 @@ int
 ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
     enum ppmemo_mode mode, struct pubpoint_out *out)
 {
-	if (ctx->ca->x509 == NULL && ctx->ca->has_der_hash)
+	if (ctx->ca->x509 == NULL && ctx->ca->der == NULL &&
+	    ctx->ca->has_der_hash)
 		return process_replayed(ctx, m, mode, out);
 	if (m != NULL && mode == PPMEMO_REUSE && ctx->ca->mft != NULL &&
 	    replay(ctx, m, out) == 0)

@@ -124,7 +124,7 @@ static void
 js_cert(struct json *j, const char *key, const struct cert *c)
 {
 	char	name[SHOW_NAME_LEN];
-	X509	*x = cert_x509(c);	/* an EE has none of its own */
+	X509	*x = cert_x509(c);	/* made from c->der if need be */
 
 	json_key(j, key);
 	json_object_begin(j);

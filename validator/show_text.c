@@ -125,7 +125,7 @@ static void
 show_cert(FILE *out, const struct cert *c)
 {
 	char	name[SHOW_NAME_LEN];
-	X509	*x = cert_x509(c);	/* an EE has none of its own */
+	X509	*x = cert_x509(c);	/* made from c->der if need be */
 
 	show_kv(out, "Issuer", "%s", show_name(x == NULL ? NULL :
 	    X509_get_issuer_name(x), name, sizeof(name)));

@@ -1,11 +1,14 @@
 /*
- * cert_parse_ee() (the EE read from its DER, validator/certee.c) against
- * the oracle cert_parse_ee_x509() (the EE decoded by OpenSSL): the same
- * certificates accepted, with the same fields, and the same refused.
- * Inputs: the EE of every signed object of the corpus, then thousands of
- * deterministic damaged copies of a few of them (each byte changed,
- * every truncation, every length field off by one).  The hand-made EEs
- * for each profile rule are in test_cert.c (test_made_ee_paths).
+ * The DER readers of validator/certee.c against their oracles, which
+ * read what OpenSSL decodes: cert_parse_ee() against cert_parse_ee_x509()
+ * (suite certee) and cert_parse() against cert_parse_x509() (suite
+ * certca, TA, CA and router certificates): the same certificates
+ * accepted, with the same fields, and the same refused.  Inputs: the EE
+ * of every signed object, or every .cer file, of the corpus, then
+ * thousands of deterministic damaged copies of a few of them (each byte
+ * changed, every truncation, every length field off by one).  The
+ * hand-made EEs for each profile rule are in test_cert.c
+ * (test_made_ee_paths).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -30,6 +33,9 @@
 static const unsigned char ce_xors[] = { 0x01, 0x20, 0x80, 0xff };
 /* What the oracle logs when OpenSSL cannot decode the certificate. */
 #define CE_UNDECODED	"RFC 6488 section 2.1.4"
+#define CA_UNDECODED	"RFC 6487 section 4"
+/* "flags" of the mutation functions: a .cer file, read by cert_parse(). */
+#define CE_CA		(-1)
 
 /* Copy the captured warnings into buf (size bytes). */
 static void
@@ -94,10 +100,16 @@ ce_same_bytes(const unsigned char *a, size_t alen, const unsigned char *b,
 	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
 }
 
-/* The first field in which a and b differ, or NULL. */
+/*
+ * The first field in which a (the oracle's) and b differ, or NULL; in
+ * and inlen the certificate read.
+ */
 static const char *
-ce_diff(const struct cert *a, const struct cert *b)
+ce_diff(const struct cert *a, const struct cert *b, const unsigned char *in,
+    size_t inlen)
 {
+	if (b->x509 != NULL)
+		return "x509 kept";
 	if (a->purpose != b->purpose)
 		return "purpose";
 	if (memcmp(a->ski, b->ski, sizeof(a->ski)) != 0)
@@ -117,7 +129,9 @@ ce_diff(const struct cert *a, const struct cert *b)
 		return "serial";
 	if (!ce_same_bytes(a->spki, a->spki_len, b->spki, b->spki_len))
 		return "spki";
-	if (!ce_same_bytes(a->der, a->der_len, b->der, b->der_len))
+	if (!ce_same_bytes(b->der, b->der_len, in, inlen) ||
+	    (a->der != NULL && !ce_same_bytes(a->der, a->der_len, b->der,
+	    b->der_len)))
 		return "der";
 	if (!ce_same_bytes(a->issuer_name, a->issuer_name_len, b->issuer_name,
 	    b->issuer_name_len) || !ce_same_bytes(a->subject_name,
@@ -125,8 +139,13 @@ ce_diff(const struct cert *a, const struct cert *b)
 		return "names";
 	if (!ce_same_ips(a->ips, b->ips) || !ce_same_ases(a->ases, b->ases))
 		return "resources";
-	if (a->key != NULL || b->key != NULL)
+	if ((a->key == NULL) != (b->key == NULL) ||
+	    (b->key != NULL) != (b->purpose == CERT_TA ||
+	    b->purpose == CERT_CA))
 		return "key";
+	if (a->has_der_hash != b->has_der_hash || memcmp(a->der_hash,
+	    b->der_hash, sizeof(a->der_hash)) != 0)
+		return "der_hash";
 	return NULL;
 }
 
@@ -150,36 +169,54 @@ ce_parse_x509(const char *fn, const unsigned char *der, size_t len,
 	return c;
 }
 
-int
-certee_agree(const char *fn, const unsigned char *der, size_t len,
-    int flags, struct certee_result *res)
+/*
+ * Both readers on der: the EE ones with flags, or with CE_CA those of
+ * .cer files.
+ */
+static int
+ce_agree(const char *fn, const unsigned char *der, size_t len, int flags,
+    struct certee_result *res)
 {
 	struct cert *a, *b;
 	const char *diff = NULL;
 
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	a = ce_parse_x509(fn, der, len, flags);
+	a = flags == CE_CA ? cert_parse_x509(fn, der, len) :
+	    ce_parse_x509(fn, der, len, flags);
 	ce_keep_log(res->x509_log, sizeof(res->x509_log));
 	tu_log_capture_begin(LOG_LEVEL_WARNING);
-	b = cert_parse_ee(fn, der, len, flags);
+	b = flags == CE_CA ? cert_parse(fn, der, len) :
+	    cert_parse_ee(fn, der, len, flags);
 	ce_keep_log(res->der_log, sizeof(res->der_log));
 	tu_log_capture_end();
 	res->x509_ok = a != NULL;
 	res->der_ok = b != NULL;
-	if (a != NULL && b != NULL) {
-		if (b->x509 != NULL)
-			diff = "x509 kept";
-		else
-			diff = ce_diff(a, b);
-	} else if (a != NULL || b != NULL)
+	res->purpose = b != NULL ? b->purpose : CERT_EE;
+	if (a != NULL && b != NULL)
+		diff = ce_diff(a, b, der, len);
+	else if (a != NULL || b != NULL)
 		diff = "accept/reject";
 	if (diff != NULL)
-		fprintf(stderr, "\n%s: EE readers differ (%s): X509 %s [%s], "
+		fprintf(stderr, "\n%s: readers differ (%s): X509 %s [%s], "
 		    "DER %s [%s]\n", fn, diff, a ? "accepts" : "refuses",
 		    res->x509_log, b ? "accepts" : "refuses", res->der_log);
 	cert_free(a);
 	cert_free(b);
 	return diff == NULL;
+}
+
+int
+certee_agree(const char *fn, const unsigned char *der, size_t len,
+    int flags, struct certee_result *res)
+{
+	return ce_agree(fn, der, len, flags, res);
+}
+
+int
+certca_agree(const char *fn, const unsigned char *der, size_t len,
+    struct certee_result *res)
+{
+	return ce_agree(fn, der, len, CE_CA, res);
 }
 
 /*
@@ -215,23 +252,28 @@ ce_ee_of_cms(const unsigned char *der, size_t len, struct der_tlv *ee)
 	return der_next_ber(&in, ee) == DER_OK ? 0 : -1;
 }
 
-/* Non-zero if name ends in the extension of a signed object. */
+/* Non-zero if name ends in the extension of a signed object or ".cer". */
 static int
-ce_is_signed(const char *name)
+ce_is_signed(const char *name, int cer)
 {
 	static const char *const exts[] = { ".roa", ".mft", ".asa", ".gbr",
 	    ".tak", ".sig" };
 	size_t i, n = strlen(name);
 
+	if (cer)
+		return n > 4 && strcmp(name + n - 4, ".cer") == 0;
 	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
 		if (n > 4 && strcmp(name + n - 4, exts[i]) == 0)
 			return 1;
 	return 0;
 }
 
-/* Append the signed objects below rel (relative to the corpus) to files. */
+/*
+ * Append the signed objects (cer: the .cer files) below rel (relative to
+ * the corpus) to files.
+ */
 static void
-ce_collect(const char *rel, char **files, size_t *n)
+ce_collect(const char *rel, int cer, char **files, size_t *n)
 {
 	struct dirent *de;
 	struct stat st;
@@ -251,9 +293,9 @@ ce_collect(const char *rel, char **files, size_t *n)
 		free(path);
 		path = tu_asprintf("%s/%s", tu_corpusdir(), sub);
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			ce_collect(sub, files, n);
+			ce_collect(sub, cer, files, n);
 		else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    ce_is_signed(de->d_name) && *n < CE_MAX_FILES) {
+		    ce_is_signed(de->d_name, cer) && *n < CE_MAX_FILES) {
 			files[(*n)++] = sub;
 			continue;
 		}
@@ -269,15 +311,18 @@ ce_strcmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The corpus' signed objects, sorted so that every run sees one order. */
+/*
+ * The corpus' signed objects (cer: .cer files), sorted so that every run
+ * sees one order.
+ */
 static char **
-ce_files(size_t *n)
+ce_files(int cer, size_t *n)
 {
 	char **files = calloc(CE_MAX_FILES, sizeof(*files));
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(files);
 	*n = 0;
-	ce_collect("", files, n);
+	ce_collect("", cer, files, n);
 	qsort(files, *n, sizeof(*files), ce_strcmp);
 	return files;
 }
@@ -312,7 +357,7 @@ test_certee_corpus(void)
 	size_t i, n, len, ok = 0, refused = 0;
 
 	TU_NEED_CORPUS();
-	files = ce_files(&n);
+	files = ce_files(0, &n);
 	CU_ASSERT(n > 100);
 	for (i = 0; i < n; i++) {
 		if ((der = tu_corpus_load(files[i], &len)) == NULL)
@@ -370,7 +415,7 @@ ce_try(const char *what, const unsigned char *der, size_t len, int flags,
 	char a[64], b[64];
 
 	cnt->variants++;
-	if (!certee_agree(what, der, len, flags, &res)) {
+	if (!ce_agree(what, der, len, flags, &res)) {
 		cnt->disagree++;
 		return;
 	}
@@ -380,7 +425,7 @@ ce_try(const char *what, const unsigned char *der, size_t len, int flags,
 	}
 	ce_rule(res.x509_log, a, sizeof(a));
 	ce_rule(res.der_log, b, sizeof(b));
-	if (strcmp(a, CE_UNDECODED) == 0)
+	if (strcmp(a, flags == CE_CA ? CA_UNDECODED : CE_UNDECODED) == 0)
 		cnt->undecoded++;
 	else if (strcmp(a, b) == 0)
 		cnt->same_rule++;
@@ -475,7 +520,7 @@ test_certee_mutations(void)
 
 	TU_NEED_CORPUS();
 	memset(&cnt, 0, sizeof(cnt));
-	files = ce_files(&n);
+	files = ce_files(0, &n);
 	for (t = 0; t < sizeof(ce_mut_types) / sizeof(ce_mut_types[0]); t++) {
 		for (i = 0, found = 0; i < n && !found; i++) {
 			len = strlen(files[i]);
@@ -516,3 +561,86 @@ test_certee_mutations(void)
 
 REEF_SUITE(certee, REEF_TEST(test_certee_corpus),
     REEF_TEST(test_certee_mutations))
+
+/* Every .cer of the corpus: both readers agree. */
+static void
+test_certca_corpus(void)
+{
+	struct certee_result res;
+	unsigned char *der;
+	char **files;
+	size_t i, n, len, kinds[CERT_ROUTER + 1] = { 0 }, refused = 0;
+
+	TU_NEED_CORPUS();
+	files = ce_files(1, &n);
+	CU_ASSERT(n > 100);
+	for (i = 0; i < n; i++) {
+		if ((der = tu_corpus_load(files[i], &len)) == NULL)
+			continue;
+		CU_ASSERT(certca_agree(files[i], der, len, &res));
+		if (res.der_ok)
+			kinds[res.purpose]++;
+		else
+			refused++;
+		free(der);
+	}
+	/* The corpus has TAs, CAs, routers and bad certificates. */
+	CU_ASSERT(kinds[CERT_TA] > 5);
+	CU_ASSERT(kinds[CERT_CA] > 20);
+	CU_ASSERT(kinds[CERT_ROUTER] > 0);
+	CU_ASSERT(refused > 10);
+	fprintf(stderr, " [%zu .cer: %zu TA, %zu CA, %zu router accepted, "
+	    "%zu refused] ", n, kinds[CERT_TA], kinds[CERT_CA],
+	    kinds[CERT_ROUTER], refused);
+	ce_files_free(files, n);
+}
+
+/*
+ * The first corpus TA, CA and router certificate both readers accept,
+ * each damaged in every way ce_mutate() knows.
+ */
+static void
+test_certca_mutations(void)
+{
+	static const enum cert_purpose kinds[] = { CERT_TA, CERT_CA,
+	    CERT_ROUTER };
+	struct certee_result res;
+	struct ce_count cnt;
+	unsigned char *der;
+	char **files;
+	size_t i, k, n, len, done = 0;
+	int found;
+
+	TU_NEED_CORPUS();
+	memset(&cnt, 0, sizeof(cnt));
+	files = ce_files(1, &n);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (i = 0, found = 0; i < n && !found; i++) {
+			if ((der = tu_corpus_load(files[i], &len)) == NULL)
+				continue;
+			if (certca_agree(files[i], der, len, &res) &&
+			    res.der_ok && res.purpose == kinds[k]) {
+				fprintf(stderr, " [%s]", files[i]);
+				ce_mutate(files[i], der, len, CE_CA, &cnt);
+				found = 1;
+				done++;
+			}
+			free(der);
+		}
+	}
+	CU_ASSERT_EQUAL(done, sizeof(kinds) / sizeof(kinds[0]));
+	CU_ASSERT(cnt.variants > 10000);
+	CU_ASSERT_EQUAL(cnt.disagree, 0);
+	CU_ASSERT_EQUAL(cnt.same_rule + cnt.undecoded + cnt.accepted,
+	    cnt.variants);
+	CU_ASSERT(cnt.accepted > 0);
+	fprintf(stderr, " [%zu variants: %zu accepted by both, %zu refused "
+	    "by both (%zu not decoded by OpenSSL, %zu citing the same rule "
+	    "first), %zu disagreements] ", cnt.variants, cnt.accepted,
+	    cnt.variants - cnt.accepted - cnt.disagree, cnt.undecoded,
+	    cnt.same_rule, cnt.disagree);
+	ce_files_free(files, n);
+}
+
+REEF_SUITE(certca, REEF_TEST(test_certca_corpus),
+    REEF_TEST(test_certca_mutations))

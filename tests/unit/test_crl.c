@@ -192,6 +192,59 @@ test_crl_check_issued(void)
 	cert_free(other);
 }
 
+/*
+ * The CRL issuer is compared with the CA's subject as DER, and where the
+ * octets differ as X509_NAME_cmp() does (RFC 5280 section 7.1): a CN
+ * that differs in case only is the same name, so the check goes on to
+ * the signature (which the change broke); another letter is another name.
+ */
+static void
+test_crl_issuer_name(void)
+{
+	static const char cn[] = "CRLNumberZero";
+	unsigned char	*der, *at;
+	size_t		 len;
+	struct crl	*crl;
+	struct cert	*ca;
+	char		 why[256];
+	int64_t		 now;
+
+	if (tu_corpusdir() == NULL)
+		return;
+	CU_ASSERT(gtime_parse_user("2020-01-01", &now) == 0);
+	der = tu_corpus_load(BBN "CRLNumberZero/goodCRLNumberZero.crl", &len);
+	ca = load_cert(BBN "CRLNumberZero.cer");
+	CU_ASSERT_FATAL(der != NULL && ca != NULL);
+	CU_ASSERT_PTR_NULL(ca->x509);
+	at = memmem(der, len, cn, sizeof(cn) - 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	crl = crl_parse("same.crl", der, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
+	CU_ASSERT(crl->issuer_name_len == ca->subject_name_len &&
+	    memcmp(crl->issuer_name, ca->subject_name,
+	    ca->subject_name_len) == 0);
+	CU_ASSERT(crl_check_issued(crl, ca, now, why, sizeof(why)) == 0);
+	crl_free(crl);
+
+	at[0] = 'c';	/* "cRLNumberZero": the same name, other octets */
+	crl = crl_parse("case.crl", der, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
+	CU_ASSERT(memcmp(crl->issuer_name, ca->subject_name,
+	    ca->subject_name_len) != 0);
+	CU_ASSERT(crl_check_issued(crl, ca, now, why, sizeof(why)) == -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "signature does not verify"));
+	crl_free(crl);
+
+	at[0] = 'D';	/* "DRLNumberZero": another name */
+	crl = crl_parse("other.crl", der, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(crl);
+	CU_ASSERT(crl_check_issued(crl, ca, now, why, sizeof(why)) == -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "CRL issuer differs"));
+	crl_free(crl);
+	free(der);
+	cert_free(ca);
+}
+
 /* A flipped signature bit must fail the issuer check, not the parse. */
 static void
 test_crl_bad_signature(void)
@@ -296,7 +349,7 @@ test_crl_garbage(void)
 
 REEF_SUITE(crl,
     REEF_TEST(test_crl_corpus),
-    REEF_TEST(test_crl_check_issued),
+    REEF_TEST(test_crl_check_issued), REEF_TEST(test_crl_issuer_name),
     REEF_TEST(test_crl_bad_signature),
     REEF_TEST(test_crl_revoked),
     REEF_TEST(test_crl_serial_order),

@@ -378,6 +378,22 @@ as_res_free(struct as_res *res)
 	free(res);
 }
 
+int
+as_res_equal(const struct as_res *a, const struct as_res *b)
+{
+	size_t j;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->inherit != b->inherit || a->nranges != b->nranges)
+		return 0;
+	for (j = 0; j < a->nranges; j++)
+		if (a->ranges[j].min != b->ranges[j].min ||
+		    a->ranges[j].max != b->ranges[j].max)
+			return 0;
+	return 1;
+}
+
 /* Returns a deep copy owned by the caller, or NULL. */
 struct as_res *
 as_res_dup(const struct as_res *res)

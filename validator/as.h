@@ -43,6 +43,9 @@ void		 as_res_free(struct as_res *res);
 /* A deep copy (caller frees), or NULL on allocation failure. */
 struct as_res	*as_res_dup(const struct as_res *res);
 
+/* Returns 1 if a and b hold the same AS resources or are both NULL. */
+int		 as_res_equal(const struct as_res *a, const struct as_res *b);
+
 /*
  * Returns 1 if every range of child lies within issuer's ranges, else 0.
  * A child marked inherit is taken as contained (resolve it with

@@ -169,6 +169,39 @@ cms_der_decode(const char *fn, const char *what, const ASN1_ITEM *it,
 }
 
 int
+cms_econtent_not_der(const char *fn, const char *what, enum der_err err)
+{
+	log_warnx_obj(fn, "%s: not DER encoded (X.690 section 10): %s", what,
+	    der_strerror(err));
+	return -1;
+}
+
+int
+cms_econtent_version(const char *fn, const char *rfc, const char *what,
+    const struct der_tlv *t)
+{
+	struct der_tlv	v;
+	struct der	in;
+	enum der_err	e;
+	int64_t		val;
+
+	der_enter(&in, t);
+	if ((e = der_expect(&in, DER_INTEGER, &v)) != DER_OK ||
+	    (e = der_end(&in)) != DER_OK ||
+	    ((e = der_int64(&v, &val)) != DER_OK && e != DER_E_RANGE))
+		return cms_econtent_not_der(fn, what, e);
+	if (e == DER_OK && val == 0)
+		log_warnx_obj(fn, "%s: version 0 is the DEFAULT and must not "
+		    "be encoded (X.690 section 11.5)", rfc);
+	else if (e == DER_OK)
+		log_warnx_obj(fn, "%s: version %lld, must be 0", rfc,
+		    (long long)val);
+	else
+		log_warnx_obj(fn, "%s: version out of range, must be 0", rfc);
+	return -1;
+}
+
+int
 cms_integer_u32(const ASN1_INTEGER *i, uint32_t *out)
 {
 	uint64_t	v;

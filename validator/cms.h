@@ -21,6 +21,7 @@
 #include <openssl/asn1t.h>
 #include <openssl/x509.h>
 
+#include "validator/der.h"
 #include "validator/oid.h"
 
 struct cms_object {
@@ -73,5 +74,22 @@ int			 cms_integer_u32(const ASN1_INTEGER *i, uint32_t *out);
  */
 int			 cms_check_version(const char *fn, const char *rfc,
 			    const ASN1_INTEGER *v, long def, long want);
+
+/*
+ * Log that the eContent what (e.g. "RFC 9582 section 4:
+ * RouteOriginAttestation") read with validator/der.h is not DER, err
+ * saying why.  Returns -1.
+ */
+int			 cms_econtent_not_der(const char *fn, const char *what,
+			    enum der_err err);
+
+/*
+ * The eContent what has its "version [0] INTEGER DEFAULT 0" encoded (t,
+ * the [0] element), and 0 is the only version allowed: refused whatever
+ * it holds, as DER leaves a DEFAULT value out (X.690 section 11.5).  Logs
+ * why, citing rfc.  Returns -1.
+ */
+int			 cms_econtent_version(const char *fn, const char *rfc,
+			    const char *what, const struct der_tlv *t);
 
 #endif

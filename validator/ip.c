@@ -562,6 +562,31 @@ afi_copy(struct ip_res_afi *dst, const struct ip_res_afi *src)
 	return 0;
 }
 
+int
+ip_res_equal(const struct ip_res *a, const struct ip_res *b)
+{
+	const struct ip_res_afi *x, *y;
+	size_t j;
+	int i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	for (i = 0; i < IP_RES_NAFI; i++) {
+		x = &a->afi[i];
+		y = &b->afi[i];
+		if (x->present != y->present || x->inherit != y->inherit ||
+		    x->nranges != y->nranges)
+			return 0;
+		for (j = 0; j < x->nranges; j++)
+			if (memcmp(x->ranges[j].min, y->ranges[j].min,
+			    PREFIX_ADDR_MAX) != 0 || memcmp(x->ranges[j].max,
+			    y->ranges[j].max, PREFIX_ADDR_MAX) != 0 ||
+			    x->ranges[j].plen != y->ranges[j].plen)
+				return 0;
+	}
+	return 1;
+}
+
 /* Returns a deep copy owned by the caller, or NULL. */
 struct ip_res *
 ip_res_dup(const struct ip_res *res)

@@ -63,6 +63,12 @@ void		 ip_res_free(struct ip_res *res);
 /* A deep copy (caller frees), or NULL on allocation failure. */
 struct ip_res	*ip_res_dup(const struct ip_res *res);
 
+/*
+ * Returns 1 if a and b hold the same resources in the same form (families,
+ * inherit, ranges and how each was encoded) or are both NULL, else 0.
+ */
+int		 ip_res_equal(const struct ip_res *a, const struct ip_res *b);
+
 /* Non-zero if any family of res is marked inherit. */
 int		 ip_res_has_inherit(const struct ip_res *res);
 

@@ -112,9 +112,7 @@ mft_find(const struct mft *mft, const char *name)
 static int
 mft_not_der(const char *fn, enum der_err err)
 {
-	log_warnx_obj(fn, "%s: not DER encoded (X.690 section 10): %s",
-	    MFT_WHAT, der_strerror(err));
-	return -1;
+	return cms_econtent_not_der(fn, MFT_WHAT, err);
 }
 
 /* RFC 9286 section 4.2.2: one FileAndHash entry t. */
@@ -253,35 +251,6 @@ mft_times(const char *fn, const struct der_tlv *tu, const struct der_tlv *nu,
 	return 0;
 }
 
-/*
- * RFC 9286 section 4.2.1: version [0] INTEGER DEFAULT 0, which DER leaves
- * out (X.690 section 11.5).  t is the [0] element.
- */
-static int
-mft_version(const char *fn, const struct der_tlv *t)
-{
-	struct der_tlv	v;
-	struct der	in;
-	enum der_err	e;
-	int64_t		val;
-
-	der_enter(&in, t);
-	if ((e = der_expect(&in, DER_INTEGER, &v)) != DER_OK ||
-	    (e = der_end(&in)) != DER_OK ||
-	    ((e = der_int64(&v, &val)) != DER_OK && e != DER_E_RANGE))
-		return mft_not_der(fn, e);
-	if (e == DER_OK && val == 0)
-		log_warnx_obj(fn, "RFC 9286 section 4.2.1: version 0 is the "
-		    "DEFAULT and must not be encoded (X.690 section 11.5)");
-	else if (e == DER_OK)
-		log_warnx_obj(fn, "RFC 9286 section 4.2.1: version %lld, "
-		    "must be 0", (long long)val);
-	else
-		log_warnx_obj(fn, "RFC 9286 section 4.2.1: version out of "
-		    "range, must be 0");
-	return -1;
-}
-
 /* The fields after the version, in their order, then nothing. */
 static int
 mft_body(const char *fn, struct der *in, struct mft *mft)
@@ -344,7 +313,8 @@ mft_parse_econtent(const char *fn, const unsigned char *der, size_t len)
 		if ((e = der_next(&body, &t)) != DER_OK)
 			mft_not_der(fn, e);
 		else
-			mft_version(fn, &t);
+			cms_econtent_version(fn, "RFC 9286 section 4.2.1",
+			    MFT_WHAT, &t);
 		goto fail;
 	}
 	if (mft_body(fn, &body, mft) == -1)

@@ -44,9 +44,7 @@ roa_ip_cmp(const void *a, const void *b)
 static int
 roa_not_der(const char *fn, enum der_err err)
 {
-	log_warnx_obj(fn, "%s: not DER encoded (X.690 section 10): %s",
-	    ROA_WHAT, der_strerror(err));
-	return -1;
+	return cms_econtent_not_der(fn, ROA_WHAT, err);
 }
 
 /*
@@ -214,38 +212,6 @@ roa_parse_blocks(const char *fn, const struct der_tlv *t, struct roa *roa)
 	return 0;
 }
 
-/*
- * RFC 9582 section 4.1: version [0] INTEGER DEFAULT 0, which DER leaves
- * out (X.690 section 11.5).  t is the [0] element.
- */
-static int
-roa_version(const char *fn, const struct der_tlv *t)
-{
-	struct der_tlv	v;
-	struct der	in;
-	enum der_err	e;
-	int64_t		val;
-
-	der_enter(&in, t);
-	if ((e = der_expect(&in, DER_INTEGER, &v)) != DER_OK ||
-	    (e = der_end(&in)) != DER_OK)
-		return roa_not_der(fn, e);
-	if ((e = der_int64(&v, &val)) == DER_E_INTEGER)
-		return roa_not_der(fn, e);
-	if (e == DER_OK && val == 0) {
-		log_warnx_obj(fn, "RFC 9582 section 4.1: version 0 is the "
-		    "DEFAULT and must not be encoded (X.690 section 11.5)");
-		return -1;
-	}
-	if (e == DER_OK)
-		log_warnx_obj(fn, "RFC 9582 section 4.1: version %lld, must "
-		    "be 0", (long long)val);
-	else
-		log_warnx_obj(fn, "RFC 9582 section 4.1: version out of "
-		    "range, must be 0");
-	return -1;
-}
-
 /* RFC 9582 section 4.2: asID, an INTEGER (0..4294967295). */
 static int
 roa_asid(const char *fn, const struct der_tlv *t, uint32_t *asid)
@@ -300,7 +266,8 @@ roa_parse_econtent(const char *fn, const unsigned char *der, size_t len)
 		goto fail;
 	}
 	if (t.tag == DER_CONTEXT_CONS(0)) {
-		roa_version(fn, &t);
+		cms_econtent_version(fn, "RFC 9582 section 4.1", ROA_WHAT,
+		    &t);
 		goto fail;
 	}
 	if (t.tag != DER_INTEGER) {

@@ -33,43 +33,6 @@ quiet(void)
 	log_init(&lc);
 }
 
-static int
-same_ips(const struct ip_res *a, const struct ip_res *b)
-{
-	size_t j;
-	int i;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	for (i = 0; i < IP_RES_NAFI; i++) {
-		if (a->afi[i].present != b->afi[i].present ||
-		    a->afi[i].inherit != b->afi[i].inherit ||
-		    a->afi[i].nranges != b->afi[i].nranges)
-			return 0;
-		for (j = 0; j < a->afi[i].nranges; j++)
-			if (memcmp(&a->afi[i].ranges[j], &b->afi[i].ranges[j],
-			    sizeof(a->afi[i].ranges[j])) != 0)
-				return 0;
-	}
-	return 1;
-}
-
-static int
-same_ases(const struct as_res *a, const struct as_res *b)
-{
-	size_t j;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->inherit != b->inherit || a->nranges != b->nranges)
-		return 0;
-	for (j = 0; j < a->nranges; j++)
-		if (a->ranges[j].min != b->ranges[j].min ||
-		    a->ranges[j].max != b->ranges[j].max)
-			return 0;
-	return 1;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -94,10 +57,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ERR_clear_error();
 	if (ip) {
 		ni = ip_res_parse_der("fuzz.cer", data + 1, size - 1);
-		same = same_ips(oi, ni);
+		same = ip_res_equal(oi, ni);
 	} else {
 		na = as_res_parse_der("fuzz.cer", data + 1, size - 1);
-		same = same_ases(oa, na);
+		same = as_res_equal(oa, na);
 	}
 	if (!same)
 		abort();

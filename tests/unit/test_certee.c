@@ -53,47 +53,6 @@ ce_same_str(const char *a, const char *b)
 }
 
 static int
-ce_same_ips(const struct ip_res *a, const struct ip_res *b)
-{
-	const struct ip_res_afi *x, *y;
-	int i;
-	size_t j;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	for (i = 0; i < IP_RES_NAFI; i++) {
-		x = &a->afi[i];
-		y = &b->afi[i];
-		if (x->present != y->present || x->inherit != y->inherit ||
-		    x->nranges != y->nranges)
-			return 0;
-		for (j = 0; j < x->nranges; j++)
-			if (memcmp(x->ranges[j].min, y->ranges[j].min,
-			    PREFIX_ADDR_MAX) != 0 || memcmp(x->ranges[j].max,
-			    y->ranges[j].max, PREFIX_ADDR_MAX) != 0 ||
-			    x->ranges[j].plen != y->ranges[j].plen)
-				return 0;
-	}
-	return 1;
-}
-
-static int
-ce_same_ases(const struct as_res *a, const struct as_res *b)
-{
-	size_t j;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->inherit != b->inherit || a->nranges != b->nranges)
-		return 0;
-	for (j = 0; j < a->nranges; j++)
-		if (a->ranges[j].min != b->ranges[j].min ||
-		    a->ranges[j].max != b->ranges[j].max)
-			return 0;
-	return 1;
-}
-
-static int
 ce_same_bytes(const unsigned char *a, size_t alen, const unsigned char *b,
     size_t blen)
 {
@@ -137,7 +96,7 @@ ce_diff(const struct cert *a, const struct cert *b, const unsigned char *in,
 	    b->issuer_name_len) || !ce_same_bytes(a->subject_name,
 	    a->subject_name_len, b->subject_name, b->subject_name_len))
 		return "names";
-	if (!ce_same_ips(a->ips, b->ips) || !ce_same_ases(a->ases, b->ases))
+	if (!ip_res_equal(a->ips, b->ips) || !as_res_equal(a->ases, b->ases))
 		return "resources";
 	if ((a->key == NULL) != (b->key == NULL) ||
 	    (b->key != NULL) != (b->purpose == CERT_TA ||

@@ -35,47 +35,6 @@
 
 static const unsigned char rd_xors[] = { 0x01, 0x02, 0x20, 0x80, 0xff };
 
-static int
-rd_same_ips(const struct ip_res *a, const struct ip_res *b)
-{
-	const struct ip_res_afi *x, *y;
-	size_t j;
-	int i;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	for (i = 0; i < IP_RES_NAFI; i++) {
-		x = &a->afi[i];
-		y = &b->afi[i];
-		if (x->present != y->present || x->inherit != y->inherit ||
-		    x->nranges != y->nranges)
-			return 0;
-		for (j = 0; j < x->nranges; j++)
-			if (memcmp(x->ranges[j].min, y->ranges[j].min,
-			    PREFIX_ADDR_MAX) != 0 || memcmp(x->ranges[j].max,
-			    y->ranges[j].max, PREFIX_ADDR_MAX) != 0 ||
-			    x->ranges[j].plen != y->ranges[j].plen)
-				return 0;
-	}
-	return 1;
-}
-
-static int
-rd_same_ases(const struct as_res *a, const struct as_res *b)
-{
-	size_t j;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	if (a->inherit != b->inherit || a->nranges != b->nranges)
-		return 0;
-	for (j = 0; j < a->nranges; j++)
-		if (a->ranges[j].min != b->ranges[j].min ||
-		    a->ranges[j].max != b->ranges[j].max)
-			return 0;
-	return 1;
-}
-
 static void
 rd_print(const char *fn, const unsigned char *val, size_t len, int old_ok,
     int new_ok)
@@ -109,11 +68,11 @@ resder_agree(const char *fn, int ip, const unsigned char *val, size_t len,
 	}
 	if (ip) {
 		ni = ip_res_parse_der(fn, val, len);
-		same = rd_same_ips(oi, ni);
+		same = ip_res_equal(oi, ni);
 		*accepted = ni != NULL;
 	} else {
 		na = as_res_parse_der(fn, val, len);
-		same = rd_same_ases(oa, na);
+		same = as_res_equal(oa, na);
 		*accepted = na != NULL;
 	}
 	ERR_clear_error();

@@ -415,6 +415,28 @@ ce_lengths(const char *what, unsigned char *buf, size_t len,
 		ce_lengths(what, buf, len, &c, flags, cnt);
 }
 
+/*
+ * What every mutation run must show: many variants, no disagreement, and
+ * the same kind of reason: where OpenSSL decodes the certificate, the same
+ * rule first; where it does not, the old path said only "malformed" and
+ * the DER reader now says why.  Some damage leaves a valid certificate (a
+ * URI or time digit changed).
+ */
+static void
+ce_check_counts(const struct ce_count *cnt)
+{
+	CU_ASSERT(cnt->variants > 10000);
+	CU_ASSERT_EQUAL(cnt->disagree, 0);
+	CU_ASSERT_EQUAL(cnt->same_rule + cnt->undecoded + cnt->accepted,
+	    cnt->variants);
+	CU_ASSERT(cnt->accepted > 0);
+	fprintf(stderr, " [%zu variants: %zu accepted by both, %zu refused "
+	    "by both (%zu not decoded by OpenSSL, %zu citing the same rule "
+	    "first), %zu disagreements] ", cnt->variants, cnt->accepted,
+	    cnt->variants - cnt->accepted - cnt->disagree, cnt->undecoded,
+	    cnt->same_rule, cnt->disagree);
+}
+
 /* All damaged copies of one EE, der (len bytes). */
 static void
 ce_mutate(const char *rel, const unsigned char *der, size_t len, int flags,
@@ -499,22 +521,7 @@ test_certee_mutations(void)
 		}
 	}
 	CU_ASSERT_EQUAL(done, sizeof(ce_mut_types) / sizeof(ce_mut_types[0]));
-	CU_ASSERT(cnt.variants > 10000);
-	CU_ASSERT_EQUAL(cnt.disagree, 0);
-	/*
-	 * The same kind of reason: where OpenSSL decodes the certificate,
-	 * the same rule first; where it does not, cms.c used to say only
-	 * "malformed" and cert_parse_ee() now says why.
-	 */
-	CU_ASSERT_EQUAL(cnt.same_rule + cnt.undecoded + cnt.accepted,
-	    cnt.variants);
-	/* Some damage leaves a valid EE (a URI or time digit changed). */
-	CU_ASSERT(cnt.accepted > 0);
-	fprintf(stderr, " [%zu variants: %zu accepted by both, %zu refused "
-	    "by both (%zu not decoded by OpenSSL, %zu citing the same rule "
-	    "first), %zu disagreements] ", cnt.variants, cnt.accepted,
-	    cnt.variants - cnt.accepted - cnt.disagree, cnt.undecoded,
-	    cnt.same_rule, cnt.disagree);
+	ce_check_counts(&cnt);
 	ce_files_free(files, n);
 }
 
@@ -588,16 +595,7 @@ test_certca_mutations(void)
 		}
 	}
 	CU_ASSERT_EQUAL(done, sizeof(kinds) / sizeof(kinds[0]));
-	CU_ASSERT(cnt.variants > 10000);
-	CU_ASSERT_EQUAL(cnt.disagree, 0);
-	CU_ASSERT_EQUAL(cnt.same_rule + cnt.undecoded + cnt.accepted,
-	    cnt.variants);
-	CU_ASSERT(cnt.accepted > 0);
-	fprintf(stderr, " [%zu variants: %zu accepted by both, %zu refused "
-	    "by both (%zu not decoded by OpenSSL, %zu citing the same rule "
-	    "first), %zu disagreements] ", cnt.variants, cnt.accepted,
-	    cnt.variants - cnt.accepted - cnt.disagree, cnt.undecoded,
-	    cnt.same_rule, cnt.disagree);
+	ce_check_counts(&cnt);
 	ce_files_free(files, n);
 }
 

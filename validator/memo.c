@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,43 +22,114 @@
 #define MEMO_HEAD_LEN	(MEMO_MAGIC_LEN + 4 + MEMO_TAG_LEN)
 #define MEMO_NAME_LEN	(HASH_SHA256_LEN * 2)
 
+/* First size of the set of records used (a power of two). */
+#define SEEN_INITIAL	1024
+
+/*
+ * The records read or written in this run, by the digest their name
+ * encodes: an open-addressing hash set (the digests are SHA-256, so
+ * their first bytes are a good hash), at most half full.
+ */
+struct seen {
+	unsigned char	(*slot)[HASH_SHA256_LEN];
+	unsigned char	*used;
+	size_t		 cap, n;
+};
+
 struct memo {
 	char		*dir;
 	int		 dfd;
 	unsigned char	 tag[MEMO_TAG_LEN];
 	pthread_mutex_t	 lock;		/* seen */
-	void		*seen;		/* tsearch: record names touched */
+	struct seen	 seen;
+	int		 seen_failed;	/* out of memory: sweep nothing */
 };
 
+/* The digest naming key's record. */
 static int
-name_cmp(const void *a, const void *b)
+record_digest(const char *key, unsigned char *md)
 {
-	return strcmp(a, b);
+	return hash_sha256(key, strlen(key), md);
 }
 
-/* The record's file name for key: hex SHA-256, in name (65 bytes). */
-static int
-record_name(const char *key, char *name)
+/* The record's file name for the digest md: hex, in name (65 bytes). */
+static void
+record_name(const unsigned char *md, char *name)
 {
-	unsigned char md[HASH_SHA256_LEN];
+	hash_hex_encode(md, HASH_SHA256_LEN, name);
+}
 
-	if (hash_sha256(key, strlen(key), md) == -1)
-		return -1;
-	hash_hex_encode(md, sizeof(md), name);
+static size_t
+seen_start(const struct seen *s, const unsigned char *md)
+{
+	uint64_t h;
+
+	memcpy(&h, md, sizeof(h));
+	return (size_t)h & (s->cap - 1);
+}
+
+/* Whether md is in s. */
+static int
+seen_has(const struct seen *s, const unsigned char *md)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return 0;
+	for (i = seen_start(s, md); s->used[i]; i = (i + 1) & (s->cap - 1))
+		if (memcmp(s->slot[i], md, HASH_SHA256_LEN) == 0)
+			return 1;
 	return 0;
 }
 
-/* Remember that the record name was used in this run. */
+/* Put md, known to be absent, into s, which has room. */
 static void
-mark_seen(struct memo *m, const char *name)
+seen_put(struct seen *s, const unsigned char *md)
 {
-	char *copy;
+	size_t i;
 
+	for (i = seen_start(s, md); s->used[i]; i = (i + 1) & (s->cap - 1))
+		;
+	memcpy(s->slot[i], md, HASH_SHA256_LEN);
+	s->used[i] = 1;
+	s->n++;
+}
+
+/* Double the capacity of s.  0 or -1 (s unchanged). */
+static int
+seen_grow(struct seen *s)
+{
+	struct seen g;
+	size_t i;
+
+	memset(&g, 0, sizeof(g));
+	g.cap = s->cap == 0 ? SEEN_INITIAL : s->cap * 2;
+	if ((g.slot = calloc(g.cap, sizeof(*g.slot))) == NULL ||
+	    (g.used = calloc(g.cap, 1)) == NULL) {
+		free(g.slot);
+		return -1;
+	}
+	for (i = 0; i < s->cap; i++)
+		if (s->used[i])
+			seen_put(&g, s->slot[i]);
+	free(s->slot);
+	free(s->used);
+	*s = g;
+	return 0;
+}
+
+/* Remember that the record of digest md was used in this run. */
+static void
+mark_seen(struct memo *m, const unsigned char *md)
+{
 	pthread_mutex_lock(&m->lock);
-	if (tfind(name, &m->seen, name_cmp) == NULL &&
-	    (copy = strdup(name)) != NULL &&
-	    tsearch(copy, &m->seen, name_cmp) == NULL)
-		free(copy);
+	if (!seen_has(&m->seen, md)) {
+		if (2 * (m->seen.n + 1) > m->seen.cap &&
+		    seen_grow(&m->seen) == -1)
+			m->seen_failed = 1;
+		else
+			seen_put(&m->seen, md);
+	}
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -96,7 +166,8 @@ memo_close(struct memo *m)
 {
 	if (m == NULL)
 		return;
-	tdestroy(m->seen, free);
+	free(m->seen.slot);
+	free(m->seen.used);
 	pthread_mutex_destroy(&m->lock);
 	close(m->dfd);
 	free(m->dir);
@@ -164,14 +235,15 @@ int
 memo_get(struct memo *m, const char *key, unsigned char **buf, size_t *len)
 {
 	char name[MEMO_NAME_LEN + 1];
-	unsigned char *b;
+	unsigned char *b, md[HASH_SHA256_LEN];
 	size_t n, plen;
 
 	*buf = NULL;
 	*len = 0;
-	if (record_name(key, name) == -1)
+	if (record_digest(key, md) == -1)
 		return -1;
-	mark_seen(m, name);
+	record_name(md, name);
+	mark_seen(m, md);
 	if (read_record(m, name, &b, &n) == -1)
 		return -1;
 	if (check_record(m, b, n) == -1) {
@@ -234,14 +306,15 @@ memo_put(struct memo *m, const char *key, const unsigned char *payload,
     size_t len)
 {
 	char name[MEMO_NAME_LEN + 1], tmp[MEMO_NAME_LEN + 32];
-	unsigned char *b;
+	unsigned char *b, md[HASH_SHA256_LEN];
 	size_t n;
 	int fd, rc = -1;
 
-	if (record_name(key, name) == -1 ||
+	if (record_digest(key, md) == -1 ||
 	    (b = frame(m, payload, len, &n)) == NULL)
 		return -1;
-	mark_seen(m, name);
+	record_name(md, name);
+	mark_seen(m, md);
 	/* One writer per publication point and run; the thread id keeps
 	 * two runs sharing a directory (not supported) from colliding. */
 	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)gettid());
@@ -267,32 +340,54 @@ void
 memo_drop(struct memo *m, const char *key)
 {
 	char name[MEMO_NAME_LEN + 1];
+	unsigned char md[HASH_SHA256_LEN];
 
-	if (record_name(key, name) == 0)
+	if (record_digest(key, md) == 0) {
+		record_name(md, name);
 		(void)unlinkat(m->dfd, name, 0);
+	}
 }
 
-/* A record name: exactly MEMO_NAME_LEN lowercase hex digits. */
 static int
-is_record_name(const char *s)
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * A record name: exactly MEMO_NAME_LEN lowercase hex digits, decoded into
+ * md.  1 if it is one, else 0.
+ */
+static int
+record_name_digest(const char *s, unsigned char *md)
 {
 	size_t i;
+	int hi, lo;
 
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
+	for (i = 0; i < HASH_SHA256_LEN; i++) {
+		if ((hi = hex_value(s[2 * i])) == -1 ||
+		    (lo = hex_value(s[2 * i + 1])) == -1)
 			return 0;
-	return i == MEMO_NAME_LEN;
+		md[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return s[MEMO_NAME_LEN] == '\0';
 }
 
 size_t
 memo_sweep(struct memo *m)
 {
+	unsigned char md[HASH_SHA256_LEN];
 	struct dirent *de;
 	size_t removed = 0;
 	DIR *d;
-	int fd;
+	int fd, keep;
 
+	if (m->seen_failed)
+		return 0;
 	if ((fd = dup(m->dfd)) == -1 || (d = fdopendir(fd)) == NULL) {
 		if (fd != -1)
 			close(fd);
@@ -307,13 +402,13 @@ memo_sweep(struct memo *m)
 				removed++;
 			continue;
 		}
-		if (!is_record_name(de->d_name))
+		if (!record_name_digest(de->d_name, md))
 			continue;
 		pthread_mutex_lock(&m->lock);
-		if (tfind(de->d_name, &m->seen, name_cmp) == NULL &&
-		    unlinkat(m->dfd, de->d_name, 0) == 0)
-			removed++;
+		keep = seen_has(&m->seen, md);
 		pthread_mutex_unlock(&m->lock);
+		if (!keep && unlinkat(m->dfd, de->d_name, 0) == 0)
+			removed++;
 	}
 	closedir(d);
 	return removed;

@@ -2,8 +2,10 @@
  * Incremental validation of one publication point; see ppmemo.h.
  *
  * Record payload (memo.h frames it):
- *	key[32] mft_hash[32] store-copy(str) made_at(u64) stable_until(u64)
- *	nlisted(u32) { name(str) hash[32] dev ino size mtime mtime_ns (u64) }
+ *	key[32] mft_hash[32] mft_id store-link(str) made_at(u64)
+ *	stable_until(u64)
+ *	nlisted(u32) { name(str) hash[32] id }
+ *	(an id: dev ino size mtime mtime_ns, u64 each)
  *	stats: STATS_N x u64
  *	nvrps(u32) { afi len addr[16] maxlen asn(u32) expires(u64) }
  *	naspas(u32) { customer expires nproviders { provider } }
@@ -15,6 +17,7 @@
  * when the record is used); the TA index is not stored.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,13 +227,17 @@ point_key(const struct pubpoint_ctx *ctx, unsigned char *key)
 	return rc;
 }
 
-/* The last good copy the store holds for ctx's manifest (NULL: none). */
-static char *
-store_copy(const struct pubpoint_ctx *ctx)
+/*
+ * The name of the last good copy the store holds for ctx's manifest, in
+ * name (PATH_MAX bytes); "" for none.  Each copy saved gets a new name,
+ * so the name stands for the copy (store.h).
+ */
+static void
+store_copy(const struct pubpoint_ctx *ctx, char *name)
 {
-	if (ctx->store == NULL)
-		return NULL;
-	return store_lookup(ctx->store, ctx->ca->mft);
+	if (ctx->store == NULL ||
+	    store_link(ctx->store, ctx->ca->mft, name, PATH_MAX) == -1)
+		name[0] = '\0';
 }
 
 /*
@@ -344,16 +351,16 @@ save(const struct pubpoint_ctx *ctx, struct memo *m,
 {
 	struct memo_wbuf w = { 0 };
 	unsigned char key[HASH_SHA256_LEN];
-	char *sdir;
+	char sname[PATH_MAX];
 	size_t i, made_off;
 
 	if (point_key(ctx, key) == -1)
 		return;
-	sdir = store_copy(ctx);
+	store_copy(ctx, sname);
 	memo_w_bytes(&w, key, sizeof(key));
 	memo_w_bytes(&w, o->mft_hash, sizeof(o->mft_hash));
-	memo_w_str(&w, sdir);
-	free(sdir);
+	put_fileid(&w, &o->mft_id);
+	memo_w_str(&w, sname);
 	made_off = w.len;
 	memo_w_u64(&w, (uint64_t)ctx->now);
 	memo_w_u64(&w, (uint64_t)o->stable_until);
@@ -455,6 +462,7 @@ struct replay {
 	int		 dfd;		/* ... open */
 	struct kept	*kept;
 	size_t		 nkept;
+	size_t		 dir_len;	/* mft_dir_len(ctx) */
 };
 
 /* The next n bytes of r, in place; NULL (r failed) past its end. */
@@ -482,21 +490,35 @@ plain_name(const char *name)
 
 /* Read name in dfd and compare its digest with hash.  Returns 0 or -1. */
 static int
-same_file(int dfd, const char *name, const unsigned char *hash,
-    unsigned char **der, size_t *len)
+same_file(int dfd, const char *name, const unsigned char *hash)
 {
-	unsigned char md[HASH_SHA256_LEN];
+	unsigned char md[HASH_SHA256_LEN], *der;
+	size_t len;
+	int rc;
 
-	*der = NULL;
-	if (!plain_name(name) || pp_read_file_at(dfd, name, der, len) == -1)
+	if (!plain_name(name) || pp_read_file_at(dfd, name, &der, &len) == -1)
 		return -1;
-	if (hash_sha256(*der, *len, md) == -1 ||
-	    !hash_equal(md, hash, HASH_SHA256_LEN)) {
-		free(*der);
-		*der = NULL;
-		return -1;
-	}
-	return 0;
+	rc = hash_sha256(der, len, md) == 0 &&
+	    hash_equal(md, hash, HASH_SHA256_LEN) ? 0 : -1;
+	free(der);
+	return rc;
+}
+
+/*
+ * Whether name in dfd still has the digest hash: it is the very file the
+ * full validation read (identity was, ppmemo.h), or its bytes have that
+ * digest.  Returns 0 or -1.
+ */
+static int
+file_unchanged(int dfd, const char *name, const unsigned char *hash,
+    const struct pp_fileid *was)
+{
+	struct pp_fileid now;
+
+	if (plain_name(name) && pp_file_id_at(dfd, name, &now) == 0 &&
+	    pp_fileid_equal(&now, was))
+		return 0;
+	return same_file(dfd, name, hash);
 }
 
 /* The record's conditions of reuse, up to the listed files.  0 or -1. */
@@ -505,11 +527,11 @@ check_inputs(struct replay *p)
 {
 	const struct pubpoint_ctx *ctx = p->ctx;
 	unsigned char key[HASH_SHA256_LEN], want[HASH_SHA256_LEN],
-	    mhash[HASH_SHA256_LEN], *der;
+	    mhash[HASH_SHA256_LEN];
+	struct pp_fileid mid;
 	const char *stored, *slash;
-	char *sdir, *dir;
+	char sname[PATH_MAX], *dir;
 	int64_t made, until;
-	size_t len;
 	int same;
 
 	if (point_key(ctx, key) == -1 ||
@@ -517,11 +539,10 @@ check_inputs(struct replay *p)
 	    !hash_equal(key, want, sizeof(key)) ||
 	    memo_r_bytes(&p->r, mhash, sizeof(mhash)) == -1)
 		return -1;
+	get_fileid(&p->r, &mid);
 	stored = memo_r_str(&p->r);
-	sdir = store_copy(ctx);
-	same = (stored == NULL && sdir == NULL) || (stored != NULL &&
-	    sdir != NULL && strcmp(stored, sdir) == 0);
-	free(sdir);
+	store_copy(ctx, sname);
+	same = stored != NULL && strcmp(stored, sname) == 0;
 	made = (int64_t)memo_r_u64(&p->r);
 	until = (int64_t)memo_r_u64(&p->r);
 	if (!same || p->r.failed || ctx->now < made || ctx->now >= until)
@@ -530,9 +551,8 @@ check_inputs(struct replay *p)
 		return -1;
 	p->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (p->dfd == -1 || (slash = strrchr(ctx->ca->mft, '/')) == NULL ||
-	    same_file(p->dfd, slash + 1, mhash, &der, &len) == -1)
+	    file_unchanged(p->dfd, slash + 1, mhash, &mid) == -1)
 		return -1;
-	free(der);
 	return 0;
 }
 
@@ -544,12 +564,10 @@ check_inputs(struct replay *p)
 static int
 check_listed(struct replay *p)
 {
-	unsigned char *der;
 	const unsigned char *hash;
-	struct pp_fileid was, now;
+	struct pp_fileid was;
 	const char *name;
 	uint32_t i, n = memo_r_u32(&p->r);
-	size_t len;
 
 	if (p->r.failed || n > PPMEMO_MAX_ENTRIES ||
 	    (p->kept = calloc(n + 1, sizeof(*p->kept))) == NULL)
@@ -562,12 +580,8 @@ check_listed(struct replay *p)
 			return -1;
 		p->kept[p->nkept].name = name;
 		p->kept[p->nkept++].hash = hash;
-		if (pp_file_id_at(p->dfd, name, &now) == 0 &&
-		    pp_fileid_equal(&now, &was))
-			continue;
-		if (same_file(p->dfd, name, hash, &der, &len) == -1)
+		if (file_unchanged(p->dfd, name, hash, &was) == -1)
 			return -1;
-		free(der);
 	}
 	return 0;
 }
@@ -777,9 +791,8 @@ get_report(struct replay *p, int emit)
 	uint32_t *prov = NULL, i, n;
 	const char *uri, *type, *why;
 	char full[MAX_URI_LENGTH + 1];
-	size_t dl = mft_dir_len(ctx);
+	size_t ul, dl = p->dir_len;
 	uint8_t ok, fl;
-	int len;
 
 	memset(&d, 0, sizeof(d));
 	fl = memo_r_u8(r);
@@ -788,10 +801,14 @@ get_report(struct replay *p, int emit)
 	ok = memo_r_u8(r);
 	why = memo_r_str(r);
 	if ((fl & RD_IN_DIR) && uri != NULL) {
-		len = snprintf(full, sizeof(full), "%.*s%s", (int)dl,
-		    ctx->ca->mft, uri);
-		if (dl == 0 || len < 0 || (size_t)len >= sizeof(full))
+		ul = strlen(uri);
+		full[0] = '\0';
+		if (dl == 0 || dl + ul >= sizeof(full))
 			r->failed = 1;
+		else {
+			memcpy(full, ctx->ca->mft, dl);
+			memcpy(full + dl, uri, ul + 1);
+		}
 		uri = full;
 	}
 	if (fl & RD_DETAIL) {
@@ -896,6 +913,7 @@ replay(const struct pubpoint_ctx *ctx, struct memo *m,
 	memset(&p, 0, sizeof(p));
 	p.dfd = -1;
 	p.ctx = ctx;
+	p.dir_len = mft_dir_len(ctx);
 	p.r.data = buf;
 	p.r.len = len;
 	if (check_inputs(&p) == -1 || check_listed(&p) == -1)

@@ -7,24 +7,25 @@
  *    effective resources (inherit resolved, so a change anywhere above that
  *    alters them forces re-validation), its URIs (certificate, manifest,
  *    repository, notification) and the URI policy;
- *  - the cached manifest has the digest recorded (read and hashed again
- *    in every run), and every file it lists is in the cache with the
- *    digest the manifest gives: a file is read and hashed again unless
- *    it is the very file the full validation read (same device, inode,
- *    size and modification time, struct pp_fileid: the fetcher never
- *    rewrites a cached file in place, so only someone able to rewrite
- *    the memo itself could keep those and change the bytes); child CA
- *    certificates are always read, since the walk parses them;
- *  - the validated store holds the same last good copy as when the record
- *    was written (so manifest-replay checks, RFC 9286 section 4.2.1, see
- *    the same state);
+ *  - the cached manifest has the digest recorded, and every file it
+ *    lists is in the cache with the digest the manifest gives: a file
+ *    (the manifest too) is read and hashed again unless it is the very
+ *    file the full validation read (same device, inode, size and
+ *    modification time, struct pp_fileid: the fetcher never rewrites a
+ *    cached file in place, so only someone able to rewrite the memo
+ *    itself could keep those and change the bytes);
+ *  - the validated store's link for the point names the same last good
+ *    copy as when the record was written (every copy saved gets a new
+ *    name, store.h), so manifest-replay checks, RFC 9286 section 4.2.1,
+ *    see the same state;
  *  - the validation time lies in [time of the record, stable_until): no
  *    validity period, thisUpdate or nextUpdate that the full validation
  *    compared with the time has been crossed since, so expiry is applied
  *    at this run's time exactly as a full run would.
  * Reuse skips parsing and signature checks of everything the point lists;
- * child CA certificates are parsed again (cheap) for the walk to descend,
- * with their resources checked against the issuer's once more.  The
+ * a child CA is handed to the walk as the record describes it (its
+ * digest, URIs, validity and resolved resources), and its certificate is
+ * read and parsed again only when its own point cannot be reused.  The
  * payloads, counters and report entries are those of the full validation,
  * and expiry along the chain above (ctx->expires) is applied afresh.
  * Records are written only for a current copy that validated; a point

@@ -34,6 +34,7 @@ struct pp_view {
 	unsigned char	*mft_der;
 	size_t		 mft_len;
 	unsigned char	 mft_hash[HASH_SHA256_LEN];
+	struct pp_fileid mft_id;	/* the manifest file as it was read */
 	struct crl	*crl;
 	size_t		 crl_idx;	/* index of the CRL in mft->files */
 	struct pp_file	*files;		/* parallel to mft->files */
@@ -405,7 +406,8 @@ load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	rc = pp_read_file(path, &v->mft_der, &v->mft_len);
+	rc = pp_read_file_id(AT_FDCWD, path, &v->mft_der, &v->mft_len,
+	    &v->mft_id);
 	free(path);
 	if (rc == -1) {
 		snprintf(why, whylen, "RFC 9286 section 6.2: manifest: %s",
@@ -838,6 +840,7 @@ note_view(const struct pubpoint_ctx *ctx, const struct pp_view *v,
 	horizon(ctx, out, v->crl->this_update);
 	horizon(ctx, out, v->crl->next_update);
 	memcpy(out->mft_hash, v->mft_hash, sizeof(out->mft_hash));
+	out->mft_id = v->mft_id;
 	if ((out->listed = calloc(v->mft->nfiles + 1,
 	    sizeof(*out->listed))) == NULL)
 		return;

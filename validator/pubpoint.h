@@ -86,6 +86,7 @@ struct pubpoint_out {
 	 * and the files it lists, for validator/ppmemo.c.
 	 */
 	unsigned char		 mft_hash[HASH_SHA256_LEN];
+	struct pp_fileid	 mft_id;	/* the manifest as read */
 	struct pp_listed	*listed;
 	size_t			 nlisted;
 	/*

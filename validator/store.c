@@ -83,23 +83,33 @@ link_path(const struct store *st, const char *uri)
 	return p;
 }
 
+int
+store_link(struct store *st, const char *uri, char *name, size_t len)
+{
+	char *lp;
+	ssize_t n;
+
+	if (len < 2 || (lp = link_path(st, uri)) == NULL)
+		return -1;
+	n = readlink(lp, name, len - 1);
+	free(lp);
+	if (n <= 0 || (size_t)n >= len - 1)
+		return -1;
+	name[n] = '\0';
+	/* We only ever write ".<key>.XXXXXX" in STORE itself. */
+	if (name[0] != '.' || strchr(name, '/') != NULL)
+		return -1;
+	return 0;
+}
+
 /* Returns the target directory of the link for uri, malloc'd, or NULL. */
 char *
 store_lookup(struct store *st, const char *uri)
 {
-	char target[PATH_MAX], *lp, *p = NULL;
-	ssize_t n;
+	char target[PATH_MAX], *p = NULL;
 	struct stat sb;
 
-	if ((lp = link_path(st, uri)) == NULL)
-		return NULL;
-	n = readlink(lp, target, sizeof(target) - 1);
-	free(lp);
-	if (n <= 0)
-		return NULL;
-	target[n] = '\0';
-	/* We only ever write ".<key>.XXXXXX" in STORE itself. */
-	if (target[0] != '.' || strchr(target, '/') != NULL)
+	if (store_link(st, uri, target, sizeof(target)) == -1)
 		return NULL;
 	if (asprintf(&p, "%s/%s", st->dir, target) == -1)
 		return NULL;

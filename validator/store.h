@@ -48,6 +48,16 @@ void		 store_close(struct store *st);
 char		*store_lookup(struct store *st, const char *mft_uri);
 
 /*
+ * The name of the directory STORE/<h> links to (".<h>.XXXXXX", a new
+ * name for every copy saved) in name (len bytes), without checking that
+ * it exists: what ties a memo record to one stored copy
+ * (validator/ppmemo.h).  Returns 0, or -1 when there is no copy or the
+ * name does not fit.
+ */
+int		 store_link(struct store *st, const char *mft_uri,
+		    char *name, size_t len);
+
+/*
  * Replace the stored copy for mft_uri by the nfiles files given (the
  * manifest among them).  Returns 0, or -1 after logging why (the old copy
  * then stays).

@@ -454,22 +454,22 @@ test_incremental_defects(void)
 	fix_close(&f);
 }
 
-/* Rewrite one byte in the middle of the first .roa file under dir. */
+/* Rewrite one byte in the middle of the first .EXT file under dir. */
 static void
-tamper_one_roa(const char *cache)
+tamper_one(const char *cache, const char *ext)
 {
-	CU_ASSERT_EQUAL(tu_system("f=$(find '%s/rsync' -name '*.roa' | sort | "
+	CU_ASSERT_EQUAL(tu_system("f=$(find '%s/rsync' -name '*.%s' | sort | "
 	    "head -1) && printf 'X' | dd of=\"$f\" bs=1 seek=100 "
-	    "conv=notrunc 2>/dev/null", cache), 0);
+	    "conv=notrunc 2>/dev/null", cache, ext), 0);
 }
 
-/* Replace one ROA by a copy of itself: a new inode, the same bytes. */
+/* Replace the first .EXT file by a copy: a new inode, the same bytes. */
 static void
-copy_one_roa(const char *cache)
+copy_one(const char *cache, const char *ext)
 {
-	CU_ASSERT_EQUAL(tu_system("f=$(find '%s/rsync' -name '*.roa' | sort | "
+	CU_ASSERT_EQUAL(tu_system("f=$(find '%s/rsync' -name '*.%s' | sort | "
 	    "head -1) && cp -p \"$f\" \"$f.x\" && mv \"$f.x\" \"$f\"",
-	    cache), 0);
+	    cache, ext), 0);
 }
 
 /* A digest of the names and inode numbers of the records in dir. */
@@ -504,17 +504,28 @@ test_incremental_tamper(void)
 	t1 = tree(f.base, 1);
 	feed(&f, t1);
 	(void)step(&f, "gen1, cold memo", NOW, &points);
-	tamper_one_roa(f.a.cache);
-	tamper_one_roa(f.b.cache);
+	tamper_one(f.a.cache, "roa");
+	tamper_one(f.b.cache, "roa");
 	CU_ASSERT_EQUAL(step(&f, "one ROA tampered", NOW, NULL), points - 1);
 	feed(&f, t1);
 	(void)step(&f, "tampered ROA restored", NOW, NULL);
 	CU_ASSERT_EQUAL(step(&f, "gen1 again", NOW, NULL), points);
 	/* A file that is not the one read before is hashed again: same
 	 * bytes, so still reused. */
-	copy_one_roa(f.a.cache);
-	copy_one_roa(f.b.cache);
+	copy_one(f.a.cache, "roa");
+	copy_one(f.b.cache, "roa");
 	CU_ASSERT_EQUAL(step(&f, "one ROA copied", NOW, NULL), points);
+	/* The same for a manifest, which is checked by identity too: its
+	 * point falls back to the stored copy, the points below are kept. */
+	tamper_one(f.a.cache, "mft");
+	tamper_one(f.b.cache, "mft");
+	CU_ASSERT_EQUAL(step(&f, "one manifest tampered", NOW, NULL),
+	    points - 1);
+	feed(&f, t1);
+	(void)step(&f, "tampered manifest restored", NOW, NULL);
+	copy_one(f.a.cache, "mft");
+	copy_one(f.b.cache, "mft");
+	CU_ASSERT_EQUAL(step(&f, "one manifest copied", NOW, NULL), points);
 	/* Every record truncated: all validated in full again, same result. */
 	CU_ASSERT_EQUAL(tu_system("for r in '%s'/*; do truncate -s 100 "
 	    "\"$r\"; done", f.a.memo), 0);

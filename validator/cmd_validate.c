@@ -1069,11 +1069,15 @@ drop_root(const struct validate_opts *o)
 	return 0;
 }
 
+_Static_assert(OUTPUT_PROGRAM_LEN == MEMO_TAG_LEN,
+    "the outputs are tagged as memo records are");
+
 /* The run after the command line was accepted: VALIDATE_EXIT_*. */
 static int
 validate(const struct validate_opts *o)
 {
 	char host[OUTPUT_HOSTNAME_MAX];
+	unsigned char program[OUTPUT_PROGRAM_LEN];
 	struct output_data d;
 	struct run r;
 	size_t tals_failed, unfetched = 0;
@@ -1085,6 +1089,9 @@ validate(const struct validate_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	r.start = (int64_t)time(NULL);
 	now = o->have_at ? o->at : r.start;
+	/* Unchanged outputs are kept only by the build that wrote them. */
+	if (ppmemo_program_tag(program) == 0)
+		d.program = program;
 	if (drop_root(o) != 0)
 		return VALIDATE_EXIT_FAIL;
 	/* Without the lock there are no metrics: they are the holder's. */

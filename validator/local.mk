@@ -33,7 +33,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/pubpoint.c validator/pubpoint.h validator/store.c validator/store.h \
 	validator/memo.c validator/memo.h validator/ppmemo.c validator/ppmemo.h \
 	validator/repofetch.h \
-	validator/outdir.c validator/outdir.h \
+	validator/outdir.c validator/outdir.h validator/outkeep.c validator/outkeep.h \
 	validator/threadpool.c validator/threadpool.h \
 	validator/cache.c validator/cache.h validator/repo.c validator/repo.h \
 	validator/fetch.c validator/fetch.h validator/fetch_int.h validator/fetch_rrdp.c \

@@ -29,6 +29,7 @@ struct outdir_run {
 	int	 dfd;				/* outdir */
 	int	 rfd;				/* the run directory */
 	char	 base[sizeof(RUN_TEMPLATE)];	/* its name in outdir */
+	int	 pfd;		/* the run directory in use at the start, or -1 */
 };
 
 /* 1 if s is the name of a run directory (".run." and six characters). */
@@ -155,6 +156,8 @@ run_free(struct outdir_run *r)
 {
 	if (r->rfd != -1)
 		close(r->rfd);
+	if (r->pfd != -1)
+		close(r->pfd);
 	if (r->dfd != -1)
 		close(r->dfd);
 	free(r->outdir);
@@ -169,7 +172,7 @@ struct outdir_run *
 outdir_run_begin(const char *outdir)
 {
 	struct outdir_run *r;
-	char *path = NULL;
+	char *path = NULL, prev[RUN_NAME_MAX];
 
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->outdir = strdup(outdir)) == NULL) {
@@ -177,11 +180,16 @@ outdir_run_begin(const char *outdir)
 		log_errorx_obj(outdir, "out of memory");
 		return NULL;
 	}
-	r->rfd = -1;
+	r->rfd = r->pfd = -1;
 	if ((r->dfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		log_msg_errno(LOG_LEVEL_ERROR, outdir, "output directory");
 		goto fail;
 	}
+	/* The run in use, whose unchanged files this one may keep. */
+	current_run(r->dfd, prev, sizeof(prev));
+	if (prev[0] != '\0')
+		r->pfd = openat(r->dfd, prev, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
 	if (asprintf(&path, "%s/%s", outdir, RUN_TEMPLATE) == -1) {
 		path = NULL;
 		log_errorx_obj(outdir, "out of memory");
@@ -229,6 +237,49 @@ outdir_run_create(struct outdir_run *r, const char *name)
 		return NULL;
 	}
 	return fp;
+}
+
+/*
+ * The regular file name of the run in use, opened read-only; -1 when
+ * there is none.
+ */
+int
+outdir_run_open_previous(struct outdir_run *r, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	if (r->pfd == -1 || strchr(name, '/') != NULL ||
+	    (fd = openat(r->pfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Hard-link the regular file name of the run in use into r's run
+ * directory.  Returns 0, or -1 with errno set (nothing done).
+ */
+int
+outdir_run_keep(struct outdir_run *r, const char *name)
+{
+	struct stat st;
+
+	if (r->pfd == -1 || strchr(name, '/') != NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (fstatat(r->pfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return linkat(r->pfd, name, r->rfd, name, 0);
 }
 
 /*

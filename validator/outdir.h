@@ -52,6 +52,23 @@ FILE			*outdir_run_create(struct outdir_run *r,
 			    const char *name);
 
 /*
+ * The regular file name (a plain name) of the run that was in use when r
+ * began, opened read-only; -1 when there is none.
+ */
+int			 outdir_run_open_previous(struct outdir_run *r,
+			    const char *name);
+
+/*
+ * Give r's run directory the file name of the run in use as it is, by a
+ * hard link, instead of writing it again: for an output whose content
+ * would be the same (validator/outkeep.h).  Files are never changed in
+ * place, so the link shares nothing that may still change.  Returns 0,
+ * or -1 with errno set (nothing done).
+ */
+int			 outdir_run_keep(struct outdir_run *r,
+			    const char *name);
+
+/*
  * Flush, sync and close a stream of outdir_run_create().  Returns 0, or
  * -1 with errno set when anything written may be missing.
  */

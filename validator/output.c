@@ -2,9 +2,12 @@
  * The table of output writers, format selection and the all-or-nothing
  * replacement of the output files as a set (output.h, outdir.h).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <glob.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,7 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/outdir.h"
+#include "validator/outkeep.h"
 #include "validator/output.h"
 #include "validator/report.h"
 
@@ -21,15 +25,17 @@
 #define OUTPUT_FORMAT_NAME_MAX	32
 
 const struct output_writer output_writers[] = {
-	{ OUTPUT_CSV,	  "csv",	"vrps.csv",	output_csv },
-	{ OUTPUT_JSON,	  "json",	"vrps.json",	output_json },
-	{ OUTPUT_BGPD,	  "bgpd",	"openbgpd",	output_bgpd },
-	{ OUTPUT_BIRD,	  "bird",	"bird",		output_bird2 },
-	{ OUTPUT_BIRD1,	  "bird1",	"bird1v4",	output_bird1v4 },
-	{ OUTPUT_BIRD1,	  "bird1",	"bird1v6",	output_bird1v6 },
-	{ OUTPUT_HANDOFF, "handoff",	"reef.handoff",	output_handoff },
-	{ OUTPUT_REPORT,  "report",	"report.json",	output_report },
-	{ 0,		  NULL,		NULL,		NULL }
+	{ OUTPUT_CSV,	  "csv",	"vrps.csv",	output_csv,
+	    output_csv_inputs },
+	{ OUTPUT_JSON,	  "json",	"vrps.json",	output_json, NULL },
+	{ OUTPUT_BGPD,	  "bgpd",	"openbgpd",	output_bgpd, NULL },
+	{ OUTPUT_BIRD,	  "bird",	"bird",		output_bird2, NULL },
+	{ OUTPUT_BIRD1,	  "bird1",	"bird1v4",	output_bird1v4, NULL },
+	{ OUTPUT_BIRD1,	  "bird1",	"bird1v6",	output_bird1v6, NULL },
+	{ OUTPUT_HANDOFF, "handoff",	"reef.handoff",	output_handoff, NULL },
+	{ OUTPUT_REPORT,  "report",	"report.json",	output_report,
+	    output_report_inputs },
+	{ 0,		  NULL,		NULL,		NULL,	NULL }
 };
 
 /* Spellings accepted besides the names in the table. */
@@ -101,22 +107,48 @@ output_parse_formats(const char *list, unsigned int *flags)
 /* Number of output files, the table's end marker excluded. */
 #define OUTPUT_NFILES	(sizeof(output_writers) / sizeof(output_writers[0]) - 1)
 
-/* Write the file of writer w into the run directory.  0, or -1 logged. */
+/* The size of what fp holds once flushed; UINT64_MAX if unknown. */
+static uint64_t
+stream_size(FILE *fp)
+{
+	struct stat st;
+
+	if (fflush(fp) != 0 || fstat(fileno(fp), &st) == -1)
+		return UINT64_MAX;
+	return (uint64_t)st.st_size;
+}
+
+/*
+ * Give the run directory the file of writer w: kept from the run in use
+ * when its inputs are unchanged (outkeep.h), else written.  0, or -1
+ * logged.
+ */
 static int
 write_one(struct outdir_run *run, const char *outdir,
-    const struct output_writer *w, const struct output_data *d)
+    const struct output_writer *w, const struct output_data *d,
+    struct outkeep *keep)
 {
+	unsigned char md[HASH_SHA256_LEN];
+	uint64_t size = UINT64_MAX;
 	FILE *fp;
-	int rc;
+	int rc, have;
 
+	have = keep != NULL && d->program != NULL && w->inputs != NULL &&
+	    w->inputs(d, md) == 0;
+	if (have && outkeep_try(keep, run, w->filename, md) == 0)
+		return 0;
 	if ((fp = outdir_run_create(run, w->filename)) == NULL)
 		return -1;
 	rc = w->write(fp, d);
+	if (rc == 0 && have)
+		size = stream_size(fp);
 	if (outdir_run_close(fp) != 0 || rc != 0) {
 		log_msg_errno(LOG_LEVEL_ERROR, outdir, "%s output failed",
 		    w->name);
 		return -1;
 	}
+	if (size != UINT64_MAX)
+		outkeep_note(keep, w->filename, md, size);
 	return 0;
 }
 
@@ -124,6 +156,7 @@ write_one(struct outdir_run *run, const char *outdir,
 struct write_set {
 	struct outdir_run	*run;
 	const char		*outdir;
+	struct outkeep		*keep;		/* NULL: write every file */
 	const struct output_data *d;
 	size_t			 todo[OUTPUT_NFILES];	/* writer indices */
 	size_t			 ntodo;
@@ -147,7 +180,8 @@ write_files(void *arg)
 		pthread_mutex_unlock(&ws->lock);
 		if (i == OUTPUT_NFILES)
 			return NULL;
-		rc = write_one(ws->run, ws->outdir, &output_writers[i], ws->d);
+		rc = write_one(ws->run, ws->outdir, &output_writers[i], ws->d,
+		    ws->keep);
 		if (rc != 0) {
 			pthread_mutex_lock(&ws->lock);
 			ws->failed = 1;
@@ -197,6 +231,9 @@ output_write_all(const char *outdir, unsigned int flags,
 		return -1;
 	ws.outdir = outdir;
 	ws.d = d;
+	/* Without memory for it, every file is written. */
+	if (d->program != NULL)
+		ws.keep = outkeep_open(ws.run);
 	/* The biggest first (report.json is last in the table). */
 	for (i = OUTPUT_NFILES; i-- > 0; ) {
 		names[i] = output_writers[i].filename;
@@ -206,6 +243,10 @@ output_write_all(const char *outdir, unsigned int flags,
 	pthread_mutex_init(&ws.lock, NULL);
 	rc = write_parallel(&ws);
 	pthread_mutex_destroy(&ws.lock);
+	/* Without the digests the next run writes every file: no failure. */
+	if (rc == 0 && ws.keep != NULL)
+		(void)outkeep_save(ws.keep, ws.run);
+	outkeep_free(ws.keep);
 	if (rc != 0) {
 		outdir_run_abort(ws.run);
 		return -1;
@@ -224,6 +265,13 @@ int
 output_report(FILE *fp, const struct output_data *d)
 {
 	return report_write_file(d->report, fp);
+}
+
+/* What report.json is written from: the report (report_digest()). */
+int
+output_report_inputs(const struct output_data *d, unsigned char *md)
+{
+	return report_digest(d->report, d->program, OUTPUT_PROGRAM_LEN, md);
 }
 
 /* "Thu Jan  1 00:00:00 UTC 1970", as strftime "%a %b %e %H:%M:%S UTC %Y". */

@@ -87,7 +87,15 @@ struct output_data {
 	struct output_stats	 stats;
 	struct report		*report;	/* NULL: an empty report */
 	unsigned int		 jobs;		/* files written at once; 0: 1 */
+	/*
+	 * OUTPUT_PROGRAM_LEN bytes naming this build of Reef (the memo's
+	 * tag, ppmemo_program_tag()), part of every writer's inputs; NULL:
+	 * every file is written (validator/outkeep.h).
+	 */
+	const unsigned char	*program;
 };
+
+#define OUTPUT_PROGRAM_LEN	32
 
 /* One output file. */
 struct output_writer {
@@ -95,6 +103,13 @@ struct output_writer {
 	const char	*name;		/* format name for -f */
 	const char	*filename;	/* file in the output directory */
 	int		(*write)(FILE *, const struct output_data *);
+	/*
+	 * For a file whose text depends only on the data, not on the run's
+	 * time: the SHA-256 of everything it is written from (d->program
+	 * included), into md.  0, or -1 when it cannot be told.  NULL for
+	 * the others, which are written every run.
+	 */
+	int		(*inputs)(const struct output_data *d, unsigned char *md);
 };
 
 /* The writers, ended by an entry with a NULL name. */
@@ -108,6 +123,10 @@ int	output_bird1v4(FILE *, const struct output_data *);
 int	output_bird1v6(FILE *, const struct output_data *);
 int	output_handoff(FILE *, const struct output_data *);
 int	output_report(FILE *, const struct output_data *);
+
+/* The writers' inputs (struct output_writer). */
+int	output_csv_inputs(const struct output_data *, unsigned char *);
+int	output_report_inputs(const struct output_data *, unsigned char *);
 
 /*
  * The comment lines ("# ...") that open the bgpd and BIRD files, as

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "common/gtime.h"
+#include "common/hash.h"
 #include "common/json.h"
 #include "common/limits.h"
 #include "common/prefix.h"
@@ -1336,5 +1337,166 @@ report_write_file(struct report *r, FILE *fp)
 	if (report_write(r, j) == 0 && json_finish(j) == 0)
 		rc = 0;
 	json_free(j);
+	return rc;
+}
+
+/* Digest of the report (report_digest()). */
+
+/* Bytes gathered before a digest update: one call per entry is slow. */
+#define DIGEST_BUF	(64 * 1024)
+
+struct digest_buf {
+	struct hash_sha256_ctx	 ctx;
+	unsigned char		 b[DIGEST_BUF];
+	size_t			 n;
+	int			 failed;
+};
+
+static void
+dg_flush(struct digest_buf *g)
+{
+	if (g->n > 0 && hash_sha256_update(&g->ctx, g->b, g->n) == -1)
+		g->failed = 1;
+	g->n = 0;
+}
+
+static void
+dg_bytes(struct digest_buf *g, const void *p, size_t len)
+{
+	if (len > sizeof(g->b) - g->n) {
+		dg_flush(g);
+		if (len > sizeof(g->b)) {
+			if (hash_sha256_update(&g->ctx, p, len) == -1)
+				g->failed = 1;
+			return;
+		}
+	}
+	memcpy(g->b + g->n, p, len);
+	g->n += len;
+}
+
+/* A string, told apart from NULL and from what follows. */
+static void
+dg_str(struct digest_buf *g, const char *s)
+{
+	unsigned char present = s != NULL;
+
+	dg_bytes(g, &present, 1);
+	if (s != NULL)
+		dg_bytes(g, s, strlen(s) + 1);
+}
+
+static void
+dg_u64(struct digest_buf *g, uint64_t v)
+{
+	dg_bytes(g, &v, sizeof(v));
+}
+
+/* Length of the record at p (struct report_entry) for flags f. */
+static size_t
+record_len(const unsigned char *p, uint8_t f)
+{
+	const unsigned char *q = p + strlen((const char *)p) + 1;
+	uint32_t i, n;
+
+	if (f & ENTRY_VALIDITY)
+		q += 2 * sizeof(int64_t);
+	if (f & ENTRY_UPDATE)
+		q += 2 * sizeof(int64_t);
+	if (f & ENTRY_ASN) {
+		q += sizeof(uint32_t);
+		n = get_u32(&q);
+		for (i = 0; i < n; i++)
+			q += PACKED_PREFIX_HDR + q[3];
+	}
+	if (f & ENTRY_CUSTOMER) {
+		q += sizeof(uint32_t);
+		n = get_u32(&q);
+		q += (size_t)n * sizeof(uint32_t);
+	}
+	return (size_t)(q - p);
+}
+
+static void
+digest_entry(struct digest_buf *g, const struct report *r,
+    const struct report_entry *e)
+{
+	const unsigned char *rec =
+	    (const unsigned char *)arena_at(&r->arena, e->rec);
+	const struct intern *t = &r->strings;
+
+	dg_str(g, intern_str(&r->arena, &r->dirs, e->dir));
+	dg_str(g, intern_str(&r->arena, t, e->type));
+	dg_str(g, intern_str(&r->arena, t, e->reason));
+	dg_str(g, intern_str(&r->arena, t, e->issuer));
+	dg_str(g, intern_str(&r->arena, t, e->manifest));
+	dg_str(g, intern_str(&r->arena, t, e->ta));
+	dg_bytes(g, &e->flags, 1);
+	dg_bytes(g, rec, record_len(rec, e->flags));
+}
+
+static void
+digest_repos(struct digest_buf *g, struct report *r)
+{
+	const struct report_repo_entry *e;
+	size_t i;
+
+	/* Sorted as report_write() sorts them. */
+	if (r->nrepos > 0)
+		qsort(r->repos, r->nrepos, sizeof(*r->repos), repo_cmp);
+	dg_u64(g, r->nrepos);
+	for (i = 0; i < r->nrepos; i++) {
+		e = &r->repos[i];
+		dg_str(g, e->uri);
+		dg_str(g, e->notify);
+		dg_str(g, e->protocol);
+		dg_str(g, e->result);
+		dg_str(g, e->error);
+		dg_u64(g, (uint64_t)e->delta);
+		dg_u64(g, (uint64_t)e->unchanged);
+		dg_u64(g, e->objects);
+		dg_u64(g, e->bytes);
+		dg_u64(g, e->milliseconds);
+	}
+}
+
+int
+report_digest(struct report *r, const unsigned char *tag, size_t taglen,
+    unsigned char *md)
+{
+	static const char what[] = "reef report digest 1";
+	struct digest_buf *g;
+	const uint64_t *order = NULL;
+	uint64_t *mem = NULL;
+	size_t i;
+	int rc = -1;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		return -1;
+	if (hash_sha256_init(&g->ctx) == -1) {
+		free(g);
+		return -1;
+	}
+	dg_bytes(g, what, sizeof(what));
+	dg_bytes(g, tag, taglen);
+	if (r == NULL)
+		goto done;
+	pthread_mutex_lock(&r->lock);
+	dg_u64(g, r->counts.accepted);
+	dg_u64(g, r->counts.rejected);
+	dg_u64(g, r->counts.dropped);
+	digest_repos(g, r);
+	dg_u64(g, r->nentries);
+	if (r->nentries > 0 && (order = entry_order(r, &mem)) == NULL)
+		g->failed = 1;
+	for (i = 0; order != NULL && i < r->nentries; i++)
+		digest_entry(g, r, entry_at(r, (uint32_t)order[i]));
+	pthread_mutex_unlock(&r->lock);
+	free(mem);
+ done:
+	dg_flush(g);
+	if (hash_sha256_final(&g->ctx, md) == 0 && !g->failed)
+		rc = 0;
+	free(g);
 	return rc;
 }

@@ -131,4 +131,14 @@ int		 report_write(struct report *r, struct json *j);
 /* report_write() to fp as a complete pretty-printed document.  Returns 0 or -1. */
 int		 report_write_file(struct report *r, FILE *fp);
 
+/*
+ * The SHA-256 of everything report_write() writes from r (counters,
+ * repositories, entries in write order) and of tag (taglen bytes, naming
+ * the program that writes it), into md: two reports with the same
+ * digest are written as the same bytes.  NULL is an empty report.
+ * Returns 0, or -1 on ENOMEM.
+ */
+int		 report_digest(struct report *r, const unsigned char *tag,
+		    size_t taglen, unsigned char *md);
+
 #endif

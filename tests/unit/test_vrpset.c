@@ -712,6 +712,185 @@ test_large(void)
 	vrpset_free(s);
 }
 
+/*
+ * vrpset_freeze() against an independent reference: qsort(3) with the
+ * documented order (identity ascending in set order, then expires
+ * descending, then ta ascending), keeping the first of each run of equal
+ * identities.
+ */
+static int
+ref_sortcmp(const void *pa, const void *pb)
+{
+	const struct vrp *a = pa, *b = pb;
+
+	if (!same_key(a, b))
+		return ordered(a, b) ? -1 : 1;
+	if (a->expires != b->expires)
+		return a->expires > b->expires ? -1 : 1;
+	if (a->ta != b->ta)
+		return a->ta < b->ta ? -1 : 1;
+	return 0;
+}
+
+/* Sorts in[0..n) in place and returns the de-duplicated count. */
+static size_t
+ref_freeze(struct vrp *in, size_t n)
+{
+	size_t i, out = 0;
+
+	qsort(in, n, sizeof(in[0]), ref_sortcmp);
+	for (i = 0; i < n; i++)
+		if (out == 0 || !same_key(&in[out - 1], &in[i]))
+			in[out++] = in[i];
+	return out;
+}
+
+/* Input shapes for check_freeze(). */
+enum gen_shape {
+	GEN_WIDE,	/* any valid prefix of either family */
+	GEN_DUPS,	/* a small universe: many equal identities */
+	GEN_TIES,	/* few identities, differing in expires and ta */
+	GEN_V4_ASN,	/* one IPv4 prefix, ASNs differing in low bits */
+	GEN_V6_HOST	/* IPv6 host routes inside one /64 */
+};
+
+/* Keep the first len bits of addr, clear the rest. */
+static void
+mask_addr(uint8_t *addr, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < PREFIX_ADDR_MAX; i++) {
+		if (len >= 8 * (i + 1))
+			continue;
+		if (len <= 8 * i)
+			addr[i] = 0;
+		else
+			addr[i] &= (uint8_t)(0xff00 >> (len - 8 * i));
+	}
+}
+
+static struct vrp
+gen_vrp(uint32_t *seed, enum gen_shape shape)
+{
+	struct vrp v;
+	unsigned int i, bits;
+
+	if (shape == GEN_DUPS)
+		return random_vrp(seed);
+	memset(&v, 0, sizeof(v));
+	v.prefix.afi = xorshift(seed) % 3 == 0 ? AFI_IPV6 : AFI_IPV4;
+	bits = v.prefix.afi == AFI_IPV4 ? 32 : 128;
+	for (i = 0; i < bits / 8; i++)
+		v.prefix.addr[i] = (uint8_t)xorshift(seed);
+	v.prefix.len = (uint8_t)(xorshift(seed) % (bits + 1));
+	v.asn = xorshift(seed);
+	v.ta = xorshift(seed) % 4;
+	v.expires = (int64_t)(xorshift(seed) % 5) - 2;
+	switch (shape) {
+	case GEN_TIES:
+		v.prefix.afi = AFI_IPV4;
+		v.prefix.len = 8;
+		v.prefix.addr[0] = xorshift(seed) % 4;
+		v.asn %= 3;
+		break;
+	case GEN_V4_ASN:
+		v.prefix.afi = AFI_IPV4;
+		v.prefix.len = 16;
+		v.prefix.addr[0] = 10;
+		v.asn = 65536 + v.asn % 64;
+		break;
+	case GEN_V6_HOST:
+		v.prefix.afi = AFI_IPV6;
+		v.prefix.len = 128;
+		memset(v.prefix.addr, 0x20, 8);
+		v.prefix.addr[15] %= 8;
+		v.asn %= 2;
+		break;
+	default:
+		/* Wide ASNs and expires, sometimes before 1970. */
+		if (xorshift(seed) % 2)
+			v.expires = (int64_t)xorshift(seed) - INT32_MAX;
+		break;
+	}
+	if (v.prefix.afi == AFI_IPV4)
+		memset(v.prefix.addr + 4, 0, PREFIX_ADDR_MAX - 4);
+	mask_addr(v.prefix.addr, v.prefix.len);
+	bits = prefix_afi_bits(v.prefix.afi);
+	v.maxlen = (uint8_t)(v.prefix.len +
+	    xorshift(seed) % (bits - v.prefix.len + 1));
+	if (shape == GEN_TIES || shape == GEN_V6_HOST)
+		v.maxlen = v.prefix.len;
+	return v;
+}
+
+/* Freeze in[0..n) and compare with the reference field by field. */
+static void
+check_freeze(const struct vrp *in, size_t n)
+{
+	struct vrpset *s;
+	struct vrp *ref;
+	const struct vrp *r;
+	size_t i, nref;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ref = calloc(n + 1, sizeof(*ref)));
+	if (n > 0)
+		memcpy(ref, in, n * sizeof(*ref));
+	nref = ref_freeze(ref, n);
+	s = frozen_set(in, n);
+	CU_ASSERT_EQUAL_FATAL(vrpset_count(s), nref);
+	for (i = 0; i < nref; i++) {
+		r = vrpset_get(s, i);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		CU_ASSERT_FATAL(same_key(r, &ref[i]));
+		CU_ASSERT_FATAL(r->expires == ref[i].expires);
+		CU_ASSERT_FATAL(r->ta == ref[i].ta);
+	}
+	vrpset_free(s);
+	free(ref);
+}
+
+/* Random inputs of a shape, then the same sorted and reverse-sorted. */
+static void
+check_freeze_shape(uint32_t seed, enum gen_shape shape, size_t n)
+{
+	struct vrp *in, t;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in = calloc(n + 1, sizeof(*in)));
+	for (i = 0; i < n; i++) {
+		in[i] = gen_vrp(&seed, shape);
+		CU_ASSERT_EQUAL_FATAL(vrp_check(&in[i]), PAYLOAD_OK);
+	}
+	check_freeze(in, n);
+	qsort(in, n, sizeof(in[0]), ref_sortcmp);
+	check_freeze(in, n);
+	for (i = 0; i < n / 2; i++) {
+		t = in[i];
+		in[i] = in[n - 1 - i];
+		in[n - 1 - i] = t;
+	}
+	check_freeze(in, n);
+	free(in);
+}
+
+static void
+test_freeze_reference(void)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 31, 32, 33, 257, 5000 };
+	static const enum gen_shape shapes[] = {
+		GEN_WIDE, GEN_DUPS, GEN_TIES, GEN_V4_ASN, GEN_V6_HOST
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		for (j = 0; j < sizeof(shapes) / sizeof(shapes[0]); j++)
+			check_freeze_shape((uint32_t)(i * 31 + j + 1),
+			    shapes[j], sizes[i]);
+	check_freeze_shape(0x5eed, GEN_WIDE, 200000);
+	check_freeze_shape(0xd0d0, GEN_DUPS, 200000);
+}
+
 static void
 test_strerror(void)
 {
@@ -737,4 +916,5 @@ REEF_SUITE(vrpset,
     REEF_TEST(test_covering), REEF_TEST(test_validate_origin),
     REEF_TEST(test_random_dedup), REEF_TEST(test_random_diff),
     REEF_TEST(test_diff_small), REEF_TEST(test_random_covering),
-    REEF_TEST(test_large), REEF_TEST(test_strerror))
+    REEF_TEST(test_large), REEF_TEST(test_freeze_reference),
+    REEF_TEST(test_strerror))

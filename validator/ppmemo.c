@@ -2,10 +2,11 @@
  * Incremental validation of one publication point; see ppmemo.h.
  *
  * Record payload (memo.h frames it):
- *	key[32] mft_hash[32] mft_id store-link(str) made_at(u64)
+ *	key[32] mft_hash[32] mft_id dir_id store-link(str) made_at(u64)
  *	stable_until(u64)
  *	nlisted(u32) { name(str) hash[32] id }
- *	(an id: dev ino size mtime mtime_ns, u64 each)
+ *	(an id: dev ino size mtime mtime_ns, u64 each; a dir_id: known(u8)
+ *	dev ino ctime ctime_ns mtime mtime_ns, u64 each)
  *	stats: STATS_N x u64
  *	nvrps(u32) { afi len addr[16] maxlen asn(u32) expires(u64) }
  *	naspas(u32) { customer expires nproviders { provider } }
@@ -16,12 +17,15 @@
  * Expiry times are those of the point itself (the chain above is applied
  * when the record is used); the TA index is not stored.
  */
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/x509.h>
@@ -45,6 +49,12 @@ _Static_assert(sizeof(struct walk_stats) % sizeof(size_t) == 0,
 #define RD_IN_DIR	0x20	/* uri: the manifest's directory + the rest */
 #define RD_ISSUER_CA	0x40	/* issuer: the point's CA (ctx->ca_uri) */
 #define RD_MFT_CA	0x80	/* manifest: the point's (ctx->ca->mft) */
+
+/*
+ * A directory changed less than this many seconds before its identity was
+ * taken is not trusted to show a later change (see dir_id_take()).
+ */
+#define DIR_RACY_SECONDS	2
 
 /* Most report entries, children or listed files one record may hold. */
 #define PPMEMO_MAX_ENTRIES	(16U * 1024 * 1024)
@@ -294,6 +304,95 @@ put_payloads(struct memo_wbuf *w, const struct pubpoint_out *o)
 		put_child(w, &o->children[i]);
 }
 
+/*
+ * The identity of a publication point's cache directory: any entry
+ * created, removed or renamed in it changes its change time (ctime), which
+ * no process can set, and the fetcher never rewrites a file in place
+ * (struct pp_fileid).  So while the identity is the same, so are the
+ * directory's files, and a reused point need not look at each of them.
+ * A new cache generation (cache.h) is a new directory: its points fall
+ * back to checking every file.
+ */
+struct dir_id {
+	int		known;
+	uint64_t	dev, ino;
+	int64_t		ctime_sec, ctime_nsec, mtime_sec, mtime_nsec;
+};
+
+static int
+dir_id_of(const char *dir, struct dir_id *id)
+{
+	struct stat sb;
+
+	memset(id, 0, sizeof(*id));
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		return -1;
+	id->known = 1;
+	id->dev = (uint64_t)sb.st_dev;
+	id->ino = (uint64_t)sb.st_ino;
+	id->ctime_sec = (int64_t)sb.st_ctim.tv_sec;
+	id->ctime_nsec = (int64_t)sb.st_ctim.tv_nsec;
+	id->mtime_sec = (int64_t)sb.st_mtim.tv_sec;
+	id->mtime_nsec = (int64_t)sb.st_mtim.tv_nsec;
+	return 0;
+}
+
+static int
+dir_id_equal(const struct dir_id *a, const struct dir_id *b)
+{
+	return a->known && b->known && a->dev == b->dev && a->ino == b->ino &&
+	    a->ctime_sec == b->ctime_sec && a->ctime_nsec == b->ctime_nsec &&
+	    a->mtime_sec == b->mtime_sec && a->mtime_nsec == b->mtime_nsec;
+}
+
+/*
+ * The identity of ctx's cache directory, taken before its files are
+ * read, or none (known 0).  File system times advance in clock ticks, so
+ * a change made in the same tick as the one before it leaves the ctime
+ * as it was: an identity is kept only when the directory last changed
+ * DIR_RACY_SECONDS or more before now (real time, not the validation
+ * time), after which any change shows as a later ctime.
+ */
+static void
+dir_id_take(const struct pubpoint_ctx *ctx, struct dir_id *id)
+{
+	struct timespec now;
+	char *dir;
+
+	memset(id, 0, sizeof(*id));
+	if ((dir = pubpoint_cache_dir(ctx)) == NULL)
+		return;
+	if (dir_id_of(dir, id) == 0 &&
+	    (clock_gettime(CLOCK_REALTIME, &now) == -1 ||
+	    id->ctime_sec > (int64_t)now.tv_sec - DIR_RACY_SECONDS))
+		id->known = 0;
+	free(dir);
+}
+
+static void
+put_dir_id(struct memo_wbuf *w, const struct dir_id *id)
+{
+	memo_w_u8(w, (uint8_t)id->known);
+	memo_w_u64(w, id->dev);
+	memo_w_u64(w, id->ino);
+	memo_w_u64(w, (uint64_t)id->ctime_sec);
+	memo_w_u64(w, (uint64_t)id->ctime_nsec);
+	memo_w_u64(w, (uint64_t)id->mtime_sec);
+	memo_w_u64(w, (uint64_t)id->mtime_nsec);
+}
+
+static void
+get_dir_id(struct memo_rbuf *r, struct dir_id *id)
+{
+	id->known = memo_r_u8(r) == 1;
+	id->dev = memo_r_u64(r);
+	id->ino = memo_r_u64(r);
+	id->ctime_sec = (int64_t)memo_r_u64(r);
+	id->ctime_nsec = (int64_t)memo_r_u64(r);
+	id->mtime_sec = (int64_t)memo_r_u64(r);
+	id->mtime_nsec = (int64_t)memo_r_u64(r);
+}
+
 static void
 put_fileid(struct memo_wbuf *w, const struct pp_fileid *id)
 {
@@ -347,7 +446,8 @@ same_record(const struct pubpoint_ctx *ctx, struct memo *m,
 /* Write the record of a full validation of ctx's point. */
 static void
 save(const struct pubpoint_ctx *ctx, struct memo *m,
-    const struct pubpoint_out *o, const struct recorder *rec)
+    const struct pubpoint_out *o, const struct recorder *rec,
+    const struct dir_id *did)
 {
 	struct memo_wbuf w = { 0 };
 	unsigned char key[HASH_SHA256_LEN];
@@ -360,6 +460,7 @@ save(const struct pubpoint_ctx *ctx, struct memo *m,
 	memo_w_bytes(&w, key, sizeof(key));
 	memo_w_bytes(&w, o->mft_hash, sizeof(o->mft_hash));
 	put_fileid(&w, &o->mft_id);
+	put_dir_id(&w, did);
 	memo_w_str(&w, sname);
 	made_off = w.len;
 	memo_w_u64(&w, (uint64_t)ctx->now);
@@ -413,8 +514,12 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o)
 {
 	struct pubpoint_ctx c = *ctx;
 	struct recorder rec;
+	struct dir_id did;
 	int rc;
 
+	memset(&did, 0, sizeof(did));
+	if (m != NULL)
+		dir_id_take(ctx, &did);
 	memset(&rec, 0, sizeof(rec));
 	rec.ctx = ctx;
 	c.expires = INT64_MAX;		/* the point's own expiry only */
@@ -424,7 +529,7 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o)
 	if (m != NULL) {
 		if (rc == 0 && !o->from_store && o->stable_until > ctx->now &&
 		    o->listed != NULL)
-			save(ctx, m, o, &rec);
+			save(ctx, m, o, &rec, &did);
 		else
 			memo_drop(m, ctx->ca->mft);
 	}
@@ -463,6 +568,7 @@ struct replay {
 	struct kept	*kept;
 	size_t		 nkept;
 	size_t		 dir_len;	/* mft_dir_len(ctx) */
+	int		 dir_same;	/* the directory is as recorded */
 };
 
 /* The next n bytes of r, in place; NULL (r failed) past its end. */
@@ -529,6 +635,7 @@ check_inputs(struct replay *p)
 	unsigned char key[HASH_SHA256_LEN], want[HASH_SHA256_LEN],
 	    mhash[HASH_SHA256_LEN];
 	struct pp_fileid mid;
+	struct dir_id did, now;
 	const char *stored, *slash;
 	char sname[PATH_MAX], *dir;
 	int64_t made, until;
@@ -540,6 +647,7 @@ check_inputs(struct replay *p)
 	    memo_r_bytes(&p->r, mhash, sizeof(mhash)) == -1)
 		return -1;
 	get_fileid(&p->r, &mid);
+	get_dir_id(&p->r, &did);
 	stored = memo_r_str(&p->r);
 	store_copy(ctx, sname);
 	same = stored != NULL && strcmp(stored, sname) == 0;
@@ -549,6 +657,12 @@ check_inputs(struct replay *p)
 		return -1;
 	if ((p->dir = dir = pubpoint_cache_dir(ctx)) == NULL)
 		return -1;
+	/* The same directory: the same files, none need looking at. */
+	if (did.known && dir_id_of(dir, &now) == 0 &&
+	    dir_id_equal(&did, &now)) {
+		p->dir_same = 1;
+		return 0;
+	}
 	p->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (p->dfd == -1 || (slash = strrchr(ctx->ca->mft, '/')) == NULL ||
 	    file_unchanged(p->dfd, slash + 1, mhash, &mid) == -1)
@@ -580,7 +694,8 @@ check_listed(struct replay *p)
 			return -1;
 		p->kept[p->nkept].name = name;
 		p->kept[p->nkept++].hash = hash;
-		if (file_unchanged(p->dfd, name, hash, &was) == -1)
+		if (!p->dir_same &&
+		    file_unchanged(p->dfd, name, hash, &was) == -1)
 			return -1;
 	}
 	return 0;

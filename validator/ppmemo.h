@@ -8,12 +8,16 @@
  *    alters them forces re-validation), its URIs (certificate, manifest,
  *    repository, notification) and the URI policy;
  *  - the cached manifest has the digest recorded, and every file it
- *    lists is in the cache with the digest the manifest gives: a file
- *    (the manifest too) is read and hashed again unless it is the very
- *    file the full validation read (same device, inode, size and
- *    modification time, struct pp_fileid: the fetcher never rewrites a
- *    cached file in place, so only someone able to rewrite the memo
- *    itself could keep those and change the bytes);
+ *    lists is in the cache with the digest the manifest gives.  The
+ *    fetcher never rewrites a cached file in place, so when the point's
+ *    directory has the identity recorded (device, inode, change time:
+ *    no entry created, removed or renamed since; see ppmemo.c, struct
+ *    dir_id, for the clock-tick guard) no file is looked at; otherwise
+ *    a file (the manifest too) is read and hashed again unless it is
+ *    the very file the full validation read (same device, inode, size
+ *    and modification time, struct pp_fileid).  Only someone able to
+ *    write the cache, and so the memo kept in it, could change bytes
+ *    behind these; a file edited in place is noticed by --full;
  *  - the validated store's link for the point names the same last good
  *    copy as when the record was written (every copy saved gets a new
  *    name, store.h), so manifest-replay checks, RFC 9286 section 4.2.1,

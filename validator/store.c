@@ -26,6 +26,7 @@
 
 struct store {
 	char		*dir;
+	int		 dfd;		/* dir, open */
 	pthread_mutex_t	 lock;
 };
 
@@ -45,6 +46,12 @@ store_open(const char *dir)
 		log_warn_obj(dir, "store");
 		return NULL;
 	}
+	if ((st->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		log_warn_obj(dir, "cannot open the store");
+		free(st->dir);
+		free(st);
+		return NULL;
+	}
 	pthread_mutex_init(&st->lock, NULL);
 	return st;
 }
@@ -56,6 +63,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	pthread_mutex_destroy(&st->lock);
+	close(st->dfd);
 	free(st->dir);
 	free(st);
 }
@@ -86,13 +94,12 @@ link_path(const struct store *st, const char *uri)
 int
 store_link(struct store *st, const char *uri, char *name, size_t len)
 {
-	char *lp;
+	char key[STORE_KEY_LEN + 1];
 	ssize_t n;
 
-	if (len < 2 || (lp = link_path(st, uri)) == NULL)
+	if (len < 2 || store_key(uri, key) == -1)
 		return -1;
-	n = readlink(lp, name, len - 1);
-	free(lp);
+	n = readlinkat(st->dfd, key, name, len - 1);
 	if (n <= 0 || (size_t)n >= len - 1)
 		return -1;
 	name[n] = '\0';

@@ -32,31 +32,49 @@ struct cur {
 	size_t		 end;
 };
 
-static void
-put_u8(struct cur *c, uint8_t v)
+/* Big-endian stores at p, which the compiler turns into one move each. */
+static inline void
+store_u16(uint8_t *p, uint16_t v)
 {
-	c->w[c->pos++] = v;
+	p[0] = v >> 8;
+	p[1] = (uint8_t)v;
 }
 
-static void
+static inline void
+store_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void
+store_i64(uint8_t *p, int64_t v)
+{
+	store_u32(p, (uint64_t)v >> 32);
+	store_u32(p + 4, (uint32_t)(uint64_t)v);
+}
+
+static inline void
 put_u16(struct cur *c, uint16_t v)
 {
-	c->w[c->pos++] = v >> 8;
-	c->w[c->pos++] = v;
+	store_u16(c->w + c->pos, v);
+	c->pos += 2;
 }
 
-static void
+static inline void
 put_u32(struct cur *c, uint32_t v)
 {
-	put_u16(c, v >> 16);
-	put_u16(c, v);
+	store_u32(c->w + c->pos, v);
+	c->pos += 4;
 }
 
-static void
+static inline void
 put_i64(struct cur *c, int64_t v)
 {
-	put_u32(c, (uint64_t)v >> 32);
-	put_u32(c, (uint64_t)v);
+	store_i64(c->w + c->pos, v);
+	c->pos += 8;
 }
 
 static void
@@ -183,25 +201,39 @@ encode_size(const struct handoff_data *d, size_t *size)
 	return 0;
 }
 
+/*
+ * One VRP record at p: afi, length, maxLength, a zero byte, asn, ta,
+ * expires, the address (4 or 16 bytes, as encode_size() counted).
+ */
+static void
+encode_vrp(uint8_t *p, const struct vrp *v)
+{
+	p[0] = v->prefix.afi;
+	p[1] = v->prefix.len;
+	p[2] = v->maxlen;
+	p[3] = 0;
+	store_u32(p + 4, v->asn);
+	store_u32(p + 8, v->ta);
+	store_i64(p + 12, v->expires);
+	/* Fixed sizes, so that the copies are moves. */
+	if (prefix_afi_bytes(v->prefix.afi) == 4)
+		memcpy(p + VRP_FIXED_LEN, v->prefix.addr, 4);
+	else
+		memcpy(p + VRP_FIXED_LEN, v->prefix.addr, 16);
+}
+
 static void
 encode_entries(const struct handoff_data *d, struct cur *c)
 {
 	struct router_key	 k;
 	struct aspa		 a;
 	const struct vrp	*v;
-	size_t			 i, j, alen;
+	size_t			 i, j;
 
 	for (i = 0; d->vrps != NULL && i < vrpset_count(d->vrps); i++) {
 		v = vrpset_get(d->vrps, i);
-		alen = prefix_afi_bytes(v->prefix.afi);
-		put_u8(c, v->prefix.afi);
-		put_u8(c, v->prefix.len);
-		put_u8(c, v->maxlen);
-		put_u8(c, 0);
-		put_u32(c, v->asn);
-		put_u32(c, v->ta);
-		put_i64(c, v->expires);
-		put_bytes(c, v->prefix.addr, alen);
+		encode_vrp(c->w + c->pos, v);
+		c->pos += VRP_FIXED_LEN + prefix_afi_bytes(v->prefix.afi);
 	}
 	for (i = 0; d->rks != NULL && rkset_get(d->rks, i, &k); i++) {
 		put_u32(c, k.asn);

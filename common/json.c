@@ -1,6 +1,8 @@
 /*
  * Streaming JSON writer; see json.h for the rules it enforces.
  */
+#include <sys/types.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,12 @@
 #define JSON_FILE_BUF	65536
 /* Room for the decimal form of any 64-bit integer with sign. */
 #define JSON_NUM_MAX	24
+/*
+ * Longest key or string written by the fast paths in one piece (more
+ * goes through emit() in runs); far below JSON_FILE_BUF, so that room
+ * for it can always be made.
+ */
+#define JSON_FAST_MAX	4096
 /* U+FFFD REPLACEMENT CHARACTER in UTF-8. */
 #define UTF8_REPLACEMENT	"\xef\xbf\xbd"
 
@@ -160,6 +168,36 @@ emit_str(struct json *j, const char *s)
 	return emit(j, s, strlen(s));
 }
 
+/*
+ * Where the next n bytes of text go (n at most JSON_FAST_MAX, so that
+ * they fit once a FILE writer's buffer is flushed), to be ended with
+ * commit(); NULL after an error.  Saves the copy emit() makes for text
+ * that is formatted in place.
+ */
+static char *
+reserve_slow(struct json *j, size_t n)
+{
+	if (make_room(j, n) == -1)
+		return NULL;
+	return j->buf + j->len;
+}
+
+static inline char *
+reserve(struct json *j, size_t n)
+{
+	if (n < j->cap - j->len)
+		return j->buf + j->len;
+	return reserve_slow(j, n);
+}
+
+/* Take the text written from reserve()'s pointer up to end. */
+static inline void
+commit(struct json *j, char *end)
+{
+	*end = '\0';
+	j->len = (size_t)(end - j->buf);
+}
+
 /* Whether what lies level containers deep is laid out on lines. */
 static int
 pretty_at(const struct json *j, size_t level)
@@ -169,21 +207,77 @@ pretty_at(const struct json *j, size_t level)
 }
 
 /*
- * In pretty mode (for what lies level containers deep), start a new line
- * indented to the current depth, after
- * a comma if comma is set; in compact mode just the comma.
+ * The text that separates a member or element from what precedes it, in
+ * *n bytes: in pretty mode (for what lies level containers deep) a new
+ * line indented to the current depth, after a comma if comma is set; in
+ * compact mode just the comma.  NULL when the indentation is deeper than
+ * separator[] reaches (MAX_JSON_DEPTH raised).
  */
+static inline const char *
+separator_text(const struct json *j, int comma, size_t level, size_t *n)
+{
+	size_t indent;
+
+	if (!pretty_at(j, level)) {
+		*n = comma ? 1 : 0;
+		return separator;
+	}
+	if ((indent = j->depth * 2) > SEPARATOR_INDENT_MAX)
+		return NULL;
+	*n = 1 + !!comma + indent;
+	return separator + !comma;
+}
+
+/*
+ * The n bytes at s copied to p; returns the end.  For the short keys and
+ * values of the fast paths: words with the last one overlapping, which
+ * is cheaper than the block copy a compiler may inline for memcpy().
+ */
+static inline char *
+put_bytes(char *p, const char *s, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	if (n < sizeof(w)) {
+		for (i = 0; i < n; i++)
+			p[i] = s[i];
+		return p + n;
+	}
+	for (i = 0; i + sizeof(w) < n; i += sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));
+		memcpy(p + i, &w, sizeof(w));
+	}
+	memcpy(&w, s + n - sizeof(w), sizeof(w));
+	memcpy(p + n - sizeof(w), &w, sizeof(w));
+	return p + n;
+}
+
+/* The separator text (n bytes) at p; returns the end. */
+static inline char *
+put_separator(char *p, const char *sep, size_t n)
+{
+	/* Within a compact line the separator is a comma or nothing. */
+	if (n == 1)
+		*p++ = *sep;
+	else if (n > 1) {
+		memcpy(p, sep, n);
+		p += n;
+	}
+	return p;
+}
+
+/* Write separator_text(). */
 static int
 separate(struct json *j, int comma, size_t level)
 {
+	const char *sep;
 	size_t n;
 
-	if (!pretty_at(j, level))
-		return comma ? emit(j, ",", 1) : 0;
+	if ((sep = separator_text(j, comma, level, &n)) != NULL)
+		return n > 0 ? emit(j, sep, n) : 0;
+	/* Deeper than the string reaches. */
 	n = j->depth * 2;
-	if (n <= SEPARATOR_INDENT_MAX)
-		return emit(j, separator + !comma, 1 + !!comma + n);
-	/* Deeper than the string reaches (MAX_JSON_DEPTH raised). */
 	if (emit(j, separator + !comma, 1 + !!comma) == -1)
 		return -1;
 	for (; n > SEPARATOR_INDENT_MAX; n -= SEPARATOR_INDENT_MAX)
@@ -282,21 +376,102 @@ emit_control(struct json *j, unsigned char c)
 	}
 }
 
-/* Write s as a quoted, escaped JSON string. */
+/* Eight copies of byte b in a 64-bit word. */
+#define BYTES8(b)	(0x0101010101010101ULL * (b))
+
+/*
+ * Whether the eight bytes in w hold one that is not copied as is: below
+ * 0x20, '"', '\\', or from 0x7f up.  Each term is a "has a byte less
+ * than n" word trick: a byte's top bit ends up set if the byte matches
+ * (x - 0x20 for bytes below 0x20, x ^ c - 1 for a byte equal to c, x + 1
+ * and x itself for bytes from 0x7f up) or if the byte is from 0x80 up,
+ * which matches anyway.  A borrow or carry can only mark a byte next to
+ * one that matches, so the answer is exact.
+ */
+static inline int
+word_special(uint64_t w)
+{
+	uint64_t t;
+
+	t = (w - BYTES8(0x20)) | (w + BYTES8(0x01)) | w;
+	t |= (w ^ BYTES8('"')) - BYTES8(0x01);
+	t |= (w ^ BYTES8('\\')) - BYTES8(0x01);
+	return (t & BYTES8(0x80)) != 0;
+}
+
+/* 1 for the bytes copied as is into a JSON string (see word_special()). */
+static const unsigned char plain_table[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* Length of the run of plain bytes at the start of s (n bytes). */
+static inline size_t
+plain_span(const unsigned char *s, size_t n)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	for (; n - i >= sizeof(w); i += sizeof(w)) {
+		memcpy(&w, s + i, sizeof(w));
+		if (word_special(w))
+			break;
+	}
+	/* Fewer than eight left: the last eight bytes, overlapping. */
+	if (i < n && n - i < sizeof(w) && n >= sizeof(w)) {
+		memcpy(&w, s + n - sizeof(w), sizeof(w));
+		if (!word_special(w))
+			return n;
+	}
+	while (i < n && plain_table[s[i]])
+		i++;
+	return i;
+}
+
+/*
+ * The length of key if it is at most JSON_FAST_MAX bytes with none to
+ * escape (measured and checked in one pass), else -1.
+ */
+static inline ssize_t
+plain_key_len(const char *key)
+{
+	const unsigned char *k = (const unsigned char *)key;
+	size_t n = 0;
+
+	while (plain_table[k[n]] && n < JSON_FAST_MAX)
+		n++;
+	return k[n] == '\0' ? (ssize_t)n : -1;
+}
+
+/*
+ * emit_quoted() for a string that holds bytes to escape or repair, the
+ * first at plain.
+ */
 static int
-emit_quoted(struct json *j, const char *str, size_t len)
+emit_escaped(struct json *j, const char *str, size_t len, size_t plain)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run, seq, bad;
+	size_t i = 0, run = plain, seq, bad;
 	int rc;
 
 	if (emit(j, "\"", 1) == -1)
 		return -1;
 	while (i < len) {
 		/* Copy plain ASCII in one go. */
-		for (run = i; run < len && s[run] >= 0x20 && s[run] < 0x7f &&
-		    s[run] != '"' && s[run] != '\\'; run++)
-			;
 		if (run > i && emit(j, str + i, run - i) == -1)
 			return -1;
 		if ((i = run) == len)
@@ -316,8 +491,31 @@ emit_quoted(struct json *j, const char *str, size_t len)
 		}
 		if (rc == -1)
 			return -1;
+		run = i + plain_span(s + i, len - i);
 	}
 	return emit(j, "\"", 1);
+}
+
+/*
+ * Write s as a quoted, escaped JSON string.  Most strings need no
+ * escape: those are found with a word-wise scan and copied at once.
+ */
+static int
+emit_quoted(struct json *j, const char *str, size_t len)
+{
+	size_t plain = plain_span((const unsigned char *)str, len);
+	char *p;
+
+	if (plain < len || len > JSON_FAST_MAX)
+		return emit_escaped(j, str, len, plain);
+	if ((p = reserve(j, len + 2)) == NULL)
+		return -1;
+	*p++ = '"';
+	memcpy(p, str, len);
+	p += len;
+	*p++ = '"';
+	commit(j, p);
+	return 0;
 }
 
 /* A writer whose text starts in a buffer of cap bytes. */
@@ -382,15 +580,48 @@ json_free(struct json *j)
 	free(j);
 }
 
+/*
+ * container_begin() for an element of an array (the usual case: one of
+ * many objects) with the separator and the bracket in one piece; 1 when
+ * done, 0 to take the general path, -1 on error.
+ */
+static int
+element_begin_fast(struct json *j, char bracket)
+{
+	const char *sep;
+	struct frame *f;
+	size_t n;
+	char *p;
+
+	if (j->failed || j->depth == 0 || j->depth == MAX_JSON_DEPTH ||
+	    (f = &j->stack[j->depth - 1])->type != FRAME_ARRAY ||
+	    (sep = separator_text(j, f->count > 0, j->depth, &n)) == NULL)
+		return 0;
+	if ((p = reserve(j, n + 1)) == NULL)
+		return -1;
+	p = put_separator(p, sep, n);
+	*p++ = bracket;
+	commit(j, p);
+	f->count++;
+	return 1;
+}
+
 static int
 container_begin(struct json *j, enum frame_type type)
 {
-	if (before_value(j) == -1)
+	char bracket = type == FRAME_OBJECT ? '{' : '[';
+	int rc;
+
+	if ((rc = element_begin_fast(j, bracket)) == -1)
 		return -1;
-	if (j->depth == MAX_JSON_DEPTH)
-		return json_fail(j, EINVAL);
-	if (emit(j, type == FRAME_OBJECT ? "{" : "[", 1) == -1)
-		return -1;
+	if (rc == 0) {
+		if (before_value(j) == -1)
+			return -1;
+		if (j->depth == MAX_JSON_DEPTH)
+			return json_fail(j, EINVAL);
+		if (emit(j, &bracket, 1) == -1)
+			return -1;
+	}
 	j->stack[j->depth].type = type;
 	j->stack[j->depth].count = 0;
 	j->depth++;
@@ -454,12 +685,46 @@ json_array_end(struct json *j)
 }
 
 /*
+ * The separator, the key and the colon in one piece, for a key with no
+ * byte to escape (the usual case); returns 1 when done, 0 to take the
+ * general path, -1 on error.
+ */
+static int
+key_fast(struct json *j, const char *key, size_t klen, int comma)
+{
+	const char *sep;
+	size_t n;
+	int pretty = pretty_at(j, j->depth);
+	char *p;
+
+	if (klen > JSON_FAST_MAX ||
+	    plain_span((const unsigned char *)key, klen) != klen ||
+	    (sep = separator_text(j, comma, j->depth, &n)) == NULL)
+		return 0;
+	if ((p = reserve(j, n + klen + 4)) == NULL)
+		return -1;
+	memcpy(p, sep, n);
+	p += n;
+	*p++ = '"';
+	memcpy(p, key, klen);
+	p += klen;
+	*p++ = '"';
+	*p++ = ':';
+	if (pretty)
+		*p++ = ' ';
+	commit(j, p);
+	return 1;
+}
+
+/*
  * Write the key of the next object member.
  */
 int
 json_key(struct json *j, const char *key)
 {
 	struct frame *f;
+	size_t klen;
+	int comma, rc;
 
 	if (j->failed)
 		return -1;
@@ -468,10 +733,13 @@ json_key(struct json *j, const char *key)
 	f = &j->stack[j->depth - 1];
 	if (f->type != FRAME_OBJECT)
 		return json_fail(j, EINVAL);
-	if (separate(j, f->count++ > 0, j->depth) == -1 ||
-	    emit_quoted(j, key, strlen(key)) == -1)
+	comma = f->count++ > 0;
+	klen = strlen(key);
+	if ((rc = key_fast(j, key, klen, comma)) == -1)
 		return -1;
-	if (emit(j, ": ", pretty_at(j, j->depth) ? 2 : 1) == -1)
+	if (rc == 0 && (separate(j, comma, j->depth) == -1 ||
+	    emit_quoted(j, key, klen) == -1 ||
+	    emit(j, ": ", pretty_at(j, j->depth) ? 2 : 1) == -1))
 		return -1;
 	j->have_key = 1;
 	return 0;
@@ -512,6 +780,12 @@ json_string(struct json *j, const char *s)
 	return json_string_len(j, s, s == NULL ? 0 : strlen(s));
 }
 
+/* "00" to "99": two digits per division when formatting numbers. */
+static const char digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 /*
  * The decimal digits of v, written backwards ending just before end;
  * returns where they start.
@@ -519,11 +793,41 @@ json_string(struct json *j, const char *s)
 static char *
 format_decimal(char *end, uint64_t v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * v, 2);
+	} else
+		*--end = (char)('0' + v);
 	return end;
+}
+
+/*
+ * Write a number: the magnitude mag, after a minus sign if neg, copied
+ * into the text at once.
+ */
+static int
+number(struct json *j, uint64_t mag, int neg)
+{
+	char num[JSON_NUM_MAX], *d, *p;
+	size_t n;
+
+	if (before_value(j) == -1)
+		return -1;
+	d = format_decimal(num + sizeof(num), mag);
+	if (neg)
+		*--d = '-';
+	n = (size_t)(num + sizeof(num) - d);
+	if ((p = reserve(j, n)) == NULL)
+		return -1;
+	memcpy(p, d, n);
+	commit(j, p + n);
+	after_value(j);
+	return 0;
 }
 
 /*
@@ -532,14 +836,8 @@ format_decimal(char *end, uint64_t v)
 int
 json_int(struct json *j, int64_t v)
 {
-	char num[JSON_NUM_MAX], *p;
-
 	/* The magnitude in unsigned arithmetic, INT64_MIN included. */
-	p = format_decimal(num + sizeof(num),
-	    v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
-	if (v < 0)
-		*--p = '-';
-	return scalar(j, p, (size_t)(num + sizeof(num) - p));
+	return number(j, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 /*
@@ -548,10 +846,7 @@ json_int(struct json *j, int64_t v)
 int
 json_uint(struct json *j, uint64_t v)
 {
-	char num[JSON_NUM_MAX], *p;
-
-	p = format_decimal(num + sizeof(num), v);
-	return scalar(j, p, (size_t)(num + sizeof(num) - p));
+	return number(j, v, 0);
 }
 
 /*
@@ -573,14 +868,91 @@ json_null(struct json *j)
 }
 
 /*
+ * A whole member in one piece: the separator, the key, the colon and
+ * the value, val (vlen bytes) quoted if quote is set, else as is (an
+ * already formatted number or literal).  The usual case of a key and a
+ * string with no byte to escape is checked and written here once rather
+ * than in two calls; returns 1 when done, 0 to take the general path
+ * (misuse, escapes, long text: json_key() and the value's call then
+ * write it or fail as they should), -1 on error.
+ */
+static int
+member_fast(struct json *j, const char *key, const char *val, size_t vlen,
+    int quote)
+{
+	const char *sep;
+	struct frame *f;
+	size_t n, klen;
+	ssize_t kl;
+	char *p;
+
+	if (j->failed || key == NULL || j->depth == 0 || j->have_key ||
+	    (f = &j->stack[j->depth - 1])->type != FRAME_OBJECT ||
+	    val == NULL || vlen > JSON_FAST_MAX ||
+	    (kl = plain_key_len(key)) == -1 ||
+	    (sep = separator_text(j, f->count > 0, j->depth, &n)) == NULL ||
+	    (quote && plain_span((const unsigned char *)val, vlen) != vlen))
+		return 0;
+	klen = (size_t)kl;
+	if ((p = reserve(j, n + klen + vlen + 6)) == NULL)
+		return -1;
+	p = put_separator(p, sep, n);
+	*p++ = '"';
+	p = put_bytes(p, key, klen);
+	*p++ = '"';
+	*p++ = ':';
+	if (pretty_at(j, j->depth))
+		*p++ = ' ';
+	if (quote)
+		*p++ = '"';
+	p = put_bytes(p, val, vlen);
+	if (quote)
+		*p++ = '"';
+	commit(j, p);
+	f->count++;
+	return 1;
+}
+
+/*
  * Write a member with a string value.
  */
 int
 json_kv_string(struct json *j, const char *key, const char *s)
 {
+	return json_kv_string_len(j, key, s, s != NULL ? strlen(s) : 0);
+}
+
+/*
+ * Write a member with a string value of len bytes.
+ */
+int
+json_kv_string_len(struct json *j, const char *key, const char *s, size_t len)
+{
+	int rc;
+
+	if ((rc = member_fast(j, key, s, len, 1)) != 0)
+		return rc == 1 ? 0 : -1;
 	if (json_key(j, key) == -1)
 		return -1;
-	return json_string(j, s);
+	return json_string_len(j, s, len);
+}
+
+/* A member with a number: the magnitude mag, negative if neg. */
+static int
+kv_number(struct json *j, const char *key, uint64_t mag, int neg)
+{
+	char num[JSON_NUM_MAX], *d;
+	int rc;
+
+	d = format_decimal(num + sizeof(num), mag);
+	if (neg)
+		*--d = '-';
+	if ((rc = member_fast(j, key, d, (size_t)(num + sizeof(num) - d),
+	    0)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (json_key(j, key) == -1)
+		return -1;
+	return number(j, mag, neg);
 }
 
 /*
@@ -589,9 +961,8 @@ json_kv_string(struct json *j, const char *key, const char *s)
 int
 json_kv_int(struct json *j, const char *key, int64_t v)
 {
-	if (json_key(j, key) == -1)
-		return -1;
-	return json_int(j, v);
+	return kv_number(j, key, v < 0 ? 0 - (uint64_t)v : (uint64_t)v,
+	    v < 0);
 }
 
 /*
@@ -600,9 +971,7 @@ json_kv_int(struct json *j, const char *key, int64_t v)
 int
 json_kv_uint(struct json *j, const char *key, uint64_t v)
 {
-	if (json_key(j, key) == -1)
-		return -1;
-	return json_uint(j, v);
+	return kv_number(j, key, v, 0);
 }
 
 /*
@@ -611,6 +980,11 @@ json_kv_uint(struct json *j, const char *key, uint64_t v)
 int
 json_kv_bool(struct json *j, const char *key, int v)
 {
+	int rc;
+
+	if ((rc = member_fast(j, key, v ? "true" : "false", v ? 4 : 5,
+	    0)) != 0)
+		return rc == 1 ? 0 : -1;
 	if (json_key(j, key) == -1)
 		return -1;
 	return json_bool(j, v);

@@ -77,8 +77,15 @@ int		 json_uint(struct json *j, uint64_t v);
 int		 json_bool(struct json *j, int v);
 int		 json_null(struct json *j);
 
-/* Key and value in one call. */
+/*
+ * Key and value in one call (json_kv_string_len(): a string of len
+ * bytes, as json_string_len()).  Members whose key and value need no
+ * escape are written in one piece, so these are cheaper than the two
+ * calls.
+ */
 int		 json_kv_string(struct json *j, const char *key, const char *s);
+int		 json_kv_string_len(struct json *j, const char *key, const char *s,
+		    size_t len);
 int		 json_kv_int(struct json *j, const char *key, int64_t v);
 int		 json_kv_uint(struct json *j, const char *key, uint64_t v);
 int		 json_kv_bool(struct json *j, const char *key, int v);

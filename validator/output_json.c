@@ -18,11 +18,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/aspaset.h"
 #include "common/b64.h"
 #include "common/gtime.h"
 #include "common/json.h"
+#include "common/limits.h"
 #include "common/prefix.h"
 #include "common/rkset.h"
 #include "common/vrpset.h"
@@ -75,25 +77,44 @@ json_metadata(struct json *j, const struct output_data *d)
 	json_object_end(j);
 }
 
+/*
+ * The lengths of the TA names of the first MAX_TALS indices, measured
+ * once instead of once per VRP.
+ */
+static void
+ta_lengths(const struct output_data *d, size_t len[MAX_TALS])
+{
+	size_t i;
+
+	for (i = 0; i < MAX_TALS; i++)
+		len[i] = strlen(output_ta_name(d, (uint32_t)i));
+}
+
 static int
 json_roas(struct json *j, const struct output_data *d)
 {
 	char buf[PREFIX_STRLEN];
+	size_t talen[MAX_TALS];
 	const struct vrp *v;
+	const char *ta;
 	size_t i, n;
+	int plen;
 
+	ta_lengths(d, talen);
 	json_key(j, "roas");
 	json_array_begin(j);
 	n = d->vrps != NULL ? vrpset_count(d->vrps) : 0;
 	for (i = 0; i < n; i++) {
 		v = vrpset_get(d->vrps, i);
-		if (prefix_format_fast(&v->prefix, buf) < 0)
+		if ((plen = prefix_format_fast(&v->prefix, buf)) < 0)
 			return -1;
+		ta = output_ta_name(d, v->ta);
 		json_object_begin(j);
 		json_kv_uint(j, "asn", v->asn);
-		json_kv_string(j, "prefix", buf);
+		json_kv_string_len(j, "prefix", buf, (size_t)plen);
 		json_kv_uint(j, "maxLength", v->maxlen);
-		json_kv_string(j, "ta", output_ta_name(d, v->ta));
+		json_kv_string_len(j, "ta", ta, v->ta < MAX_TALS ?
+		    talen[v->ta] : strlen(ta));
 		json_kv_int(j, "expires", v->expires);
 		json_object_end(j);
 	}

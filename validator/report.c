@@ -825,11 +825,14 @@ tail_cmp(const char *a, const char *b1, const char *b2)
 	return strcmp(a + n, b2);
 }
 
-/* strcmp() of the concatenations a1 a2 and b1 b2 (-1, 0 or 1). */
+/*
+ * strcmp() of the concatenations a1 a2 and b1 b2 (-1, 0 or 1); la and lb
+ * are the lengths of a1 and b1.
+ */
 static int
-cat2_cmp(const char *a1, const char *a2, const char *b1, const char *b2)
+cat2_cmp_len(const char *a1, size_t la, const char *a2, const char *b1,
+    size_t lb, const char *b2)
 {
-	size_t la = strlen(a1), lb = strlen(b1);
 	int c;
 
 	if ((c = memcmp(a1, b1, la < lb ? la : lb)) == 0) {
@@ -841,6 +844,13 @@ cat2_cmp(const char *a1, const char *a2, const char *b1, const char *b2)
 			c = -tail_cmp(b2, a1 + lb, a2);
 	}
 	return (c > 0) - (c < 0);
+}
+
+/* cat2_cmp_len() measuring a1 and b1. */
+static int
+cat2_cmp(const char *a1, const char *a2, const char *b1, const char *b2)
+{
+	return cat2_cmp_len(a1, strlen(a1), a2, b1, strlen(b1), b2);
 }
 
 /* strcmp() of the URIs of x and y (directory and last segment). */
@@ -889,6 +899,7 @@ entry_cmp(const struct report *r, uint32_t a, uint32_t b)
 /* A string to rank, as two parts, and what it is the rank of. */
 struct rank_name {
 	const char	*a, *b;
+	size_t		 alen;		/* of a, measured once for the sort */
 	uint32_t	 id;		/* directory number, or entry index */
 	int		 is_dir;
 };
@@ -898,7 +909,7 @@ rank_name_cmp(const void *a, const void *b)
 {
 	const struct rank_name *x = a, *y = b;
 
-	return cat2_cmp(x->a, x->b, y->a, y->b);
+	return cat2_cmp_len(x->a, x->alen, x->b, y->a, y->alen, y->b);
 }
 
 /*
@@ -916,6 +927,7 @@ dirs_sorted(const struct report *r, unsigned char *anc, size_t *nanc)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		d[i].a = intern_str(&r->arena, &r->dirs, (uint32_t)i + 1);
+		d[i].alen = strlen(d[i].a);
 		d[i].b = "";
 		d[i].id = (uint32_t)i + 1;
 		d[i].is_dir = 1;
@@ -963,6 +975,7 @@ rank_names(const struct report *r, const struct rank_name *d,
 		if (!anc[e->dir - 1])
 			continue;
 		v[k].a = intern_str(&r->arena, &r->dirs, e->dir);
+		v[k].alen = strlen(v[k].a);
 		v[k].b = arena_at(&r->arena, e->rec);
 		v[k++].id = (uint32_t)i;
 	}
@@ -1009,24 +1022,59 @@ entry_ranks(const struct report *r, uint64_t *keys)
 	return rc;
 }
 
-/* Sort keys a and b: by rank, then (equal ranks) entry_cmp(). */
-static int
-sort_key_cmp(const struct report *r, uint64_t a, uint64_t b)
+/*
+ * What the sort compares: the report, and the first eight bytes of each
+ * entry's last URI segment as a big-endian number (zero after its end),
+ * so that most entries of one directory are ordered without reading
+ * their records.
+ */
+struct sort_ctx {
+	const struct report	*r;
+	uint64_t		*head;		/* by entry index */
+};
+
+/* The first eight bytes of s (zero after its NUL) as a number. */
+static uint64_t
+name_head(const char *s)
 {
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(v); i++) {
+		v = v << 8 | (unsigned char)*s;
+		if (*s != '\0')
+			s++;
+	}
+	return v;
+}
+
+/*
+ * Sort keys a and b: by rank, then (equal ranks) entry_cmp().  Entries
+ * of one directory whose names differ in their first eight bytes are
+ * ordered as strcmp() would order them from those bytes alone.
+ */
+static int
+sort_key_cmp(const struct sort_ctx *c, uint64_t a, uint64_t b)
+{
+	uint32_t x = (uint32_t)a, y = (uint32_t)b;
+
 	if (a >> 32 != b >> 32)
 		return a < b ? -1 : 1;
-	return entry_cmp(r, (uint32_t)a, (uint32_t)b);
+	if (c->head[x] != c->head[y] &&
+	    entry_at(c->r, x)->dir == entry_at(c->r, y)->dir)
+		return c->head[x] < c->head[y] ? -1 : 1;
+	return entry_cmp(c->r, x, y);
 }
 
 /* Merge the sorted runs src[lo..mid) and src[mid..hi) into dst[lo..hi). */
 static void
-merge(const struct report *r, const uint64_t *src, uint64_t *dst, size_t lo,
-    size_t mid, size_t hi)
+merge(const struct sort_ctx *c, const uint64_t *src, uint64_t *dst,
+    size_t lo, size_t mid, size_t hi)
 {
 	size_t i = lo, j = mid, k = lo;
 
 	while (i < mid && j < hi)
-		dst[k++] = sort_key_cmp(r, src[i], src[j]) <= 0 ? src[i++] :
+		dst[k++] = sort_key_cmp(c, src[i], src[j]) <= 0 ? src[i++] :
 		    src[j++];
 	while (i < mid)
 		dst[k++] = src[i++];
@@ -1040,14 +1088,14 @@ merge(const struct report *r, const uint64_t *src, uint64_t *dst, size_t lo,
  * Returns the sorted array, a or tmp.
  */
 static uint64_t *
-sort_keys(const struct report *r, uint64_t *a, uint64_t *tmp, size_t n)
+sort_keys(const struct sort_ctx *c, uint64_t *a, uint64_t *tmp, size_t n)
 {
 	uint64_t *t;
 	size_t i, w;
 
 	for (w = 1; w < n; w *= 2) {
 		for (i = 0; i < n; i += 2 * w)
-			merge(r, a, tmp, i, i + w < n ? i + w : n,
+			merge(c, a, tmp, i, i + w < n ? i + w : n,
 			    i + 2 * w < n ? i + 2 * w : n);
 		t = a;
 		a = tmp;
@@ -1063,12 +1111,63 @@ sort_keys(const struct report *r, uint64_t *a, uint64_t *tmp, size_t n)
 static const uint64_t *
 entry_order(const struct report *r, uint64_t **mem)
 {
-	size_t n = r->nentries;
+	struct sort_ctx c;
+	const uint64_t *sorted;
+	size_t i, n = r->nentries;
 
+	c.r = r;
 	if ((*mem = reallocarray(NULL, n, 2 * sizeof(**mem))) == NULL ||
-	    entry_ranks(r, *mem) == -1)
+	    entry_ranks(r, *mem) == -1 ||
+	    (c.head = reallocarray(NULL, n, sizeof(*c.head))) == NULL)
 		return NULL;
-	return sort_keys(r, *mem, *mem + n, n);
+	for (i = 0; i < n; i++)
+		c.head[i] = name_head(arena_at(&r->arena, entry_at(r, i)->rec));
+	sorted = sort_keys(&c, *mem, *mem + n, n);
+	free(c.head);
+	return sorted;
+}
+
+/*
+ * What report_write() keeps while writing the entries: the lengths of
+ * the report's strings, measured once instead of for every entry that
+ * names them, and the last time written for each time member, as
+ * neighbouring entries (one publication point) mostly share them.
+ */
+enum {
+	TIME_NOT_BEFORE, TIME_NOT_AFTER, TIME_THIS_UPDATE, TIME_NEXT_UPDATE,
+	NTIMES
+};
+
+struct time_memo {
+	int64_t		 t;
+	int		 set;		/* t and text are filled */
+	int		 ok;		/* t lies in GTIME_MIN..GTIME_MAX */
+	char		 text[GTIME_ISO_LEN + 1];
+};
+
+struct writer {
+	struct json		*j;
+	const struct report	*r;
+	uint32_t		*dir_len;	/* of directory id - 1 */
+	uint32_t		*str_len;	/* of string id - 1 */
+	struct time_memo	 times[NTIMES];
+};
+
+/*
+ * The lengths of the n strings of t, in a new array owned by the caller
+ * (NULL on ENOMEM; an empty table gets a 1-element array).
+ */
+static uint32_t *
+string_lengths(const struct arena *a, const struct intern *t)
+{
+	uint32_t *len;
+	size_t i;
+
+	if ((len = calloc(t->n > 0 ? t->n : 1, sizeof(*len))) == NULL)
+		return NULL;
+	for (i = 0; i < t->n; i++)
+		len[i] = (uint32_t)strlen(arena_at(a, t->ref[i]));
+	return len;
 }
 
 /* Two decimal digits of v at p. */
@@ -1081,16 +1180,18 @@ put2(char *p, int v)
 }
 
 /*
- * key: t as ISO 8601, as gtime_format_iso() writes it but without
- * snprintf() (a time outside GTIME_MIN..GTIME_MAX is left out).
+ * Fill m with t as ISO 8601, as gtime_format_iso() writes it but
+ * without snprintf().
  */
 static void
-write_time(struct json *j, const char *key, int64_t t)
+format_time(struct time_memo *m, int64_t t)
 {
-	char buf[GTIME_ISO_LEN + 1], *p = buf;
 	struct gtime_tm tm;
+	char *p = m->text;
 
-	if (gtime_split(t, &tm) == -1)
+	m->t = t;
+	m->set = 1;
+	if (!(m->ok = gtime_split(t, &tm) == 0))
 		return;
 	p = put2(p, tm.year / 100);
 	p = put2(p, tm.year % 100);
@@ -1106,7 +1207,21 @@ write_time(struct json *j, const char *key, int64_t t)
 	p = put2(p, tm.sec);
 	*p++ = 'Z';
 	*p = '\0';
-	json_kv_string(j, key, buf);
+}
+
+/*
+ * key: t as ISO 8601 (a time outside GTIME_MIN..GTIME_MAX is left out);
+ * slot: which of w's memos holds the last such time.
+ */
+static void
+write_time(struct writer *w, int slot, const char *key, int64_t t)
+{
+	struct time_memo *m = &w->times[slot];
+
+	if (!m->set || m->t != t)
+		format_time(m, t);
+	if (m->ok)
+		json_kv_string_len(w->j, key, m->text, GTIME_ISO_LEN);
 }
 
 /* A record reader: the next value at *p. */
@@ -1130,28 +1245,6 @@ get_u32(const unsigned char **p)
 	return v;
 }
 
-/* "a.b.c.d/len" or "x::/len" of p into buf (PREFIX_STRLEN); -1 if bad. */
-static int
-format_prefix(const struct prefix *p, char *buf)
-{
-	char *q;
-	int n;
-	unsigned int len = p->len;
-
-	if ((n = prefix_addr_format(p->afi, p->addr, buf,
-	    PREFIX_STRLEN)) < 0)
-		return -1;
-	q = buf + n;
-	*q++ = '/';
-	if (len >= 100)
-		*q++ = (char)('0' + len / 100);
-	if (len >= 10)
-		*q++ = (char)('0' + len / 10 % 10);
-	*q++ = (char)('0' + len % 10);
-	*q = '\0';
-	return 0;
-}
-
 /* The ROA contents at *p: "asn", "prefixes": [ { "prefix", "max_length" } ]. */
 static void
 write_prefixes(struct json *j, const unsigned char **p)
@@ -1160,6 +1253,7 @@ write_prefixes(struct json *j, const unsigned char **p)
 	struct prefix pfx;
 	uint32_t i, n;
 	uint8_t maxlen, used;
+	int len;
 
 	json_kv_uint(j, "asn", get_u32(p));
 	n = get_u32(p);
@@ -1173,10 +1267,10 @@ write_prefixes(struct json *j, const unsigned char **p)
 		used = (*p)[3];
 		memcpy(pfx.addr, *p + PACKED_PREFIX_HDR, used);
 		*p += PACKED_PREFIX_HDR + used;
-		if (format_prefix(&pfx, buf) == -1)
+		if ((len = prefix_format_fast(&pfx, buf)) < 0)
 			continue;
 		json_object_begin(j);
-		json_kv_string(j, "prefix", buf);
+		json_kv_string_len(j, "prefix", buf, (size_t)len);
 		json_kv_uint(j, "max_length", maxlen);
 		json_object_end(j);
 	}
@@ -1198,61 +1292,91 @@ write_providers(struct json *j, const unsigned char **p)
 	json_array_end(j);
 }
 
+/* key: string id of the report's strings, if not 0. */
+static void
+write_string(struct writer *w, const char *key, uint32_t id)
+{
+	if (id != 0)
+		json_kv_string_len(w->j, key, intern_str(&w->r->arena,
+		    &w->r->strings, id), w->str_len[id - 1]);
+}
+
 /* The members from the walk's detail, those known; p: after the name. */
 static void
-write_detail(struct json *j, const struct report *r,
-    const struct report_entry *e, const unsigned char *p)
+write_detail(struct writer *w, const struct report_entry *e,
+    const unsigned char *p)
 {
-	const char *s;
-
-	const struct intern *t = &r->strings;
-
-	if ((s = intern_str(&r->arena, t, e->issuer)) != NULL)
-		json_kv_string(j, "issuer", s);
-	if ((s = intern_str(&r->arena, t, e->manifest)) != NULL)
-		json_kv_string(j, "manifest", s);
-	if ((s = intern_str(&r->arena, t, e->ta)) != NULL)
-		json_kv_string(j, "ta", s);
+	write_string(w, "issuer", e->issuer);
+	write_string(w, "manifest", e->manifest);
+	write_string(w, "ta", e->ta);
 	if (e->flags & ENTRY_VALIDITY) {
-		write_time(j, "not_before", get_i64(&p));
-		write_time(j, "not_after", get_i64(&p));
+		write_time(w, TIME_NOT_BEFORE, "not_before", get_i64(&p));
+		write_time(w, TIME_NOT_AFTER, "not_after", get_i64(&p));
 	}
 	if (e->flags & ENTRY_UPDATE) {
-		write_time(j, "this_update", get_i64(&p));
-		write_time(j, "next_update", get_i64(&p));
+		write_time(w, TIME_THIS_UPDATE, "this_update", get_i64(&p));
+		write_time(w, TIME_NEXT_UPDATE, "next_update", get_i64(&p));
 	}
 	if (e->flags & ENTRY_ASN)
-		write_prefixes(j, &p);
+		write_prefixes(w->j, &p);
 	if (e->flags & ENTRY_CUSTOMER)
-		write_providers(j, &p);
+		write_providers(w->j, &p);
+}
+
+/*
+ * The entries are written in URI order, not in the order they were
+ * stored, so each one's struct and record are mostly cache misses: ask
+ * for the struct PREFETCH_AHEAD entries ahead and for the record of the
+ * one half as far, whose struct has arrived by then.
+ */
+#define PREFETCH_AHEAD	16
+
+static void
+prefetch_entry(const struct report *r, const uint64_t *order, size_t n,
+    size_t i)
+{
+#if defined(__GNUC__)
+	if (i + PREFETCH_AHEAD < n)
+		__builtin_prefetch(entry_at(r, (uint32_t)order[i +
+		    PREFETCH_AHEAD]));
+	if (i + PREFETCH_AHEAD / 2 < n)
+		__builtin_prefetch(arena_at(&r->arena, entry_at(r,
+		    (uint32_t)order[i + PREFETCH_AHEAD / 2])->rec));
+#else
+	(void)r;
+	(void)order;
+	(void)n;
+	(void)i;
+#endif
 }
 
 static int
-write_entry(struct json *j, const struct report *r,
-    const struct report_entry *e)
+write_entry(struct writer *w, const struct report_entry *e)
 {
 	char uri[MAX_URI_LENGTH + 1], rule[MAX_REPORT_REASON];
-	const char *dir, *base, *reason;
+	const struct report *r = w->r;
+	struct json *j = w->j;
+	const char *base, *reason;
 	size_t dlen, blen;
 
-	dir = intern_str(&r->arena, &r->dirs, e->dir);
+	/* The URI was at most MAX_URI_LENGTH bytes when stored. */
 	base = arena_at(&r->arena, e->rec);
-	dlen = strlen(dir);
-	memcpy(uri, dir, dlen);
+	dlen = w->dir_len[e->dir - 1];
 	blen = strlen(base);
-	memcpy(uri + dlen, base, blen + 1);
+	memcpy(uri, intern_str(&r->arena, &r->dirs, e->dir), dlen);
+	memcpy(uri + dlen, base, blen);
 	json_object_begin(j);
-	json_kv_string(j, "uri", uri);
-	json_kv_string(j, "type", intern_str(&r->arena, &r->strings,
-	    e->type));
+	json_kv_string_len(j, "uri", uri, dlen + blen);
+	write_string(w, "type", e->type);
 	json_kv_bool(j, "accepted", e->flags & ENTRY_ACCEPTED);
 	if ((reason = intern_str(&r->arena, &r->strings, e->reason)) !=
 	    NULL) {
-		json_kv_string(j, "reason", reason);
+		json_kv_string_len(j, "reason", reason,
+		    w->str_len[e->reason - 1]);
 		if (report_rule(reason, rule, sizeof(rule)) > 0)
 			json_kv_string(j, "rule", rule);
 	}
-	write_detail(j, r, e, (const unsigned char *)base + blen + 1);
+	write_detail(w, e, (const unsigned char *)base + blen + 1);
 	return json_object_end(j);
 }
 
@@ -1303,6 +1427,7 @@ int
 report_write(struct report *r, struct json *j)
 {
 	struct report_counts c;
+	struct writer w;
 	const uint64_t *order = NULL;
 	uint64_t *mem = NULL;
 	size_t i, n = 0;
@@ -1314,7 +1439,12 @@ report_write(struct report *r, struct json *j)
 		n = r->nentries;
 		c = r->counts;
 	}
-	if (n > 0 && (order = entry_order(r, &mem)) == NULL)
+	memset(&w, 0, sizeof(w));
+	w.j = j;
+	w.r = r;
+	if (n > 0 && ((order = entry_order(r, &mem)) == NULL ||
+	    (w.dir_len = string_lengths(&r->arena, &r->dirs)) == NULL ||
+	    (w.str_len = string_lengths(&r->arena, &r->strings)) == NULL))
 		goto out;
 
 	json_object_begin(j);
@@ -1324,8 +1454,10 @@ report_write(struct report *r, struct json *j)
 	write_repos(j, r);
 	json_key(j, "objects");
 	json_array_begin(j);
-	for (i = 0; i < n; i++)
-		write_entry(j, r, entry_at(r, (uint32_t)order[i]));
+	for (i = 0; i < n; i++) {
+		prefetch_entry(r, order, n, i);
+		write_entry(&w, entry_at(r, (uint32_t)order[i]));
+	}
 	json_array_end(j);
 	if (json_object_end(j) == 0 && !json_failed(j))
 		rc = 0;
@@ -1333,6 +1465,8 @@ report_write(struct report *r, struct json *j)
 	if (r != NULL)
 		pthread_mutex_unlock(&r->lock);
 	free(mem);
+	free(w.dir_len);
+	free(w.str_len);
 	return rc;
 }
 

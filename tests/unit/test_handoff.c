@@ -291,6 +291,12 @@ test_layout(void)
 		1, 24, 24, 0, 0, 0, 0xfb, 0xf0, 0, 0, 0, 0,
 		0, 0, 0, 0, 0x6b, 0x49, 0xd2, 0x00, 192, 0, 2, 0
 	};
+	/* All 16 address bytes, the fixed part as for IPv4. */
+	static const uint8_t vrp6[] = {
+		2, 32, 48, 0, 0, 0, 0xfb, 0xf0, 0, 0, 0, 1,
+		0, 0, 0, 0, 0x6b, 0x49, 0xd2, 0x00,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+	};
 	unsigned char	 md[HASH_SHA256_LEN];
 	uint8_t		*buf;
 	size_t		 len;
@@ -299,7 +305,8 @@ test_layout(void)
 	CU_ASSERT_EQUAL_FATAL(len, SMALL_LEN);
 	CU_ASSERT_EQUAL(memcmp(buf, hdr, sizeof(hdr)), 0);
 	CU_ASSERT_EQUAL(memcmp(buf + OFF_VRP4, vrp4, sizeof(vrp4)), 0);
-	CU_ASSERT_EQUAL(buf[OFF_VRP6], 2);
+	CU_ASSERT_EQUAL(memcmp(buf + OFF_VRP6, vrp6, sizeof(vrp6)), 0);
+	CU_ASSERT_EQUAL(OFF_VRP6 + sizeof(vrp6), OFF_RK);
 	CU_ASSERT_EQUAL(buf[OFF_ASPA + 19], 2);		/* nproviders */
 	CU_ASSERT_EQUAL(hash_sha256(buf, len - 32, md), 0);
 	CU_ASSERT_EQUAL(memcmp(md, buf + len - 32, 32), 0);

@@ -699,6 +699,290 @@ test_json_free_flushes(void)
 	free(dir);
 }
 
+/*
+ * The escaped form of s (len bytes) as json.h describes it, for the
+ * bytes the fast-path tests use: plain ASCII, '"', '\\', controls, DEL,
+ * a valid two-byte sequence (c3 a9) and lone bytes from 0x80 up that
+ * start no valid sequence (each one U+FFFD).  Appended to out at *o.
+ */
+static void
+ref_escape(const unsigned char *s, size_t len, char *out, size_t *o)
+{
+	size_t i;
+
+	out[(*o)++] = '"';
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"' || s[i] == '\\') {
+			out[(*o)++] = '\\';
+			out[(*o)++] = (char)s[i];
+		} else if (s[i] == '\n') {
+			memcpy(out + *o, "\\n", 2);
+			*o += 2;
+		} else if (s[i] < 0x20 || s[i] == 0x7f) {
+			*o += (size_t)sprintf(out + *o, "\\u%04x", s[i]);
+		} else if (s[i] == 0xc3 && i + 1 < len && s[i + 1] == 0xa9) {
+			memcpy(out + *o, "\xc3\xa9", 2);
+			*o += 2;
+			i++;
+		} else if (s[i] >= 0x80) {
+			memcpy(out + *o, R, 3);
+			*o += 3;
+		} else
+			out[(*o)++] = (char)s[i];
+	}
+	out[(*o)++] = '"';
+	out[*o] = '\0';
+}
+
+/*
+ * Plain strings of every length up to 40 and the same with one byte to
+ * escape or repair at every position: the word-wise scan must find it
+ * in any of the eight lanes, in the overlapping last word and in the
+ * byte-wise tail, for values (one or two calls) and for keys.
+ */
+static void
+test_json_fast_strings(void)
+{
+	static const char *specials[] = { "\"", "\\", "\n", "\x01", "\x1f",
+	    "\x7f", "\x80", "\xff", "\xc3\xa9", "\xc3" };
+	unsigned char in[64];
+	char want[512], key[64];
+	struct json *j;
+	size_t len, pos, k, o, bad = 0;
+
+	for (len = 0; len <= 40; len++) {
+		for (k = 0; k <= sizeof(specials) / sizeof(specials[0]); k++) {
+			for (pos = 0; pos <= len; pos++) {
+				/* Printable bytes, ' ' and '~' included. */
+				for (o = 0; o < len; o++)
+					in[o] = (unsigned char)(' ' +
+					    (o * 7 + len) % 95);
+				if (k > 0 && pos < len) {
+					memcpy(in + pos, specials[k - 1],
+					    strlen(specials[k - 1]));
+					if (pos + strlen(specials[k - 1]) > len)
+						continue;
+				} else if (k > 0)
+					continue;
+				in[len] = '\0';
+				/* {"<in>":"<in>","v":"<in>"} */
+				o = 0;
+				want[o++] = '{';
+				ref_escape(in, len, want, &o);
+				want[o++] = ':';
+				ref_escape(in, len, want, &o);
+				memcpy(want + o, ",\"v\":", 5);
+				o += 5;
+				ref_escape(in, len, want, &o);
+				want[o++] = '}';
+				want[o] = '\0';
+				memcpy(key, in, len + 1);
+				j = json_new_buffer(0);
+				CU_ASSERT_FATAL(j != NULL);
+				json_object_begin(j);
+				json_kv_string_len(j, key, (const char *)in,
+				    len);
+				json_key(j, "v");
+				json_string_len(j, (const char *)in, len);
+				json_object_end(j);
+				if (json_finish(j) != 0 ||
+				    strcmp(json_buffer(j, NULL), want) != 0)
+					bad++;
+				json_free(j);
+				if (k == 0)
+					break;
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
+/*
+ * Members written in one piece and in two calls give the same text, in
+ * every layout, also for keys and values beyond the one-piece limit
+ * (4096 bytes) and for keys that need escapes.
+ */
+static void
+write_members(struct json *j, const char *longs, int split)
+{
+	json_object_begin(j);
+	if (split) {
+		json_key(j, "s");
+		json_string(j, "v");
+		json_key(j, "i");
+		json_int(j, INT64_MIN);
+		json_key(j, "u");
+		json_uint(j, UINT64_MAX);
+		json_key(j, "b");
+		json_bool(j, 0);
+		json_key(j, longs);
+		json_string(j, longs);
+		json_key(j, "k\"\n");
+		json_int(j, -1);
+		json_key(j, "list");
+	} else {
+		json_kv_string(j, "s", "v");
+		json_kv_int(j, "i", INT64_MIN);
+		json_kv_uint(j, "u", UINT64_MAX);
+		json_kv_bool(j, "b", 0);
+		json_kv_string_len(j, longs, longs, strlen(longs));
+		json_kv_int(j, "k\"\n", -1);
+		json_key(j, "list");
+	}
+	json_array_begin(j);
+	json_object_begin(j);
+	json_kv_int(j, "x", INT64_MAX);
+	json_object_end(j);
+	json_object_begin(j);
+	json_object_end(j);
+	json_array_end(j);
+	json_object_end(j);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+}
+
+static void
+test_json_fast_members(void)
+{
+	static const int modes[] = { 0, JSON_PRETTY, JSON_PRETTY };
+	char *longs, want[128];
+	const char *text, *split_text;
+	struct json *a, *b;
+	size_t i, n = 5000, len;
+
+	CU_ASSERT_FATAL((longs = malloc(n + 1)) != NULL);
+	for (i = 0; i < n; i++)
+		longs[i] = (char)('a' + i % 26);
+	longs[n] = '\0';
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		a = json_new_buffer(modes[i]);
+		b = json_new_buffer(modes[i]);
+		CU_ASSERT_FATAL(a != NULL && b != NULL);
+		if (i == 2) {
+			json_flat_from(a, 3);
+			json_flat_from(b, 3);
+		}
+		write_members(a, longs, 0);
+		write_members(b, longs, 1);
+		text = json_buffer(a, &len);
+		split_text = json_buffer(b, NULL);
+		CU_ASSERT_STRING_EQUAL(text, split_text);
+		CU_ASSERT(len > 2 * n);
+		snprintf(want, sizeof(want), i == 0 ?
+		    "{\"s\":\"v\",\"i\":%" PRId64 ",\"u\":%" PRIu64
+		    ",\"b\":false,\"" : "{\n  \"s\": \"v\",\n  \"i\": %" PRId64
+		    ",\n  \"u\": %" PRIu64 ",\n  \"b\": false,\n  \"",
+		    INT64_MIN, UINT64_MAX);
+		CU_ASSERT_NSTRING_EQUAL(text, want, strlen(want));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, i == 0 ?
+		    "\"k\\\"\\n\":-1," : "\"k\\\"\\n\": -1,"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, i == 0 ?
+		    "[{\"x\":9223372036854775807},{}]" : i == 1 ?
+		    "[\n    {\n      \"x\": 9223372036854775807\n    },\n"
+		    "    {}\n  ]" :
+		    "[\n    {\"x\":9223372036854775807},\n    {}\n  ]"));
+		json_free(a);
+		json_free(b);
+	}
+	free(longs);
+}
+
+/* Members as printf prints their numbers, around every power of ten. */
+static void
+test_json_kv_integers(void)
+{
+	char want[256];
+	struct json *j;
+	uint64_t p = 1;
+	int64_t sv;
+	int i, d;
+
+	for (i = 0; i < 20; i++, p *= 10) {
+		for (d = -1; d <= 1; d++) {
+			sv = (int64_t)((p + (uint64_t)d) & (uint64_t)INT64_MAX);
+			j = json_new_buffer(0);
+			CU_ASSERT_FATAL(j != NULL);
+			json_object_begin(j);
+			json_kv_int(j, "n", -sv);
+			json_kv_int(j, "p", sv);
+			json_kv_uint(j, "u", p + (uint64_t)d);
+			json_object_end(j);
+			CU_ASSERT_EQUAL(json_finish(j), 0);
+			snprintf(want, sizeof(want), "{\"n\":%" PRId64
+			    ",\"p\":%" PRId64 ",\"u\":%" PRIu64 "}", -sv, sv,
+			    p + (uint64_t)d);
+			CU_ASSERT_STRING_EQUAL(json_buffer(j, NULL), want);
+			json_free(j);
+		}
+	}
+}
+
+/*
+ * A FILE writer's text is the buffer writer's when members, strings to
+ * escape and numbers straddle its 64 KiB block at every offset: members
+ * of every length from 1 to 300 bytes, one in three with an escape.
+ */
+static void
+test_json_file_boundaries(void)
+{
+	char *dir = tu_tmpdir("json"), *path, *text, *want, val[512];
+	size_t i, k, len = 0, blen = 0, o = 0, cap = 1 << 20, vlen;
+	struct json *j, *b;
+	FILE *fp;
+
+	CU_ASSERT_FATAL(dir != NULL);
+	path = tu_asprintf("%s/bounds.json", dir);
+	CU_ASSERT_FATAL((fp = fopen(path, "w")) != NULL);
+	CU_ASSERT_FATAL((want = malloc(cap)) != NULL);
+	j = json_new_file(fp, 0);
+	b = json_new_buffer(0);
+	CU_ASSERT_FATAL(j != NULL && b != NULL);
+	json_array_begin(j);
+	json_array_begin(b);
+	want[o++] = '[';
+	for (i = 0; o < 3 * 65536 + 1000; i++) {
+		vlen = 1 + i % 300;
+		for (k = 0; k < vlen; k++)
+			val[k] = (char)('A' + (i + k) % 26);
+		if (i % 3 == 0)
+			val[(i * 13) % vlen] = i % 2 ? '"' : '\x02';
+		if (i > 0)
+			want[o++] = ',';
+		want[o++] = '{';
+		ref_escape((const unsigned char *)"k", 1, want, &o);
+		want[o++] = ':';
+		ref_escape((const unsigned char *)val, vlen, want, &o);
+		o += (size_t)sprintf(want + o, ",\"n\":%" PRIu64 "}",
+		    UINT64_MAX - i);
+		json_object_begin(j);
+		json_object_begin(b);
+		json_kv_string_len(j, "k", val, vlen);
+		json_kv_string_len(b, "k", val, vlen);
+		json_kv_uint(j, "n", UINT64_MAX - i);
+		json_kv_uint(b, "n", UINT64_MAX - i);
+		json_object_end(j);
+		json_object_end(b);
+	}
+	want[o++] = ']';
+	want[o] = '\0';
+	json_array_end(j);
+	json_array_end(b);
+	CU_ASSERT_EQUAL(json_finish(j), 0);
+	CU_ASSERT_EQUAL(json_finish(b), 0);
+	json_free(j);
+	CU_ASSERT_EQUAL(fclose(fp), 0);
+	text = (char *)tu_read_file(path, &len);
+	CU_ASSERT_FATAL(text != NULL);
+	CU_ASSERT_EQUAL(len, o);
+	CU_ASSERT(len == o && memcmp(text, want, o) == 0);
+	CU_ASSERT_STRING_EQUAL(json_buffer(b, &blen), want);
+	free(text);
+	json_free(b);
+	free(want);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 REEF_SUITE(json,
     REEF_TEST(test_json_compact),
     REEF_TEST(test_json_pretty),
@@ -715,4 +999,8 @@ REEF_SUITE(json,
     REEF_TEST(test_json_write_error_midway),
     REEF_TEST(test_json_file_big),
     REEF_TEST(test_json_integers),
-    REEF_TEST(test_json_free_flushes))
+    REEF_TEST(test_json_free_flushes),
+    REEF_TEST(test_json_fast_strings),
+    REEF_TEST(test_json_fast_members),
+    REEF_TEST(test_json_kv_integers),
+    REEF_TEST(test_json_file_boundaries))

@@ -470,6 +470,44 @@ test_output_text_many(void)
 	many_free(&m);
 }
 
+/*
+ * vrps.json for the many VRPs: every line as printf prints it, the TA
+ * names ("unknown" and one longer than a writer's block) included.
+ */
+static void
+test_output_json_many(void)
+{
+	char pfx[PREFIX_STRLEN], *s, *lines = NULL, *want;
+	const struct vrp *v;
+	struct many m;
+	size_t i, n = 0;
+	FILE *fp;
+
+	many_init(&m);
+	fp = open_memstream(&lines, &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	for (i = 0; i < vrpset_count(m.vrps); i++) {
+		v = vrpset_get(m.vrps, i);
+		CU_ASSERT_FATAL(prefix_format(&v->prefix, pfx,
+		    sizeof(pfx)) > 0);
+		fprintf(fp, "%s    {\"asn\":%u,\"prefix\":\"%s\",\"maxLength\":"
+		    "%u,\"ta\":\"%s\",\"expires\":%lld}", i > 0 ? ",\n" : "",
+		    v->asn, pfx, v->maxlen, output_ta_name(&m.d, v->ta),
+		    (long long)v->expires);
+	}
+	fclose(fp);
+	s = render(output_json, &m.d, NULL);
+	want = tu_asprintf("\n  \"roas\": [\n%s\n  ],\n", lines);
+	CU_ASSERT(strstr(want, "\"ta\":\"unknown\"") != NULL);
+	CU_ASSERT(strstr(want, m.long_ta) != NULL);
+	CU_ASSERT(strlen(want) > 4 * 65536);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, want));
+	free(want);
+	free(lines);
+	free(s);
+	many_free(&m);
+}
+
 /* Every writer reports a write error on a full disk. */
 static void
 test_output_write_error(void)
@@ -1114,6 +1152,7 @@ REEF_SUITE(output,
     REEF_TEST(test_output_bgpd),
     REEF_TEST(test_output_bird),
     REEF_TEST(test_output_text_many),
+    REEF_TEST(test_output_json_many),
     REEF_TEST(test_output_write_error),
     REEF_TEST(test_output_json),
     REEF_TEST(test_output_handoff),

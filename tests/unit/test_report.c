@@ -844,6 +844,104 @@ test_report_prefixes(void)
 	free(big);
 }
 
+/*
+ * Names in one directory that differ within, at or after their first
+ * eight bytes (the sort orders most of them from those bytes alone), are
+ * shorter than eight bytes or hold bytes from 0x80 up (valid UTF-8, as
+ * the text is re-read), in several
+ * directories, some of which are prefixes of others: strcmp() order.
+ */
+static void
+test_report_sort_heads(void)
+{
+	static const char *names[] = { "abcdefgh", "abcdefgh0.roa",
+	    "abcdefgh1.roa", "abcdefgi", "abcdefg", "abc", "a", "",
+	    "\xc3\xa9t\xc3\xa9.roa", "\xf0\x9f\x98\x80", "zzzzzzzz.cer",
+	    "abcdefgh\xc3\xa9",
+	    "ABCDEFGH.roa", "abcdefgh.crl", "abcdefgh/x.roa", "0123456789" };
+	static const char *dirs[] = { "rsync://h/m/", "rsync://h/m/a/",
+	    "rsync://h/m/abcdefgh/", "rsync://h/m/abcdefgh0/" };
+	static const char *types[] = { "roa", "cer" };
+	size_t nn = sizeof(names) / sizeof(names[0]);
+	size_t nd = sizeof(dirs) / sizeof(dirs[0]), i, n = 0;
+	struct added *in;
+	struct report *r;
+	unsigned int seed = 7;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in = calloc(nn * nd * 2, sizeof(*in)));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = report_new());
+	/* Each URI twice, in an order that is not the sorted one. */
+	for (i = 0; i < nn * nd * 2; i++) {
+		size_t k = (i * 37 + rand_r(&seed) % 2) % (nn * nd * 2);
+
+		snprintf(in[n].uri, sizeof(in[n].uri), "%s%s",
+		    dirs[k / 2 % nd], names[k / 2 / nd]);
+		snprintf(in[n].type, sizeof(in[n].type), "%s", types[k % 2]);
+		in[n].seq = (int)n;
+		CU_ASSERT_EQUAL(add_seq(r, &in[n]), 0);
+		n++;
+	}
+	check_order(r, in, n);
+	report_free(r);
+	free(in);
+}
+
+/*
+ * Neighbouring entries with the same times, other times, and times out
+ * of range between ones in range: each object has its own times.
+ */
+static void
+test_report_times_repeat(void)
+{
+	static const int64_t t[] = { 0, 0, 1790000000, 1790000000, -1,
+	    GTIME_MAX + 1, 1790000000, GTIME_MIN - 1, GTIME_MIN, 0 };
+	char uri[32], iso[GTIME_ISO_LEN + 1], want[64], *line, *end;
+	size_t n = sizeof(t) / sizeof(t[0]), i, bad = 0;
+	struct walk_detail d;
+	struct report *r;
+	struct json *j;
+	const char *text;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r = report_new());
+	for (i = 0; i < n; i++) {
+		memset(&d, 0, sizeof(d));
+		d.has_validity = 1;
+		d.not_before = t[i];
+		d.not_after = t[n - 1 - i];
+		snprintf(uri, sizeof(uri), "d/%02zu.roa", i);
+		CU_ASSERT_EQUAL(report_add_detail(r, uri, "roa", 1, NULL, &d),
+		    0);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j = json_new_buffer(JSON_PRETTY));
+	json_flat_from(j, 3);
+	CU_ASSERT_EQUAL_FATAL(report_write(r, j), 0);
+	text = json_buffer(j, NULL);
+	line = strstr(text, "\"objects\": [");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	for (i = 0; i < n; i++) {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(line = strchr(line, '\n'));
+		line++;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(end = strchr(line, '\n'));
+		*end = '\0';
+		if (gtime_format_iso(t[i], iso, sizeof(iso)) == 0) {
+			snprintf(want, sizeof(want), "\"not_before\":\"%s\"",
+			    iso);
+			bad += strstr(line, want) == NULL;
+		} else
+			bad += strstr(line, "\"not_before\"") != NULL;
+		if (gtime_format_iso(t[n - 1 - i], iso, sizeof(iso)) == 0) {
+			snprintf(want, sizeof(want), "\"not_after\":\"%s\"",
+			    iso);
+			bad += strstr(line, want) == NULL;
+		} else
+			bad += strstr(line, "\"not_after\"") != NULL;
+		*end = '\n';
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	json_free(j);
+	report_free(r);
+}
+
 REEF_SUITE(report,
     REEF_TEST(test_report_rule),
     REEF_TEST(test_report_counts),
@@ -858,4 +956,6 @@ REEF_SUITE(report,
     REEF_TEST(test_report_sort_nested),
     REEF_TEST(test_report_shared_strings),
     REEF_TEST(test_report_times),
-    REEF_TEST(test_report_prefixes))
+    REEF_TEST(test_report_prefixes),
+    REEF_TEST(test_report_sort_heads),
+    REEF_TEST(test_report_times_repeat))

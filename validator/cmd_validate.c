@@ -911,6 +911,7 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	wc.allow_dubious = o->allow_dubious;
 	wc.report = report_cb;
 	wc.report_arg = r->report;
+	wc.report_threadsafe = 1;	/* report.h */
 	n = walk_run(&wc, &r->res);
 	/* The fetcher's work is over: let it go before the outputs. */
 	if (r->fetcher != NULL && fetch_proc_finish(r->fetcher) != 0)

@@ -84,6 +84,10 @@ walk_report(struct walk *w, const char *uri, const char *type, int ok,
 {
 	if (w->cfg->report == NULL)
 		return;
+	if (w->cfg->report_threadsafe) {
+		w->cfg->report(w->cfg->report_arg, uri, type, ok, why, d);
+		return;
+	}
 	pthread_mutex_lock(&w->report_lock);
 	w->cfg->report(w->cfg->report_arg, uri, type, ok, why, d);
 	pthread_mutex_unlock(&w->report_lock);

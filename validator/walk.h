@@ -65,7 +65,9 @@ struct walk_detail {
  * for listed files of types the walk does not use).  detail (may be
  * NULL) carries the chain and contents the walk could read.  The walk
  * serialises the calls (never two at once), so the callback needs no
- * lock of its own; it must not call back into the walk.
+ * lock of its own, unless the configuration says it is thread-safe
+ * (report_threadsafe; report_cb() is); it must not call back into the
+ * walk.
  */
 typedef void	(*walk_report_fn)(void *arg, const char *uri_or_file,
 		    const char *type, int accepted, const char *reason,
@@ -93,6 +95,11 @@ struct walk_config {
 	int		 memo_full;
 	walk_report_fn	 report;	/* may be NULL */
 	void		*report_arg;
+	/*
+	 * report may be called from several workers at once: the walk then
+	 * does not serialise the calls (a global run makes half a million).
+	 */
+	int		 report_threadsafe;
 };
 
 /* Counters of one run (all for the whole run, every TA). */

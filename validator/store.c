@@ -23,6 +23,13 @@
 #define STORE_KEY_LEN	HASH_SHA256_HEX_LEN
 /* Suffix mkdtemp(3) replaces. */
 #define STORE_TMPL	".XXXXXX"
+/*
+ * Digits of the key in a copy's directory name: the link text then fits
+ * in the link's inode (a "fast" symbolic link, read without a data
+ * block).  mkdtemp(3) makes the name unique; the digits only tell whose
+ * copy it is.
+ */
+#define STORE_DIR_KEY_LEN	32
 
 struct store {
 	char		*dir;
@@ -103,7 +110,7 @@ store_link(struct store *st, const char *uri, char *name, size_t len)
 	if (n <= 0 || (size_t)n >= len - 1)
 		return -1;
 	name[n] = '\0';
-	/* We only ever write ".<key>.XXXXXX" in STORE itself. */
+	/* We only ever write ".<digits>.XXXXXX" in STORE itself. */
 	if (name[0] != '.' || strchr(name, '/') != NULL)
 		return -1;
 	return 0;
@@ -199,7 +206,8 @@ store_save(struct store *st, const char *uri, const struct store_file *files,
 	if (store_key(uri, key) == -1)
 		return -1;
 	pthread_mutex_lock(&st->lock);
-	if (asprintf(&tmp, "%s/.%s" STORE_TMPL, st->dir, key) == -1) {
+	if (asprintf(&tmp, "%s/.%.*s" STORE_TMPL, st->dir, STORE_DIR_KEY_LEN,
+	    key) == -1) {
 		tmp = NULL;
 		goto out;
 	}

@@ -7,9 +7,10 @@
  * compared with, so a replayed older one is noticed (RFC 9286 section
  * 4.2.1).
  *
- * Layout: STORE/<h> is a symbolic link to the directory STORE/.<h>.XXXXXX
+ * Layout: STORE/<h> is a symbolic link to the directory STORE/.<p>.XXXXXX
  * holding the manifest and every file it lists, where <h> is the hex
- * SHA-256 of the manifest's rsync URI.  A new copy is written to a new
+ * SHA-256 of the manifest's rsync URI and <p> its first 32 digits (so the
+ * link text fits in the link's inode; mkdtemp(3) makes the name unique).  A new copy is written to a new
  * directory and the link is replaced with rename(2), so a reader sees the
  * old copy or the new one, never a mix; the names never depend on the
  * repository's file names beyond those a manifest allows (RFC 9286
@@ -48,7 +49,7 @@ void		 store_close(struct store *st);
 char		*store_lookup(struct store *st, const char *mft_uri);
 
 /*
- * The name of the directory STORE/<h> links to (".<h>.XXXXXX", a new
+ * The name of the directory STORE/<h> links to (".<p>.XXXXXX", a new
  * name for every copy saved) in name (len bytes), without checking that
  * it exists: what ties a memo record to one stored copy
  * (validator/ppmemo.h).  Returns 0, or -1 when there is no copy or the

@@ -68,6 +68,11 @@ struct task {
 	uint32_t	 ta;
 	unsigned int	 depth;		/* TA = 1 */
 	int64_t		 expires;
+	/* task_precheck(): what admit_locked() needs of the URIs alone. */
+	int		 prechecked;
+	int		 mft_outside;	/* manifest not under caRepository */
+	enum uri_error	 repo_err;	/* of uri_repo_base() */
+	char		*repo_base;	/* uri_repo_base() of cert->repo */
 };
 
 /* The report argument of one publication point: the walk and its TA. */
@@ -208,6 +213,7 @@ task_free(struct task *t)
 	if (t == NULL)
 		return;
 	cert_free(t->cert);
+	free(t->repo_base);
 	free(t->uri);
 	free(t->issuer);
 	free(t->manifest);
@@ -215,16 +221,33 @@ task_free(struct task *t)
 }
 
 /*
+ * The checks of t's URIs, which need no lock, so that workers make them
+ * before taking it (admit_locked() uses them).
+ */
+static void
+task_precheck(const struct walk *w, struct task *t)
+{
+	t->prechecked = 1;
+	if (t->cert->repo == NULL || t->cert->mft == NULL ||
+	    !uri_is_under(t->cert->mft, t->cert->repo)) {
+		t->mft_outside = 1;
+		return;
+	}
+	t->repo_err = uri_repo_base(t->cert->repo, w->uri_flags,
+	    &t->repo_base);
+}
+
+/*
  * Checks that need the whole run: depth, duplicate SKI (which also breaks
- * any cycle), the TAL's repository budget, the certificate budget.
- * Called with w->lock held.  Returns 0, or -1 with why.
+ * any cycle), the TAL's repository budget, the certificate budget; and
+ * those of task_precheck().  Called with w->lock held.  Returns 0, or -1
+ * with why.
  */
 static int
-admit_locked(struct walk *w, const struct task *t, char *why, size_t whylen)
+admit_locked(struct walk *w, struct task *t, char *why, size_t whylen)
 {
-	char *base = NULL, **found;
+	char *base, **found;
 	void *key;
-	enum uri_error e;
 
 	if (t->depth > w->max_depth) {
 		snprintf(why, whylen, "certificate tree deeper than %u",
@@ -236,17 +259,20 @@ admit_locked(struct walk *w, const struct task *t, char *why, size_t whylen)
 		    MAX_CERTS_PER_RUN);
 		return -1;
 	}
-	if (t->cert->repo == NULL || t->cert->mft == NULL ||
-	    !uri_is_under(t->cert->mft, t->cert->repo)) {
+	if (!t->prechecked)
+		task_precheck(w, t);
+	if (t->mft_outside) {
 		snprintf(why, whylen, "RFC 6487 section 4.8.8.1: manifest "
 		    "not within the CA repository");
 		return -1;
 	}
-	if ((e = uri_repo_base(t->cert->repo, w->uri_flags, &base)) !=
-	    URI_OK) {
-		snprintf(why, whylen, "caRepository: %s", uri_strerror(e));
+	if (t->repo_err != URI_OK) {
+		snprintf(why, whylen, "caRepository: %s",
+		    uri_strerror(t->repo_err));
 		return -1;
 	}
+	base = t->repo_base;
+	t->repo_base = NULL;
 	if (tfind(t->cert->ski, &w->skis, ski_cmp) != NULL) {
 		snprintf(why, whylen, "RFC 6487 section 4.8.2: SKI already "
 		    "used by another certificate in this run");
@@ -386,25 +412,26 @@ fetch_repo(struct walk *w, const struct cert *c)
 	return rc;
 }
 
-static void
-merge_locked(struct walk *w, const struct task *t, struct pubpoint_out *o)
+/*
+ * The tasks of t's child CAs in o (taken over from o), made and
+ * prechecked without the lock; NULL entries where memory ran out, and
+ * *nomem set.  NULL (with *nomem) when the array itself cannot be had.
+ */
+static struct task **
+child_tasks(struct walk *w, const struct task *t, struct pubpoint_out *o,
+    int *nomem)
 {
-	struct task *c;
+	struct task **cs, *c;
 	size_t i;
 
-	for (i = 0; i < o->nvrps; i++)
-		if (vrpset_add(w->vrps, &o->vrps[i]) == PAYLOAD_ENOMEM)
-			w->fatal = 1;
-	for (i = 0; i < o->naspas; i++)
-		if (aspaset_add(w->aspas, &o->aspas[i]) == PAYLOAD_ENOMEM)
-			w->fatal = 1;
-	for (i = 0; i < o->nrks; i++)
-		if (rkset_add(w->rks, &o->rks[i]) == PAYLOAD_ENOMEM)
-			w->fatal = 1;
-	stats_add(&w->stats, &o->stats);
+	if (o->nchildren == 0 ||
+	    (cs = calloc(o->nchildren, sizeof(*cs))) == NULL) {
+		*nomem = o->nchildren > 0;
+		return NULL;
+	}
 	for (i = 0; i < o->nchildren; i++) {
 		if ((c = calloc(1, sizeof(*c))) == NULL) {
-			w->fatal = 1;
+			*nomem = 1;
 			continue;
 		}
 		c->w = w;
@@ -415,11 +442,37 @@ merge_locked(struct walk *w, const struct task *t, struct pubpoint_out *o)
 		c->expires = o->children[i].expires;
 		if ((c->issuer = strdup(t->uri)) == NULL ||
 		    (c->manifest = strdup(t->cert->mft)) == NULL)
-			w->fatal = 1;
+			*nomem = 1;
 		o->children[i].cert = NULL;
 		o->children[i].uri = NULL;
-		queue_locked(w, c);
+		task_precheck(w, c);
+		cs[i] = c;
 	}
+	return cs;
+}
+
+/* Add o's payloads to the run's and queue the children cs (taken over). */
+static void
+merge_locked(struct walk *w, struct pubpoint_out *o, struct task **cs,
+    int nomem)
+{
+	size_t i;
+
+	if (nomem)
+		w->fatal = 1;
+	for (i = 0; i < o->nvrps; i++)
+		if (vrpset_add(w->vrps, &o->vrps[i]) == PAYLOAD_ENOMEM)
+			w->fatal = 1;
+	for (i = 0; i < o->naspas; i++)
+		if (aspaset_add(w->aspas, &o->aspas[i]) == PAYLOAD_ENOMEM)
+			w->fatal = 1;
+	for (i = 0; i < o->nrks; i++)
+		if (rkset_add(w->rks, &o->rks[i]) == PAYLOAD_ENOMEM)
+			w->fatal = 1;
+	stats_add(&w->stats, &o->stats);
+	for (i = 0; cs != NULL && i < o->nchildren; i++)
+		if (cs[i] != NULL)
+			queue_locked(w, cs[i]);
 }
 
 /* One job: the publication point of t->cert. */
@@ -431,6 +484,8 @@ run_task(void *arg)
 	struct pubpoint_ctx ctx;
 	struct pubpoint_out out;
 	struct pp_report_arg ra;
+	struct task **cs;
+	int nomem = 0;
 
 	if (fetch_repo(w, t->cert) == -1)
 		log_warnx_obj(t->cert->repo, "repository not fetched; "
@@ -450,9 +505,11 @@ run_task(void *arg)
 	ctx.report_arg = &ra;
 	(void)ppmemo_process(&ctx, w->memo, w->cfg->memo_full ?
 	    PPMEMO_REBUILD : PPMEMO_REUSE, &out);
+	cs = child_tasks(w, t, &out, &nomem);
 	pthread_mutex_lock(&w->lock);
-	merge_locked(w, t, &out);
+	merge_locked(w, &out, cs, nomem);
 	pthread_mutex_unlock(&w->lock);
+	free(cs);
 	pubpoint_out_free(&out);
 	task_free(t);
 }

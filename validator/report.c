@@ -146,6 +146,10 @@ struct report {
 	struct report_counts	 counts;
 	struct report_repo_entry *repos;
 	size_t			 nrepos;
+	/* cached_order(): the write order of the first order_n entries. */
+	uint64_t		*order_mem;
+	const uint64_t		*order;
+	size_t			 order_n;
 };
 
 /*
@@ -215,6 +219,7 @@ report_free(struct report *r)
 	for (i = 0; i < r->nrepos; i++)
 		repo_entry_free(&r->repos[i]);
 	free(r->repos);
+	free(r->order_mem);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }
@@ -1170,6 +1175,27 @@ string_lengths(const struct arena *a, const struct intern *t)
 	return len;
 }
 
+/*
+ * entry_order() of r, kept for the next caller while no entry is added:
+ * report_digest() and report_write() of one run share it.  Called with
+ * the lock held.  NULL on ENOMEM.
+ */
+static const uint64_t *
+cached_order(struct report *r)
+{
+	if (r->order != NULL && r->order_n == r->nentries)
+		return r->order;
+	free(r->order_mem);
+	r->order_mem = NULL;
+	if ((r->order = entry_order(r, &r->order_mem)) == NULL) {
+		free(r->order_mem);
+		r->order_mem = NULL;
+		return NULL;
+	}
+	r->order_n = r->nentries;
+	return r->order;
+}
+
 /* Two decimal digits of v at p. */
 static char *
 put2(char *p, int v)
@@ -1429,7 +1455,6 @@ report_write(struct report *r, struct json *j)
 	struct report_counts c;
 	struct writer w;
 	const uint64_t *order = NULL;
-	uint64_t *mem = NULL;
 	size_t i, n = 0;
 	int rc = -1;
 
@@ -1442,7 +1467,7 @@ report_write(struct report *r, struct json *j)
 	memset(&w, 0, sizeof(w));
 	w.j = j;
 	w.r = r;
-	if (n > 0 && ((order = entry_order(r, &mem)) == NULL ||
+	if (n > 0 && ((order = cached_order(r)) == NULL ||
 	    (w.dir_len = string_lengths(&r->arena, &r->dirs)) == NULL ||
 	    (w.str_len = string_lengths(&r->arena, &r->strings)) == NULL))
 		goto out;
@@ -1464,7 +1489,6 @@ report_write(struct report *r, struct json *j)
  out:
 	if (r != NULL)
 		pthread_mutex_unlock(&r->lock);
-	free(mem);
 	free(w.dir_len);
 	free(w.str_len);
 	return rc;
@@ -1615,7 +1639,6 @@ report_digest(struct report *r, const unsigned char *tag, size_t taglen,
 	static const char what[] = "reef report digest 1";
 	struct digest_buf *g;
 	const uint64_t *order = NULL;
-	uint64_t *mem = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -1635,12 +1658,11 @@ report_digest(struct report *r, const unsigned char *tag, size_t taglen,
 	dg_u64(g, r->counts.dropped);
 	digest_repos(g, r);
 	dg_u64(g, r->nentries);
-	if (r->nentries > 0 && (order = entry_order(r, &mem)) == NULL)
+	if (r->nentries > 0 && (order = cached_order(r)) == NULL)
 		g->failed = 1;
 	for (i = 0; order != NULL && i < r->nentries; i++)
 		digest_entry(g, r, entry_at(r, (uint32_t)order[i]));
 	pthread_mutex_unlock(&r->lock);
-	free(mem);
  done:
 	dg_flush(g);
 	if (hash_sha256_final(&g->ctx, md) == 0 && !g->failed)

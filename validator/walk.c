@@ -475,6 +475,13 @@ merge_locked(struct walk *w, struct pubpoint_out *o, struct task **cs,
 			queue_locked(w, cs[i]);
 }
 
+/* A job: remove the memo's records this run did not use. */
+static void
+sweep_task(void *arg)
+{
+	(void)memo_sweep(arg);
+}
+
 /* One job: the publication point of t->cert. */
 static void
 run_task(void *arg)
@@ -673,7 +680,7 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 {
 	struct walk w;
 	size_t i;
-	int rc = -1;
+	int rc = -1, frozen;
 
 	memset(out, 0, sizeof(*out));
 	if (cfg == NULL || cfg->cache_dir == NULL || cfg->ntals > MAX_TALS ||
@@ -714,11 +721,15 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 		log_errorx("walk: out of memory");
 		goto out;
 	}
-	if (w.memo != NULL)
+	/* The records not used are removed while the sets are sorted. */
+	if (w.memo != NULL && threadpool_submit(w.pool, sweep_task,
+	    w.memo) == -1)
 		(void)memo_sweep(w.memo);
-	if (vrpset_freeze(w.vrps) != PAYLOAD_OK ||
-	    aspaset_freeze(w.aspas) != PAYLOAD_OK ||
-	    rkset_freeze(w.rks) != PAYLOAD_OK || fill_names(cfg, out) == -1)
+	frozen = vrpset_freeze(w.vrps) == PAYLOAD_OK &&
+	    aspaset_freeze(w.aspas) == PAYLOAD_OK &&
+	    rkset_freeze(w.rks) == PAYLOAD_OK;
+	threadpool_wait(w.pool);
+	if (!frozen || fill_names(cfg, out) == -1)
 		goto out;
 	out->vrps = w.vrps;
 	out->aspas = w.aspas;

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "common/gtime.h"
+#include "common/hash.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "common/privdrop.h"
@@ -627,6 +628,7 @@ struct run {
 	size_t			 tas_missed;	/* TA certificates not fetched */
 	struct report_repo	*repos;		/* fetch results, for metrics */
 	size_t			 nrepos;
+	const unsigned char	*program;	/* NULL: unknown */
 	int64_t			 start;		/* wall clock, s since epoch */
 	struct timespec		 t0;		/* CLOCK_MONOTONIC at start */
 };
@@ -912,6 +914,9 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	wc.report = report_cb;
 	wc.report_arg = r->report;
 	wc.report_threadsafe = 1;	/* report.h */
+	/* Points' entries are added only if report.json is written. */
+	wc.report_defer = 1;
+	wc.report_point = report_cb_point;
 	n = walk_run(&wc, &r->res);
 	/* The fetcher's work is over: let it go before the outputs. */
 	if (r->fetcher != NULL && fetch_proc_finish(r->fetcher) != 0)
@@ -1005,9 +1010,47 @@ write_metrics(const struct validate_opts *o, const struct run *r,
 	(void)output_write_metrics(o->out_dir, &m);
 }
 
+/* output_data's report_fill: the points' entries into the report. */
+static int
+report_fill(void *arg)
+{
+	struct run *r = arg;
+
+	return walk_result_report(&r->res, report_cb_point, r->report);
+}
+
+/*
+ * output_data's report_inputs: the digest of what report.json is written
+ * from, the walk's own entries and the repositories
+ * (report_digest_own()) and the points' entries (kept apart or passed
+ * on during the walk, walk_result_report_digest()).  Called by a writer
+ * thread.  0 or -1.
+ */
+static int
+report_inputs(void *arg, unsigned char *md)
+{
+	static const char what[] = "reef report.json inputs 1";
+	unsigned char own[HASH_SHA256_LEN], points[HASH_SHA256_LEN];
+	struct run *r = arg;
+	struct hash_sha256_ctx h;
+	int rc;
+
+	if (r->program == NULL || report_digest_own(r->report, r->program,
+	    OUTPUT_PROGRAM_LEN, own) == -1 ||
+	    walk_result_report_digest(&r->res, points) == -1 ||
+	    hash_sha256_init(&h) == -1)
+		return -1;
+	rc = hash_sha256_update(&h, what, sizeof(what));
+	rc |= hash_sha256_update(&h, own, sizeof(own));
+	rc |= hash_sha256_update(&h, points, sizeof(points));
+	if (hash_sha256_final(&h, md) == -1 || rc != 0)
+		return -1;
+	return 0;
+}
+
 /* Fill the run's metadata in d for the writers. */
 static void
-fill_meta(struct output_data *d, const struct run *r, char *host,
+fill_meta(struct output_data *d, struct run *r, char *host,
     size_t hostlen, int64_t now)
 {
 	struct rusage ru, rc;
@@ -1029,6 +1072,10 @@ fill_meta(struct output_data *d, const struct run *r, char *host,
 	d->systemtime = cpu_seconds(&ru.ru_stime, &rc.ru_stime);
 	d->hostname = host;
 	d->report = r->report;
+	d->report_fill = report_fill;
+	d->report_inputs = report_inputs;
+	d->report_fill_arg = r;
+	r->program = d->program;
 }
 
 /*

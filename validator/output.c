@@ -264,13 +264,20 @@ output_write_all(const char *outdir, unsigned int flags,
 int
 output_report(FILE *fp, const struct output_data *d)
 {
+	if (d->report_fill != NULL && d->report_fill(d->report_fill_arg) != 0)
+		return -1;
 	return report_write_file(d->report, fp);
 }
 
-/* What report.json is written from: the report (report_digest()). */
+/*
+ * What report.json is written from: the report (report_digest()), or
+ * what the caller says when part of it is kept apart.
+ */
 int
 output_report_inputs(const struct output_data *d, unsigned char *md)
 {
+	if (d->report_inputs != NULL)
+		return d->report_inputs(d->report_fill_arg, md);
 	return report_digest(d->report, d->program, OUTPUT_PROGRAM_LEN, md);
 }
 

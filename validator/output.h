@@ -93,6 +93,16 @@ struct output_data {
 	 * every file is written (validator/outkeep.h).
 	 */
 	const unsigned char	*program;
+	/*
+	 * Entries of report.json kept apart from report (walk.h,
+	 * report_defer): report_fill(report_fill_arg) adds them to report
+	 * before it is written, and report_inputs(report_fill_arg, md)
+	 * gives the digest of the report's inputs
+	 * (output_report_inputs()).  NULL: report holds everything.
+	 */
+	int			(*report_fill)(void *arg);
+	int			(*report_inputs)(void *arg, unsigned char *md);
+	void			*report_fill_arg;
 };
 
 #define OUTPUT_PROGRAM_LEN	32

@@ -64,6 +64,7 @@ struct recorder {
 	const struct pubpoint_ctx *ctx;	/* the caller's */
 	struct memo_wbuf	 w;
 	uint32_t		 n;
+	int			 forward;	/* to ctx->report too */
 };
 
 /* The i-th counter of s (struct walk_stats holds size_t only). */
@@ -89,16 +90,21 @@ get_prefix(struct memo_rbuf *r, struct prefix *p)
 	(void)memo_r_bytes(r, p->addr, PREFIX_ADDR_MAX);
 }
 
-/* Length of the directory part of ctx's manifest URI ("rsync://.../"). */
+/* Length of the directory part of a manifest URI ("rsync://.../"). */
 static size_t
-mft_dir_len(const struct pubpoint_ctx *ctx)
+dir_len_of(const char *mft)
 {
 	const char *slash;
 
-	if (ctx->ca->mft == NULL || (slash = strrchr(ctx->ca->mft, '/')) ==
-	    NULL)
+	if (mft == NULL || (slash = strrchr(mft, '/')) == NULL)
 		return 0;
-	return (size_t)(slash - ctx->ca->mft) + 1;
+	return (size_t)(slash - mft) + 1;
+}
+
+static size_t
+mft_dir_len(const struct pubpoint_ctx *ctx)
+{
+	return dir_len_of(ctx->ca->mft);
 }
 
 static int
@@ -173,7 +179,7 @@ record_report(void *arg, const char *uri, const char *type, int ok,
 
 	put_report(&rec->w, rec->ctx, uri, type, ok, why, d);
 	rec->n++;
-	if (rec->ctx->report != NULL)
+	if (rec->forward && rec->ctx->report != NULL)
 		rec->ctx->report(rec->ctx->report_arg, uri, type, ok, why, d);
 }
 
@@ -508,13 +514,74 @@ apply_chain(const struct pubpoint_ctx *ctx, struct pubpoint_out *o)
 		    o->children[i].expires);
 }
 
-/* A full validation, recorded. */
+/* Deferred entries. */
+
+/* The digest of e's entries and of what they are relative to. */
+static void
+entries_digest(struct ppmemo_entries *e)
+{
+	static const char what[] = "reef publication point entries 1";
+	struct hash_sha256_ctx h;
+	uint32_t v[2] = { e->ta, e->n };
+
+	memset(e->digest, 0, sizeof(e->digest));
+	if (hash_sha256_init(&h) == -1)
+		return;
+	(void)hash_sha256_update(&h, what, sizeof(what));
+	(void)hash_sha256_update(&h, e->ca_uri, strlen(e->ca_uri) + 1);
+	(void)hash_sha256_update(&h, e->mft != NULL ? e->mft : "",
+	    e->mft != NULL ? strlen(e->mft) + 1 : 1);
+	(void)hash_sha256_update(&h, v, sizeof(v));
+	(void)hash_sha256_update(&h, e->data, e->len);
+	(void)hash_sha256_final(&h, e->digest);
+}
+
+/*
+ * Fill e with n entries (len bytes at data, taken over) of ctx's point.
+ * Returns 0, or -1 on ENOMEM (e then holds nothing).
+ */
 static int
-full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o)
+entries_set(struct ppmemo_entries *e, const struct pubpoint_ctx *ctx,
+    unsigned char *data, size_t len, uint32_t n)
+{
+	memset(e, 0, sizeof(*e));
+	e->data = data;
+	e->len = len;
+	e->n = n;
+	e->ta = ctx->ta;
+	if ((e->ca_uri = strdup(ctx->ca_uri != NULL ? ctx->ca_uri : "")) ==
+	    NULL || (ctx->ca->mft != NULL &&
+	    (e->mft = strdup(ctx->ca->mft)) == NULL)) {
+		ppmemo_entries_free(e);
+		return -1;
+	}
+	entries_digest(e);
+	return 0;
+}
+
+void
+ppmemo_entries_free(struct ppmemo_entries *e)
+{
+	if (e == NULL)
+		return;
+	free(e->data);
+	free(e->ca_uri);
+	free(e->mft);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * A full validation, recorded; its report entries go to defer when not
+ * NULL (-1 if they cannot be kept there).
+ */
+static int
+full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o,
+    struct ppmemo_entries *defer)
 {
 	struct pubpoint_ctx c = *ctx;
 	struct recorder rec;
 	struct dir_id did;
+	unsigned char *data;
 	int rc;
 
 	memset(&did, 0, sizeof(did));
@@ -522,6 +589,7 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o)
 		dir_id_take(ctx, &did);
 	memset(&rec, 0, sizeof(rec));
 	rec.ctx = ctx;
+	rec.forward = defer == NULL;
 	c.expires = INT64_MAX;		/* the point's own expiry only */
 	c.report = record_report;
 	c.report_arg = &rec;
@@ -532,6 +600,17 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o)
 			save(ctx, m, o, &rec, &did);
 		else
 			memo_drop(m, ctx->ca->mft);
+	}
+	if (defer != NULL) {
+		data = rec.w.failed ? NULL : rec.w.data;
+		if (!rec.w.failed)
+			rec.w.data = NULL;	/* entries_set() takes it */
+		if (rec.w.failed || entries_set(defer, ctx, data, rec.w.len,
+		    rec.n) == -1) {
+			log_errorx_obj(ctx->ca->mft, "out of memory for the "
+			    "report entries");
+			defer->lost = 1;
+		}
 	}
 	memo_wbuf_free(&rec.w);
 	apply_chain(ctx, o);
@@ -569,6 +648,7 @@ struct replay {
 	size_t		 nkept;
 	size_t		 dir_len;	/* mft_dir_len(ctx) */
 	int		 dir_same;	/* the directory is as recorded */
+	struct ppmemo_entries *defer;	/* NULL: entries to ctx->report */
 };
 
 /* The next n bytes of r, in place; NULL (r failed) past its end. */
@@ -892,22 +972,79 @@ get_children(struct replay *p, struct pubpoint_out *o)
 	return 0;
 }
 
+/* Encoded report entries and what they are relative to. */
+struct entry_src {
+	struct memo_rbuf r;
+	const char	*ca_uri;
+	const char	*mft;
+	size_t		 dir_len;	/* dir_len_of(mft) */
+	walk_report_fn	 fn;		/* for ENTRY_EMIT */
+	void		*arg;
+};
+
+/* What get_report() does with an entry besides checking it (flags). */
+#define ENTRY_CHECK	0x00
+#define ENTRY_LOG	0x01	/* log it if rejected */
+#define ENTRY_PASS	0x02	/* pass it to s->fn */
+
+/* n prefixes or providers of an entry, skipped or into a new array. */
+static void *
+get_prefixes(struct memo_rbuf *r, uint32_t n, int keep)
+{
+	struct roa_ip *ips = NULL;
+	uint32_t i;
+
+	if (r->failed || n > PPMEMO_MAX_ENTRIES ||
+	    (keep && (ips = calloc(n + 1, sizeof(*ips))) == NULL)) {
+		r->failed = 1;
+		return NULL;
+	}
+	for (i = 0; i < n && !r->failed; i++) {
+		if (!keep) {
+			(void)r_span(r, 2 + PREFIX_ADDR_MAX + 1);
+			continue;
+		}
+		get_prefix(r, &ips[i].prefix);
+		ips[i].maxlen = memo_r_u8(r);
+	}
+	return ips;
+}
+
+static uint32_t *
+get_providers(struct memo_rbuf *r, uint32_t n, int keep)
+{
+	uint32_t *prov = NULL, i;
+
+	if (r->failed || n > PPMEMO_MAX_ENTRIES ||
+	    (keep && (prov = calloc(n + 1, sizeof(*prov))) == NULL)) {
+		r->failed = 1;
+		return NULL;
+	}
+	if (!keep) {
+		(void)r_span(r, (size_t)n * 4);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		prov[i] = memo_r_u32(r);
+	return prov;
+}
+
 /*
- * One report entry; emitted (and, when rejected, logged as the full
- * validation logged it) only when emit is set.
+ * One report entry of s, checked and used as use says.  *rejected is
+ * raised for an entry that was rejected.
  */
 static void
-get_report(struct replay *p, int emit)
+get_report(struct entry_src *s, int use, uint32_t *rejected)
 {
-	struct memo_rbuf *r = &p->r;
-	const struct pubpoint_ctx *ctx = p->ctx;
+	struct memo_rbuf *r = &s->r;
 	struct walk_detail d;
 	struct roa_ip *ips = NULL;
-	uint32_t *prov = NULL, i, n;
+	uint32_t *prov = NULL;
 	const char *uri, *type, *why;
 	char full[MAX_URI_LENGTH + 1];
-	size_t ul, dl = p->dir_len;
+	size_t ul, dl = s->dir_len;
 	uint8_t ok, fl;
+	int keep = (use & ENTRY_PASS) != 0;
 
 	memset(&d, 0, sizeof(d));
 	fl = memo_r_u8(r);
@@ -920,15 +1057,15 @@ get_report(struct replay *p, int emit)
 		full[0] = '\0';
 		if (dl == 0 || dl + ul >= sizeof(full))
 			r->failed = 1;
-		else {
-			memcpy(full, ctx->ca->mft, dl);
+		else if (use != ENTRY_CHECK) {
+			memcpy(full, s->mft, dl);
 			memcpy(full + dl, uri, ul + 1);
 		}
 		uri = full;
 	}
 	if (fl & RD_DETAIL) {
-		d.issuer = (fl & RD_ISSUER_CA) ? ctx->ca_uri : memo_r_str(r);
-		d.manifest = (fl & RD_MFT_CA) ? ctx->ca->mft : memo_r_str(r);
+		d.issuer = (fl & RD_ISSUER_CA) ? s->ca_uri : memo_r_str(r);
+		d.manifest = (fl & RD_MFT_CA) ? s->mft : memo_r_str(r);
 	}
 	if (fl & RD_VALIDITY) {
 		d.has_validity = 1;
@@ -943,63 +1080,108 @@ get_report(struct replay *p, int emit)
 	if (fl & RD_ASN) {
 		d.has_asn = 1;
 		d.asn = memo_r_u32(r);
-		n = memo_r_u32(r);
-		if (r->failed || n > PPMEMO_MAX_ENTRIES ||
-		    (ips = calloc(n + 1, sizeof(*ips))) == NULL) {
-			r->failed = 1;
-			return;
-		}
-		for (i = 0; i < n && !r->failed; i++) {
-			get_prefix(r, &ips[i].prefix);
-			ips[i].maxlen = memo_r_u8(r);
-		}
-		d.prefixes = ips;
-		d.nprefixes = n;
+		d.nprefixes = memo_r_u32(r);
+		d.prefixes = ips = get_prefixes(r, (uint32_t)d.nprefixes,
+		    keep);
 	}
 	if (fl & RD_CUSTOMER) {
 		d.has_customer = 1;
 		d.customer = memo_r_u32(r);
-		n = memo_r_u32(r);
-		if (r->failed || n > PPMEMO_MAX_ENTRIES ||
-		    (prov = calloc(n + 1, sizeof(*prov))) == NULL) {
-			r->failed = 1;
-			free(ips);
-			return;
-		}
-		for (i = 0; i < n; i++)
-			prov[i] = memo_r_u32(r);
-		d.providers = prov;
-		d.nproviders = n;
+		d.nproviders = memo_r_u32(r);
+		d.providers = prov = get_providers(r, (uint32_t)d.nproviders,
+		    keep);
 	}
 	if (uri == NULL || type == NULL)
 		r->failed = 1;
-	if (emit && !r->failed) {
-		if (!ok && why != NULL)
-			log_warnx_obj(uri, "%s", why);
-		if (p->ctx->report != NULL)
-			p->ctx->report(p->ctx->report_arg, uri, type, ok, why,
-			    (fl & RD_DETAIL) ? &d : NULL);
-	}
+	if (!r->failed && !ok)
+		(*rejected)++;
+	if (!r->failed && (use & ENTRY_LOG) && !ok && why != NULL)
+		log_warnx_obj(uri, "%s", why);
+	if (!r->failed && (use & ENTRY_PASS))
+		s->fn(s->arg, uri, type, ok, why, (fl & RD_DETAIL) ? &d : NULL);
 	free(ips);
 	free(prov);
 }
 
-/* Check every report entry, then emit them.  0 or -1. */
+/*
+ * Check all n entries of s, then, as use says, log the rejected ones
+ * and pass each to s->fn.  Returns 0, or -1 (nothing logged or passed)
+ * when they do not decode to the end of s.
+ */
+static int
+use_entries(struct entry_src *s, uint32_t n, int use)
+{
+	uint32_t i, rejected = 0, again = 0;
+	size_t start = s->r.off;
+
+	if (n > PPMEMO_MAX_ENTRIES)
+		return -1;
+	for (i = 0; i < n && !s->r.failed; i++)
+		get_report(s, ENTRY_CHECK, &rejected);
+	if (s->r.failed || s->r.off != s->r.len)
+		return -1;
+	if (rejected == 0)
+		use &= ~ENTRY_LOG;
+	if (use == ENTRY_CHECK)
+		return 0;
+	s->r.off = start;
+	for (i = 0; i < n; i++)
+		get_report(s, use, &again);
+	return 0;
+}
+
+int
+ppmemo_entries_emit(const struct ppmemo_entries *e, walk_report_fn fn,
+    void *arg)
+{
+	struct entry_src s;
+
+	memset(&s, 0, sizeof(s));
+	s.r.data = e->data;
+	s.r.len = e->len;
+	s.ca_uri = e->ca_uri;
+	s.mft = e->mft;
+	s.dir_len = dir_len_of(e->mft);
+	s.fn = fn;
+	s.arg = arg;
+	/* Rejected objects were logged when the entries were kept. */
+	return use_entries(&s, e->n, ENTRY_PASS);
+}
+
+/*
+ * The record's report entries, checked, then passed to ctx->report or,
+ * with p->defer, copied there.  0 or -1.
+ */
 static int
 replay_reports(struct replay *p)
 {
-	uint32_t i, n = memo_r_u32(&p->r);
-	size_t start = p->r.off;
+	const struct pubpoint_ctx *ctx = p->ctx;
+	struct entry_src s;
+	unsigned char *copy;
+	uint32_t n = memo_r_u32(&p->r);
 
-	if (p->r.failed || n > PPMEMO_MAX_ENTRIES)
+	if (p->r.failed)
 		return -1;
-	for (i = 0; i < n && !p->r.failed; i++)
-		get_report(p, 0);
-	if (p->r.failed || p->r.off != p->r.len)
+	memset(&s, 0, sizeof(s));
+	s.r.data = p->r.data + p->r.off;
+	s.r.len = p->r.len - p->r.off;
+	s.ca_uri = ctx->ca_uri;
+	s.mft = ctx->ca->mft;
+	s.dir_len = p->dir_len;
+	if (p->defer == NULL && ctx->report != NULL) {
+		s.fn = ctx->report;
+		s.arg = ctx->report_arg;
+	}
+	if (use_entries(&s, n, s.fn != NULL ? ENTRY_LOG | ENTRY_PASS :
+	    ENTRY_LOG) == -1)
 		return -1;
-	p->r.off = start;
-	for (i = 0; i < n; i++)
-		get_report(p, 1);
+	if (p->defer == NULL)
+		return 0;
+	if ((copy = malloc(s.r.len + 1)) == NULL)
+		return -1;
+	memcpy(copy, s.r.data, s.r.len);
+	if (entries_set(p->defer, ctx, copy, s.r.len, n) == -1)
+		return -1;
 	return 0;
 }
 
@@ -1015,7 +1197,7 @@ replay_free(struct replay *p)
 /* Reuse the record of ctx's point if it may be.  0 (reused) or -1. */
 static int
 replay(const struct pubpoint_ctx *ctx, struct memo *m,
-    struct pubpoint_out *o)
+    struct pubpoint_out *o, struct ppmemo_entries *defer)
 {
 	struct replay p;
 	unsigned char *buf;
@@ -1028,6 +1210,7 @@ replay(const struct pubpoint_ctx *ctx, struct memo *m,
 	memset(&p, 0, sizeof(p));
 	p.dfd = -1;
 	p.ctx = ctx;
+	p.defer = defer;
 	p.dir_len = mft_dir_len(ctx);
 	p.r.data = buf;
 	p.r.len = len;
@@ -1103,12 +1286,14 @@ reparse(const struct cert *lc)
 /* The point of a child handed over by a reused point (memo_cert). */
 static int
 process_replayed(const struct pubpoint_ctx *ctx, struct memo *m,
-    enum ppmemo_mode mode, struct pubpoint_out *out)
+    enum ppmemo_mode mode, struct pubpoint_out *out,
+    struct ppmemo_entries *defer)
 {
 	struct pubpoint_ctx c = *ctx;
 	int rc;
 
-	if (m != NULL && mode == PPMEMO_REUSE && replay(ctx, m, out) == 0)
+	if (m != NULL && mode == PPMEMO_REUSE &&
+	    replay(ctx, m, out, defer) == 0)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	if ((c.ca = reparse(ctx->ca)) == NULL) {
@@ -1116,20 +1301,23 @@ process_replayed(const struct pubpoint_ctx *ctx, struct memo *m,
 		out->stats.pubpoints_failed = 1;
 		return -1;
 	}
-	rc = full(&c, m, out);
+	rc = full(&c, m, out, defer);
 	cert_free((struct cert *)c.ca);
 	return rc;
 }
 
 int
 ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
-    enum ppmemo_mode mode, struct pubpoint_out *out)
+    enum ppmemo_mode mode, struct pubpoint_out *out,
+    struct ppmemo_entries *defer)
 {
+	if (defer != NULL)
+		memset(defer, 0, sizeof(*defer));
 	if (ctx->ca->x509 == NULL && ctx->ca->der == NULL &&
 	    ctx->ca->has_der_hash)
-		return process_replayed(ctx, m, mode, out);
+		return process_replayed(ctx, m, mode, out, defer);
 	if (m != NULL && mode == PPMEMO_REUSE && ctx->ca->mft != NULL &&
-	    replay(ctx, m, out) == 0)
+	    replay(ctx, m, out, defer) == 0)
 		return 0;
-	return full(ctx, m, out);
+	return full(ctx, m, out, defer);
 }

@@ -54,11 +54,44 @@ enum ppmemo_mode {
 int	ppmemo_program_tag(unsigned char *tag);
 
 /*
+ * The report entries of one publication point, kept in the encoding of
+ * the records (ppmemo.c) instead of being passed to the report callback:
+ * a run that changes nothing keeps report.json as it is (outkeep.h), so
+ * the entries need not be decoded and stored at all, only told apart
+ * from those of the run in use by their digest.
+ */
+struct ppmemo_entries {
+	unsigned char	*data;		/* the entries, encoded */
+	size_t		 len;
+	uint32_t	 n;
+	char		*ca_uri;	/* what they are relative to */
+	char		*mft;
+	uint32_t	 ta;
+	/* SHA-256 of all the above: the same entries, the same digest. */
+	unsigned char	 digest[HASH_SHA256_LEN];
+	int		 lost;		/* out of memory: the entries are gone */
+};
+
+/*
  * pubpoint_process(ctx, out) with the memo m (NULL: none).  On reuse,
- * out->stats.pubpoints_reused is 1.  Returns what pubpoint_process()
- * would.
+ * out->stats.pubpoints_reused is 1.  With defer NULL the report entries
+ * go to ctx->report; else (ctx->report unused) into *defer, which the
+ * caller frees with ppmemo_entries_free() (objects rejected are still
+ * logged at once).  Returns what pubpoint_process() would.
  */
 int	ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
-	    enum ppmemo_mode mode, struct pubpoint_out *out);
+	    enum ppmemo_mode mode, struct pubpoint_out *out,
+	    struct ppmemo_entries *defer);
+
+/*
+ * Pass the entries of e to fn(arg, ...) as ppmemo_process() would have
+ * passed them to ctx->report (the TA's name is left to fn).  Returns 0,
+ * or -1 when e does not decode (nothing is passed then).
+ */
+int	ppmemo_entries_emit(const struct ppmemo_entries *e,
+	    walk_report_fn fn, void *arg);
+
+/* Free what e holds and zero it; NULL is allowed. */
+void	ppmemo_entries_free(struct ppmemo_entries *e);
 
 #endif

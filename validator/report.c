@@ -94,6 +94,7 @@ struct key {
 #define ENTRY_UPDATE		0x04
 #define ENTRY_ASN		0x08
 #define ENTRY_CUSTOMER		0x10
+#define ENTRY_POINT		0x20	/* report_cb_point(): a point's */
 
 /*
  * One entry.  dir is a string of the report's dirs, type, reason,
@@ -657,9 +658,11 @@ report_add(struct report *r, const char *uri, const char *type, int accepted,
 /*
  * report_add() with the walk's detail copied too.  Returns 0 or -1.
  */
-int
-report_add_detail(struct report *r, const char *uri, const char *type,
-    int accepted, const char *reason, const struct walk_detail *detail)
+/* report_add_detail() with extra entry flags (ENTRY_POINT). */
+static int
+add_detail(struct report *r, const char *uri, const char *type,
+    int accepted, const char *reason, const struct walk_detail *detail,
+    uint8_t extra)
 {
 	struct key k[NKEYS];
 	size_t len = 0, dlen = 0;
@@ -668,7 +671,7 @@ report_add_detail(struct report *r, const char *uri, const char *type,
 
 	if (r == NULL)
 		return -1;
-	f = entry_flags(accepted != 0, detail);
+	f = entry_flags(accepted != 0, detail) | extra;
 	if (uri != NULL) {
 		/* Measured and hashed outside the lock. */
 		len = strnlen(uri, MAX_URI_LENGTH);
@@ -698,6 +701,13 @@ report_add_detail(struct report *r, const char *uri, const char *type,
 	return rc;
 }
 
+int
+report_add_detail(struct report *r, const char *uri, const char *type,
+    int accepted, const char *reason, const struct walk_detail *detail)
+{
+	return add_detail(r, uri, type, accepted, reason, detail, 0);
+}
+
 /*
  * report_add() as the walk's report callback; arg is the report.
  */
@@ -705,8 +715,15 @@ void
 report_cb(void *arg, const char *uri_or_file, const char *type, int accepted,
     const char *reason, const struct walk_detail *detail)
 {
-	(void)report_add_detail(arg, uri_or_file, type, accepted, reason,
-	    detail);
+	(void)add_detail(arg, uri_or_file, type, accepted, reason, detail, 0);
+}
+
+void
+report_cb_point(void *arg, const char *uri_or_file, const char *type,
+    int accepted, const char *reason, const struct walk_detail *detail)
+{
+	(void)add_detail(arg, uri_or_file, type, accepted, reason, detail,
+	    ENTRY_POINT);
 }
 
 /* A copy of the optional string s (at most max bytes) in *out; -1 on ENOMEM. */
@@ -1514,6 +1531,9 @@ report_write_file(struct report *r, FILE *fp)
 
 /* Digest of the report (report_digest()). */
 
+static int	digest(struct report *, const unsigned char *, size_t,
+		    unsigned char *, int);
+
 /* Bytes gathered before a digest update: one call per entry is slow. */
 #define DIGEST_BUF	(64 * 1024)
 
@@ -1596,6 +1616,7 @@ digest_entry(struct digest_buf *g, const struct report *r,
 	const unsigned char *rec =
 	    (const unsigned char *)arena_at(&r->arena, e->rec);
 	const struct intern *t = &r->strings;
+	uint8_t flags;
 
 	dg_str(g, intern_str(&r->arena, &r->dirs, e->dir));
 	dg_str(g, intern_str(&r->arena, t, e->type));
@@ -1603,7 +1624,8 @@ digest_entry(struct digest_buf *g, const struct report *r,
 	dg_str(g, intern_str(&r->arena, t, e->issuer));
 	dg_str(g, intern_str(&r->arena, t, e->manifest));
 	dg_str(g, intern_str(&r->arena, t, e->ta));
-	dg_bytes(g, &e->flags, 1);
+	flags = e->flags & (uint8_t)~ENTRY_POINT;
+	dg_bytes(g, &flags, 1);
 	dg_bytes(g, rec, record_len(rec, e->flags));
 }
 
@@ -1632,14 +1654,52 @@ digest_repos(struct digest_buf *g, struct report *r)
 	}
 }
 
+/*
+ * The entries of r to digest, in write order, into g: all, or without
+ * those of report_cb_point() (own), whose counters then follow.
+ */
+static void
+digest_entries(struct digest_buf *g, struct report *r, int own)
+{
+	const struct report_entry *e;
+	const uint64_t *order = NULL;
+	uint64_t n = 0, accepted = 0;
+	size_t i;
+
+	if (r->nentries > 0 && (order = cached_order(r)) == NULL)
+		g->failed = 1;
+	for (i = 0; order != NULL && i < r->nentries; i++) {
+		e = entry_at(r, (uint32_t)order[i]);
+		if (own && (e->flags & ENTRY_POINT))
+			continue;
+		digest_entry(g, r, e);
+		n++;
+		accepted += (e->flags & ENTRY_ACCEPTED) != 0;
+	}
+	dg_u64(g, n);
+	dg_u64(g, accepted);
+}
+
 int
 report_digest(struct report *r, const unsigned char *tag, size_t taglen,
     unsigned char *md)
 {
-	static const char what[] = "reef report digest 1";
+	return digest(r, tag, taglen, md, 0);
+}
+
+int
+report_digest_own(struct report *r, const unsigned char *tag, size_t taglen,
+    unsigned char *md)
+{
+	return digest(r, tag, taglen, md, 1);
+}
+
+static int
+digest(struct report *r, const unsigned char *tag, size_t taglen,
+    unsigned char *md, int own)
+{
+	static const char what[] = "reef report digest 2";
 	struct digest_buf *g;
-	const uint64_t *order = NULL;
-	size_t i;
 	int rc = -1;
 
 	if ((g = calloc(1, sizeof(*g))) == NULL)
@@ -1653,15 +1713,9 @@ report_digest(struct report *r, const unsigned char *tag, size_t taglen,
 	if (r == NULL)
 		goto done;
 	pthread_mutex_lock(&r->lock);
-	dg_u64(g, r->counts.accepted);
-	dg_u64(g, r->counts.rejected);
 	dg_u64(g, r->counts.dropped);
 	digest_repos(g, r);
-	dg_u64(g, r->nentries);
-	if (r->nentries > 0 && (order = cached_order(r)) == NULL)
-		g->failed = 1;
-	for (i = 0; order != NULL && i < r->nentries; i++)
-		digest_entry(g, r, entry_at(r, (uint32_t)order[i]));
+	digest_entries(g, r, own);
 	pthread_mutex_unlock(&r->lock);
  done:
 	dg_flush(g);

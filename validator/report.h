@@ -81,6 +81,15 @@ void		 report_cb(void *arg, const char *uri_or_file,
 		    const char *type, int accepted, const char *reason,
 		    const struct walk_detail *detail);
 
+/*
+ * report_cb() for the entries of a publication point's objects, which
+ * report_digest_own() leaves out (the caller digests them its own way,
+ * walk.h report_defer).
+ */
+void		 report_cb_point(void *arg, const char *uri_or_file,
+		    const char *type, int accepted, const char *reason,
+		    const struct walk_detail *detail);
+
 /* What became of one repository this run (fetch.h struct fetch_status). */
 struct report_repo {
 	const char	*uri;		/* rsync://AUTHORITY/MODULE/ */
@@ -139,6 +148,13 @@ int		 report_write_file(struct report *r, FILE *fp);
  * Returns 0, or -1 on ENOMEM.
  */
 int		 report_digest(struct report *r, const unsigned char *tag,
+		    size_t taglen, unsigned char *md);
+
+/*
+ * report_digest() of the entries not added by report_cb_point() (and
+ * of the repositories), whichever others r holds besides.  0 or -1.
+ */
+int		 report_digest_own(struct report *r, const unsigned char *tag,
 		    size_t taglen, unsigned char *md);
 
 #endif

@@ -205,24 +205,23 @@ store_save(struct store *st, const char *uri, const struct store_file *files,
 
 	if (store_key(uri, key) == -1)
 		return -1;
-	pthread_mutex_lock(&st->lock);
+	/* The new copy is written unlocked, in a directory of its own. */
 	if (asprintf(&tmp, "%s/.%.*s" STORE_TMPL, st->dir, STORE_DIR_KEY_LEN,
-	    key) == -1) {
-		tmp = NULL;
-		goto out;
-	}
+	    key) == -1)
+		return -1;
 	if (mkdtemp(tmp) == NULL) {
 		log_warn_obj(tmp, "store");
-		goto out;
+		free(tmp);
+		return -1;
 	}
 	for (i = 0; i < nfiles; i++)
 		if (write_file(tmp, &files[i]) == -1) {
 			log_warn_obj(uri, "store: cannot write %s",
 			    files[i].name);
 			rmdir_flat(tmp);
-			goto out;
+			free(tmp);
+			return -1;
 		}
-	old = store_lookup(st, uri);
 	base = strrchr(tmp, '/') + 1;
 	if (asprintf(&newlink, "%s/.%s.link", st->dir, key) == -1) {
 		newlink = NULL;
@@ -230,19 +229,23 @@ store_save(struct store *st, const char *uri, const struct store_file *files,
 		goto out;
 	}
 	lp = link_path(st, uri);
+	/* Replacing the link, and learning what it replaces, is one step. */
+	pthread_mutex_lock(&st->lock);
+	old = store_lookup(st, uri);
 	unlink(newlink);
 	if (lp == NULL || symlink(base, newlink) == -1 ||
 	    rename(newlink, lp) == -1) {
+		pthread_mutex_unlock(&st->lock);
 		log_warn_obj(uri, "store: cannot install the new copy");
 		unlink(newlink);
 		rmdir_flat(tmp);
 		goto out;
 	}
+	pthread_mutex_unlock(&st->lock);
 	if (old != NULL)
 		rmdir_flat(old);
 	rc = 0;
  out:
-	pthread_mutex_unlock(&st->lock);
 	free(tmp);
 	free(newlink);
 	free(lp);

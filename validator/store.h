@@ -16,7 +16,8 @@
  * repository's file names beyond those a manifest allows (RFC 9286
  * section 4.2.2), so nothing can escape STORE.
  *
- * Thread-safe: saves are serialised by a lock inside the store.
+ * Thread-safe: a copy is written in a directory of its own; replacing a
+ * point's link is serialised by a lock inside the store.
  */
 #ifndef REEF_VALIDATOR_STORE_H
 #define REEF_VALIDATOR_STORE_H

@@ -8,13 +8,17 @@
  * sets, counters, the SKIs and repositories seen) lives in struct walk
  * under one mutex; reports go out under a second one.
  */
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/cert.h"
@@ -56,6 +60,33 @@ struct walk {
 	size_t			 ntal_repos[MAX_TALS];
 	size_t			 ncerts;	/* certificates queued */
 	int			 fatal;		/* allocation failure */
+	struct ppmemo_entries	*points;	/* report_defer: entries */
+	size_t			 npoints, points_cap;
+	struct walk_entry_block	*blocks, *last_block; /* their data */
+	/*
+	 * A point was validated in full, so report.json will likely change:
+	 * entries go to the report as they come (emit_eager()).  Read
+	 * without the lock too (atomic).
+	 */
+	int			 eager;
+	const char		*ta_names[MAX_TALS];
+};
+
+/*
+ * The points' kept report entries are copied into blocks mapped of their
+ * own, filled in the order of the points, so that passing them to the
+ * report (walk_result_report()) gives each block back to the system as
+ * soon as its points are done: the entries and the report they become
+ * are not both held in full.
+ */
+#define ENTRY_BLOCK	(1024 * 1024)
+
+struct walk_entry_block {
+	struct walk_entry_block *next;
+	size_t		 size;		/* of the mapping */
+	size_t		 used;		/* bytes of data[] used */
+	size_t		 end;		/* index after its last point */
+	unsigned char	 data[];
 };
 
 /* One CA certificate whose publication point is to be processed. */
@@ -451,6 +482,211 @@ child_tasks(struct walk *w, const struct task *t, struct pubpoint_out *o,
 	return cs;
 }
 
+/* Free what the walk keeps of a point's entries (data lies in a block). */
+static void
+point_free(struct ppmemo_entries *e)
+{
+	free(e->ca_uri);
+	free(e->mft);
+	memset(e, 0, sizeof(*e));
+}
+
+static void
+blocks_free(struct walk_entry_block *b)
+{
+	struct walk_entry_block *next;
+
+	for (; b != NULL; b = next) {
+		next = b->next;
+		munmap(b, b->size);
+	}
+}
+
+/* Room for len bytes at the end of w's blocks; NULL on ENOMEM. */
+static unsigned char *
+block_room(struct walk *w, size_t len)
+{
+	struct walk_entry_block *b = w->last_block;
+	size_t size;
+	void *m;
+
+	if (b != NULL && len <= b->size - sizeof(*b) - b->used)
+		return b->data + b->used;
+	size = sizeof(*b) + len > ENTRY_BLOCK ? sizeof(*b) + len :
+	    ENTRY_BLOCK;
+	if ((m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		return NULL;
+	b = m;
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	b->end = 0;
+	if (w->last_block != NULL)
+		w->last_block->next = b;
+	else
+		w->blocks = b;
+	w->last_block = b;
+	return b->data;
+}
+
+/* emit_points()'s callback: the TA's name added, as pp_report(). */
+struct named_report {
+	walk_report_fn	 fn;
+	void		*arg;
+	const char	*ta;
+};
+
+static void
+named_report(void *arg, const char *uri, const char *type, int ok,
+    const char *why, const struct walk_detail *detail)
+{
+	struct named_report *nr = arg;
+	struct walk_detail d;
+
+	if (detail != NULL)
+		d = *detail;
+	else
+		memset(&d, 0, sizeof(d));
+	d.ta = nr->ta;
+	nr->fn(nr->arg, uri, type, ok, why, &d);
+}
+
+
+/*
+ * Pass the entries of points[0..n) to fn(arg, ...) with their TA's name
+ * (ta_names, ntas of them), and give back each block of *blocks once its
+ * points are passed.  Returns 0, or -1 when a point's entries do not
+ * decode (the others are passed).
+ */
+static int
+emit_points(struct ppmemo_entries *points, size_t n,
+    struct walk_entry_block **blocks, const char *const *ta_names,
+    size_t ntas, walk_report_fn fn, void *arg)
+{
+	struct walk_entry_block *b;
+	struct named_report nr;
+	size_t i;
+	int rc = 0;
+
+	nr.fn = fn;
+	nr.arg = arg;
+	for (i = 0; i < n; i++) {
+		nr.ta = points[i].ta < ntas ? ta_names[points[i].ta] : NULL;
+		if (ppmemo_entries_emit(&points[i], named_report, &nr) ==
+		    -1) {
+			log_errorx_obj(points[i].mft, "report entries "
+			    "unreadable");
+			rc = -1;
+		}
+		/* Passed on: the report holds them now. */
+		points[i].data = NULL;
+		points[i].len = 0;
+		points[i].n = 0;
+		while ((b = *blocks) != NULL && b->end <= i + 1) {
+			*blocks = b->next;
+			munmap(b, b->size);
+		}
+	}
+	return rc;
+}
+
+/*
+ * A point's entry passed on by emit_eager(): to cfg->report_point if set,
+ * else as walk_report() does; arg is the walk.
+ */
+static void
+walk_report_point(void *arg, const char *uri, const char *type, int ok,
+    const char *why, const struct walk_detail *d)
+{
+	struct walk *w = arg;
+
+	if (w->cfg->report_point == NULL) {
+		walk_report(w, uri, type, ok, why, d);
+		return;
+	}
+	if (!w->cfg->report_threadsafe)
+		pthread_mutex_lock(&w->report_lock);
+	w->cfg->report_point(w->cfg->report_arg, uri, type, ok, why, d);
+	if (!w->cfg->report_threadsafe)
+		pthread_mutex_unlock(&w->report_lock);
+}
+
+/*
+ * Entries are kept for the end of the run (walk_result_report()) while
+ * every point is reused: report.json is then likely kept as it is and
+ * the entries never needed.  The first point validated in full means it
+ * will likely be written: the entries kept so far are passed on, and
+ * from then on each worker passes its point's entries at once, as they
+ * come, keeping only their digest.  e: the point's (malloc'd data).
+ */
+static void
+emit_eager(struct walk *w, struct ppmemo_entries *e, int reused)
+{
+	struct walk_entry_block *none = NULL;
+	unsigned char *data = e->data;
+
+	if (e->ca_uri == NULL)
+		return;
+	if (!__atomic_load_n(&w->eager, __ATOMIC_ACQUIRE)) {
+		if (reused)
+			return;
+		pthread_mutex_lock(&w->lock);
+		if (!w->eager) {
+			(void)emit_points(w->points, w->npoints, &w->blocks,
+			    w->ta_names, w->cfg->ntals, walk_report_point, w);
+			blocks_free(w->blocks);
+			w->blocks = w->last_block = NULL;
+			__atomic_store_n(&w->eager, 1, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+	(void)emit_points(e, 1, &none, w->ta_names, w->cfg->ntals,
+	    walk_report_point, w);
+	free(data);
+}
+
+/* Keep the point's report entries e (taken over). */
+static void
+keep_entries_locked(struct walk *w, struct ppmemo_entries *e)
+{
+	struct ppmemo_entries *n;
+	unsigned char *at;
+	size_t cap;
+
+	if (e->lost)
+		w->fatal = 1;
+	if (e->ca_uri == NULL)
+		return;		/* none: the point was not processed */
+	if (w->npoints == w->points_cap) {
+		cap = w->points_cap == 0 ? 1024 : w->points_cap * 2;
+		if ((n = reallocarray(w->points, cap, sizeof(*n))) == NULL) {
+			w->fatal = 1;
+			ppmemo_entries_free(e);
+			return;
+		}
+		w->points = n;
+		w->points_cap = cap;
+	}
+	if (e->len > 0) {
+		if ((at = block_room(w, e->len)) == NULL) {
+			w->fatal = 1;
+			ppmemo_entries_free(e);
+			return;
+		}
+		memcpy(at, e->data, e->len);
+		free(e->data);
+		e->data = at;
+		w->last_block->used += e->len;
+		w->last_block->end = w->npoints + 1;
+	} else {
+		free(e->data);
+		e->data = NULL;
+	}
+	w->points[w->npoints++] = *e;
+	memset(e, 0, sizeof(*e));
+}
+
 /* Add o's payloads to the run's and queue the children cs (taken over). */
 static void
 merge_locked(struct walk *w, struct pubpoint_out *o, struct task **cs,
@@ -491,6 +727,7 @@ run_task(void *arg)
 	struct pubpoint_ctx ctx;
 	struct pubpoint_out out;
 	struct pp_report_arg ra;
+	struct ppmemo_entries e, *defer = w->cfg->report_defer ? &e : NULL;
 	struct task **cs;
 	int nomem = 0;
 
@@ -511,10 +748,14 @@ run_task(void *arg)
 	ctx.report = pp_report;
 	ctx.report_arg = &ra;
 	(void)ppmemo_process(&ctx, w->memo, w->cfg->memo_full ?
-	    PPMEMO_REBUILD : PPMEMO_REUSE, &out);
+	    PPMEMO_REBUILD : PPMEMO_REUSE, &out, defer);
+	if (defer != NULL)
+		emit_eager(w, defer, out.stats.pubpoints_reused != 0);
 	cs = child_tasks(w, t, &out, &nomem);
 	pthread_mutex_lock(&w->lock);
 	merge_locked(w, &out, cs, nomem);
+	if (defer != NULL)
+		keep_entries_locked(w, defer);
 	pthread_mutex_unlock(&w->lock);
 	free(cs);
 	pubpoint_out_free(&out);
@@ -655,6 +896,10 @@ walk_cleanup(struct walk *w)
 	vrpset_free(w->vrps);
 	aspaset_free(w->aspas);
 	rkset_free(w->rks);
+	for (i = 0; i < w->npoints; i++)
+		point_free(&w->points[i]);
+	free(w->points);
+	blocks_free(w->blocks);
 	pthread_cond_destroy(&w->fetched);
 	pthread_mutex_destroy(&w->report_lock);
 	pthread_mutex_destroy(&w->lock);
@@ -710,6 +955,10 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	    (w.memo = memo_open(cfg->memo_dir, cfg->memo_tag)) == NULL)
 		log_warnx_obj(cfg->memo_dir, "incremental validation off: "
 		    "every publication point is validated in full");
+	/* Without records to reuse, every point is validated in full. */
+	w.eager = w.memo == NULL || cfg->memo_full;
+	for (i = 0; i < cfg->ntals; i++)
+		w.ta_names[i] = cfg->tals[i]->name;
 	if ((w.pool = threadpool_new(cfg->threads)) == NULL) {
 		log_errorx("walk: cannot start worker threads");
 		goto out;
@@ -738,6 +987,12 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	w.aspas = NULL;
 	w.rks = NULL;
 	out->stats = w.stats;
+	out->points = w.points;
+	out->npoints = w.npoints;
+	out->blocks = w.blocks;
+	w.points = NULL;
+	w.npoints = 0;
+	w.blocks = w.last_block = NULL;
 	rc = 0;
  out:
 	walk_cleanup(&w);
@@ -761,5 +1016,54 @@ walk_result_free(struct walk_result *res)
 		for (i = 0; i < res->ntas; i++)
 			free(res->ta_names[i]);
 	free(res->ta_names);
+	for (i = 0; i < res->npoints; i++)
+		point_free(&res->points[i]);
+	free(res->points);
+	blocks_free(res->blocks);
 	memset(res, 0, sizeof(*res));
+}
+
+int
+walk_result_report(struct walk_result *res, walk_report_fn fn, void *arg)
+{
+	return emit_points(res->points, res->npoints, &res->blocks,
+	    (const char *const *)res->ta_names, res->ntas, fn, arg);
+}
+
+static int
+digest_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, HASH_SHA256_LEN);
+}
+
+int
+walk_result_report_digest(const struct walk_result *res, unsigned char *md)
+{
+	static const char what[] = "reef walk report entries 1";
+	unsigned char (*dg)[HASH_SHA256_LEN];
+	struct hash_sha256_ctx h;
+	uint64_t n = res->npoints;
+	size_t i;
+	int rc = 0;
+
+	/* Sorted: the order the workers finished in does not count. */
+	if ((dg = calloc(res->npoints + 1, sizeof(*dg))) == NULL)
+		return -1;
+	for (i = 0; i < res->npoints; i++)
+		memcpy(dg[i], res->points[i].digest, HASH_SHA256_LEN);
+	qsort(dg, res->npoints, sizeof(*dg), digest_cmp);
+	if (hash_sha256_init(&h) == -1) {
+		free(dg);
+		return -1;
+	}
+	rc |= hash_sha256_update(&h, what, sizeof(what));
+	for (i = 0; i < res->ntas; i++)
+		rc |= hash_sha256_update(&h, res->ta_names[i],
+		    strlen(res->ta_names[i]) + 1);
+	rc |= hash_sha256_update(&h, &n, sizeof(n));
+	rc |= hash_sha256_update(&h, dg, res->npoints * sizeof(*dg));
+	free(dg);
+	if (hash_sha256_final(&h, md) == -1 || rc != 0)
+		return -1;
+	return 0;
 }

@@ -100,6 +100,18 @@ struct walk_config {
 	 * does not serialise the calls (a global run makes half a million).
 	 */
 	int		 report_threadsafe;
+	/*
+	 * The report entries of publication points are not passed to
+	 * report during the walk but kept, encoded, in the result
+	 * (walk_result_report()); report still gets the walk's own (TALs,
+	 * TA and CA certificates).
+	 */
+	int		 report_defer;
+	/*
+	 * With report_defer, what receives the points' entries when they
+	 * are passed on during the walk (report_arg too; NULL: report).
+	 */
+	walk_report_fn	 report_point;
 };
 
 /* Counters of one run (all for the whole run, every TA). */
@@ -134,6 +146,9 @@ struct walk_stats {
  * name of TAL i (the ta index of the payloads).  Owned by the caller:
  * release with walk_result_free().
  */
+struct ppmemo_entries;
+struct walk_entry_block;
+
 struct walk_result {
 	struct vrpset	 *vrps;
 	struct aspaset	 *aspas;
@@ -141,6 +156,10 @@ struct walk_result {
 	char		**ta_names;
 	size_t		  ntas;
 	struct walk_stats stats;
+	/* With report_defer: each publication point's report entries. */
+	struct ppmemo_entries *points;
+	size_t		  npoints;
+	struct walk_entry_block *blocks;	/* their data (walk.c) */
 };
 
 /*
@@ -154,6 +173,24 @@ struct walk_result {
  */
 int		 walk_run(const struct walk_config *cfg,
 		    struct walk_result *out);
+
+/*
+ * Pass the report entries kept in res (walk_config's report_defer) to
+ * fn(arg, ...), with the TA's name, as the walk would have, freeing each
+ * point's as it goes (a second call passes nothing; the digests stay).
+ * Returns 0, or -1 when one point's entries do not decode (the others
+ * are passed).
+ */
+int		 walk_result_report(struct walk_result *res,
+		    walk_report_fn fn, void *arg);
+
+/*
+ * The digest of the report entries kept in res: of every point's
+ * entries, in an order that depends only on them, and of the TA names.
+ * Two results with the same digest report the same entries.  0 or -1.
+ */
+int		 walk_result_report_digest(const struct walk_result *res,
+		    unsigned char *md);
 
 /* Release everything *res owns and zero it.  NULL is allowed. */
 void		 walk_result_free(struct walk_result *res);

@@ -955,8 +955,12 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	    (w.memo = memo_open(cfg->memo_dir, cfg->memo_tag)) == NULL)
 		log_warnx_obj(cfg->memo_dir, "incremental validation off: "
 		    "every publication point is validated in full");
-	/* Without records to reuse, every point is validated in full. */
-	w.eager = w.memo == NULL || cfg->memo_full;
+	/*
+	 * Without records to reuse, every point is validated in full; with
+	 * a fetcher, report.json gets this run's fetch times and is written
+	 * in any case: the entries go to the report as they come.
+	 */
+	w.eager = w.memo == NULL || cfg->memo_full || cfg->fetcher != NULL;
 	for (i = 0; i < cfg->ntals; i++)
 		w.ta_names[i] = cfg->tals[i]->name;
 	if ((w.pool = threadpool_new(cfg->threads)) == NULL) {

@@ -104,7 +104,9 @@ struct walk_config {
 	 * The report entries of publication points are not passed to
 	 * report during the walk but kept, encoded, in the result
 	 * (walk_result_report()); report still gets the walk's own (TALs,
-	 * TA and CA certificates).
+	 * TA and CA certificates).  Only while every point is reused and
+	 * there is no fetcher: then the report may well be the one in use.
+	 * Each point's digest is kept either way.
 	 */
 	int		 report_defer;
 	/*

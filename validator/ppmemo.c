@@ -449,8 +449,11 @@ same_record(const struct pubpoint_ctx *ctx, struct memo *m,
 	return same;
 }
 
-/* Write the record of a full validation of ctx's point. */
-static void
+/*
+ * Write the record of a full validation of ctx's point.  Returns 0 when
+ * the memo already held the same record (but for its time), else 1.
+ */
+static int
 save(const struct pubpoint_ctx *ctx, struct memo *m,
     const struct pubpoint_out *o, const struct recorder *rec,
     const struct dir_id *did)
@@ -459,9 +462,10 @@ save(const struct pubpoint_ctx *ctx, struct memo *m,
 	unsigned char key[HASH_SHA256_LEN];
 	char sname[PATH_MAX];
 	size_t i, made_off;
+	int changed = 1;
 
 	if (point_key(ctx, key) == -1)
-		return;
+		return 1;
 	store_copy(ctx, sname);
 	memo_w_bytes(&w, key, sizeof(key));
 	memo_w_bytes(&w, o->mft_hash, sizeof(o->mft_hash));
@@ -482,10 +486,14 @@ save(const struct pubpoint_ctx *ctx, struct memo *m,
 	put_payloads(&w, o);
 	memo_w_u32(&w, rec->n);
 	memo_w_bytes(&w, rec->w.data, rec->w.len);
-	if (!w.failed && !rec->w.failed &&
-	    !same_record(ctx, m, &w, made_off))
-		(void)memo_put(m, ctx->ca->mft, w.data, w.len);
+	if (!w.failed && !rec->w.failed) {
+		if (!same_record(ctx, m, &w, made_off))
+			(void)memo_put(m, ctx->ca->mft, w.data, w.len);
+		else
+			changed = 0;
+	}
 	memo_wbuf_free(&w);
+	return changed;
 }
 
 /* Expiry along the chain above, applied to the point's own. */
@@ -582,7 +590,7 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o,
 	struct recorder rec;
 	struct dir_id did;
 	unsigned char *data;
-	int rc;
+	int rc, changed = 1;
 
 	memset(&did, 0, sizeof(did));
 	if (m != NULL)
@@ -597,7 +605,7 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o,
 	if (m != NULL) {
 		if (rc == 0 && !o->from_store && o->stable_until > ctx->now &&
 		    o->listed != NULL)
-			save(ctx, m, o, &rec, &did);
+			changed = save(ctx, m, o, &rec, &did);
 		else
 			memo_drop(m, ctx->ca->mft);
 	}
@@ -610,7 +618,8 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o,
 			log_errorx_obj(ctx->ca->mft, "out of memory for the "
 			    "report entries");
 			defer->lost = 1;
-		}
+		} else
+			defer->changed = changed;
 	}
 	memo_wbuf_free(&rec.w);
 	apply_chain(ctx, o);

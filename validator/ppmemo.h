@@ -70,6 +70,11 @@ struct ppmemo_entries {
 	/* SHA-256 of all the above: the same entries, the same digest. */
 	unsigned char	 digest[HASH_SHA256_LEN];
 	int		 lost;		/* out of memory: the entries are gone */
+	/*
+	 * Validated in full with a result (record) other than the memo
+	 * held: the report will likely change.  0 for a reused point.
+	 */
+	int		 changed;
 };
 
 /*

@@ -614,14 +614,15 @@ walk_report_point(void *arg, const char *uri, const char *type, int ok,
 
 /*
  * Entries are kept for the end of the run (walk_result_report()) while
- * every point is reused: report.json is then likely kept as it is and
- * the entries never needed.  The first point validated in full means it
- * will likely be written: the entries kept so far are passed on, and
- * from then on each worker passes its point's entries at once, as they
- * come, keeping only their digest.  e: the point's (malloc'd data).
+ * every point gives what its record held: report.json is then likely
+ * kept as it is and the entries never needed.  The first point whose
+ * result changed means it will likely be written: the entries kept so
+ * far are passed on, and from then on each worker passes its point's
+ * entries at once, as they come, keeping only their digest.  e: the
+ * point's (malloc'd data).
  */
 static void
-emit_eager(struct walk *w, struct ppmemo_entries *e, int reused)
+emit_eager(struct walk *w, struct ppmemo_entries *e)
 {
 	struct walk_entry_block *none = NULL;
 	unsigned char *data = e->data;
@@ -629,7 +630,7 @@ emit_eager(struct walk *w, struct ppmemo_entries *e, int reused)
 	if (e->ca_uri == NULL)
 		return;
 	if (!__atomic_load_n(&w->eager, __ATOMIC_ACQUIRE)) {
-		if (reused)
+		if (!e->changed)
 			return;
 		pthread_mutex_lock(&w->lock);
 		if (!w->eager) {
@@ -750,7 +751,7 @@ run_task(void *arg)
 	(void)ppmemo_process(&ctx, w->memo, w->cfg->memo_full ?
 	    PPMEMO_REBUILD : PPMEMO_REUSE, &out, defer);
 	if (defer != NULL)
-		emit_eager(w, defer, out.stats.pubpoints_reused != 0);
+		emit_eager(w, defer);
 	cs = child_tasks(w, t, &out, &nomem);
 	pthread_mutex_lock(&w->lock);
 	merge_locked(w, &out, cs, nomem);
@@ -956,11 +957,11 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 		log_warnx_obj(cfg->memo_dir, "incremental validation off: "
 		    "every publication point is validated in full");
 	/*
-	 * Without records to reuse, every point is validated in full; with
-	 * a fetcher, report.json gets this run's fetch times and is written
-	 * in any case: the entries go to the report as they come.
+	 * Without records, no point's result is known before; with a
+	 * fetcher, report.json gets this run's fetch times and is written in
+	 * any case: the entries go to the report as they come.
 	 */
-	w.eager = w.memo == NULL || cfg->memo_full || cfg->fetcher != NULL;
+	w.eager = w.memo == NULL || cfg->fetcher != NULL;
 	for (i = 0; i < cfg->ntals; i++)
 		w.ta_names[i] = cfg->tals[i]->name;
 	if ((w.pool = threadpool_new(cfg->threads)) == NULL) {

@@ -348,33 +348,14 @@ memo_drop(struct memo *m, const char *key)
 	}
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
- * A record name: exactly MEMO_NAME_LEN lowercase hex digits, decoded into
- * md.  1 if it is one, else 0.
+ * A record name: exactly MEMO_NAME_LEN hex digits, decoded into md.  1 if
+ * it is one, else 0.
  */
 static int
 record_name_digest(const char *s, unsigned char *md)
 {
-	size_t i;
-	int hi, lo;
-
-	for (i = 0; i < HASH_SHA256_LEN; i++) {
-		if ((hi = hex_value(s[2 * i])) == -1 ||
-		    (lo = hex_value(s[2 * i + 1])) == -1)
-			return 0;
-		md[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return s[MEMO_NAME_LEN] == '\0';
+	return hash_hex_decode(s, md, HASH_SHA256_LEN) == 0;
 }
 
 size_t

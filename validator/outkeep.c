@@ -51,23 +51,13 @@ name_ok(const char *s, size_t len)
 	return 1;
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* "NAME DIGEST SIZE" (no LF) into l.  0, or -1 when malformed. */
 static int
 parse_line(const char *s, size_t len, struct keep_line *l)
 {
 	const char *sp = memchr(s, ' ', len), *p;
-	size_t i, nlen;
-	int hi, lo;
+	char hex[2 * HASH_SHA256_LEN + 1];
+	size_t nlen;
 
 	if (sp == NULL || !name_ok(s, nlen = (size_t)(sp - s)))
 		return -1;
@@ -76,12 +66,10 @@ parse_line(const char *s, size_t len, struct keep_line *l)
 	p = sp + 1;
 	if ((size_t)(s + len - p) < 2 * HASH_SHA256_LEN + 2)
 		return -1;
-	for (i = 0; i < HASH_SHA256_LEN; i++) {
-		if ((hi = hex_digit(p[2 * i])) == -1 ||
-		    (lo = hex_digit(p[2 * i + 1])) == -1)
-			return -1;
-		l->md[i] = (unsigned char)(hi << 4 | lo);
-	}
+	memcpy(hex, p, 2 * HASH_SHA256_LEN);
+	hex[2 * HASH_SHA256_LEN] = '\0';
+	if (hash_hex_decode(hex, l->md, HASH_SHA256_LEN) == -1)
+		return -1;
 	p += 2 * HASH_SHA256_LEN;
 	if (*p++ != ' ' || p == s + len || (p[0] == '0' && p + 1 != s + len))
 		return -1;

@@ -10,7 +10,7 @@
  *
  *	NAME SP DIGEST SP SIZE LF
  *
- * (NAME the output's file name, DIGEST 64 lowercase hex digits, SIZE the
+ * (NAME the output's file name, DIGEST 64 hex digits, SIZE the
  * file's size in decimal).  A run whose digest for NAME equals the one
  * the run in use recorded, while that run's NAME still has the size
  * recorded, hard-links the file into its own run directory

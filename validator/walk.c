@@ -106,11 +106,6 @@ struct task {
 	char		*repo_base;	/* uri_repo_base() of cert->repo */
 };
 
-/* The report argument of one publication point: the walk and its TA. */
-struct pp_report_arg {
-	struct walk	*w;
-	const char	*ta;
-};
 
 static void	run_task(void *);
 
@@ -165,21 +160,39 @@ walk_report_cert(struct walk *w, const struct task *t, int ok,
 	walk_report(w, t->uri, "cer", ok, why, &d);
 }
 
-/* The report callback handed to pubpoint.c: adds the TA name. */
+/* walk_report() as a walk_report_fn; arg is the walk. */
 static void
-pp_report(void *arg, const char *uri, const char *type, int ok,
+walk_report_cb(void *arg, const char *uri, const char *type, int ok,
+    const char *why, const struct walk_detail *d)
+{
+	walk_report(arg, uri, type, ok, why, d);
+}
+
+/*
+ * A report callback adding the TA's name to each entry before passing it
+ * on: for pubpoint.c's entries and those emit_points() passes on.
+ */
+struct named_report {
+	walk_report_fn	 fn;
+	void		*arg;
+	const char	*ta;
+};
+
+static void
+named_report(void *arg, const char *uri, const char *type, int ok,
     const char *why, const struct walk_detail *detail)
 {
-	struct pp_report_arg *a = arg;
+	struct named_report *nr = arg;
 	struct walk_detail d;
 
 	if (detail != NULL)
 		d = *detail;
 	else
 		memset(&d, 0, sizeof(d));
-	d.ta = a->ta;
-	walk_report(a->w, uri, type, ok, why, &d);
+	d.ta = nr->ta;
+	nr->fn(nr->arg, uri, type, ok, why, &d);
 }
+
 
 static int
 ski_cmp(const void *a, const void *b)
@@ -530,29 +543,6 @@ block_room(struct walk *w, size_t len)
 	return b->data;
 }
 
-/* emit_points()'s callback: the TA's name added, as pp_report(). */
-struct named_report {
-	walk_report_fn	 fn;
-	void		*arg;
-	const char	*ta;
-};
-
-static void
-named_report(void *arg, const char *uri, const char *type, int ok,
-    const char *why, const struct walk_detail *detail)
-{
-	struct named_report *nr = arg;
-	struct walk_detail d;
-
-	if (detail != NULL)
-		d = *detail;
-	else
-		memset(&d, 0, sizeof(d));
-	d.ta = nr->ta;
-	nr->fn(nr->arg, uri, type, ok, why, &d);
-}
-
-
 /*
  * Pass the entries of points[0..n) to fn(arg, ...) with their TA's name
  * (ta_names, ntas of them), and give back each block of *blocks once its
@@ -727,7 +717,7 @@ run_task(void *arg)
 	struct walk *w = t->w;
 	struct pubpoint_ctx ctx;
 	struct pubpoint_out out;
-	struct pp_report_arg ra;
+	struct named_report ra;
 	struct ppmemo_entries e, *defer = w->cfg->report_defer ? &e : NULL;
 	struct task **cs;
 	int nomem = 0;
@@ -744,9 +734,10 @@ run_task(void *arg)
 	ctx.cache_dir = w->cfg->cache_dir;
 	ctx.store = w->store;
 	ctx.uri_flags = w->uri_flags;
-	ra.w = w;
+	ra.fn = walk_report_cb;
+	ra.arg = w;
 	ra.ta = ta_name(w, t->ta);
-	ctx.report = pp_report;
+	ctx.report = named_report;
 	ctx.report_arg = &ra;
 	(void)ppmemo_process(&ctx, w->memo, w->cfg->memo_full ?
 	    PPMEMO_REBUILD : PPMEMO_REUSE, &out, defer);

@@ -24,6 +24,13 @@
 
 /* First size of the set of records used (a power of two). */
 #define SEEN_INITIAL	1024
+/*
+ * Slots looked at for one digest.  Digests are of URIs a repository
+ * chooses, so it can make many fall on one slot; past this bound a
+ * record is not noted as used, which only means that memo_sweep()
+ * removes it and its point is validated in full next run.
+ */
+#define SEEN_MAX_PROBES	64
 
 /*
  * The records read or written in this run, by the digest their name
@@ -72,24 +79,26 @@ seen_start(const struct seen *s, const unsigned char *md)
 static int
 seen_has(const struct seen *s, const unsigned char *md)
 {
-	size_t i;
+	size_t i, probes = 0;
 
 	if (s->cap == 0)
 		return 0;
-	for (i = seen_start(s, md); s->used[i]; i = (i + 1) & (s->cap - 1))
+	for (i = seen_start(s, md); s->used[i] && probes < SEEN_MAX_PROBES;
+	    i = (i + 1) & (s->cap - 1), probes++)
 		if (memcmp(s->slot[i], md, HASH_SHA256_LEN) == 0)
 			return 1;
 	return 0;
 }
 
-/* Put md, known to be absent, into s, which has room. */
+/* Put md, known to be absent, into s, which has room (if not too far). */
 static void
 seen_put(struct seen *s, const unsigned char *md)
 {
-	size_t i;
+	size_t i, probes = 0;
 
 	for (i = seen_start(s, md); s->used[i]; i = (i + 1) & (s->cap - 1))
-		;
+		if (++probes == SEEN_MAX_PROBES)
+			return;
 	memcpy(s->slot[i], md, HASH_SHA256_LEN);
 	s->used[i] = 1;
 	s->n++;

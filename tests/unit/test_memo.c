@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "tests/unit/suite.h"
 #include "tests/unit/util.h"
 #include "validator/memo.h"
@@ -188,8 +189,45 @@ test_memo_buffers(void)
 	memo_wbuf_free(&w);
 }
 
+/*
+ * Keys whose record digests all start at one slot of the set of records
+ * used (its first size, 1024 slots: the low 10 bits of the digest's
+ * first bytes), as a repository choosing its URIs could make them.
+ */
+#define COLLIDING	100
+
+static void
+test_memo_sweep_colliding(void)
+{
+	char *tmp = tu_tmpdir("memo-coll"), *dir = tu_asprintf("%s/m", tmp);
+	char key[64];
+	unsigned char md[HASH_SHA256_LEN];
+	struct memo *m;
+	unsigned int i, n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	for (i = 0; n < COLLIDING; i++) {
+		snprintf(key, sizeof(key), "rsync://x/%u.mft", i);
+		CU_ASSERT_EQUAL_FATAL(hash_sha256(key, strlen(key), md), 0);
+		if ((md[0] | (md[1] & 3) << 8) != 0x155)
+			continue;
+		CU_ASSERT_EQUAL(memo_put(m, key, (const unsigned char *)"1",
+		    1), 0);
+		n++;
+	}
+	/* The first 64 are noted, the others swept: a bounded search, and
+	 * a record lost is only a point validated in full next run. */
+	CU_ASSERT_EQUAL(memo_sweep(m), COLLIDING - 64);
+	CU_ASSERT_EQUAL(count_entries(dir), 64);
+	memo_close(m);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(dir);
+}
+
 REEF_SUITE(memo,
     REEF_TEST(test_memo_roundtrip),
     REEF_TEST(test_memo_rejects),
     REEF_TEST(test_memo_sweep),
+    REEF_TEST(test_memo_sweep_colliding),
     REEF_TEST(test_memo_buffers))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "fdread.h"
 #include "handoff.h"
 #include "hash.h"
 #include "limits.h"
@@ -619,18 +620,11 @@ read_whole(const char *path, size_t *len, char *err, size_t errlen)
 		fail(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	while (off <= (size_t)st.st_size) {
-		n = read(fd, buf + off, (size_t)st.st_size + 1 - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			fail(err, errlen, "%s: %s", path, strerror(errno));
-			goto bad;
-		}
-		if (n == 0)
-			break;
-		off += n;
+	if ((n = fd_read_full(fd, buf, (size_t)st.st_size + 1)) == -1) {
+		fail(err, errlen, "%s: %s", path, strerror(errno));
+		goto bad;
 	}
+	off = (size_t)n;
 	if (off != (size_t)st.st_size) {
 		fail(err, errlen, "%s: changed while being read", path);
 		goto bad;

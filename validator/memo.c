@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdread.h"
 #include "common/hash.h"
 #include "common/log.h"
 #include "validator/memo.h"
@@ -190,7 +191,6 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
 {
 	struct stat sb;
 	unsigned char *b;
-	size_t off = 0;
 	ssize_t n;
 	int fd;
 
@@ -204,21 +204,14 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
 		close(fd);
 		return -1;
 	}
-	while (off < (size_t)sb.st_size) {
-		n = read(fd, b + off, (size_t)sb.st_size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	n = fd_read_full(fd, b, (size_t)sb.st_size);
 	close(fd);
-	if (off != (size_t)sb.st_size) {
+	if (n != (ssize_t)sb.st_size) {
 		free(b);
 		return -1;
 	}
 	*buf = b;
-	*len = off;
+	*len = (size_t)n;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdread.h"
 #include "common/log.h"
 #include "validator/outkeep.h"
 
@@ -105,23 +106,16 @@ static void
 read_old(struct outdir_run *r, struct keep_list *list)
 {
 	char buf[OUTKEEP_FILE_MAX + 1];
-	size_t off = 0;
-	ssize_t n = 0;
+	ssize_t n;
 	int fd;
 
 	list->n = 0;
 	if ((fd = outdir_run_open_previous(r, OUTKEEP_FILE)) == -1)
 		return;
-	while (off < sizeof(buf)) {
-		n = read(fd, buf + off, sizeof(buf) - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	n = fd_read_full(fd, buf, sizeof(buf));
 	close(fd);
-	if (n != 0 || off == sizeof(buf) || parse_file(buf, off, list) == -1)
+	if (n == -1 || (size_t)n == sizeof(buf) ||
+	    parse_file(buf, (size_t)n, list) == -1)
 		list->n = 0;
 }
 

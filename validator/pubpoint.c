@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdread.h"
 #include "common/hash.h"
 #include "common/limits.h"
 #include "common/log.h"
@@ -176,7 +177,7 @@ pp_read_file_id(int dfd, const char *name, unsigned char **buf, size_t *len,
 {
 	struct stat sb;
 	unsigned char *b = NULL;
-	size_t off = 0, want;
+	size_t off;
 	ssize_t n;
 	int fd, serr;
 
@@ -195,20 +196,10 @@ pp_read_file_id(int dfd, const char *name, unsigned char **buf, size_t *len,
 		goto fail;
 	}
 	/* One more byte to notice a file growing under us. */
-	if ((b = malloc((size_t)sb.st_size + 1)) == NULL)
+	if ((b = malloc((size_t)sb.st_size + 1)) == NULL ||
+	    (n = fd_read_full(fd, b, (size_t)sb.st_size + 1)) == -1)
 		goto fail;
-	while (off <= (size_t)sb.st_size) {
-		want = (size_t)sb.st_size + 1 - off;
-		n = read(fd, b + off, want);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		off += (size_t)n;
-		/* A regular file reads short only at its end. */
-		if ((size_t)n < want)
-			break;
-	}
+	off = (size_t)n;
 	if (off != (size_t)sb.st_size) {
 		errno = EAGAIN;	/* changed while we read it */
 		goto fail;

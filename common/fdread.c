@@ -1,0 +1,28 @@
+/*
+ * Whole reads of regular files; see fdread.h.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include "common/fdread.h"
+
+ssize_t
+fd_read_full(int fd, void *buf, size_t len)
+{
+	unsigned char *b = buf;
+	size_t off = 0, want;
+	ssize_t n;
+
+	while (off < len) {
+		want = len - off;
+		n = read(fd, b + off, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		off += (size_t)n;
+		if ((size_t)n < want)
+			break;
+	}
+	return (ssize_t)off;
+}

@@ -1,0 +1,18 @@
+/*
+ * Reading the whole of a regular file from its descriptor.
+ */
+#ifndef REEF_FDREAD_H
+#define REEF_FDREAD_H
+
+#include <sys/types.h>
+
+/*
+ * Read from fd into buf until len bytes are in, the end of the file, or
+ * the first short read (a regular file reads short only at its end, so
+ * the usual call, with one byte more than fstat(2) gave, takes a single
+ * read(2)); interrupted reads are retried.  Returns the number of bytes
+ * read, or -1 with errno set.
+ */
+ssize_t	fd_read_full(int fd, void *buf, size_t len);
+
+#endif

@@ -31,6 +31,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/output_text.h validator/output_metrics.c \
 	validator/walk.c validator/walk.h validator/validate.c validator/validate.h \
 	validator/pubpoint.c validator/pubpoint.h validator/store.c validator/store.h \
+	validator/storepack.c validator/storepack.h \
 	validator/memo.c validator/memo.h validator/ppmemo.c validator/ppmemo.h \
 	validator/repofetch.h \
 	validator/outdir.c validator/outdir.h validator/outkeep.c validator/outkeep.h \

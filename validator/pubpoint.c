@@ -50,6 +50,12 @@ struct pp_names {
 	char		*cache_dir;	/* local directory in the cache */
 };
 
+/* Where a view's files come from: a cache directory or a stored copy. */
+struct pp_source {
+	const char		*dir;	/* or NULL: */
+	const struct storepack	*pack;
+};
+
 /* A report entry for an object listed by ctx's manifest. */
 static void
 report_d(const struct pubpoint_ctx *ctx, const char *uri, const char *type,
@@ -339,20 +345,47 @@ find_crl(const struct pp_names *n, struct pp_view *v, char *why,
 	return 0;
 }
 
+/*
+ * The file name of src into *der (malloc'd), *len and, from a directory,
+ * its identity *id (zero for a stored copy, which the memo never keeps).
+ * Returns 0, or -1 with errno set.
+ */
+static int
+source_read(const struct pp_source *src, int dfd, const char *name,
+    unsigned char **der, size_t *len, struct pp_fileid *id)
+{
+	const struct store_file *f;
+
+	if (src->pack == NULL)
+		return pp_read_file_id(dfd, name, der, len, id);
+	memset(id, 0, sizeof(*id));
+	if ((f = storepack_find(src->pack, name)) == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	if ((*der = malloc(f->len == 0 ? 1 : f->len)) == NULL)
+		return -1;
+	memcpy(*der, f->der, f->len);
+	*len = f->len;
+	return 0;
+}
+
 /* Read and hash-check every listed file (RFC 9286 sections 6.4, 6.6). */
 static int
-read_listed(const char *dir, struct pp_view *v, char *why, size_t whylen)
+read_listed(const struct pp_source *src, struct pp_view *v, char *why,
+    size_t whylen)
 {
 	const struct mft_file *f;
 	size_t i;
-	int dfd, rc = -1;
+	int dfd = -1, rc = -1;
 
 	if ((v->files = calloc(v->mft->nfiles + 1, sizeof(*v->files))) ==
 	    NULL) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+	if (src->pack == NULL && (dfd = open(src->dir, O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) == -1) {
 		snprintf(why, whylen, "RFC 9286 section 6.4: listed files: "
 		    "%s", strerror(errno));
 		return -1;
@@ -360,7 +393,7 @@ read_listed(const char *dir, struct pp_view *v, char *why, size_t whylen)
 	/* Names are plain (RFC 9286 section 4.2.2, checked by mft.c). */
 	for (i = 0; i < v->mft->nfiles; i++) {
 		f = &v->mft->files[i];
-		if (pp_read_file_id(dfd, f->name, &v->files[i].der,
+		if (source_read(src, dfd, f->name, &v->files[i].der,
 		    &v->files[i].len, &v->files[i].id) == -1) {
 			snprintf(why, whylen, "RFC 9286 section 6.4: listed "
 			    "file %s: %s", f->name, strerror(errno));
@@ -376,29 +409,32 @@ read_listed(const char *dir, struct pp_view *v, char *why, size_t whylen)
 	}
 	rc = 0;
  out:
-	close(dfd);
+	if (dfd != -1)
+		close(dfd);
 	return rc;
 }
 
 /*
- * Load and check the publication point from directory dir: manifest,
- * listed files, CRL.  Returns 0, or -1 with why; the caller frees *v.
+ * Load and check the publication point from src: manifest, listed
+ * files, CRL.  Returns 0, or -1 with why; the caller frees *v.
  */
 static int
 load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
-    const char *dir, struct pp_view *v, char *why, size_t whylen)
+    const struct pp_source *src, struct pp_view *v, char *why,
+    size_t whylen)
 {
-	char *path, *crl_uri;
+	char *path = NULL, *crl_uri;
 	const struct pp_file *cf;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	if (asprintf(&path, "%s/%s", dir, n->mft_name) == -1) {
+	if (src->pack == NULL && asprintf(&path, "%s/%s", src->dir,
+	    n->mft_name) == -1) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	rc = pp_read_file_id(AT_FDCWD, path, &v->mft_der, &v->mft_len,
-	    &v->mft_id);
+	rc = source_read(src, AT_FDCWD, src->pack == NULL ? path :
+	    n->mft_name, &v->mft_der, &v->mft_len, &v->mft_id);
 	free(path);
 	if (rc == -1) {
 		snprintf(why, whylen, "RFC 9286 section 6.2: manifest: %s",
@@ -416,7 +452,7 @@ load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 	}
 	if (valid_mft(v->mft, ctx->ca, NULL, ctx->now, why, whylen) == -1 ||
 	    find_crl(n, v, why, whylen) == -1 ||
-	    read_listed(dir, v, why, whylen) == -1)
+	    read_listed(src, v, why, whylen) == -1)
 		return -1;
 	cf = &v->files[v->crl_idx];
 	if ((crl_uri = join(n->dir_uri, v->mft->files[v->crl_idx].name)) ==
@@ -457,31 +493,31 @@ load_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
  * stored one, -1 (why) if it must be rejected.
  */
 static int
-check_successor(const struct pubpoint_ctx *ctx, const struct pp_names *n,
-    const char *sdir, const struct pp_view *cur, char *why, size_t whylen)
+check_successor(const struct pp_names *n, int sfd, const struct pp_view *cur,
+    char *why, size_t whylen)
 {
 	unsigned char *der = NULL, md[HASH_SHA256_LEN];
+	char name[MAX_FILENAME_LENGTH + 1], swhy[VALID_WHY_LEN];
 	struct mft *old = NULL;
-	char *path;
 	size_t len;
 	int rc = 1;
 
-	if (sdir == NULL)
+	if (sfd == -1)
 		return 1;
-	if (asprintf(&path, "%s/%s", sdir, n->mft_name) == -1)
-		return 1;
-	if (pp_read_file(path, &der, &len) == 0 &&
-	    hash_sha256(der, len, md) == 0 &&
+	/* A stored copy that cannot be read is replaced. */
+	if (storepack_load_first(sfd, name, sizeof(name), &der, &len, swhy,
+	    sizeof(swhy)) == -1 || strcmp(name, n->mft_name) != 0)
+		rc = 1;
+	else if (hash_sha256(der, len, md) == 0 &&
 	    hash_equal(cur->mft_hash, md, HASH_SHA256_LEN))
 		rc = 0;		/* the same manifest: nothing to compare */
-	else if (der != NULL && (old = mft_parse(path, der, len)) != NULL) {
+	else if ((old = mft_parse(n->mft_uri, der, len)) != NULL) {
 		if (valid_mft_successor(cur->mft, cur->mft_hash, old, md, why,
 		    whylen) == -1)
 			rc = -1;
 		else if (hash_equal(cur->mft_hash, md, HASH_SHA256_LEN))
 			rc = 0;
 	}
-	free(path);
 	free(der);
 	mft_free(old);
 	return rc;
@@ -496,14 +532,15 @@ save_view(const struct pubpoint_ctx *ctx, const struct pp_names *n,
 
 	if ((sf = calloc(v->mft->nfiles + 1, sizeof(*sf))) == NULL)
 		return;
+	/* The manifest first (storepack.h). */
+	sf[0].name = n->mft_name;
+	sf[0].der = v->mft_der;
+	sf[0].len = v->mft_len;
 	for (i = 0; i < v->mft->nfiles; i++) {
-		sf[i].name = v->mft->files[i].name;
-		sf[i].der = v->files[i].der;
-		sf[i].len = v->files[i].len;
+		sf[i + 1].name = v->mft->files[i].name;
+		sf[i + 1].der = v->files[i].der;
+		sf[i + 1].len = v->files[i].len;
 	}
-	sf[i].name = n->mft_name;
-	sf[i].der = v->mft_der;
-	sf[i].len = v->mft_len;
 	/* A failed save only loses the fallback; the walk goes on. */
 	(void)store_save(ctx->store, n->mft_uri, sf, v->mft->nfiles + 1);
 	free(sf);
@@ -863,16 +900,35 @@ pubpoint_cache_dir(const struct pubpoint_ctx *ctx)
 }
 
 /* Returns 0 if a manifest was accepted and its objects processed, else -1. */
+/*
+ * The stored copy open on sfd as a source: 0 with *pack loaded, or -1
+ * with why.
+ */
+static int
+store_source(int sfd, struct storepack *pack, struct pp_source *src,
+    char *why, size_t whylen)
+{
+	if (storepack_load(sfd, pack, why, whylen) == -1)
+		return -1;
+	src->dir = NULL;
+	src->pack = pack;
+	return 0;
+}
+
+/* Returns 0 if a manifest was accepted and its objects processed, else -1. */
 int
 pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 {
 	struct pp_names n;
 	struct pp_view v;
-	char why[VALID_WHY_LEN], swhy[VALID_WHY_LEN], *sdir = NULL;
-	int rc = -1, save = 0;
+	struct pp_source src;
+	struct storepack pack;
+	char why[VALID_WHY_LEN], swhy[VALID_WHY_LEN];
+	int rc = -1, save = 0, sfd = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&v, 0, sizeof(v));
+	memset(&pack, 0, sizeof(pack));
 	out->stats.pubpoints = 1;
 	out->stable_until = INT64_MAX;
 	why[0] = swhy[0] = '\0';
@@ -882,10 +938,11 @@ pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 		return -1;
 	}
 	if (ctx->store != NULL)
-		sdir = store_lookup(ctx->store, n.mft_uri);
-	if (load_view(ctx, &n, n.cache_dir, &v, why, sizeof(why)) == 0 &&
-	    (save = check_successor(ctx, &n, sdir, &v, why, sizeof(why))) >=
-	    0) {
+		sfd = store_copy_open(ctx->store, n.mft_uri);
+	src.dir = n.cache_dir;
+	src.pack = NULL;
+	if (load_view(ctx, &n, &src, &v, why, sizeof(why)) == 0 &&
+	    (save = check_successor(&n, sfd, &v, why, sizeof(why))) >= 0) {
 		if (save == 1 && ctx->store != NULL)
 			save_view(ctx, &n, &v);
 		out->stats.manifests++;
@@ -898,7 +955,8 @@ pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 		out->stats.manifests_failed++;
 		report_mft(ctx, &n, &v, 0, why);
 		view_free(&v);
-		if (sdir != NULL && load_view(ctx, &n, sdir, &v, swhy,
+		if (sfd != -1 && store_source(sfd, &pack, &src, swhy,
+		    sizeof(swhy)) == 0 && load_view(ctx, &n, &src, &v, swhy,
 		    sizeof(swhy)) == 0) {
 			log_warnx_obj(n.mft_uri, "using the last good copy "
 			    "of the publication point");
@@ -918,7 +976,9 @@ pubpoint_process(const struct pubpoint_ctx *ctx, struct pubpoint_out *out)
 			    swhy);
 	}
 	view_free(&v);
-	free(sdir);
+	storepack_free(&pack);
+	if (sfd != -1)
+		close(sfd);
 	names_free(&n);
 	return rc;
 }

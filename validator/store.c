@@ -18,15 +18,16 @@
 #include "common/limits.h"
 #include "common/log.h"
 #include "validator/store.h"
+#include "validator/storepack.h"
 
 /* Length of the key of one publication point: hex SHA-256 of its manifest URI. */
 #define STORE_KEY_LEN	HASH_SHA256_HEX_LEN
-/* Suffix mkdtemp(3) replaces. */
+/* Suffix mkostemp(3) replaces. */
 #define STORE_TMPL	".XXXXXX"
 /*
  * Digits of the key in a copy's directory name: the link text then fits
  * in the link's inode (a "fast" symbolic link, read without a data
- * block).  mkdtemp(3) makes the name unique; the digits only tell whose
+ * block).  mkostemp(3) makes the name unique; the digits only tell whose
  * copy it is.
  */
 #define STORE_DIR_KEY_LEN	32
@@ -86,18 +87,6 @@ store_key(const char *uri, char key[STORE_KEY_LEN + 1])
 	return 0;
 }
 
-/* The link STORE/<key>, malloc'd. */
-static char *
-link_path(const struct store *st, const char *uri)
-{
-	char key[STORE_KEY_LEN + 1], *p;
-
-	if (store_key(uri, key) == -1 ||
-	    asprintf(&p, "%s/%s", st->dir, key) == -1)
-		return NULL;
-	return p;
-}
-
 int
 store_link(struct store *st, const char *uri, char *name, size_t len)
 {
@@ -116,81 +105,45 @@ store_link(struct store *st, const char *uri, char *name, size_t len)
 	return 0;
 }
 
-/* Returns the target directory of the link for uri, malloc'd, or NULL. */
-char *
-store_lookup(struct store *st, const char *uri)
+int
+store_copy_open(struct store *st, const char *uri)
 {
-	char target[PATH_MAX], *p = NULL;
-	struct stat sb;
+	char target[PATH_MAX];
 
-	if (store_link(st, uri, target, sizeof(target)) == -1)
-		return NULL;
-	if (asprintf(&p, "%s/%s", st->dir, target) == -1)
-		return NULL;
-	if (stat(p, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-		free(p);
-		return NULL;
+	if (store_link(st, uri, target, sizeof(target)) == -1) {
+		errno = ENOENT;
+		return -1;
 	}
-	return p;
+	return openat(st->dfd, target, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK);
 }
 
-/* Remove a directory written by store_save() (flat: files only). */
+/*
+ * Remove the copy called name in the store.  A directory is a copy an
+ * older Reef wrote, one file per object (flat: files only).
+ */
 static void
-rmdir_flat(const char *path)
+remove_copy(struct store *st, const char *name)
 {
 	DIR *d;
 	struct dirent *de;
-	char *fp;
+	int fd;
 
-	if ((d = opendir(path)) == NULL)
+	if (unlinkat(st->dfd, name, 0) == 0 || errno != EISDIR)
 		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (asprintf(&fp, "%s/%s", path, de->d_name) == -1)
-			continue;
-		unlink(fp);
-		free(fp);
+	if ((fd = openat(st->dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NOFOLLOW)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
 	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
 	closedir(d);
-	rmdir(path);
-}
-
-static int
-write_file(const char *dir, const struct store_file *f)
-{
-	char *path;
-	int fd, rc = -1;
-	size_t off = 0;
-	ssize_t n;
-
-	/* The walk only passes manifest-checked names (RFC 9286 4.2.2). */
-	if (f->name[0] == '.' || strchr(f->name, '/') != NULL ||
-	    strlen(f->name) > MAX_FILENAME_LENGTH) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (asprintf(&path, "%s/%s", dir, f->name) == -1)
-		return -1;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0644)) == -1)
-		goto out;
-	while (off < f->len) {
-		if ((n = write(fd, f->der + off, f->len - off)) <= 0) {
-			if (n == -1 && errno == EINTR)
-				continue;
-			close(fd);
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1)
-		goto out;
-	rc = 0;
- out:
-	free(path);
-	return rc;
+	(void)unlinkat(st->dfd, name, AT_REMOVEDIR);
 }
 
 /* Returns 0 once the new copy is in place, -1 (old copy kept) otherwise. */
@@ -198,58 +151,47 @@ int
 store_save(struct store *st, const char *uri, const struct store_file *files,
     size_t nfiles)
 {
-	char key[STORE_KEY_LEN + 1], *tmp = NULL, *newlink = NULL;
-	char *lp = NULL, *old = NULL, *base;
-	size_t i;
-	int rc = -1;
+	char key[STORE_KEY_LEN + 1], newlink[STORE_KEY_LEN + 16];
+	char old[PATH_MAX], *tmp, *base;
+	int fd, have_old, rc = -1;
 
 	if (store_key(uri, key) == -1)
 		return -1;
-	/* The new copy is written unlocked, in a directory of its own. */
+	/* The new copy is written unlocked, in a file of its own. */
 	if (asprintf(&tmp, "%s/.%.*s" STORE_TMPL, st->dir, STORE_DIR_KEY_LEN,
 	    key) == -1)
 		return -1;
-	if (mkdtemp(tmp) == NULL) {
-		log_warn_obj(tmp, "store");
+	base = strrchr(tmp, '/') + 1;
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		log_warn_obj(uri, "store: cannot create a copy");
 		free(tmp);
 		return -1;
 	}
-	for (i = 0; i < nfiles; i++)
-		if (write_file(tmp, &files[i]) == -1) {
-			log_warn_obj(uri, "store: cannot write %s",
-			    files[i].name);
-			rmdir_flat(tmp);
-			free(tmp);
-			return -1;
-		}
-	base = strrchr(tmp, '/') + 1;
-	if (asprintf(&newlink, "%s/.%s.link", st->dir, key) == -1) {
-		newlink = NULL;
-		rmdir_flat(tmp);
-		goto out;
+	if (storepack_write(fd, files, nfiles) == -1 || close(fd) == -1) {
+		log_warn_obj(uri, "store: cannot write the copy");
+		goto fail;
 	}
-	lp = link_path(st, uri);
+	snprintf(newlink, sizeof(newlink), ".%s.link", key);
 	/* Replacing the link, and learning what it replaces, is one step. */
 	pthread_mutex_lock(&st->lock);
-	old = store_lookup(st, uri);
-	unlink(newlink);
-	if (lp == NULL || symlink(base, newlink) == -1 ||
-	    rename(newlink, lp) == -1) {
+	have_old = store_link(st, uri, old, sizeof(old)) == 0;
+	(void)unlinkat(st->dfd, newlink, 0);
+	if (symlinkat(base, st->dfd, newlink) == -1 ||
+	    renameat(st->dfd, newlink, st->dfd, key) == -1) {
 		pthread_mutex_unlock(&st->lock);
 		log_warn_obj(uri, "store: cannot install the new copy");
-		unlink(newlink);
-		rmdir_flat(tmp);
-		goto out;
+		(void)unlinkat(st->dfd, newlink, 0);
+		goto fail;
 	}
 	pthread_mutex_unlock(&st->lock);
-	if (old != NULL)
-		rmdir_flat(old);
+	if (have_old)
+		remove_copy(st, old);
 	rc = 0;
+	goto out;
+ fail:
+	(void)unlinkat(st->dfd, base, 0);
  out:
 	free(tmp);
-	free(newlink);
-	free(lp);
-	free(old);
 	return rc;
 }
 
@@ -257,19 +199,17 @@ store_save(struct store *st, const char *uri, const struct store_file *files,
 int
 store_remove(struct store *st, const char *uri)
 {
-	char *lp, *old;
-	int rc = 0;
+	char key[STORE_KEY_LEN + 1], old[PATH_MAX];
+	int rc = 0, have_old;
 
+	if (store_key(uri, key) == -1)
+		return -1;
 	pthread_mutex_lock(&st->lock);
-	old = store_lookup(st, uri);
-	if ((lp = link_path(st, uri)) == NULL)
+	have_old = store_link(st, uri, old, sizeof(old)) == 0;
+	if (unlinkat(st->dfd, key, 0) == -1 && errno != ENOENT)
 		rc = -1;
-	else if (unlink(lp) == -1 && errno != ENOENT)
-		rc = -1;
-	if (old != NULL)
-		rmdir_flat(old);
 	pthread_mutex_unlock(&st->lock);
-	free(lp);
-	free(old);
+	if (have_old)
+		remove_copy(st, old);
 	return rc;
 }

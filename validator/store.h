@@ -7,16 +7,17 @@
  * compared with, so a replayed older one is noticed (RFC 9286 section
  * 4.2.1).
  *
- * Layout: STORE/<h> is a symbolic link to the directory STORE/.<p>.XXXXXX
- * holding the manifest and every file it lists, where <h> is the hex
- * SHA-256 of the manifest's rsync URI and <p> its first 32 digits (so the
- * link text fits in the link's inode; mkdtemp(3) makes the name unique).  A new copy is written to a new
- * directory and the link is replaced with rename(2), so a reader sees the
- * old copy or the new one, never a mix; the names never depend on the
- * repository's file names beyond those a manifest allows (RFC 9286
- * section 4.2.2), so nothing can escape STORE.
+ * Layout: STORE/<h> is a symbolic link to the file STORE/.<p>.XXXXXX,
+ * one pack (validator/storepack.h) of the manifest and every file it
+ * lists, where <h> is the hex SHA-256 of the manifest's rsync URI and <p>
+ * its first 32 digits (so the link text fits in the link's inode;
+ * mkostemp(3) makes the name unique).  A new copy is written to a new
+ * file and the link is replaced with rename(2), so a reader sees the old
+ * copy or the new one, never a mix; no name in STORE depends on the
+ * repository's file names, so nothing can escape it.  One file per copy
+ * keeps a changed point to one inode created and one freed.
  *
- * Thread-safe: a copy is written in a directory of its own; replacing a
+ * Thread-safe: a copy is written in a file of its own; replacing a
  * point's link is serialised by a lock inside the store.
  */
 #ifndef REEF_VALIDATOR_STORE_H
@@ -24,14 +25,9 @@
 
 #include <stddef.h>
 
-struct store;
+#include "validator/storepack.h"
 
-/* One file of a publication point to save (bytes as validated). */
-struct store_file {
-	const char		*name;	/* manifest file name (or the manifest's) */
-	const unsigned char	*der;
-	size_t			 len;
-};
+struct store;
 
 /*
  * Open (creating it if needed) the store in dir.  Returns a new handle
@@ -43,15 +39,16 @@ struct store	*store_open(const char *dir);
 void		 store_close(struct store *st);
 
 /*
- * The directory holding the stored copy of the publication point whose
- * manifest has the URI mft_uri: malloc'd (the caller frees), or NULL if
- * there is none (or on allocation failure).
+ * The stored copy of the publication point whose manifest has the URI
+ * mft_uri, open for reading (a pack: storepack_load(),
+ * storepack_load_first()).  Returns the descriptor (the caller closes
+ * it), or -1 with errno ENOENT when there is none.
  */
-char		*store_lookup(struct store *st, const char *mft_uri);
+int		 store_copy_open(struct store *st, const char *mft_uri);
 
 /*
- * The name of the directory STORE/<h> links to (".<p>.XXXXXX", a new
- * name for every copy saved) in name (len bytes), without checking that
+ * The name of the file STORE/<h> links to (".<p>.XXXXXX", a new name
+ * for every copy saved) in name (len bytes), without checking that
  * it exists: what ties a memo record to one stored copy
  * (validator/ppmemo.h).  Returns 0, or -1 when there is no copy or the
  * name does not fit.
@@ -60,9 +57,9 @@ int		 store_link(struct store *st, const char *mft_uri,
 		    char *name, size_t len);
 
 /*
- * Replace the stored copy for mft_uri by the nfiles files given (the
- * manifest among them).  Returns 0, or -1 after logging why (the old copy
- * then stays).
+ * Replace the stored copy for mft_uri by the nfiles files given, the
+ * manifest first (plain names, storepack.h).  Returns 0, or -1 after
+ * logging why (the old copy then stays).
  */
 int		 store_save(struct store *st, const char *mft_uri,
 		    const struct store_file *files, size_t nfiles);

@@ -130,6 +130,34 @@ uri_seeds() {
 	done
 }
 
+# u8 N, u32 N: one or four big-endian bytes.
+u8() {
+	printf "\\$(printf %03o "$1")"
+}
+u32() {
+	u8 $(($1 >> 24 & 255)); u8 $(($1 >> 16 & 255))
+	u8 $(($1 >> 8 & 255)); u8 $(($1 & 255))
+}
+
+# pack_seeds DIR: stored copies (validator/storepack.h) of a few corpus
+# files each, named by their base names.
+pack_seeds() {
+	i=0
+	corpus_files mft roa crl | head -n 60 | while read -r a; do
+		read -r b || break
+		read -r c || break
+		i=$((i + 1))
+		{
+			printf REEFPAK1; u32 3
+			for f in "$a" "$b" "$c"; do
+				n=$(basename "$f")
+				u8 ${#n}; printf '%s' "$n"; u8 0
+				u32 $(wc -c <"$f"); cat "$f"
+			done
+		} >"$1/pack$i"
+	done
+}
+
 # seeds HARNESS DIR: fill DIR with the seeds of HARNESS's input type.
 seeds() {
 	case $1 in
@@ -152,6 +180,7 @@ seeds() {
 	fuzz_rrdp) rrdp_seeds "$2" ;;
 	fuzz_uri) uri_seeds "$2" ;;
 	fuzz_jsonread) copy_seeds "$2" json ;;
+	fuzz_storepack) pack_seeds "$2" ;;
 	*) ;;	# no corpus of this type: libFuzzer starts from nothing
 	esac
 }

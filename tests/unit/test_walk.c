@@ -7,6 +7,7 @@
  * tests/integration/test_walk.c.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -425,58 +426,123 @@ test_valid_expires_min(void)
 	CU_ASSERT_EQUAL(valid_expires_min(0, 0), 0);
 }
 
+static int
+same_bytes(const struct store_file *f, const char *s)
+{
+	return f != NULL && f->len == strlen(s) && memcmp(f->der, s,
+	    f->len) == 0;
+}
+
+/* The stored copy for uri, loaded; 0 or -1. */
+static int
+store_get(struct store *st, const char *uri, struct storepack *p)
+{
+	char why[256];
+	int fd, rc;
+
+	if ((fd = store_copy_open(st, uri)) == -1)
+		return -1;
+	rc = storepack_load(fd, p, why, sizeof(why));
+	close(fd);
+	return rc;
+}
+
+/* Is there an entry called name in dir? */
+static int
+store_has(const char *dir, const char *name)
+{
+	char *p = tu_asprintf("%s/%s", dir, name);
+	int rc = access(p, F_OK) == 0;
+
+	free(p);
+	return rc;
+}
+
 /* Save, look up, replace, remove. */
 static void
 test_store(void)
 {
-	char *dir = tu_tmpdir("store"), *sd, *p, *sd2;
+	char *dir = tu_tmpdir("store"), name[PATH_MAX], name2[PATH_MAX];
 	struct store *st;
 	struct store_file f[2] = {
 		{ "a.mft", (const unsigned char *)"one", 3 },
 		{ "b.roa", (const unsigned char *)"two", 3 },
 	};
 	struct store_file bad = { "../x", (const unsigned char *)"x", 1 };
-	unsigned char *buf;
-	size_t len;
+	struct storepack p;
 
 	quiet();
 	st = store_open(dir);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_PTR_NULL(store_lookup(st, "rsync://h/m/a.mft"));
+	CU_ASSERT_EQUAL(store_copy_open(st, "rsync://h/m/a.mft"), -1);
+	CU_ASSERT_EQUAL(store_link(st, "rsync://h/m/a.mft", name,
+	    sizeof(name)), -1);
 	CU_ASSERT_EQUAL(store_save(st, "rsync://h/m/a.mft", f, 2), 0);
-	sd = store_lookup(st, "rsync://h/m/a.mft");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(sd);
-	p = tu_asprintf("%s/b.roa", sd);
-	buf = tu_read_file(p, &len);
-	CU_ASSERT_PTR_NOT_NULL(buf);
-	CU_ASSERT(buf != NULL && len == 3 && memcmp(buf, "two", 3) == 0);
-	free(buf);
-	free(p);
-	/* Replace: the old directory goes, the new one has the new bytes. */
+	CU_ASSERT_EQUAL_FATAL(store_get(st, "rsync://h/m/a.mft", &p), 0);
+	CU_ASSERT(same_bytes(storepack_find(&p, "b.roa"), "two"));
+	CU_ASSERT(p.nfiles == 2 && strcmp(p.files[0].name, "a.mft") == 0);
+	storepack_free(&p);
+	CU_ASSERT_EQUAL_FATAL(store_link(st, "rsync://h/m/a.mft", name,
+	    sizeof(name)), 0);
+	CU_ASSERT(store_has(dir, name));
+	/* Replace: the old copy goes, the new one has the new bytes. */
 	f[1].der = (const unsigned char *)"TWO";
 	CU_ASSERT_EQUAL(store_save(st, "rsync://h/m/a.mft", f, 2), 0);
-	sd2 = store_lookup(st, "rsync://h/m/a.mft");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(sd2);
-	CU_ASSERT(strcmp(sd, sd2) != 0);
-	CU_ASSERT_EQUAL(access(sd, F_OK), -1);
-	p = tu_asprintf("%s/b.roa", sd2);
-	buf = tu_read_file(p, &len);
-	CU_ASSERT(buf != NULL && len == 3 && memcmp(buf, "TWO", 3) == 0);
-	free(buf);
-	free(p);
+	CU_ASSERT_EQUAL_FATAL(store_link(st, "rsync://h/m/a.mft", name2,
+	    sizeof(name2)), 0);
+	CU_ASSERT(strcmp(name, name2) != 0);
+	CU_ASSERT(!store_has(dir, name));
+	CU_ASSERT_EQUAL_FATAL(store_get(st, "rsync://h/m/a.mft", &p), 0);
+	CU_ASSERT(same_bytes(storepack_find(&p, "b.roa"), "TWO"));
+	storepack_free(&p);
 	/* A name that would escape is refused and the old copy kept. */
 	CU_ASSERT_EQUAL(store_save(st, "rsync://h/m/a.mft", &bad, 1), -1);
-	free(sd);
-	sd = store_lookup(st, "rsync://h/m/a.mft");
-	CU_ASSERT(sd != NULL && strcmp(sd, sd2) == 0);
+	CU_ASSERT_EQUAL(store_link(st, "rsync://h/m/a.mft", name,
+	    sizeof(name)), 0);
+	CU_ASSERT_STRING_EQUAL(name, name2);
+	CU_ASSERT(store_has(dir, name2));
 	/* Another manifest URI is another entry. */
-	CU_ASSERT_PTR_NULL(store_lookup(st, "rsync://h/m/b.mft"));
+	CU_ASSERT_EQUAL(store_copy_open(st, "rsync://h/m/b.mft"), -1);
 	CU_ASSERT_EQUAL(store_remove(st, "rsync://h/m/a.mft"), 0);
-	CU_ASSERT_PTR_NULL(store_lookup(st, "rsync://h/m/a.mft"));
-	CU_ASSERT_EQUAL(access(sd2, F_OK), -1);
+	CU_ASSERT_EQUAL(store_copy_open(st, "rsync://h/m/a.mft"), -1);
+	CU_ASSERT(!store_has(dir, name2));
 	CU_ASSERT_EQUAL(store_remove(st, "rsync://h/m/a.mft"), 0);
-	free(sd);
-	free(sd2);
+	/* Only the links' temporary names could be left: nothing is. */
+	CU_ASSERT_EQUAL(tu_system("[ -z \"$(ls -A '%s')\" ]", dir), 0);
+	store_close(st);
+	log_init(NULL);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * A copy an older Reef wrote, a directory of files, is read as no copy
+ * and removed when a new one replaces it.
+ */
+static void
+test_store_legacy_dir(void)
+{
+	char *dir = tu_tmpdir("store"), key[HASH_SHA256_HEX_LEN + 1];
+	const char *uri = "rsync://h/m/a.mft";
+	unsigned char md[HASH_SHA256_LEN];
+	struct store_file f = { "a.mft", (const unsigned char *)"one", 3 };
+	struct store *st;
+	struct storepack p;
+
+	quiet();
+	CU_ASSERT_EQUAL_FATAL(hash_sha256(uri, strlen(uri), md), 0);
+	hash_hex_encode(md, sizeof(md), key);
+	CU_ASSERT_EQUAL_FATAL(tu_system("cd '%s' && mkdir .old && "
+	    "echo x > .old/a.mft && echo y > .old/b.roa && ln -s .old %s",
+	    dir, key), 0);
+	st = store_open(dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(store_get(st, uri, &p), -1);
+	CU_ASSERT_EQUAL(store_save(st, uri, &f, 1), 0);
+	CU_ASSERT(!store_has(dir, ".old"));
+	CU_ASSERT_EQUAL_FATAL(store_get(st, uri, &p), 0);
+	CU_ASSERT(same_bytes(storepack_find(&p, "a.mft"), "one"));
+	storepack_free(&p);
 	store_close(st);
 	log_init(NULL);
 	tu_rmtree(dir);
@@ -707,6 +773,7 @@ REEF_SUITE(walk,
     REEF_TEST(test_valid_der_framing),
     REEF_TEST(test_valid_expires_min),
     REEF_TEST(test_store),
+    REEF_TEST(test_store_legacy_dir),
     REEF_TEST(test_threadpool),
     REEF_TEST(test_threadpool_order),
     REEF_TEST(test_walk_edges))

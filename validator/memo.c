@@ -19,8 +19,14 @@
 
 #define MEMO_MAGIC	"REEFMEMO"
 #define MEMO_MAGIC_LEN	8
-#define MEMO_VERSION	1
-#define MEMO_HEAD_LEN	(MEMO_MAGIC_LEN + 4 + MEMO_TAG_LEN)
+#define MEMO_VERSION	2
+/* Magic, version, tag, payload length. */
+#define MEMO_HEAD_LEN	(MEMO_MAGIC_LEN + 4 + MEMO_TAG_LEN + 4)
+/*
+ * Bytes read at first: the payload of most records, so reading one
+ * takes a single pread(2); the rest of a longer payload is read after.
+ */
+#define MEMO_FIRST_READ	16384
 #define MEMO_NAME_LEN	(HASH_SHA256_LEN * 2)
 
 /* First size of the set of records used (a power of two). */
@@ -36,13 +42,17 @@
 /*
  * The records read or written in this run, by the digest their name
  * encodes: an open-addressing hash set (the digests are SHA-256, so
- * their first bytes are a good hash), at most half full.
+ * their first bytes are a good hash), at most half full.  used[] holds
+ * SEEN_* flags, 0 for an empty slot.
  */
 struct seen {
 	unsigned char	(*slot)[HASH_SHA256_LEN];
 	unsigned char	*used;
 	size_t		 cap, n;
 };
+
+#define SEEN_USED	0x01
+#define SEEN_LENT	0x02	/* memo_lend(): not to be replaced */
 
 struct memo {
 	char		*dir;
@@ -76,24 +86,34 @@ seen_start(const struct seen *s, const unsigned char *md)
 	return (size_t)h & (s->cap - 1);
 }
 
-/* Whether md is in s. */
-static int
-seen_has(const struct seen *s, const unsigned char *md)
+/* The slot of md in s, or -1. */
+static ssize_t
+seen_find(const struct seen *s, const unsigned char *md)
 {
 	size_t i, probes = 0;
 
 	if (s->cap == 0)
-		return 0;
+		return -1;
 	for (i = seen_start(s, md); s->used[i] && probes < SEEN_MAX_PROBES;
 	    i = (i + 1) & (s->cap - 1), probes++)
 		if (memcmp(s->slot[i], md, HASH_SHA256_LEN) == 0)
-			return 1;
-	return 0;
+			return (ssize_t)i;
+	return -1;
 }
 
-/* Put md, known to be absent, into s, which has room (if not too far). */
+/* Whether md is in s. */
+static int
+seen_has(const struct seen *s, const unsigned char *md)
+{
+	return seen_find(s, md) != -1;
+}
+
+/*
+ * Put md, known to be absent, into s with flags, if s has room (and the
+ * slot is not too far).
+ */
 static void
-seen_put(struct seen *s, const unsigned char *md)
+seen_put(struct seen *s, const unsigned char *md, unsigned char flags)
 {
 	size_t i, probes = 0;
 
@@ -101,7 +121,7 @@ seen_put(struct seen *s, const unsigned char *md)
 		if (++probes == SEEN_MAX_PROBES)
 			return;
 	memcpy(s->slot[i], md, HASH_SHA256_LEN);
-	s->used[i] = 1;
+	s->used[i] = flags;
 	s->n++;
 }
 
@@ -121,26 +141,48 @@ seen_grow(struct seen *s)
 	}
 	for (i = 0; i < s->cap; i++)
 		if (s->used[i])
-			seen_put(&g, s->slot[i]);
+			seen_put(&g, s->slot[i], s->used[i]);
 	free(s->slot);
 	free(s->used);
 	*s = g;
 	return 0;
 }
 
-/* Remember that the record of digest md was used in this run. */
-static void
-mark_seen(struct memo *m, const unsigned char *md)
+/* The flags (SEEN_*) of the record of digest md, 0 if not seen. */
+static unsigned char
+seen_flags(struct memo *m, const unsigned char *md)
 {
+	unsigned char f = 0;
+	ssize_t i;
+
 	pthread_mutex_lock(&m->lock);
-	if (!seen_has(&m->seen, md)) {
-		if (2 * (m->seen.n + 1) > m->seen.cap &&
-		    seen_grow(&m->seen) == -1)
-			m->seen_failed = 1;
-		else
-			seen_put(&m->seen, md);
-	}
+	if ((i = seen_find(&m->seen, md)) != -1)
+		f = m->seen.used[i];
 	pthread_mutex_unlock(&m->lock);
+	return f;
+}
+
+/*
+ * Remember that the record of digest md was used in this run, with
+ * flags (SEEN_*).  Returns the flags it had before (0: none).
+ */
+static unsigned char
+mark_seen(struct memo *m, const unsigned char *md, unsigned char flags)
+{
+	unsigned char had = 0;
+	ssize_t i;
+
+	pthread_mutex_lock(&m->lock);
+	if ((i = seen_find(&m->seen, md)) != -1) {
+		had = m->seen.used[i];
+		m->seen.used[i] |= flags;
+	} else if (2 * (m->seen.n + 1) > m->seen.cap &&
+	    seen_grow(&m->seen) == -1)
+		m->seen_failed = 1;
+	else
+		seen_put(&m->seen, md, flags);
+	pthread_mutex_unlock(&m->lock);
+	return had;
 }
 
 struct memo *
@@ -184,14 +226,52 @@ memo_close(struct memo *m)
 	free(m);
 }
 
-/* Read the whole file name (relative to m->dfd), at most max bytes. */
+static uint32_t
+get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* pread(2) exactly len bytes at off; 0 or -1. */
+static int
+read_at(int fd, unsigned char *buf, size_t len, off_t off)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = pread(fd, buf + got, len - got, off + (off_t)got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Read the framed part of the record file name (relative to m->dfd):
+ * head, payload and checksum, in *buf (malloc'd), *len bytes; the tail
+ * that follows is left in the file, its place in *tail.
+ */
 static int
 read_record(const struct memo *m, const char *name, unsigned char **buf,
-    size_t *len)
+    size_t *len, struct memo_tail *tail)
 {
 	struct stat sb;
-	unsigned char *b;
-	ssize_t n;
+	unsigned char *b = NULL;
+	size_t first, framed;
 	int fd;
 
 	*buf = NULL;
@@ -200,19 +280,35 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
 		return -1;
 	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size > MEMO_MAX_RECORD || sb.st_size < MEMO_HEAD_LEN +
-	    HASH_SHA256_LEN || (b = malloc((size_t)sb.st_size)) == NULL) {
-		close(fd);
-		return -1;
+	    HASH_SHA256_LEN)
+		goto fail;
+	first = (size_t)sb.st_size < MEMO_FIRST_READ ? (size_t)sb.st_size :
+	    MEMO_FIRST_READ;
+	if ((b = malloc(first)) == NULL || read_at(fd, b, first, 0) == -1)
+		goto fail;
+	framed = MEMO_HEAD_LEN + (size_t)get_u32(b + MEMO_HEAD_LEN - 4) +
+	    HASH_SHA256_LEN;
+	if (framed > (size_t)sb.st_size)
+		goto fail;
+	if (framed > first) {
+		unsigned char *nb;
+
+		if ((nb = realloc(b, framed)) == NULL)
+			goto fail;
+		b = nb;
+		if (read_at(fd, b + first, framed - first, (off_t)first) == -1)
+			goto fail;
 	}
-	n = fd_read_full(fd, b, (size_t)sb.st_size);
 	close(fd);
-	if (n != (ssize_t)sb.st_size) {
-		free(b);
-		return -1;
-	}
+	tail->off = framed;
+	tail->len = (size_t)sb.st_size - framed;
 	*buf = b;
-	*len = (size_t)n;
+	*len = framed;
 	return 0;
+ fail:
+	free(b);
+	close(fd);
+	return -1;
 }
 
 /* Check magic, version, tag and checksum; 0 if the record is usable. */
@@ -234,19 +330,23 @@ check_record(const struct memo *m, const unsigned char *b, size_t len)
 }
 
 int
-memo_get(struct memo *m, const char *key, unsigned char **buf, size_t *len)
+memo_get(struct memo *m, const char *key, unsigned char **buf, size_t *len,
+    struct memo_tail *tail)
 {
 	char name[MEMO_NAME_LEN + 1];
 	unsigned char *b, md[HASH_SHA256_LEN];
+	struct memo_tail t;
 	size_t n, plen;
 
 	*buf = NULL;
 	*len = 0;
+	if (tail != NULL)
+		memset(tail, 0, sizeof(*tail));
 	if (record_digest(key, md) == -1)
 		return -1;
 	record_name(md, name);
-	mark_seen(m, md);
-	if (read_record(m, name, &b, &n) == -1)
+	(void)mark_seen(m, md, SEEN_USED);
+	if (read_record(m, name, &b, &n, &t) == -1)
 		return -1;
 	if (check_record(m, b, n) == -1) {
 		free(b);
@@ -256,7 +356,31 @@ memo_get(struct memo *m, const char *key, unsigned char **buf, size_t *len)
 	memmove(b, b + MEMO_HEAD_LEN, plen);
 	*buf = b;
 	*len = plen;
+	if (tail != NULL)
+		*tail = t;
 	return 0;
+}
+
+int
+memo_get_tail(struct memo *m, const char *key, const struct memo_tail *tail,
+    unsigned char *buf)
+{
+	char name[MEMO_NAME_LEN + 1];
+	unsigned char md[HASH_SHA256_LEN];
+	struct stat sb;
+	int fd, rc = -1;
+
+	if (record_digest(key, md) == -1)
+		return -1;
+	record_name(md, name);
+	if ((fd = openat(m->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
+	    -1)
+		return -1;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (uint64_t)sb.st_size == (uint64_t)tail->off + tail->len)
+		rc = read_at(fd, buf, tail->len, (off_t)tail->off);
+	close(fd);
+	return rc;
 }
 
 /* Write all of buf to fd; 0 or -1. */
@@ -277,46 +401,53 @@ write_all(int fd, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* Head and checksum around payload, in a new buffer. */
+/* Head and checksum around payload, then tail, in a new buffer. */
 static unsigned char *
 frame(const struct memo *m, const unsigned char *payload, size_t len,
-    size_t *outlen)
+    const unsigned char *tail, size_t tlen, size_t *outlen)
 {
 	unsigned char *b;
-	size_t n = MEMO_HEAD_LEN + len + HASH_SHA256_LEN;
+	size_t framed = MEMO_HEAD_LEN + len + HASH_SHA256_LEN;
 
-	if ((b = malloc(n)) == NULL)
+	if (len > UINT32_MAX || tlen > MEMO_MAX_RECORD || (b = malloc(framed +
+	    tlen)) == NULL)
 		return NULL;
 	memcpy(b, MEMO_MAGIC, MEMO_MAGIC_LEN);
-	b[MEMO_MAGIC_LEN] = MEMO_VERSION >> 24;
-	b[MEMO_MAGIC_LEN + 1] = (MEMO_VERSION >> 16) & 0xff;
-	b[MEMO_MAGIC_LEN + 2] = (MEMO_VERSION >> 8) & 0xff;
-	b[MEMO_MAGIC_LEN + 3] = MEMO_VERSION & 0xff;
+	put_u32(b + MEMO_MAGIC_LEN, MEMO_VERSION);
 	memcpy(b + MEMO_MAGIC_LEN + 4, m->tag, MEMO_TAG_LEN);
+	put_u32(b + MEMO_HEAD_LEN - 4, (uint32_t)len);
 	memcpy(b + MEMO_HEAD_LEN, payload, len);
-	if (hash_sha256(b, n - HASH_SHA256_LEN, b + n - HASH_SHA256_LEN) ==
-	    -1) {
+	if (hash_sha256(b, framed - HASH_SHA256_LEN, b + framed -
+	    HASH_SHA256_LEN) == -1) {
 		free(b);
 		return NULL;
 	}
-	*outlen = n;
+	if (tlen > 0)
+		memcpy(b + framed, tail, tlen);
+	*outlen = framed + tlen;
 	return b;
 }
 
 int
 memo_put(struct memo *m, const char *key, const unsigned char *payload,
-    size_t len)
+    size_t len, const unsigned char *tail, size_t tlen)
 {
 	char name[MEMO_NAME_LEN + 1], tmp[MEMO_NAME_LEN + 32];
 	unsigned char *b, md[HASH_SHA256_LEN];
 	size_t n;
 	int fd, rc = -1;
 
-	if (record_digest(key, md) == -1 ||
-	    (b = frame(m, payload, len, &n)) == NULL)
+	if (record_digest(key, md) == -1)
+		return -1;
+	/*
+	 * A record whose tail was lent stays as it is for this run: only two
+	 * CAs naming one manifest would write it after reusing it.
+	 */
+	if (mark_seen(m, md, SEEN_USED) & SEEN_LENT)
+		return 0;
+	if ((b = frame(m, payload, len, tail, tlen, &n)) == NULL)
 		return -1;
 	record_name(md, name);
-	mark_seen(m, md);
 	/* One writer per publication point and run; the thread id keeps
 	 * two runs sharing a directory (not supported) from colliding. */
 	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)gettid());
@@ -339,12 +470,21 @@ memo_put(struct memo *m, const char *key, const unsigned char *payload,
 }
 
 void
+memo_lend(struct memo *m, const char *key)
+{
+	unsigned char md[HASH_SHA256_LEN];
+
+	if (record_digest(key, md) == 0)
+		(void)mark_seen(m, md, SEEN_USED | SEEN_LENT);
+}
+
+void
 memo_drop(struct memo *m, const char *key)
 {
 	char name[MEMO_NAME_LEN + 1];
 	unsigned char md[HASH_SHA256_LEN];
 
-	if (record_digest(key, md) == 0) {
+	if (record_digest(key, md) == 0 && !(seen_flags(m, md) & SEEN_LENT)) {
 		record_name(md, name);
 		(void)unlinkat(m->dfd, name, 0);
 	}

@@ -7,8 +7,14 @@
  *
  * Layout: MEMO/<h>, where <h> is the hex SHA-256 of the manifest's rsync
  * URI, holds
- *	"REEFMEMO" | format version (4 bytes) | tag (32 bytes) | payload |
- *	SHA-256 of everything before (32 bytes)
+ *	"REEFMEMO" | format version (4 bytes) | tag (32 bytes) |
+ *	payload length (4 bytes) | payload | SHA-256 of everything before
+ *	(32 bytes) | tail
+ * The tail is what a reader of the payload rarely needs (ppmemo.c keeps
+ * a publication point's report entries there): memo_get() reads the
+ * payload alone and says where the tail is; memo_get_tail() reads it
+ * when wanted.  Its integrity is the caller's to check (the payload can
+ * hold the tail's digest).
  * The tag names the program and configuration that wrote the record (the
  * caller passes, for instance, the digest of the running executable and
  * the flags that change validation), so a record written by another build
@@ -41,17 +47,41 @@ struct memo	*memo_open(const char *dir, const unsigned char *tag);
 /* Release the handle; the directory stays.  NULL is allowed. */
 void		 memo_close(struct memo *m);
 
+/* Where a record's tail lies in its file. */
+struct memo_tail {
+	size_t		off, len;
+};
+
 /*
  * The payload of the record for key (a manifest URI) in *buf (malloc'd,
- * the caller frees) and *len.  Returns 0, or -1 when there is no usable
- * record.  Either way the record is kept by memo_sweep().
+ * the caller frees) and *len, and where its tail is in *tail (NULL: not
+ * wanted).  Returns 0, or -1 when there is no usable record.  Either way
+ * the record is kept by memo_sweep().
  */
 int		 memo_get(struct memo *m, const char *key, unsigned char **buf,
-		    size_t *len);
+		    size_t *len, struct memo_tail *tail);
 
-/* Replace the record for key by payload.  Returns 0, or -1 (logged). */
+/*
+ * Read the tail memo_get() placed at *tail into buf (tail->len bytes).
+ * Returns 0, or -1 when the record is gone or no longer that long.
+ */
+int		 memo_get_tail(struct memo *m, const char *key,
+		    const struct memo_tail *tail, unsigned char *buf);
+
+/*
+ * The tail of key's record will be read later in this run
+ * (memo_get_tail()): neither memo_put() nor memo_drop() changes that
+ * record until the handle is closed.
+ */
+void		 memo_lend(struct memo *m, const char *key);
+
+/*
+ * Replace the record for key by payload and tail (tlen bytes, NULL when
+ * 0).  Returns 0, or -1 (logged).
+ */
 int		 memo_put(struct memo *m, const char *key,
-		    const unsigned char *payload, size_t len);
+		    const unsigned char *payload, size_t len,
+		    const unsigned char *tail, size_t tlen);
 
 /* Remove the record for key, if any. */
 void		 memo_drop(struct memo *m, const char *key);

@@ -13,7 +13,10 @@
  *	nrks(u32) { asn expires ski[20] spki_len spki }
  *	nchildren(u32) { uri(str) expires ski[20] repo(str) mft(str)
  *	    notify(str) notbefore notafter resources (see put_resources()) }
- *	nreports(u32) { report entry, see put_report() }
+ *	nreports(u32) nrejected(u32) entries_digest[32]
+ * and, as the record's tail (memo.h), the nreports report entries (see
+ * put_report()), whose SHA-256 is entries_digest: a reused point whose
+ * report is not needed does not read them.
  * Expiry times are those of the point itself (the chain above is applied
  * when the record is used); the TA index is not stored.
  */
@@ -64,6 +67,8 @@ struct recorder {
 	const struct pubpoint_ctx *ctx;	/* the caller's */
 	struct memo_wbuf	 w;
 	uint32_t		 n;
+	uint32_t		 rejected;
+	unsigned char		 md[HASH_SHA256_LEN];	/* of w, once done */
 	int			 forward;	/* to ctx->report too */
 };
 
@@ -179,6 +184,8 @@ record_report(void *arg, const char *uri, const char *type, int ok,
 
 	put_report(&rec->w, rec->ctx, uri, type, ok, why, d);
 	rec->n++;
+	if (!ok)
+		rec->rejected++;
 	if (rec->forward && rec->ctx->report != NULL)
 		rec->ctx->report(rec->ctx->report_arg, uri, type, ok, why, d);
 }
@@ -436,7 +443,7 @@ same_record(const struct pubpoint_ctx *ctx, struct memo *m,
 	struct memo_rbuf r;
 	int same;
 
-	if (memo_get(m, ctx->ca->mft, &old, &len) == -1)
+	if (memo_get(m, ctx->ca->mft, &old, &len, NULL) == -1)
 		return 0;
 	memset(&r, 0, sizeof(r));
 	r.data = old;
@@ -485,10 +492,13 @@ save(const struct pubpoint_ctx *ctx, struct memo *m,
 		memo_w_u64(&w, *stat_at((struct walk_stats *)&o->stats, i));
 	put_payloads(&w, o);
 	memo_w_u32(&w, rec->n);
-	memo_w_bytes(&w, rec->w.data, rec->w.len);
+	memo_w_u32(&w, rec->rejected);
+	memo_w_bytes(&w, rec->md, sizeof(rec->md));
+	/* The entries' digest stands for them: same_record() compares it. */
 	if (!w.failed && !rec->w.failed) {
 		if (!same_record(ctx, m, &w, made_off))
-			(void)memo_put(m, ctx->ca->mft, w.data, w.len);
+			(void)memo_put(m, ctx->ca->mft, w.data, w.len,
+			    rec->w.data, rec->w.len);
 		else
 			changed = 0;
 	}
@@ -524,11 +534,14 @@ apply_chain(const struct pubpoint_ctx *ctx, struct pubpoint_out *o)
 
 /* Deferred entries. */
 
-/* The digest of e's entries and of what they are relative to. */
+/*
+ * The digest of e's entries (by their own, e->entries_md) and of what
+ * they are relative to.
+ */
 static void
 entries_digest(struct ppmemo_entries *e)
 {
-	static const char what[] = "reef publication point entries 1";
+	static const char what[] = "reef publication point entries 2";
 	struct hash_sha256_ctx h;
 	uint32_t v[2] = { e->ta, e->n };
 
@@ -540,23 +553,30 @@ entries_digest(struct ppmemo_entries *e)
 	(void)hash_sha256_update(&h, e->mft != NULL ? e->mft : "",
 	    e->mft != NULL ? strlen(e->mft) + 1 : 1);
 	(void)hash_sha256_update(&h, v, sizeof(v));
-	(void)hash_sha256_update(&h, e->data, e->len);
+	(void)hash_sha256_update(&h, e->entries_md, sizeof(e->entries_md));
 	(void)hash_sha256_final(&h, e->digest);
 }
 
 /*
- * Fill e with n entries (len bytes at data, taken over) of ctx's point.
- * Returns 0, or -1 on ENOMEM (e then holds nothing).
+ * Fill e with n entries of ctx's point whose digest is md: len bytes at
+ * data (taken over), or, data NULL, in the tail of m's record.  Returns
+ * 0, or -1 on ENOMEM (e then holds nothing).
  */
 static int
 entries_set(struct ppmemo_entries *e, const struct pubpoint_ctx *ctx,
-    unsigned char *data, size_t len, uint32_t n)
+    unsigned char *data, size_t len, uint32_t n, const unsigned char *md,
+    struct memo *m, const struct memo_tail *tail)
 {
 	memset(e, 0, sizeof(*e));
 	e->data = data;
 	e->len = len;
 	e->n = n;
 	e->ta = ctx->ta;
+	memcpy(e->entries_md, md, sizeof(e->entries_md));
+	if (data == NULL && tail != NULL) {
+		e->memo = m;
+		e->tail = *tail;
+	}
 	if ((e->ca_uri = strdup(ctx->ca_uri != NULL ? ctx->ca_uri : "")) ==
 	    NULL || (ctx->ca->mft != NULL &&
 	    (e->mft = strdup(ctx->ca->mft)) == NULL)) {
@@ -602,6 +622,8 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o,
 	c.report = record_report;
 	c.report_arg = &rec;
 	rc = pubpoint_process(&c, o);
+	if (rec.w.failed || hash_sha256(rec.w.data, rec.w.len, rec.md) == -1)
+		rec.w.failed = 1;
 	if (m != NULL) {
 		if (rc == 0 && !o->from_store && o->stable_until > ctx->now &&
 		    o->listed != NULL)
@@ -614,7 +636,7 @@ full(const struct pubpoint_ctx *ctx, struct memo *m, struct pubpoint_out *o,
 		if (!rec.w.failed)
 			rec.w.data = NULL;	/* entries_set() takes it */
 		if (rec.w.failed || entries_set(defer, ctx, data, rec.w.len,
-		    rec.n) == -1) {
+		    rec.n, rec.md, NULL, NULL) == -1) {
 			log_errorx_obj(ctx->ca->mft, "out of memory for the "
 			    "report entries");
 			defer->lost = 1;
@@ -658,6 +680,8 @@ struct replay {
 	size_t		 dir_len;	/* mft_dir_len(ctx) */
 	int		 dir_same;	/* the directory is as recorded */
 	struct ppmemo_entries *defer;	/* NULL: entries to ctx->report */
+	struct memo	*m;
+	struct memo_tail tail;		/* the record's: its report entries */
 };
 
 /* The next n bytes of r, in place; NULL (r failed) past its end. */
@@ -1139,41 +1163,79 @@ use_entries(struct entry_src *s, uint32_t n, int use)
 	return 0;
 }
 
+/*
+ * The n entries of the tail of key's record in m, which must have the
+ * digest md: in *buf (malloc'd).  Returns 0, or -1 when it is gone or
+ * changed.
+ */
+static int
+read_entries(struct memo *m, const char *key, const struct memo_tail *tail,
+    const unsigned char *md, unsigned char **buf)
+{
+	unsigned char *b, got[HASH_SHA256_LEN];
+
+	*buf = NULL;
+	if ((b = malloc(tail->len + 1)) == NULL)
+		return -1;
+	if (memo_get_tail(m, key, tail, b) == -1 ||
+	    hash_sha256(b, tail->len, got) == -1 ||
+	    !hash_equal(got, md, HASH_SHA256_LEN)) {
+		free(b);
+		return -1;
+	}
+	*buf = b;
+	return 0;
+}
+
 int
 ppmemo_entries_emit(const struct ppmemo_entries *e, walk_report_fn fn,
     void *arg)
 {
 	struct entry_src s;
+	unsigned char *tail = NULL;
+	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.r.data = e->data;
 	s.r.len = e->len;
+	if (e->data == NULL && e->memo != NULL) {
+		if (e->mft == NULL || read_entries(e->memo, e->mft, &e->tail,
+		    e->entries_md, &tail) == -1)
+			return -1;
+		s.r.data = tail;
+		s.r.len = e->tail.len;
+	}
 	s.ca_uri = e->ca_uri;
 	s.mft = e->mft;
 	s.dir_len = dir_len_of(e->mft);
 	s.fn = fn;
 	s.arg = arg;
 	/* Rejected objects were logged when the entries were kept. */
-	return use_entries(&s, e->n, ENTRY_PASS);
+	rc = use_entries(&s, e->n, ENTRY_PASS);
+	free(tail);
+	return rc;
 }
 
 /*
  * The record's report entries, checked, then passed to ctx->report or,
- * with p->defer, copied there.  0 or -1.
+ * with p->defer, kept there: by where they are in the record's tail
+ * when nothing needs them now (the point has no rejected object to log
+ * again), else read.  0 or -1.
  */
 static int
 replay_reports(struct replay *p)
 {
 	const struct pubpoint_ctx *ctx = p->ctx;
+	const unsigned char *md;
 	struct entry_src s;
-	unsigned char *copy;
-	uint32_t n = memo_r_u32(&p->r);
+	unsigned char *data = NULL;
+	uint32_t n = memo_r_u32(&p->r), rejected = memo_r_u32(&p->r);
+	int use;
 
-	if (p->r.failed)
+	md = r_span(&p->r, HASH_SHA256_LEN);
+	if (p->r.failed || p->r.off != p->r.len)
 		return -1;
 	memset(&s, 0, sizeof(s));
-	s.r.data = p->r.data + p->r.off;
-	s.r.len = p->r.len - p->r.off;
 	s.ca_uri = ctx->ca_uri;
 	s.mft = ctx->ca->mft;
 	s.dir_len = p->dir_len;
@@ -1181,16 +1243,27 @@ replay_reports(struct replay *p)
 		s.fn = ctx->report;
 		s.arg = ctx->report_arg;
 	}
-	if (use_entries(&s, n, s.fn != NULL ? ENTRY_LOG | ENTRY_PASS :
-	    ENTRY_LOG) == -1)
-		return -1;
-	if (p->defer == NULL)
+	use = (rejected > 0 ? ENTRY_LOG : 0) | (s.fn != NULL ? ENTRY_PASS :
+	    0);
+	if (use != 0) {
+		if (read_entries(p->m, ctx->ca->mft, &p->tail, md, &data) == -1)
+			return -1;
+		s.r.data = data;
+		s.r.len = p->tail.len;
+		if (use_entries(&s, n, use) == -1) {
+			free(data);
+			return -1;
+		}
+	}
+	if (p->defer == NULL) {
+		free(data);
 		return 0;
-	if ((copy = malloc(s.r.len + 1)) == NULL)
+	}
+	if (entries_set(p->defer, ctx, data, data != NULL ? p->tail.len : 0,
+	    n, md, p->m, &p->tail) == -1)
 		return -1;
-	memcpy(copy, s.r.data, s.r.len);
-	if (entries_set(p->defer, ctx, copy, s.r.len, n) == -1)
-		return -1;
+	if (data == NULL)
+		memo_lend(p->m, ctx->ca->mft);
 	return 0;
 }
 
@@ -1214,12 +1287,13 @@ replay(const struct pubpoint_ctx *ctx, struct memo *m,
 	int rc = -1;
 
 	memset(o, 0, sizeof(*o));
-	if (memo_get(m, ctx->ca->mft, &buf, &len) == -1)
-		return -1;
 	memset(&p, 0, sizeof(p));
+	if (memo_get(m, ctx->ca->mft, &buf, &len, &p.tail) == -1)
+		return -1;
 	p.dfd = -1;
 	p.ctx = ctx;
 	p.defer = defer;
+	p.m = m;
 	p.dir_len = mft_dir_len(ctx);
 	p.r.data = buf;
 	p.r.len = len;

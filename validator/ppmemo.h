@@ -58,15 +58,20 @@ int	ppmemo_program_tag(unsigned char *tag);
  * the records (ppmemo.c) instead of being passed to the report callback:
  * a run that changes nothing keeps report.json as it is (outkeep.h), so
  * the entries need not be decoded and stored at all, only told apart
- * from those of the run in use by their digest.
+ * from those of the run in use by their digest.  Those of a reused point
+ * are not even read: they stay in its record until emitted, which needs
+ * the memo still open.
  */
 struct ppmemo_entries {
-	unsigned char	*data;		/* the entries, encoded */
+	unsigned char	*data;		/* the entries, encoded, or NULL: */
 	size_t		 len;
+	struct memo	*memo;		/* ... in the tail of this memo's */
+	struct memo_tail tail;		/* record for mft, still to read */
 	uint32_t	 n;
 	char		*ca_uri;	/* what they are relative to */
 	char		*mft;
 	uint32_t	 ta;
+	unsigned char	 entries_md[HASH_SHA256_LEN];	/* of the entries */
 	/* SHA-256 of all the above: the same entries, the same digest. */
 	unsigned char	 digest[HASH_SHA256_LEN];
 	int		 lost;		/* out of memory: the entries are gone */
@@ -90,8 +95,10 @@ int	ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
 
 /*
  * Pass the entries of e to fn(arg, ...) as ppmemo_process() would have
- * passed them to ctx->report (the TA's name is left to fn).  Returns 0,
- * or -1 when e does not decode (nothing is passed then).
+ * passed them to ctx->report (the TA's name is left to fn), reading them
+ * from the memo if need be.  Returns 0, or -1 when they cannot be read,
+ * have another digest than recorded or do not decode (nothing is passed
+ * then).
  */
 int	ppmemo_entries_emit(const struct ppmemo_entries *e,
 	    walk_report_fn fn, void *arg);

@@ -572,6 +572,7 @@ emit_points(struct ppmemo_entries *points, size_t n,
 		/* Passed on: the report holds them now. */
 		points[i].data = NULL;
 		points[i].len = 0;
+		points[i].memo = NULL;
 		points[i].n = 0;
 		while ((b = *blocks) != NULL && b->end <= i + 1) {
 			*blocks = b->next;
@@ -989,6 +990,9 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	w.points = NULL;
 	w.npoints = 0;
 	w.blocks = w.last_block = NULL;
+	/* Kept points' entries are read from their records when emitted. */
+	out->memo = w.memo;
+	w.memo = NULL;
 	rc = 0;
  out:
 	walk_cleanup(&w);
@@ -1016,6 +1020,7 @@ walk_result_free(struct walk_result *res)
 		point_free(&res->points[i]);
 	free(res->points);
 	blocks_free(res->blocks);
+	memo_close(res->memo);
 	memset(res, 0, sizeof(*res));
 }
 

@@ -151,6 +151,8 @@ struct walk_stats {
 struct ppmemo_entries;
 struct walk_entry_block;
 
+struct memo;
+
 struct walk_result {
 	struct vrpset	 *vrps;
 	struct aspaset	 *aspas;
@@ -162,6 +164,7 @@ struct walk_result {
 	struct ppmemo_entries *points;
 	size_t		  npoints;
 	struct walk_entry_block *blocks;	/* their data (walk.c) */
+	struct memo	 *memo;		/* where entries not read yet are */
 };
 
 /*

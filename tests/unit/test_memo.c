@@ -43,22 +43,113 @@ test_memo_roundtrip(void)
 	size_t len;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
-	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), -1);
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len, NULL), -1);
 	CU_ASSERT_PTR_NULL(buf);
 	CU_ASSERT_EQUAL(memo_put(m, "rsync://a/b.mft",
-	    (const unsigned char *)"hello", 5), 0);
-	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), 0);
+	    (const unsigned char *)"hello", 5, NULL, 0), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len, NULL), 0);
 	CU_ASSERT_EQUAL(len, 5);
 	CU_ASSERT(buf != NULL && memcmp(buf, "hello", 5) == 0);
 	free(buf);
 	/* Replaced, not appended. */
 	CU_ASSERT_EQUAL(memo_put(m, "rsync://a/b.mft",
-	    (const unsigned char *)"", 0), 0);
-	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), 0);
+	    (const unsigned char *)"", 0, NULL, 0), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len, NULL), 0);
 	CU_ASSERT_EQUAL(len, 0);
 	free(buf);
 	memo_drop(m, "rsync://a/b.mft");
-	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len), -1);
+	CU_ASSERT_EQUAL(memo_get(m, "rsync://a/b.mft", &buf, &len, NULL), -1);
+	memo_close(m);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(dir);
+}
+
+/*
+ * A record's tail: not read with the payload, read on its own, and no
+ * longer readable once the record is replaced by one of another size.
+ */
+static void
+test_memo_tail(void)
+{
+	char *tmp = tu_tmpdir("memo-tail"), *dir = tu_asprintf("%s/m", tmp);
+	unsigned char *buf, *big, got[64];
+	struct memo_tail t, t2;
+	struct memo *m;
+	size_t len, i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	CU_ASSERT_EQUAL(memo_put(m, "k", (const unsigned char *)"core", 4,
+	    (const unsigned char *)"the tail", 8), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "k", &buf, &len, &t), 0);
+	CU_ASSERT(len == 4 && buf != NULL && memcmp(buf, "core", 4) == 0);
+	free(buf);
+	CU_ASSERT_EQUAL(t.len, 8);
+	CU_ASSERT_EQUAL(memo_get_tail(m, "k", &t, got), 0);
+	CU_ASSERT_EQUAL(memcmp(got, "the tail", 8), 0);
+	/* Without a tail. */
+	CU_ASSERT_EQUAL(memo_put(m, "k", (const unsigned char *)"core", 4,
+	    NULL, 0), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "k", &buf, &len, &t2), 0);
+	free(buf);
+	CU_ASSERT_EQUAL(t2.len, 0);
+	/* The old place no longer fits the record. */
+	CU_ASSERT_EQUAL(memo_get_tail(m, "k", &t, got), -1);
+	CU_ASSERT_EQUAL(memo_get_tail(m, "absent", &t, got), -1);
+	/* A payload longer than the first read, and a long tail. */
+	big = malloc(100000);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	for (i = 0; i < 100000; i++)
+		big[i] = (unsigned char)(i * 31 + 7);
+	CU_ASSERT_EQUAL(memo_put(m, "k", big, 70000, big + 70000, 30000),
+	    0);
+	CU_ASSERT_EQUAL(memo_get(m, "k", &buf, &len, &t), 0);
+	CU_ASSERT(len == 70000 && buf != NULL &&
+	    memcmp(buf, big, 70000) == 0);
+	free(buf);
+	free(big);
+	CU_ASSERT_EQUAL(t.len, 30000);
+	memo_close(m);
+	tu_rmtree(tmp);
+	free(tmp);
+	free(dir);
+}
+
+/* A lent record is neither replaced nor dropped while the handle lives. */
+static void
+test_memo_lend(void)
+{
+	char *tmp = tu_tmpdir("memo-lend"), *dir = tu_asprintf("%s/m", tmp);
+	unsigned char *buf, got[8];
+	struct memo_tail t;
+	struct memo *m;
+	size_t len;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	CU_ASSERT_EQUAL(memo_put(m, "k", (const unsigned char *)"one", 3,
+	    (const unsigned char *)"tail1", 5), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "k", &buf, &len, &t), 0);
+	free(buf);
+	memo_lend(m, "k");
+	CU_ASSERT_EQUAL(memo_put(m, "k", (const unsigned char *)"two", 3,
+	    (const unsigned char *)"tail22", 6), 0);
+	memo_drop(m, "k");
+	CU_ASSERT_EQUAL(memo_get_tail(m, "k", &t, got), 0);
+	CU_ASSERT_EQUAL(memcmp(got, "tail1", 5), 0);
+	/* Other records are not affected. */
+	CU_ASSERT_EQUAL(memo_put(m, "j", (const unsigned char *)"x", 1, NULL,
+	    0), 0);
+	memo_drop(m, "j");
+	CU_ASSERT_EQUAL(memo_get(m, "j", &buf, &len, NULL), -1);
+	memo_close(m);
+	/* The next handle may replace it. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
+	CU_ASSERT_EQUAL(memo_put(m, "k", (const unsigned char *)"two", 3,
+	    (const unsigned char *)"tail22", 6), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "k", &buf, &len, &t), 0);
+	CU_ASSERT(len == 3 && buf != NULL && memcmp(buf, "two", 3) == 0);
+	free(buf);
+	CU_ASSERT_EQUAL(t.len, 6);
 	memo_close(m);
 	tu_rmtree(tmp);
 	free(tmp);
@@ -77,25 +168,25 @@ test_memo_rejects(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
 	CU_ASSERT_EQUAL(memo_put(m, "k1", (const unsigned char *)"payload1",
-	    8), 0);
+	    8, NULL, 0), 0);
 	CU_ASSERT_EQUAL(memo_put(m, "k2", (const unsigned char *)"payload2",
-	    8), 0);
+	    8, NULL, 0), 0);
 	CU_ASSERT_EQUAL(memo_put(m, "k3", (const unsigned char *)"payload3",
-	    8), 0);
+	    8, NULL, 0), 0);
 	memo_close(m);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag2));
-	CU_ASSERT_EQUAL(memo_get(m, "k1", &buf, &len), -1);
+	CU_ASSERT_EQUAL(memo_get(m, "k1", &buf, &len, NULL), -1);
 	memo_close(m);
 	/* Flip a payload byte of one record, truncate another. */
 	CU_ASSERT_EQUAL(tu_system("cd '%s' && for f in *; do n=$((n+1)); "
-	    "case $n in 1) printf X | dd of=$f bs=1 seek=45 conv=notrunc "
+	    "case $n in 1) printf X | dd of=$f bs=1 seek=49 conv=notrunc "
 	    "2>/dev/null;; 2) truncate -s 50 $f;; esac; done", dir), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
-	ok += memo_get(m, "k1", &buf, &len) == 0;
+	ok += memo_get(m, "k1", &buf, &len, NULL) == 0;
 	free(buf);
-	ok += memo_get(m, "k2", &buf, &len) == 0;
+	ok += memo_get(m, "k2", &buf, &len, NULL) == 0;
 	free(buf);
-	ok += memo_get(m, "k3", &buf, &len) == 0;
+	ok += memo_get(m, "k3", &buf, &len, NULL) == 0;
 	free(buf);
 	CU_ASSERT_EQUAL(ok, 1);	/* only the untouched one */
 	memo_close(m);
@@ -116,21 +207,25 @@ test_memo_sweep(void)
 	size_t len;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
-	CU_ASSERT_EQUAL(memo_put(m, "a", (const unsigned char *)"1", 1), 0);
-	CU_ASSERT_EQUAL(memo_put(m, "b", (const unsigned char *)"2", 1), 0);
-	CU_ASSERT_EQUAL(memo_put(m, "c", (const unsigned char *)"3", 1), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "a", (const unsigned char *)"1", 1, NULL,
+	    0), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "b", (const unsigned char *)"2", 1, NULL,
+	    0), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "c", (const unsigned char *)"3", 1, NULL,
+	    0), 0);
 	memo_close(m);
 	/* A leftover temporary file and a stranger, which stays. */
 	CU_ASSERT_EQUAL(tu_write_file(p1, "t", 1), 0);
 	CU_ASSERT_EQUAL(tu_write_file(p2, "r", 1), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m = memo_open(dir, tag1));
-	CU_ASSERT_EQUAL(memo_get(m, "a", &buf, &len), 0);
+	CU_ASSERT_EQUAL(memo_get(m, "a", &buf, &len, NULL), 0);
 	free(buf);
-	CU_ASSERT_EQUAL(memo_put(m, "d", (const unsigned char *)"4", 1), 0);
+	CU_ASSERT_EQUAL(memo_put(m, "d", (const unsigned char *)"4", 1, NULL,
+	    0), 0);
 	/* b and c unused, the temporary file: three removed. */
 	CU_ASSERT_EQUAL(memo_sweep(m), 3);
 	CU_ASSERT_EQUAL(count_entries(dir), 3);	/* a, d, README */
-	CU_ASSERT_EQUAL(memo_get(m, "b", &buf, &len), -1);
+	CU_ASSERT_EQUAL(memo_get(m, "b", &buf, &len, NULL), -1);
 	memo_close(m);
 	tu_rmtree(tmp);
 	free(tmp);
@@ -212,7 +307,7 @@ test_memo_sweep_colliding(void)
 		if ((md[0] | (md[1] & 3) << 8) != 0x155)
 			continue;
 		CU_ASSERT_EQUAL(memo_put(m, key, (const unsigned char *)"1",
-		    1), 0);
+		    1, NULL, 0), 0);
 		n++;
 	}
 	/* The first 64 are noted, the others swept: a bounded search, and
@@ -227,6 +322,8 @@ test_memo_sweep_colliding(void)
 
 REEF_SUITE(memo,
     REEF_TEST(test_memo_roundtrip),
+    REEF_TEST(test_memo_tail),
+    REEF_TEST(test_memo_lend),
     REEF_TEST(test_memo_rejects),
     REEF_TEST(test_memo_sweep),
     REEF_TEST(test_memo_sweep_colliding),

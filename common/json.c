@@ -570,6 +570,16 @@ json_new_buffer(int flags)
  * writer's buffered text to fp so that fp has everything the calls wrote
  * (see json.h).
  */
+int
+json_flush(struct json *j)
+{
+	if (j->failed)
+		return -1;
+	if (j->fp == NULL)
+		return 0;
+	return flush_buf(j);
+}
+
 void
 json_free(struct json *j)
 {

@@ -53,6 +53,13 @@ struct json	*json_new_buffer(int flags);
 void		 json_free(struct json *j);
 
 /*
+ * Hand a FILE writer's text so far to the FILE (without fflush()), so
+ * that ftello() on it tells how much was written: 0, or -1 once any
+ * call failed.  A buffer writer has nothing to hand.
+ */
+int		 json_flush(struct json *j);
+
+/*
  * In pretty mode, lay out the contents of containers that lie depth or
  * more levels deep (the members of the top-level value lie 1 deep)
  * compactly, on the line where the container starts: with depth 3, the

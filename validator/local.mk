@@ -27,6 +27,7 @@ validator_libvalidator_a_SOURCES = \
 	validator/uri.c validator/uri.h validator/rsync.c validator/rsync.h \
 	validator/report.c validator/report.h validator/slurm.c validator/slurm.h \
 	validator/output.c validator/output.h validator/output_csv.c validator/output_json.c \
+	validator/output_digest.c validator/output_digest.h \
 	validator/output_bgpd.c validator/output_bird.c validator/output_handoff.c \
 	validator/output_text.h validator/output_metrics.c \
 	validator/walk.c validator/walk.h validator/validate.c validator/validate.h \

@@ -16,12 +16,13 @@
 
 /* Longest OUTKEEP_FILE read: every line at its longest. */
 #define OUTKEEP_FILE_MAX	(OUTKEEP_MAX_FILES * \
-				    (OUTKEEP_NAME_MAX + 2 * HASH_SHA256_LEN + 24))
+				    (OUTKEEP_NAME_MAX + 2 * HASH_SHA256_LEN + 45))
 
 struct keep_line {
 	char		 name[OUTKEEP_NAME_MAX + 1];
 	unsigned char	 md[HASH_SHA256_LEN];
 	uint64_t	 size;
+	uint64_t	 body;	/* 0: md is the whole file's, else its body's */
 };
 
 struct keep_list {
@@ -52,11 +53,32 @@ name_ok(const char *s, size_t len)
 	return 1;
 }
 
-/* "NAME DIGEST SIZE" (no LF) into l.  0, or -1 when malformed. */
+/*
+ * A decimal number without leading zeros from *p up to end or a space;
+ * *p moves past it.  0, or -1 when malformed.
+ */
+static int
+parse_number(const char **p, const char *end, uint64_t *v)
+{
+	const char *q = *p;
+
+	if (q == end || *q == ' ' || (q[0] == '0' && q + 1 != end &&
+	    q[1] != ' '))
+		return -1;
+	for (*v = 0; q < end && *q != ' '; q++) {
+		if (*q < '0' || *q > '9' || *v > (UINT64_MAX - 9) / 10)
+			return -1;
+		*v = *v * 10 + (uint64_t)(*q - '0');
+	}
+	*p = q;
+	return 0;
+}
+
+/* "NAME DIGEST SIZE [BODY]" (no LF) into l.  0, or -1 when malformed. */
 static int
 parse_line(const char *s, size_t len, struct keep_line *l)
 {
-	const char *sp = memchr(s, ' ', len), *p;
+	const char *sp = memchr(s, ' ', len), *p, *end = s + len;
 	char hex[2 * HASH_SHA256_LEN + 1];
 	size_t nlen;
 
@@ -65,20 +87,22 @@ parse_line(const char *s, size_t len, struct keep_line *l)
 	memcpy(l->name, s, nlen);
 	l->name[nlen] = '\0';
 	p = sp + 1;
-	if ((size_t)(s + len - p) < 2 * HASH_SHA256_LEN + 2)
+	if ((size_t)(end - p) < 2 * HASH_SHA256_LEN + 2)
 		return -1;
 	memcpy(hex, p, 2 * HASH_SHA256_LEN);
 	hex[2 * HASH_SHA256_LEN] = '\0';
 	if (hash_hex_decode(hex, l->md, HASH_SHA256_LEN) == -1)
 		return -1;
 	p += 2 * HASH_SHA256_LEN;
-	if (*p++ != ' ' || p == s + len || (p[0] == '0' && p + 1 != s + len))
+	if (*p++ != ' ' || parse_number(&p, end, &l->size) == -1)
 		return -1;
-	for (l->size = 0; p < s + len; p++) {
-		if (*p < '0' || *p > '9' || l->size > (UINT64_MAX - 9) / 10)
-			return -1;
-		l->size = l->size * 10 + (uint64_t)(*p - '0');
-	}
+	l->body = 0;
+	if (p == end)
+		return 0;
+	p++;
+	if (parse_number(&p, end, &l->body) == -1 || p != end ||
+	    l->body == 0 || l->body > l->size)
+		return -1;
 	return 0;
 }
 
@@ -162,7 +186,7 @@ outkeep_try(struct outkeep *k, struct outdir_run *r, const char *name,
 {
 	const struct keep_line *l;
 
-	if ((l = find(&k->old, name)) == NULL ||
+	if ((l = find(&k->old, name)) == NULL || l->body != 0 ||
 	    memcmp(l->md, md, HASH_SHA256_LEN) != 0 ||
 	    !old_size_is(r, name, l->size) || outdir_run_keep(r, name) == -1)
 		return -1;
@@ -170,9 +194,38 @@ outkeep_try(struct outkeep *k, struct outdir_run *r, const char *name,
 	return 0;
 }
 
+int
+outkeep_try_body(struct outkeep *k, struct outdir_run *r, const char *name,
+    const unsigned char md[HASH_SHA256_LEN], uint64_t *off, uint64_t *len)
+{
+	const struct keep_line *l;
+	struct stat st;
+	int fd;
+
+	if ((l = find(&k->old, name)) == NULL || l->body == 0 ||
+	    memcmp(l->md, md, HASH_SHA256_LEN) != 0 ||
+	    (fd = outdir_run_open_previous(r, name)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != l->size) {
+		close(fd);
+		return -1;
+	}
+	*off = l->body;
+	*len = l->size - l->body;
+	return fd;
+}
+
 void
 outkeep_note(struct outkeep *k, const char *name,
     const unsigned char md[HASH_SHA256_LEN], uint64_t size)
+{
+	outkeep_note_body(k, name, md, size, 0);
+}
+
+void
+outkeep_note_body(struct outkeep *k, const char *name,
+    const unsigned char md[HASH_SHA256_LEN], uint64_t size, uint64_t body)
 {
 	struct keep_line *l;
 
@@ -184,6 +237,7 @@ outkeep_note(struct outkeep *k, const char *name,
 		snprintf(l->name, sizeof(l->name), "%s", name);
 		memcpy(l->md, md, HASH_SHA256_LEN);
 		l->size = size;
+		l->body = body <= size ? body : 0;
 	}
 	pthread_mutex_unlock(&k->lock);
 }
@@ -201,8 +255,12 @@ outkeep_save(struct outkeep *k, struct outdir_run *r)
 	pthread_mutex_lock(&k->lock);
 	for (i = 0; i < k->now.n; i++) {
 		hash_hex_encode(k->now.line[i].md, HASH_SHA256_LEN, hex);
-		fprintf(fp, "%s %s %llu\n", k->now.line[i].name, hex,
+		fprintf(fp, "%s %s %llu", k->now.line[i].name, hex,
 		    (unsigned long long)k->now.line[i].size);
+		if (k->now.line[i].body != 0)
+			fprintf(fp, " %llu",
+			    (unsigned long long)k->now.line[i].body);
+		fputc('\n', fp);
 	}
 	pthread_mutex_unlock(&k->lock);
 	rc = outdir_run_close(fp);

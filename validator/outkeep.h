@@ -8,15 +8,21 @@
  * inputs).  Each run directory holds, besides the outputs, the file
  * OUTKEEP_FILE with one line per output written with such a digest:
  *
- *	NAME SP DIGEST SP SIZE LF
+ *	NAME SP DIGEST SP SIZE [SP BODY] LF
  *
  * (NAME the output's file name, DIGEST 64 hex digits, SIZE the
  * file's size in decimal).  A run whose digest for NAME equals the one
  * the run in use recorded, while that run's NAME still has the size
  * recorded, hard-links the file into its own run directory
- * (outdir_run_keep()) instead of writing the same bytes again.  A
- * missing, unreadable or malformed OUTKEEP_FILE only means every file is
- * written.
+ * (outdir_run_keep()) instead of writing the same bytes again.
+ *
+ * A file whose head changes every run (vrps.json's metadata) has BODY,
+ * the offset where the rest of it begins, and DIGEST is that of what the
+ * rest is written from: a run with the same digest writes its own head
+ * and copies the rest from the run in use's file (outkeep_try_body()).
+ *
+ * A missing, unreadable or malformed OUTKEEP_FILE only means every file
+ * is written in full.
  *
  * Thread-safe: writers running at once may call outkeep_try() and
  * outkeep_note().
@@ -52,9 +58,27 @@ struct outkeep	*outkeep_open(struct outdir_run *r);
 int		 outkeep_try(struct outkeep *k, struct outdir_run *r,
 		    const char *name, const unsigned char md[HASH_SHA256_LEN]);
 
+/*
+ * The run in use's file name, open for reading, if its body was written
+ * from the inputs md and the file still has the size recorded: its
+ * descriptor (the caller closes it), with the body's offset in *off and
+ * length in *len.  -1 otherwise.
+ */
+int		 outkeep_try_body(struct outkeep *k, struct outdir_run *r,
+		    const char *name, const unsigned char md[HASH_SHA256_LEN],
+		    uint64_t *off, uint64_t *len);
+
 /* Record that name was written from the inputs md, size bytes long. */
 void		 outkeep_note(struct outkeep *k, const char *name,
 		    const unsigned char md[HASH_SHA256_LEN], uint64_t size);
+
+/*
+ * Record that name, size bytes long, has its body from offset body on,
+ * written from the inputs md.
+ */
+void		 outkeep_note_body(struct outkeep *k, const char *name,
+		    const unsigned char md[HASH_SHA256_LEN], uint64_t size,
+		    uint64_t body);
 
 /*
  * Write the new run's OUTKEEP_FILE into r.  Returns 0, or -1 after

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <glob.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,16 +27,23 @@
 
 const struct output_writer output_writers[] = {
 	{ OUTPUT_CSV,	  "csv",	"vrps.csv",	output_csv,
-	    output_csv_inputs },
-	{ OUTPUT_JSON,	  "json",	"vrps.json",	output_json, NULL },
-	{ OUTPUT_BGPD,	  "bgpd",	"openbgpd",	output_bgpd, NULL },
-	{ OUTPUT_BIRD,	  "bird",	"bird",		output_bird2, NULL },
-	{ OUTPUT_BIRD1,	  "bird1",	"bird1v4",	output_bird1v4, NULL },
-	{ OUTPUT_BIRD1,	  "bird1",	"bird1v6",	output_bird1v6, NULL },
-	{ OUTPUT_HANDOFF, "handoff",	"reef.handoff",	output_handoff, NULL },
+	    output_csv_inputs, NULL, NULL, NULL },
+	{ OUTPUT_JSON,	  "json",	"vrps.json",	output_json, NULL,
+	    output_json_body_inputs, output_json_split, output_json_head },
+	{ OUTPUT_BGPD,	  "bgpd",	"openbgpd",	output_bgpd, NULL, NULL,
+	    NULL, NULL },
+	{ OUTPUT_BIRD,	  "bird",	"bird",		output_bird2, NULL, NULL,
+	    NULL, NULL },
+	{ OUTPUT_BIRD1,	  "bird1",	"bird1v4",	output_bird1v4, NULL,
+	    NULL, NULL, NULL },
+	{ OUTPUT_BIRD1,	  "bird1",	"bird1v6",	output_bird1v6, NULL,
+	    NULL, NULL, NULL },
+	{ OUTPUT_HANDOFF, "handoff",	"reef.handoff",	output_handoff, NULL,
+	    NULL, NULL, NULL },
 	{ OUTPUT_REPORT,  "report",	"report.json",	output_report,
-	    output_report_inputs },
-	{ 0,		  NULL,		NULL,		NULL,	NULL }
+	    output_report_inputs, NULL, NULL, NULL },
+	{ 0,		  NULL,		NULL,		NULL,	NULL, NULL, NULL,
+	    NULL }
 };
 
 /* Spellings accepted besides the names in the table. */
@@ -119,6 +127,89 @@ stream_size(FILE *fp)
 }
 
 /*
+ * Append len bytes of fd from offset off to fp (flushed first), through
+ * copy_file_range(2) where the file system allows it.  0 or -1.
+ */
+static int
+copy_tail(FILE *fp, int fd, uint64_t off, uint64_t len)
+{
+	char buf[65536];
+	off_t in = (off_t)off;
+	ssize_t n, w;
+	int out = fileno(fp), plain = 0;
+	size_t chunk;
+
+	if (fflush(fp) != 0)
+		return -1;
+	while (len > 0) {
+		chunk = len < SSIZE_MAX / 2 ? (size_t)len : SSIZE_MAX / 2;
+		if (!plain) {
+			n = copy_file_range(fd, &in, out, NULL, chunk, 0);
+			if (n == -1 && (errno == EXDEV || errno == ENOSYS ||
+			    errno == EOPNOTSUPP || errno == EINVAL ||
+			    errno == EPERM)) {
+				plain = 1;
+				continue;
+			}
+		} else {
+			if (chunk > sizeof(buf))
+				chunk = sizeof(buf);
+			if ((n = pread(fd, buf, chunk, in)) > 0) {
+				if ((w = write(out, buf, (size_t)n)) != n)
+					return -1;
+				in += n;
+			}
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;	/* the old file shrank: start again */
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Write w's file to fp: with an unchanged body (outkeep.h), the head
+ * and the run in use's body; else in full.  *size and *body get the
+ * file's length and its body's offset (UINT64_MAX, 0 when there is no
+ * digest to note).  0 or -1.
+ */
+static int
+write_body_kept(FILE *fp, struct outdir_run *run, const struct output_writer *w,
+    const struct output_data *d, struct outkeep *keep, unsigned char *md,
+    uint64_t *size, uint64_t *body)
+{
+	uint64_t off, len;
+	off_t head;
+	int fd, rc;
+
+	*size = UINT64_MAX;
+	*body = 0;
+	if (keep == NULL || d->program == NULL || w->body_inputs(d, md) != 0)
+		return w->write(fp, d);
+	if ((fd = outkeep_try_body(keep, run, w->filename, md, &off, &len)) !=
+	    -1) {
+		rc = w->write_head(fp, d) == 0 && fflush(fp) == 0 &&
+		    (head = ftello(fp)) > 0 && copy_tail(fp, fd, off, len) == 0 ?
+		    0 : -1;
+		close(fd);
+		if (rc == 0) {
+			*body = (uint64_t)head;
+			*size = (uint64_t)head + len;
+			return 0;
+		}
+		/* Write it all instead, from the start. */
+		if (fflush(fp) != 0 || ftruncate(fileno(fp), 0) == -1 ||
+		    fseeko(fp, 0, SEEK_SET) == -1)
+			return -1;
+	}
+	if ((rc = w->write_split(fp, d, body)) == 0)
+		*size = stream_size(fp);
+	return rc;
+}
+
+/*
  * Give the run directory the file of writer w: kept from the run in use
  * when its inputs are unchanged (outkeep.h), else written.  0, or -1
  * logged.
@@ -129,7 +220,7 @@ write_one(struct outdir_run *run, const char *outdir,
     struct outkeep *keep)
 {
 	unsigned char md[HASH_SHA256_LEN];
-	uint64_t size = UINT64_MAX;
+	uint64_t size = UINT64_MAX, body = 0;
 	FILE *fp;
 	int rc, have;
 
@@ -139,15 +230,21 @@ write_one(struct outdir_run *run, const char *outdir,
 		return 0;
 	if ((fp = outdir_run_create(run, w->filename)) == NULL)
 		return -1;
-	rc = w->write(fp, d);
-	if (rc == 0 && have)
-		size = stream_size(fp);
+	if (w->body_inputs != NULL)
+		rc = write_body_kept(fp, run, w, d, keep, md, &size, &body);
+	else {
+		rc = w->write(fp, d);
+		if (rc == 0 && have)
+			size = stream_size(fp);
+	}
 	if (outdir_run_close(fp) != 0 || rc != 0) {
 		log_msg_errno(LOG_LEVEL_ERROR, outdir, "%s output failed",
 		    w->name);
 		return -1;
 	}
-	if (size != UINT64_MAX)
+	if (size != UINT64_MAX && body != 0)
+		outkeep_note_body(keep, w->filename, md, size, body);
+	else if (size != UINT64_MAX)
 		outkeep_note(keep, w->filename, md, size);
 	return 0;
 }

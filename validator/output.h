@@ -120,6 +120,19 @@ struct output_writer {
 	 * the others, which are written every run.
 	 */
 	int		(*inputs)(const struct output_data *d, unsigned char *md);
+	/*
+	 * For a file whose head changes every run (its time) while the rest,
+	 * its body, depends only on the data: body_inputs as inputs, for
+	 * the body; write_split() as write, telling at which offset the
+	 * body begins; write_head() writes the head alone, exactly as
+	 * write_split() begins, so that an unchanged body can be copied
+	 * after it.  NULL for the others.
+	 */
+	int		(*body_inputs)(const struct output_data *d,
+			    unsigned char *md);
+	int		(*write_split)(FILE *, const struct output_data *,
+			    uint64_t *body);
+	int		(*write_head)(FILE *, const struct output_data *);
 };
 
 /* The writers, ended by an entry with a NULL name. */
@@ -134,9 +147,12 @@ int	output_bird1v6(FILE *, const struct output_data *);
 int	output_handoff(FILE *, const struct output_data *);
 int	output_report(FILE *, const struct output_data *);
 
-/* The writers' inputs (struct output_writer). */
+/* The writers' inputs and parts (struct output_writer). */
 int	output_csv_inputs(const struct output_data *, unsigned char *);
 int	output_report_inputs(const struct output_data *, unsigned char *);
+int	output_json_body_inputs(const struct output_data *, unsigned char *);
+int	output_json_split(FILE *, const struct output_data *, uint64_t *);
+int	output_json_head(FILE *, const struct output_data *);
 
 /*
  * The comment lines ("# ...") that open the bgpd and BIRD files, as

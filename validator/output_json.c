@@ -16,6 +16,8 @@
  * rpki-client 8 and later; the SKI is upper-case hex and the key the
  * base64 DER SubjectPublicKeyInfo, as rpki-client prints them.
  */
+#include <sys/types.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,7 @@
 #include "common/rkset.h"
 #include "common/vrpset.h"
 #include "validator/output.h"
+#include "validator/output_digest.h"
 
 static void
 json_metadata(struct json *j, const struct output_data *d)
@@ -189,20 +192,42 @@ json_aspas(struct json *j, const struct output_data *d)
 	return json_array_end(j);
 }
 
-/*
- * Write vrps.json to fp.  Returns 0, or -1 on a write or memory error.
- */
+/* The head: the object's start and the metadata, which change every run. */
+static void
+json_head(struct json *j, const struct output_data *d)
+{
+	json_flat_from(j, 3);	/* one VRP, key or ASPA per line */
+	json_object_begin(j);
+	json_metadata(j, d);
+}
+
 int
-output_json(FILE *fp, const struct output_data *d)
+output_json_head(FILE *fp, const struct output_data *d)
 {
 	struct json *j;
+	int rc;
+
+	if ((j = json_new_file(fp, JSON_PRETTY)) == NULL)
+		return -1;
+	json_head(j, d);
+	rc = json_flush(j);
+	json_free(j);
+	return rc;
+}
+
+int
+output_json_split(FILE *fp, const struct output_data *d, uint64_t *body)
+{
+	struct json *j;
+	off_t off;
 	int rc = -1;
 
 	if ((j = json_new_file(fp, JSON_PRETTY)) == NULL)
 		return -1;
-	json_flat_from(j, 3);	/* one VRP, key or ASPA per line */
-	json_object_begin(j);
-	json_metadata(j, d);
+	json_head(j, d);
+	if (json_flush(j) == -1 || (off = ftello(fp)) == -1)
+		goto out;
+	*body = (uint64_t)off;
 	if (json_roas(j, d) != 0 || json_keys(j, d) != 0 ||
 	    json_aspas(j, d) != 0)
 		goto out;
@@ -212,4 +237,31 @@ output_json(FILE *fp, const struct output_data *d)
  out:
 	json_free(j);
 	return rc;
+}
+
+int
+output_json(FILE *fp, const struct output_data *d)
+{
+	uint64_t body;
+
+	return output_json_split(fp, d, &body);
+}
+
+/*
+ * What the body of vrps.json (after the metadata) is written from: the
+ * program, the TA names and the three sets.
+ */
+int
+output_json_body_inputs(const struct output_data *d, unsigned char *md)
+{
+	struct hash_sha256_ctx ctx;
+
+	if (output_digest_begin(&ctx, "reef vrps.json body 1", d) == -1 ||
+	    output_digest_vrps(&ctx, d) == -1 ||
+	    output_digest_rks(&ctx, d) == -1 ||
+	    output_digest_aspas(&ctx, d) == -1) {
+		hash_sha256_cleanup(&ctx);
+		return -1;
+	}
+	return hash_sha256_final(&ctx, md);
 }

@@ -696,6 +696,15 @@ kept_when_unchanged(const char *cache, const char *out)
 	    "[ -s '%s/a' ] && "
 	    "cmp -s '%s/a' '%s/b'", out, fresh, out, fx.vu.dir, fresh,
 	    fx.vu.dir, fx.vu.dir, fx.vu.dir, fx.vu.dir), 0);
+	/* vrps.json: new metadata, the rest copied, the same as online. */
+	CU_ASSERT_EQUAL(tu_system("grep -q '^vrps.json [0-9a-f]* [0-9]* "
+	    "[0-9]*$' '%s/.current/.inputs' && "
+	    "sed -n '/^  \"roas\": \\[/,$p' '%s/vrps.json' >'%s/a' && "
+	    "sed -n '/^  \"roas\": \\[/,$p' '%s/vrps.json' >'%s/b' && "
+	    "[ -s '%s/a' ] && cmp -s '%s/a' '%s/b' && "
+	    "head -c 20 '%s/vrps.json' | grep -q metadata", fresh, out,
+	    fx.vu.dir, fresh, fx.vu.dir, fx.vu.dir, fx.vu.dir, fx.vu.dir,
+	    fresh), 0);
 	free(fresh);
 }
 

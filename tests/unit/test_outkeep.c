@@ -162,7 +162,7 @@ test_outkeep_unchanged(void)
 	    strncmp((char *)text, "report.json ", 12) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr((char *)text, "vrps.csv "));
 	CU_ASSERT_PTR_NOT_NULL(strstr((char *)text, "report.json "));
-	CU_ASSERT_PTR_NULL(strstr((char *)text, "vrps.json"));
+	CU_ASSERT_PTR_NOT_NULL(strstr((char *)text, "vrps.json "));
 	free(text);
 
 	/* Same data, a later run: kept; the JSON (it has the time) is not. */
@@ -241,6 +241,75 @@ test_outkeep_changed(void)
 	kfix_free(&f);
 }
 
+/* The body offset .inputs records for name, 0 if none. */
+static unsigned long long
+body_of(const char *dir, const char *name)
+{
+	char *p = tu_asprintf("%s/.current/%s", dir, OUTKEEP_FILE), *text, *l;
+	unsigned long long size, body = 0;
+	char hex[65];
+
+	text = (char *)tu_read_file(p, NULL);
+	free(p);
+	if (text == NULL)
+		return 0;
+	for (l = text; l != NULL && *l != '\0'; l = strchr(l, '\n'),
+	    l = l != NULL ? l + 1 : NULL)
+		if (strncmp(l, name, strlen(name)) == 0 &&
+		    l[strlen(name)] == ' ' && sscanf(l + strlen(name) + 1,
+		    "%64s %llu %llu", hex, &size, &body) != 3)
+			body = 0;
+	free(text);
+	return body;
+}
+
+/*
+ * vrps.json: its head (the metadata, with the time) written every run,
+ * the rest copied from the run in use while the sets are the same.
+ */
+static void
+test_outkeep_body(void)
+{
+	struct kfix f;
+	struct vrpset *other;
+	unsigned long long body;
+	char *p;
+
+	kfix_init(&f);
+	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+	CU_ASSERT((body = body_of(f.dir, "vrps.json")) > 0);
+	/* A later run, another host name (a head of another length). */
+	f.d.buildtime = T0 + 600;
+	f.d.hostname = "a-much-longer-host-name.example";
+	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	CU_ASSERT(body_of(f.dir, "vrps.json") > body);
+	/* And again, from a file whose body was itself copied. */
+	f.d.buildtime = T0 + 1200;
+	f.d.elapsed = 12345;
+	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	/* Other VRPs: written in full. */
+	other = make_vrps(299, 65001);
+	f.d.vrps = other;
+	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	/* The file in use shorter than recorded: written in full. */
+	p = tu_asprintf("%s/.current/vrps.json", f.dir);
+	CU_ASSERT_EQUAL(truncate(p, 100), 0);
+	f.d.buildtime = T0 + 1800;
+	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	/* Another build: written in full. */
+	f.program[0] ^= 1;
+	f.d.buildtime = T0 + 2400;
+	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	free(p);
+	vrpset_free(other);
+	kfix_free(&f);
+}
+
 /* Replace OUTDIR/.current/.inputs by text. */
 static void
 set_inputs(const char *dir, const char *text)
@@ -299,6 +368,47 @@ test_outkeep_damaged(void)
 	set_inputs(f.dir, "../vrps.csv 0000000000000000000000000000000000000"
 	    "000000000000000000000000000 1\n");
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+	/*
+	 * Next to the CSV's good line, a body offset past the end, of 0,
+	 * with a leading zero, or a fifth field: the file is refused.
+	 */
+	{
+		static const char *const bad[] = { " 10 11", " 10 0",
+		    " 10 05", " 10 5 1", " 10 5 " };
+		char *all, *line, *good;
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+			all = (char *)tu_read_file(p, NULL);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+			good = strstr(all, "vrps.csv ");
+			CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+			*strchr(good, '\n') = '\0';
+			line = tu_asprintf("%s\nvrps.json %064d%s\n", good, 0,
+			    bad[i]);
+			set_inputs(f.dir, line);
+			csv = ino_of(f.dir, "vrps.csv");
+			CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+			CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+			free(line);
+			free(all);
+		}
+		/* The same with a good body offset: the CSV is kept. */
+		CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+		all = (char *)tu_read_file(p, NULL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+		good = strstr(all, "vrps.csv ");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+		*strchr(good, '\n') = '\0';
+		line = tu_asprintf("%s\nvrps.json %064d 10 5\n", good, 0);
+		set_inputs(f.dir, line);
+		csv = ino_of(f.dir, "vrps.csv");
+		CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
+		CU_ASSERT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+		free(line);
+		free(all);
+	}
 
 	/* The file in use no longer has the size recorded: written. */
 	csv = ino_of(f.dir, "vrps.csv");
@@ -371,5 +481,6 @@ test_outkeep_report_digest(void)
 REEF_SUITE(outkeep,
     REEF_TEST(test_outkeep_unchanged),
     REEF_TEST(test_outkeep_changed),
+    REEF_TEST(test_outkeep_body),
     REEF_TEST(test_outkeep_damaged),
     REEF_TEST(test_outkeep_report_digest))

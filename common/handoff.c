@@ -254,6 +254,24 @@ encode_entries(const struct handoff_data *d, struct cur *c)
 	}
 }
 
+void
+handoff_encode_header(const struct handoff_data *d,
+    uint8_t out[HANDOFF_HEADER_LEN])
+{
+	struct cur c;
+
+	memset(&c, 0, sizeof(c));
+	c.w = out;
+	c.end = HANDOFF_HEADER_LEN;
+	put_bytes(&c, HANDOFF_MAGIC, HANDOFF_MAGIC_LEN);
+	put_u32(&c, HANDOFF_VERSION);
+	put_i64(&c, d->created);
+	put_u32(&c, d->nta);
+	put_u32(&c, d->vrps != NULL ? vrpset_count(d->vrps) : 0);
+	put_u32(&c, d->rks != NULL ? rkset_count(d->rks) : 0);
+	put_u32(&c, d->aspas != NULL ? aspaset_count(d->aspas) : 0);
+}
+
 /*
  * Encode *d into a new buffer owned by the caller.  Returns 0, or -1
  * with errno EINVAL, ENOMEM or EIO (digest failure).
@@ -274,13 +292,8 @@ handoff_encode(const struct handoff_data *d, uint8_t **out, size_t *outlen)
 	if ((c.w = malloc(size)) == NULL)
 		return -1;
 	c.end = size;
-	put_bytes(&c, HANDOFF_MAGIC, HANDOFF_MAGIC_LEN);
-	put_u32(&c, HANDOFF_VERSION);
-	put_i64(&c, d->created);
-	put_u32(&c, d->nta);
-	put_u32(&c, d->vrps != NULL ? vrpset_count(d->vrps) : 0);
-	put_u32(&c, d->rks != NULL ? rkset_count(d->rks) : 0);
-	put_u32(&c, d->aspas != NULL ? aspaset_count(d->aspas) : 0);
+	handoff_encode_header(d, c.w);
+	c.pos = HANDOFF_HEADER_LEN;
 	for (i = 0; i < d->nta; i++) {
 		len = strlen(d->ta_names[i]);
 		put_u16(&c, len);

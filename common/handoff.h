@@ -68,6 +68,7 @@
 #define HANDOFF_MAGIC		"REEFHOF\n"
 #define HANDOFF_MAGIC_LEN	8
 #define HANDOFF_VERSION		1
+#define HANDOFF_HEADER_LEN	36
 
 /*
  * The content of a hand-off file.  The sets are frozen; ta_names[i] is
@@ -92,6 +93,13 @@ struct handoff_data {
  */
 int	handoff_encode(const struct handoff_data *d, uint8_t **out,
 	    size_t *outlen);
+
+/*
+ * The header handoff_encode() begins with, alone: what changes from one
+ * run to the next when the payloads do not (the time).
+ */
+void	handoff_encode_header(const struct handoff_data *d,
+	    uint8_t out[HANDOFF_HEADER_LEN]);
 
 /*
  * Encode *d and atomically replace path with it (common/atomic.h), mode

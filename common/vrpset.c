@@ -1,6 +1,7 @@
 /*
  * Sorted, de-duplicated VRP sets.  See vrpset.h for order and rules.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,6 +204,8 @@ vrp_sorted(const struct vrp *v, size_t n)
 /* Bits per radix digit and the number of buckets it gives. */
 #define SORT_DIGIT_BITS		8
 #define SORT_BUCKETS		(1u << SORT_DIGIT_BITS)
+/* Sets at least this large are sorted by two threads (vrp_radix_split()). */
+#define SORT_SPLIT_MIN		100000
 
 /*
  * Bit 63 is the AFI (IPv4 first).  IPv4: the address, then the length
@@ -272,25 +275,22 @@ vrp_insertion(struct vrp *v, uint64_t *k, size_t n)
  * up, the entries left have equal keys and qsort(3) with the full
  * comparator orders them, so even crafted input costs O(n log n).
  */
+/*
+ * One in-place pass of vrp_radix(): the entries of v[0..n) in buckets by
+ * the digit at shift, bucket b ending at end[b].
+ */
 static void
-vrp_radix(struct vrp *v, uint64_t *k, size_t n, int shift)
+vrp_distribute(struct vrp *v, uint64_t *k, size_t n, int shift,
+    uint32_t end[SORT_BUCKETS])
 {
-	uint32_t next[SORT_BUCKETS], end[SORT_BUCKETS];
+	uint32_t next[SORT_BUCKETS];
 	struct vrp tv, uv;
 	uint64_t tk, uk;
 	uint32_t pos;
 	unsigned int b, d;
 	size_t i;
 
-	if (n <= SORT_INSERTION_MAX) {
-		vrp_insertion(v, k, n);
-		return;
-	}
-	if (shift < 0) {
-		qsort(v, n, sizeof(v[0]), vrp_sortcmp);
-		return;
-	}
-	memset(end, 0, sizeof(end));
+	memset(end, 0, SORT_BUCKETS * sizeof(end[0]));
 	for (i = 0; i < n; i++)
 		end[(k[i] >> shift) & (SORT_BUCKETS - 1)]++;
 	for (b = 0, pos = 0; b < SORT_BUCKETS; b++) {
@@ -327,10 +327,95 @@ vrp_radix(struct vrp *v, uint64_t *k, size_t n, int shift)
 			next[b]++;
 		}
 	}
-	for (b = 0, pos = 0; b < SORT_BUCKETS; pos = end[b++])
+}
+
+static void	vrp_radix(struct vrp *, uint64_t *, size_t, int);
+
+/* Sort buckets [from, to) of a vrp_distribute() pass on the next digit. */
+static void
+vrp_buckets(struct vrp *v, uint64_t *k, const uint32_t *end,
+    unsigned int from, unsigned int to, int shift)
+{
+	uint32_t pos = from == 0 ? 0 : end[from - 1];
+	unsigned int b;
+
+	for (b = from; b < to; pos = end[b++])
 		if (end[b] - pos > 1)
 			vrp_radix(v + pos, k + pos, end[b] - pos,
 			    shift - SORT_DIGIT_BITS);
+}
+
+/*
+ * Sort v[0..n), keys in k[0..n), whose keys agree above bit shift +
+ * SORT_DIGIT_BITS: one in-place pass distributes them into buckets by
+ * the digit at shift, then each bucket is sorted on the next digit.
+ * Recursion depth is at most 64 / SORT_DIGIT_BITS.  Once the key is used
+ * up, the entries left have equal keys and qsort(3) with the full
+ * comparator orders them, so even crafted input costs O(n log n).
+ */
+static void
+vrp_radix(struct vrp *v, uint64_t *k, size_t n, int shift)
+{
+	uint32_t end[SORT_BUCKETS];
+
+	if (n <= SORT_INSERTION_MAX) {
+		vrp_insertion(v, k, n);
+		return;
+	}
+	if (shift < 0) {
+		qsort(v, n, sizeof(v[0]), vrp_sortcmp);
+		return;
+	}
+	vrp_distribute(v, k, n, shift, end);
+	vrp_buckets(v, k, end, 0, SORT_BUCKETS, shift);
+}
+
+/* The second half of vrp_radix_split()'s buckets, in a thread. */
+struct radix_half {
+	struct vrp	*v;
+	uint64_t	*k;
+	const uint32_t	*end;
+	unsigned int	 from;
+	int		 shift;
+};
+
+static void *
+radix_half(void *arg)
+{
+	struct radix_half *h = arg;
+
+	vrp_buckets(h->v, h->k, h->end, h->from, SORT_BUCKETS, h->shift);
+	return NULL;
+}
+
+/*
+ * vrp_radix() from the top digit, the buckets after the first pass
+ * sorted half in this thread, half (by entries) in another; all in this
+ * one if no thread can be started.
+ */
+static void
+vrp_radix_split(struct vrp *v, uint64_t *k, size_t n)
+{
+	uint32_t end[SORT_BUCKETS];
+	struct radix_half h;
+	pthread_t tid;
+	unsigned int mid;
+	int shift = 64 - SORT_DIGIT_BITS;
+
+	vrp_distribute(v, k, n, shift, end);
+	for (mid = 0; mid < SORT_BUCKETS - 1 && end[mid] < n / 2; mid++)
+		;
+	h.v = v;
+	h.k = k;
+	h.end = end;
+	h.from = mid;
+	h.shift = shift;
+	if (pthread_create(&tid, NULL, radix_half, &h) != 0) {
+		vrp_buckets(v, k, end, 0, SORT_BUCKETS, shift);
+		return;
+	}
+	vrp_buckets(v, k, end, 0, mid, shift);
+	pthread_join(tid, NULL);
 }
 
 /*
@@ -352,7 +437,10 @@ vrp_sort(struct vrp *v, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		k[i] = vrp_sortkey(&v[i]);
-	vrp_radix(v, k, n, 64 - SORT_DIGIT_BITS);
+	if (n >= SORT_SPLIT_MIN)
+		vrp_radix_split(v, k, n);
+	else
+		vrp_radix(v, k, n, 64 - SORT_DIGIT_BITS);
 	free(k);
 }
 

@@ -860,6 +860,13 @@ walk_dir(const char *dir)
 		log_msg_errno(LOG_LEVEL_WARNING, dir, "mkdir");
 }
 
+/* walk_config's report_done: sort the report while the sets are. */
+static void
+report_sorted(void *arg)
+{
+	(void)report_sort(arg);
+}
+
 /*
  * Fetch (in the fetcher process) and validate with the TALs loaded;
  * fills r->res.  0 or -1.
@@ -917,6 +924,7 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	/* Points' entries are added only if report.json is written. */
 	wc.report_defer = 1;
 	wc.report_point = report_cb_point;
+	wc.report_done = report_sorted;
 	n = walk_run(&wc, &r->res);
 	/* The fetcher's work is over: let it go before the outputs. */
 	if (r->fetcher != NULL && fetch_proc_finish(r->fetcher) != 0)

@@ -24,10 +24,10 @@
 #define MEMO_HEAD_LEN	(MEMO_MAGIC_LEN + 4 + MEMO_TAG_LEN + 4)
 /*
  * Bytes read at first: the payload of most records (98 % of a global
- * repository's), so reading one takes a single pread(2); the rest of a
- * longer payload is read after.
+ * repository's) and often the tail too, so reading one takes a single
+ * pread(2); the rest of a longer payload is read after.
  */
-#define MEMO_FIRST_READ	4096
+#define MEMO_FIRST_READ	8192
 #define MEMO_NAME_LEN	(HASH_SHA256_LEN * 2)
 
 /* First size of the set of records used (a power of two). */
@@ -264,11 +264,12 @@ read_at(int fd, unsigned char *buf, size_t len, off_t off)
 /*
  * Read the framed part of the record file name (relative to m->dfd):
  * head, payload and checksum, in *buf (malloc'd), *len bytes; the tail
- * that follows is left in the file, its place in *tail.
+ * that follows has its place in *tail, and *have bytes of the file are
+ * in *buf (the tail too when it came with the first read).
  */
 static int
 read_record(const struct memo *m, const char *name, unsigned char **buf,
-    size_t *len, struct memo_tail *tail)
+    size_t *len, struct memo_tail *tail, size_t *have)
 {
 	struct stat sb;
 	unsigned char *b = NULL, *nb;
@@ -297,6 +298,7 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
 	}
 	if (size < MEMO_HEAD_LEN + HASH_SHA256_LEN)
 		goto fail;
+	*have = size < MEMO_FIRST_READ ? size : MEMO_FIRST_READ;
 	framed = MEMO_HEAD_LEN + (size_t)get_u32(b + MEMO_HEAD_LEN - 4) +
 	    HASH_SHA256_LEN;
 	if (framed > size)
@@ -308,6 +310,7 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
 		if (read_at(fd, b + MEMO_FIRST_READ, framed - MEMO_FIRST_READ,
 		    (off_t)MEMO_FIRST_READ) == -1)
 			goto fail;
+		*have = framed;
 	}
 	close(fd);
 	tail->off = framed;
@@ -346,7 +349,7 @@ memo_get(struct memo *m, const char *key, unsigned char **buf, size_t *len,
 	char name[MEMO_NAME_LEN + 1];
 	unsigned char *b, md[HASH_SHA256_LEN];
 	struct memo_tail t;
-	size_t n, plen;
+	size_t n, plen, have;
 
 	*buf = NULL;
 	*len = 0;
@@ -356,14 +359,17 @@ memo_get(struct memo *m, const char *key, unsigned char **buf, size_t *len,
 		return -1;
 	record_name(md, name);
 	(void)mark_seen(m, md, SEEN_USED);
-	if (read_record(m, name, &b, &n, &t) == -1)
+	memset(&t, 0, sizeof(t));
+	if (read_record(m, name, &b, &n, &t, &have) == -1)
 		return -1;
 	if (check_record(m, b, n) == -1) {
 		free(b);
 		return -1;
 	}
 	plen = n - MEMO_HEAD_LEN - HASH_SHA256_LEN;
-	memmove(b, b + MEMO_HEAD_LEN, plen);
+	memmove(b, b + MEMO_HEAD_LEN, have - MEMO_HEAD_LEN);
+	if (have == n + t.len)
+		t.data = b + plen + HASH_SHA256_LEN;
 	*buf = b;
 	*len = plen;
 	if (tail != NULL)

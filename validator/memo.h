@@ -47,9 +47,13 @@ struct memo	*memo_open(const char *dir, const unsigned char *tag);
 /* Release the handle; the directory stays.  NULL is allowed. */
 void		 memo_close(struct memo *m);
 
-/* Where a record's tail lies in its file. */
+/*
+ * Where a record's tail lies in its file; data, when not NULL, holds it
+ * already (read with the payload, in the same buffer).
+ */
 struct memo_tail {
-	size_t		off, len;
+	size_t			 off, len;
+	const unsigned char	*data;
 };
 
 /*

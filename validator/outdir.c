@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,12 +25,18 @@
 /* Room for a link name or text built from an output's name. */
 #define LINK_NAME_MAX	(MAX_FILENAME_LENGTH + 1)
 
+/* Files closed but not yet synced (outdir_run_close()), at most. */
+#define RUN_UNSYNCED	32
+
 struct outdir_run {
 	char	*outdir;			/* for messages */
 	int	 dfd;				/* outdir */
 	int	 rfd;				/* the run directory */
 	char	 base[sizeof(RUN_TEMPLATE)];	/* its name in outdir */
 	int	 pfd;		/* the run directory in use at the start, or -1 */
+	pthread_mutex_t lock;			/* unsynced */
+	int	 unsynced[RUN_UNSYNCED];	/* being written back */
+	size_t	 nunsynced;
 };
 
 /* 1 if s is the name of a run directory (".run." and six characters). */
@@ -154,6 +161,11 @@ remove_run(int dfd, const char *base)
 static void
 run_free(struct outdir_run *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->nunsynced; i++)
+		close(r->unsynced[i]);
+	pthread_mutex_destroy(&r->lock);
 	if (r->rfd != -1)
 		close(r->rfd);
 	if (r->pfd != -1)
@@ -181,6 +193,7 @@ outdir_run_begin(const char *outdir)
 		return NULL;
 	}
 	r->rfd = r->pfd = -1;
+	pthread_mutex_init(&r->lock, NULL);
 	if ((r->dfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		log_msg_errno(LOG_LEVEL_ERROR, outdir, "output directory");
 		goto fail;
@@ -287,17 +300,50 @@ outdir_run_keep(struct outdir_run *r, const char *name)
  * earlier write failed, as stdio keeps no errno).
  */
 int
-outdir_run_close(FILE *fp)
+outdir_run_close(struct outdir_run *r, FILE *fp)
 {
-	int saved;
+	int saved, fd = -1;
 
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) == -1) {
-		saved = ferror(fp) ? EIO : errno;
-		fclose(fp);
-		errno = saved;
-		return -1;
-	}
+	if (fflush(fp) != 0 || ferror(fp))
+		goto fail;
+	/*
+	 * Start writing the file back now and sync it when publishing: the
+	 * disk works while the other files are written.  Where that is not
+	 * possible, sync now.
+	 */
+	(void)sync_file_range(fileno(fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+	pthread_mutex_lock(&r->lock);
+	if (r->nunsynced < RUN_UNSYNCED &&
+	    (fd = fcntl(fileno(fp), F_DUPFD_CLOEXEC, 0)) != -1)
+		r->unsynced[r->nunsynced++] = fd;
+	pthread_mutex_unlock(&r->lock);
+	if (fd == -1 && fsync(fileno(fp)) == -1)
+		goto fail;
 	return fclose(fp) == 0 ? 0 : -1;
+ fail:
+	saved = ferror(fp) ? EIO : errno;
+	fclose(fp);
+	errno = saved;
+	return -1;
+}
+
+/* Sync the files outdir_run_close() left to the disk.  0 or -1 (errno). */
+static int
+sync_closed(struct outdir_run *r)
+{
+	int rc = 0, saved = 0;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->nunsynced > 0) {
+		if (fsync(r->unsynced[--r->nunsynced]) == -1 && rc == 0) {
+			rc = -1;
+			saved = errno;
+		}
+		close(r->unsynced[r->nunsynced]);
+	}
+	pthread_mutex_unlock(&r->lock);
+	errno = saved;
+	return rc;
 }
 
 /*
@@ -440,7 +486,7 @@ outdir_run_publish(struct outdir_run *r, const char *const *names, size_t n)
 	char old[RUN_NAME_MAX];
 	size_t i;
 
-	if (fsync(r->rfd) == -1) {
+	if (sync_closed(r) == -1 || fsync(r->rfd) == -1) {
 		log_msg_errno(LOG_LEVEL_ERROR, r->outdir, "cannot sync %s",
 		    r->base);
 		goto fail;

@@ -69,10 +69,12 @@ int			 outdir_run_keep(struct outdir_run *r,
 			    const char *name);
 
 /*
- * Flush, sync and close a stream of outdir_run_create().  Returns 0, or
- * -1 with errno set when anything written may be missing.
+ * Flush and close a stream of outdir_run_create(), its writing back to
+ * the disk started; outdir_run_publish() syncs it before it is used.
+ * Returns 0, or -1 with errno set when anything written may be missing.
+ * Thread-safe for streams of one run.
  */
-int			 outdir_run_close(FILE *fp);
+int			 outdir_run_close(struct outdir_run *r, FILE *fp);
 
 /*
  * Make the run's files the outputs, then free r.  names (n of them) are

@@ -263,7 +263,7 @@ outkeep_save(struct outkeep *k, struct outdir_run *r)
 		fputc('\n', fp);
 	}
 	pthread_mutex_unlock(&k->lock);
-	rc = outdir_run_close(fp);
+	rc = outdir_run_close(r, fp);
 	if (rc != 0)
 		log_msg_errno(LOG_LEVEL_WARNING, OUTKEEP_FILE, "cannot write "
 		    "the digests of the outputs");

@@ -16,7 +16,8 @@
  * recorded, hard-links the file into its own run directory
  * (outdir_run_keep()) instead of writing the same bytes again.
  *
- * A file whose head changes every run (vrps.json's metadata) has BODY,
+ * A file whose head changes every run (vrps.json's metadata, the time in
+ * reef.handoff's header) has BODY,
  * the offset where the rest of it begins, and DIGEST is that of what the
  * rest is written from: a run with the same digest writes its own head
  * and copies the rest from the run in use's file (outkeep_try_body()).

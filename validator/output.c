@@ -27,23 +27,24 @@
 
 const struct output_writer output_writers[] = {
 	{ OUTPUT_CSV,	  "csv",	"vrps.csv",	output_csv,
-	    output_csv_inputs, NULL, NULL, NULL },
+	    output_csv_inputs, NULL, NULL, NULL, 0 },
 	{ OUTPUT_JSON,	  "json",	"vrps.json",	output_json, NULL,
-	    output_json_body_inputs, output_json_split, output_json_head },
+	    output_json_body_inputs, output_json_split, output_json_head, 0 },
 	{ OUTPUT_BGPD,	  "bgpd",	"openbgpd",	output_bgpd, NULL, NULL,
-	    NULL, NULL },
+	    NULL, NULL, 0 },
 	{ OUTPUT_BIRD,	  "bird",	"bird",		output_bird2, NULL, NULL,
-	    NULL, NULL },
+	    NULL, NULL, 0 },
 	{ OUTPUT_BIRD1,	  "bird1",	"bird1v4",	output_bird1v4, NULL,
-	    NULL, NULL, NULL },
+	    NULL, NULL, NULL, 0 },
 	{ OUTPUT_BIRD1,	  "bird1",	"bird1v6",	output_bird1v6, NULL,
-	    NULL, NULL, NULL },
+	    NULL, NULL, NULL, 0 },
 	{ OUTPUT_HANDOFF, "handoff",	"reef.handoff",	output_handoff, NULL,
-	    NULL, NULL, NULL },
+	    output_handoff_body_inputs, output_handoff_split,
+	    output_handoff_head, HASH_SHA256_LEN },
 	{ OUTPUT_REPORT,  "report",	"report.json",	output_report,
-	    output_report_inputs, NULL, NULL, NULL },
+	    output_report_inputs, NULL, NULL, NULL, 0 },
 	{ 0,		  NULL,		NULL,		NULL,	NULL, NULL, NULL,
-	    NULL }
+	    NULL, 0 }
 };
 
 /* Spellings accepted besides the names in the table. */
@@ -169,6 +170,71 @@ copy_tail(FILE *fp, int fd, uint64_t off, uint64_t len)
 	return 0;
 }
 
+/* Add len bytes of fd from offset off to ctx.  0 or -1. */
+static int
+digest_range(struct hash_sha256_ctx *ctx, int fd, uint64_t off,
+    uint64_t len)
+{
+	unsigned char buf[65536];
+	ssize_t n;
+
+	while (len > 0) {
+		n = pread(fd, buf, len < sizeof(buf) ? (size_t)len :
+		    sizeof(buf), (off_t)off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0 || hash_sha256_update(ctx, buf, (size_t)n) == -1)
+			return -1;
+		off += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The file of w with the body, len bytes at off in fd, of the run in
+ * use: w's head for d, the body copied, the trailer digest if w has one.
+ * Returns the file's size, or 0 on failure.
+ */
+static uint64_t
+write_with_body(FILE *fp, const struct output_writer *w,
+    const struct output_data *d, int fd, uint64_t off, uint64_t len,
+    uint64_t *body)
+{
+	unsigned char md[HASH_SHA256_LEN];
+	struct hash_sha256_ctx ctx;
+	char *head = NULL;
+	size_t hlen = 0;
+	FILE *m;
+	int rc;
+
+	if ((m = open_memstream(&head, &hlen)) == NULL)
+		return 0;
+	rc = w->write_head(m, d);
+	if (fclose(m) != 0 || rc != 0 || hlen == 0 ||
+	    fwrite(head, 1, hlen, fp) != hlen ||
+	    copy_tail(fp, fd, off, len) == -1) {
+		free(head);
+		return 0;
+	}
+	if (w->body_trailer > 0) {
+		memset(&ctx, 0, sizeof(ctx));
+		rc = hash_sha256_init(&ctx) == -1 ||
+		    hash_sha256_update(&ctx, head, hlen) == -1 ||
+		    digest_range(&ctx, fd, off, len) == -1 ||
+		    hash_sha256_final(&ctx, md) == -1 ||
+		    write(fileno(fp), md, sizeof(md)) != (ssize_t)sizeof(md);
+		hash_sha256_cleanup(&ctx);
+		if (rc) {
+			free(head);
+			return 0;
+		}
+	}
+	free(head);
+	*body = hlen;
+	return hlen + len + w->body_trailer;
+}
+
 /*
  * Write w's file to fp: with an unchanged body (outkeep.h), the head
  * and the run in use's body; else in full.  *size and *body get the
@@ -181,7 +247,6 @@ write_body_kept(FILE *fp, struct outdir_run *run, const struct output_writer *w,
     uint64_t *size, uint64_t *body)
 {
 	uint64_t off, len;
-	off_t head;
 	int fd, rc;
 
 	*size = UINT64_MAX;
@@ -190,19 +255,21 @@ write_body_kept(FILE *fp, struct outdir_run *run, const struct output_writer *w,
 		return w->write(fp, d);
 	if ((fd = outkeep_try_body(keep, run, w->filename, md, &off, &len)) !=
 	    -1) {
-		rc = w->write_head(fp, d) == 0 && fflush(fp) == 0 &&
-		    (head = ftello(fp)) > 0 && copy_tail(fp, fd, off, len) == 0 ?
-		    0 : -1;
-		close(fd);
-		if (rc == 0) {
-			*body = (uint64_t)head;
-			*size = (uint64_t)head + len;
+		if (len >= w->body_trailer &&
+		    (*size = write_with_body(fp, w, d, fd, off,
+		    len - w->body_trailer, body)) != 0) {
+			close(fd);
 			return 0;
 		}
+		close(fd);
+		*size = UINT64_MAX;
+		*body = 0;
 		/* Write it all instead, from the start. */
 		if (fflush(fp) != 0 || ftruncate(fileno(fp), 0) == -1 ||
+		    lseek(fileno(fp), 0, SEEK_SET) == -1 ||
 		    fseeko(fp, 0, SEEK_SET) == -1)
 			return -1;
+		clearerr(fp);
 	}
 	if ((rc = w->write_split(fp, d, body)) == 0)
 		*size = stream_size(fp);
@@ -237,7 +304,7 @@ write_one(struct outdir_run *run, const char *outdir,
 		if (rc == 0 && have)
 			size = stream_size(fp);
 	}
-	if (outdir_run_close(fp) != 0 || rc != 0) {
+	if (outdir_run_close(run, fp) != 0 || rc != 0) {
 		log_msg_errno(LOG_LEVEL_ERROR, outdir, "%s output failed",
 		    w->name);
 		return -1;

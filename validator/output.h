@@ -133,6 +133,11 @@ struct output_writer {
 	int		(*write_split)(FILE *, const struct output_data *,
 			    uint64_t *body);
 	int		(*write_head)(FILE *, const struct output_data *);
+	/*
+	 * With body_inputs: the file ends with this many bytes (0: none),
+	 * the SHA-256 of all before them, which a copied body gets anew.
+	 */
+	size_t		 body_trailer;
 };
 
 /* The writers, ended by an entry with a NULL name. */
@@ -153,6 +158,9 @@ int	output_report_inputs(const struct output_data *, unsigned char *);
 int	output_json_body_inputs(const struct output_data *, unsigned char *);
 int	output_json_split(FILE *, const struct output_data *, uint64_t *);
 int	output_json_head(FILE *, const struct output_data *);
+int	output_handoff_body_inputs(const struct output_data *, unsigned char *);
+int	output_handoff_split(FILE *, const struct output_data *, uint64_t *);
+int	output_handoff_head(FILE *, const struct output_data *);
 
 /*
  * The comment lines ("# ...") that open the bgpd and BIRD files, as

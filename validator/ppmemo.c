@@ -567,7 +567,10 @@ entries_set(struct ppmemo_entries *e, const struct pubpoint_ctx *ctx,
     unsigned char *data, size_t len, uint32_t n, const unsigned char *md,
     struct memo *m, const struct memo_tail *tail)
 {
+	int read_now = e->read_now;
+
 	memset(e, 0, sizeof(*e));
+	e->read_now = read_now;
 	e->data = data;
 	e->len = len;
 	e->n = n;
@@ -576,6 +579,7 @@ entries_set(struct ppmemo_entries *e, const struct pubpoint_ctx *ctx,
 	if (data == NULL && tail != NULL) {
 		e->memo = m;
 		e->tail = *tail;
+		e->tail.data = NULL;	/* in the record's buffer, freed */
 	}
 	if ((e->ca_uri = strdup(ctx->ca_uri != NULL ? ctx->ca_uri : "")) ==
 	    NULL || (ctx->ca->mft != NULL &&
@@ -1177,8 +1181,13 @@ read_entries(struct memo *m, const char *key, const struct memo_tail *tail,
 	*buf = NULL;
 	if ((b = malloc(tail->len + 1)) == NULL)
 		return -1;
-	if (memo_get_tail(m, key, tail, b) == -1 ||
-	    hash_sha256(b, tail->len, got) == -1 ||
+	if (tail->data != NULL)
+		memcpy(b, tail->data, tail->len);
+	else if (memo_get_tail(m, key, tail, b) == -1) {
+		free(b);
+		return -1;
+	}
+	if (hash_sha256(b, tail->len, got) == -1 ||
 	    !hash_equal(got, md, HASH_SHA256_LEN)) {
 		free(b);
 		return -1;
@@ -1245,12 +1254,14 @@ replay_reports(struct replay *p)
 	}
 	use = (rejected > 0 ? ENTRY_LOG : 0) | (s.fn != NULL ? ENTRY_PASS :
 	    0);
-	if (use != 0) {
+	/* Wanted at once and at hand: read (ppmemo_entries_emit() checks). */
+	if (use != 0 || (p->defer != NULL && p->defer->read_now &&
+	    p->tail.data != NULL)) {
 		if (read_entries(p->m, ctx->ca->mft, &p->tail, md, &data) == -1)
 			return -1;
 		s.r.data = data;
 		s.r.len = p->tail.len;
-		if (use_entries(&s, n, use) == -1) {
+		if (use != 0 && use_entries(&s, n, use) == -1) {
 			free(data);
 			return -1;
 		}
@@ -1394,8 +1405,12 @@ ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
     enum ppmemo_mode mode, struct pubpoint_out *out,
     struct ppmemo_entries *defer)
 {
-	if (defer != NULL)
+	int read_now = defer != NULL && defer->read_now;
+
+	if (defer != NULL) {
 		memset(defer, 0, sizeof(*defer));
+		defer->read_now = read_now;
+	}
 	if (ctx->ca->x509 == NULL && ctx->ca->der == NULL &&
 	    ctx->ca->has_der_hash)
 		return process_replayed(ctx, m, mode, out, defer);

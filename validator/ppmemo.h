@@ -80,6 +80,13 @@ struct ppmemo_entries {
 	 * held: the report will likely change.  0 for a reused point.
 	 */
 	int		 changed;
+	/*
+	 * Set by the caller of ppmemo_process() (which keeps it): the
+	 * entries are passed on as soon as it returns, so a reused point's
+	 * are read if they came with the record instead of being left in
+	 * it.
+	 */
+	int		 read_now;
 };
 
 /*

@@ -1213,6 +1213,12 @@ cached_order(struct report *r)
 	return r->order;
 }
 
+int
+report_sort(struct report *r)
+{
+	return r->nentries == 0 || cached_order(r) != NULL ? 0 : -1;
+}
+
 /* Two decimal digits of v at p. */
 static char *
 put2(char *p, int v)

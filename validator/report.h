@@ -141,6 +141,14 @@ int		 report_write(struct report *r, struct json *j);
 int		 report_write_file(struct report *r, FILE *fp);
 
 /*
+ * Sort r's entries for writing now rather than in the first of
+ * report_write_file() or report_digest(), which then find them sorted
+ * while no entry is added.  Not thread-safe: nothing else may use r
+ * meanwhile.  0, or -1 on ENOMEM (they are sorted later then).
+ */
+int		 report_sort(struct report *r);
+
+/*
  * The SHA-256 of everything report_write() writes from r (counters,
  * repositories, entries in write order) and of tag (taglen bytes, naming
  * the program that writes it), into md: two reports with the same

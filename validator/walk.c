@@ -710,6 +710,15 @@ sweep_task(void *arg)
 	(void)memo_sweep(arg);
 }
 
+/* A job: walk_config's report_done. */
+static void
+report_done_task(void *arg)
+{
+	const struct walk_config *cfg = arg;
+
+	cfg->report_done(cfg->report_arg);
+}
+
 /* One job: the publication point of t->cert. */
 static void
 run_task(void *arg)
@@ -740,6 +749,8 @@ run_task(void *arg)
 	ra.ta = ta_name(w, t->ta);
 	ctx.report = named_report;
 	ctx.report_arg = &ra;
+	if (defer != NULL)
+		e.read_now = __atomic_load_n(&w->eager, __ATOMIC_ACQUIRE);
 	(void)ppmemo_process(&ctx, w->memo, w->cfg->memo_full ?
 	    PPMEMO_REBUILD : PPMEMO_REUSE, &out, defer);
 	if (defer != NULL)
@@ -971,6 +982,10 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	if (w.memo != NULL && threadpool_submit(w.pool, sweep_task,
 	    w.memo) == -1)
 		(void)memo_sweep(w.memo);
+	/* So is the report prepared, when it is complete. */
+	if (cfg->report_done != NULL && (w.eager || !cfg->report_defer) &&
+	    threadpool_submit(w.pool, report_done_task, (void *)cfg) == -1)
+		cfg->report_done(cfg->report_arg);
 	frozen = vrpset_freeze(w.vrps) == PAYLOAD_OK &&
 	    aspaset_freeze(w.aspas) == PAYLOAD_OK &&
 	    rkset_freeze(w.rks) == PAYLOAD_OK;

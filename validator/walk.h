@@ -114,6 +114,13 @@ struct walk_config {
 	 * are passed on during the walk (report_arg too; NULL: report).
 	 */
 	walk_report_fn	 report_point;
+	/*
+	 * Called once (NULL: not), in a worker while the payload sets are
+	 * sorted, with report_arg, when every entry of the run was passed to
+	 * the report during the walk, none kept apart: the report is then
+	 * complete and will be written, and may be prepared for it.
+	 */
+	void		(*report_done)(void *arg);
 };
 
 /* Counters of one run (all for the whole run, every TA). */

@@ -83,6 +83,8 @@ test_memo_tail(void)
 	    (const unsigned char *)"the tail", 8), 0);
 	CU_ASSERT_EQUAL(memo_get(m, "k", &buf, &len, &t), 0);
 	CU_ASSERT(len == 4 && buf != NULL && memcmp(buf, "core", 4) == 0);
+	/* A small record's tail comes with it, in the same buffer. */
+	CU_ASSERT(t.data != NULL && memcmp(t.data, "the tail", 8) == 0);
 	free(buf);
 	CU_ASSERT_EQUAL(t.len, 8);
 	CU_ASSERT_EQUAL(memo_get_tail(m, "k", &t, got), 0);
@@ -109,6 +111,7 @@ test_memo_tail(void)
 	free(buf);
 	free(big);
 	CU_ASSERT_EQUAL(t.len, 30000);
+	CU_ASSERT_PTR_NULL(t.data);
 	memo_close(m);
 	tu_rmtree(tmp);
 	free(tmp);

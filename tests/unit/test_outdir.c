@@ -132,7 +132,7 @@ run_with(const char *dir, const char *list, const char *text)
 	    name = strtok_r(NULL, " ", &save)) {
 		CU_ASSERT_PTR_NOT_NULL_FATAL(fp = outdir_run_create(r, name));
 		CU_ASSERT(fputs(text, fp) >= 0);
-		CU_ASSERT_EQUAL(outdir_run_close(fp), 0);
+		CU_ASSERT_EQUAL(outdir_run_close(r, fp), 0);
 	}
 	free(copy);
 	return outdir_run_publish(r, pub, NPUB);
@@ -189,7 +189,7 @@ test_outdir_abort(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r = outdir_run_begin(dir));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = outdir_run_create(r, "a"));
 	fputs("two", fp);
-	CU_ASSERT_EQUAL(outdir_run_close(fp), 0);
+	CU_ASSERT_EQUAL(outdir_run_close(r, fp), 0);
 	/* Creating a name twice fails (O_EXCL). */
 	CU_ASSERT_PTR_NULL(outdir_run_create(r, "a"));
 	outdir_run_abort(r);

@@ -140,7 +140,7 @@ static int
 write_all(struct kfix *f)
 {
 	return output_write_all(f->dir, OUTPUT_CSV | OUTPUT_JSON |
-	    OUTPUT_REPORT, &f->d);
+	    OUTPUT_HANDOFF | OUTPUT_REPORT, &f->d);
 }
 
 static void
@@ -278,33 +278,39 @@ test_outkeep_body(void)
 	kfix_init(&f);
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
 	CU_ASSERT((body = body_of(f.dir, "vrps.json")) > 0);
+	CU_ASSERT_EQUAL(body_of(f.dir, "reef.handoff"), 36);
 	/* A later run, another host name (a head of another length). */
 	f.d.buildtime = T0 + 600;
 	f.d.hostname = "a-much-longer-host-name.example";
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
 	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	CU_ASSERT(holds(f.dir, "reef.handoff", output_handoff, &f.d));
 	CU_ASSERT(body_of(f.dir, "vrps.json") > body);
 	/* And again, from a file whose body was itself copied. */
 	f.d.buildtime = T0 + 1200;
 	f.d.elapsed = 12345;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
 	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	CU_ASSERT(holds(f.dir, "reef.handoff", output_handoff, &f.d));
 	/* Other VRPs: written in full. */
 	other = make_vrps(299, 65001);
 	f.d.vrps = other;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
 	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	CU_ASSERT(holds(f.dir, "reef.handoff", output_handoff, &f.d));
 	/* The file in use shorter than recorded: written in full. */
 	p = tu_asprintf("%s/.current/vrps.json", f.dir);
 	CU_ASSERT_EQUAL(truncate(p, 100), 0);
 	f.d.buildtime = T0 + 1800;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
 	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	CU_ASSERT(holds(f.dir, "reef.handoff", output_handoff, &f.d));
 	/* Another build: written in full. */
 	f.program[0] ^= 1;
 	f.d.buildtime = T0 + 2400;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
 	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
+	CU_ASSERT(holds(f.dir, "reef.handoff", output_handoff, &f.d));
 	free(p);
 	vrpset_free(other);
 	kfix_free(&f);

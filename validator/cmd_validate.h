@@ -45,7 +45,10 @@
  */
 int	cmd_validate_run(int argc, char **argv, FILE *err);
 
-/* cmd_validate_run() on stderr, for the subcommand table. */
+/*
+ * cmd_validate_run() on stderr, for the subcommand table: the process
+ * ends after it, so the run's memory is left to the exit.
+ */
 int	cmd_validate(int argc, char **argv);
 
 #endif

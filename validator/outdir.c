@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +125,29 @@ replace_link(int dfd, const char *name, const char *target, const char *tmp)
 	return 0;
 }
 
+/* The files of a run directory being removed, shared by two threads. */
+struct unlink_job {
+	int		 fd;		/* the directory */
+	char		(*names)[NAME_MAX + 1];
+	size_t		 n;
+	size_t		 next;		/* atomic */
+	int		 failed;	/* atomic */
+};
+
+/* Unlink the job's files not yet taken. */
+static void *
+unlink_some(void *arg)
+{
+	struct unlink_job *j = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) <
+	    j->n)
+		if (unlinkat(j->fd, j->names[i], 0) == -1)
+			__atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
 /*
  * Remove the run directory base of dfd and the files in it (a run
  * directory holds no subdirectory).  Returns 0 (also when it is already
@@ -132,9 +156,13 @@ replace_link(int dfd, const char *name, const char *target, const char *tmp)
 static int
 remove_run(int dfd, const char *base)
 {
+	struct unlink_job j;
 	struct dirent *de;
+	pthread_t tid;
 	DIR *d;
-	int fd, rc = 0;
+	int fd, helper;
+	char (*names)[NAME_MAX + 1] = NULL, (*nn)[NAME_MAX + 1];
+	size_t cap = 0;
 
 	fd = openat(dfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
@@ -144,17 +172,37 @@ remove_run(int dfd, const char *base)
 		close(fd);
 		return -1;
 	}
+	memset(&j, 0, sizeof(j));
+	j.fd = fd;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (unlinkat(fd, de->d_name, 0) == -1)
-			rc = -1;
+		if (j.n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			if ((nn = reallocarray(names, cap, sizeof(*nn))) ==
+			    NULL) {
+				/* Without room for the list, one at a time. */
+				if (unlinkat(fd, de->d_name, 0) == -1)
+					j.failed = 1;
+				cap = j.n;
+				continue;
+			}
+			names = nn;
+		}
+		snprintf(names[j.n++], sizeof(names[0]), "%s", de->d_name);
 	}
+	/* Freeing a big file's blocks takes a while: two threads at it. */
+	j.names = names;
+	helper = j.n > 1 && pthread_create(&tid, NULL, unlink_some, &j) == 0;
+	(void)unlink_some(&j);
+	if (helper)
+		pthread_join(tid, NULL);
+	free(names);
 	closedir(d);
 	if (unlinkat(dfd, base, AT_REMOVEDIR) == -1)
-		rc = -1;
-	return rc;
+		j.failed = 1;
+	return j.failed ? -1 : 0;
 }
 
 /* Close and free r, leaving its directory where it is. */

@@ -26,3 +26,23 @@ fd_read_full(int fd, void *buf, size_t len)
 	}
 	return (ssize_t)off;
 }
+
+int
+fd_pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	unsigned char *b = buf;
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = pread(fd, b + got, len - got, off + (off_t)got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == 0)
+			errno = EIO;	/* the file ends before */
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}

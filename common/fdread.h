@@ -15,4 +15,11 @@
  */
 ssize_t	fd_read_full(int fd, void *buf, size_t len);
 
+/*
+ * Read exactly len bytes at offset off of fd (pread(2), retried when
+ * short or interrupted).  Returns 0, or -1 with errno set (EIO when the
+ * file ends first).
+ */
+int	fd_pread_full(int fd, void *buf, size_t len, off_t off);
+
 #endif

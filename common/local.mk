@@ -3,7 +3,7 @@ common_libreef_a_SOURCES = \
 	common/limits.h \
 	common/log.c common/log.h \
 	common/atomic.c common/atomic.h \
-	common/fdread.c common/fdread.h \
+	common/fdread.c common/fdread.h common/be32.h \
 	common/b64.c common/b64.h \
 	common/hash.c common/hash.h \
 	common/gtime.c common/gtime.h \

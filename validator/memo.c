@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/be32.h"
 #include "common/fdread.h"
 #include "common/hash.h"
 #include "common/log.h"
@@ -227,40 +228,6 @@ memo_close(struct memo *m)
 	free(m);
 }
 
-static uint32_t
-get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-/* pread(2) exactly len bytes at off; 0 or -1. */
-static int
-read_at(int fd, unsigned char *buf, size_t len, off_t off)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = pread(fd, buf + got, len - got, off + (off_t)got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Read the framed part of the record file name (relative to m->dfd):
  * head, payload and checksum, in *buf (malloc'd), *len bytes; the tail
@@ -299,7 +266,7 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
 	if (size < MEMO_HEAD_LEN + HASH_SHA256_LEN)
 		goto fail;
 	*have = size < MEMO_FIRST_READ ? size : MEMO_FIRST_READ;
-	framed = MEMO_HEAD_LEN + (size_t)get_u32(b + MEMO_HEAD_LEN - 4) +
+	framed = MEMO_HEAD_LEN + (size_t)be32_get(b + MEMO_HEAD_LEN - 4) +
 	    HASH_SHA256_LEN;
 	if (framed > size)
 		goto fail;
@@ -307,8 +274,8 @@ read_record(const struct memo *m, const char *name, unsigned char **buf,
 		if ((nb = realloc(b, framed)) == NULL)
 			goto fail;
 		b = nb;
-		if (read_at(fd, b + MEMO_FIRST_READ, framed - MEMO_FIRST_READ,
-		    (off_t)MEMO_FIRST_READ) == -1)
+		if (fd_pread_full(fd, b + MEMO_FIRST_READ, framed -
+		    MEMO_FIRST_READ, (off_t)MEMO_FIRST_READ) == -1)
 			goto fail;
 		*have = framed;
 	}
@@ -394,7 +361,7 @@ memo_get_tail(struct memo *m, const char *key, const struct memo_tail *tail,
 		return -1;
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    (uint64_t)sb.st_size == (uint64_t)tail->off + tail->len)
-		rc = read_at(fd, buf, tail->len, (off_t)tail->off);
+		rc = fd_pread_full(fd, buf, tail->len, (off_t)tail->off);
 	close(fd);
 	return rc;
 }
@@ -429,9 +396,9 @@ frame(const struct memo *m, const unsigned char *payload, size_t len,
 	    tlen)) == NULL)
 		return NULL;
 	memcpy(b, MEMO_MAGIC, MEMO_MAGIC_LEN);
-	put_u32(b + MEMO_MAGIC_LEN, MEMO_VERSION);
+	be32_put(b + MEMO_MAGIC_LEN, MEMO_VERSION);
 	memcpy(b + MEMO_MAGIC_LEN + 4, m->tag, MEMO_TAG_LEN);
-	put_u32(b + MEMO_HEAD_LEN - 4, (uint32_t)len);
+	be32_put(b + MEMO_HEAD_LEN - 4, (uint32_t)len);
 	memcpy(b + MEMO_HEAD_LEN, payload, len);
 	if (hash_sha256(b, framed - HASH_SHA256_LEN, b + framed -
 	    HASH_SHA256_LEN) == -1) {

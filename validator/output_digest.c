@@ -114,3 +114,19 @@ output_digest_aspas(struct hash_sha256_ctx *ctx, const struct output_data *d)
 	}
 	return rc == 0 ? 0 : -1;
 }
+
+int
+output_digest_payloads(const struct output_data *d, const char *what,
+    unsigned char *md)
+{
+	struct hash_sha256_ctx ctx;
+
+	if (output_digest_begin(&ctx, what, d) == -1 ||
+	    output_digest_vrps(&ctx, d) == -1 ||
+	    output_digest_rks(&ctx, d) == -1 ||
+	    output_digest_aspas(&ctx, d) == -1) {
+		hash_sha256_cleanup(&ctx);
+		return -1;
+	}
+	return hash_sha256_final(&ctx, md);
+}

@@ -26,4 +26,11 @@ int	output_digest_rks(struct hash_sha256_ctx *ctx,
 int	output_digest_aspas(struct hash_sha256_ctx *ctx,
 	    const struct output_data *d);
 
+/*
+ * The whole digest of a file that prints all three sets: begin with
+ * what, then the VRPs, router keys and ASPAs, into md.  0 or -1.
+ */
+int	output_digest_payloads(const struct output_data *d, const char *what,
+	    unsigned char *md);
+
 #endif

@@ -94,14 +94,5 @@ output_handoff_head(FILE *fp, const struct output_data *d)
 int
 output_handoff_body_inputs(const struct output_data *d, unsigned char *md)
 {
-	struct hash_sha256_ctx ctx;
-
-	if (output_digest_begin(&ctx, "reef reef.handoff body 1", d) == -1 ||
-	    output_digest_vrps(&ctx, d) == -1 ||
-	    output_digest_rks(&ctx, d) == -1 ||
-	    output_digest_aspas(&ctx, d) == -1) {
-		hash_sha256_cleanup(&ctx);
-		return -1;
-	}
-	return hash_sha256_final(&ctx, md);
+	return output_digest_payloads(d, "reef reef.handoff body 1", md);
 }

@@ -254,14 +254,5 @@ output_json(FILE *fp, const struct output_data *d)
 int
 output_json_body_inputs(const struct output_data *d, unsigned char *md)
 {
-	struct hash_sha256_ctx ctx;
-
-	if (output_digest_begin(&ctx, "reef vrps.json body 1", d) == -1 ||
-	    output_digest_vrps(&ctx, d) == -1 ||
-	    output_digest_rks(&ctx, d) == -1 ||
-	    output_digest_aspas(&ctx, d) == -1) {
-		hash_sha256_cleanup(&ctx);
-		return -1;
-	}
-	return hash_sha256_final(&ctx, md);
+	return output_digest_payloads(d, "reef vrps.json body 1", md);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/be32.h"
 #include "common/fdread.h"
 #include "validator/storepack.h"
 
@@ -24,22 +25,6 @@
 #define PACK_MAX_SIZE	((uint64_t)1 << 32)
 /* iovecs gathered per writev(2). */
 #define WRITE_IOVS	256
-
-static void
-put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
-static uint32_t
-get_u32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
 
 /* Can the format hold this name?  Returns its length, or 0. */
 static size_t
@@ -95,7 +80,7 @@ storepack_write(int fd, const struct store_file *files, size_t nfiles)
 	if ((hdr = malloc(WRITE_IOVS / 2 * sizeof(*hdr))) == NULL)
 		return -1;
 	memcpy(head, STOREPACK_MAGIC, STOREPACK_MAGIC_LEN);
-	put_u32(head + STOREPACK_MAGIC_LEN, (uint32_t)nfiles);
+	be32_put(head + STOREPACK_MAGIC_LEN, (uint32_t)nfiles);
 	iov[n].iov_base = head;
 	iov[n++].iov_len = sizeof(head);
 	for (i = 0, k = 0; i < nfiles; i++) {
@@ -113,7 +98,7 @@ storepack_write(int fd, const struct store_file *files, size_t nfiles)
 		hdr[k][0] = (unsigned char)nl;
 		memcpy(hdr[k] + NAME_HDR, files[i].name, nl);
 		hdr[k][NAME_HDR + nl] = '\0';
-		put_u32(hdr[k] + NAME_HDR + nl + 1, (uint32_t)files[i].len);
+		be32_put(hdr[k] + NAME_HDR + nl + 1, (uint32_t)files[i].len);
 		iov[n].iov_base = hdr[k];
 		iov[n++].iov_len = NAME_HDR + nl + DATA_HDR;
 		iov[n].iov_base = (void *)files[i].der;
@@ -155,7 +140,7 @@ parse_file(const unsigned char *buf, size_t len, size_t *off,
 		return -1;
 	}
 	o += NAME_HDR + nl + 1;
-	fl = get_u32(buf + o);
+	fl = be32_get(buf + o);
 	o += 4;
 	if (fl > MAX_FILE_SIZE || len - o < fl) {
 		snprintf(why, whylen, "bad length of %s", f->name);
@@ -188,7 +173,7 @@ storepack_parse(unsigned char *buf, size_t len, struct storepack *p,
 		snprintf(why, whylen, "not a stored copy");
 		goto fail;
 	}
-	n = get_u32(buf + STOREPACK_MAGIC_LEN);
+	n = be32_get(buf + STOREPACK_MAGIC_LEN);
 	/* Every file takes at least NAME_HDR + 1 + DATA_HDR bytes. */
 	if (n == 0 || n > STOREPACK_MAX_FILES ||
 	    n > (len - HEAD_LEN) / (NAME_HDR + 1 + DATA_HDR)) {
@@ -220,24 +205,6 @@ storepack_parse(unsigned char *buf, size_t len, struct storepack *p,
  fail:
 	storepack_free(p);
 	return -1;
-}
-
-/* Read exactly len bytes at offset off of fd.  Returns 0 or -1. */
-static int
-read_at(int fd, void *buf, size_t len, off_t off)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < len) {
-		r = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
-	return 0;
 }
 
 int
@@ -279,20 +246,20 @@ storepack_load_first(int fd, char *name, size_t namelen,
 
 	*der = NULL;
 	*len = 0;
-	if (read_at(fd, head, HEAD_LEN + NAME_HDR, 0) == -1 ||
+	if (fd_pread_full(fd, head, HEAD_LEN + NAME_HDR, 0) == -1 ||
 	    memcmp(head, STOREPACK_MAGIC, STOREPACK_MAGIC_LEN) != 0 ||
-	    get_u32(head + STOREPACK_MAGIC_LEN) == 0) {
+	    be32_get(head + STOREPACK_MAGIC_LEN) == 0) {
 		snprintf(why, whylen, "not a stored copy");
 		return -1;
 	}
 	nl = head[HEAD_LEN];
-	if (nl == 0 || nl >= namelen || read_at(fd, head + HEAD_LEN +
+	if (nl == 0 || nl >= namelen || fd_pread_full(fd, head + HEAD_LEN +
 	    NAME_HDR, nl + DATA_HDR, HEAD_LEN + NAME_HDR) == -1) {
 		snprintf(why, whylen, "stored copy: bad first file");
 		return -1;
 	}
 	memcpy(name, head + HEAD_LEN + NAME_HDR, nl + 1);
-	fl = get_u32(head + HEAD_LEN + NAME_HDR + nl + 1);
+	fl = be32_get(head + HEAD_LEN + NAME_HDR + nl + 1);
 	if (name[nl] != '\0' || name_ok(name) != nl || fl > MAX_FILE_SIZE) {
 		snprintf(why, whylen, "stored copy: bad first file");
 		return -1;
@@ -301,7 +268,7 @@ storepack_load_first(int fd, char *name, size_t namelen,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	if (read_at(fd, *der, fl, (off_t)(HEAD_LEN + NAME_HDR + nl +
+	if (fd_pread_full(fd, *der, fl, (off_t)(HEAD_LEN + NAME_HDR + nl +
 	    DATA_HDR)) == -1) {
 		snprintf(why, whylen, "stored copy: truncated");
 		free(*der);

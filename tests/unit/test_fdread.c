@@ -1,6 +1,7 @@
 /*
  * Tests for common/fdread.c: whole reads of regular files.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,5 +54,29 @@ test_fdread_whole(void)
 	free(path);
 }
 
+/* Exactly len bytes at an offset, or -1 when the file ends first. */
+static void
+test_fdread_at(void)
+{
+	char *dir = tu_tmpdir("fdread"), *path = tu_asprintf("%s/f", dir);
+	unsigned char got[16];
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(tu_write_file(path, "0123456789", 10), 0);
+	CU_ASSERT_FATAL((fd = open(path, O_RDONLY)) != -1);
+	CU_ASSERT_EQUAL(fd_pread_full(fd, got, 4, 3), 0);
+	CU_ASSERT_EQUAL(memcmp(got, "3456", 4), 0);
+	CU_ASSERT_EQUAL(fd_pread_full(fd, got, 10, 0), 0);
+	CU_ASSERT_EQUAL(fd_pread_full(fd, got, 0, 10), 0);
+	CU_ASSERT_EQUAL(fd_pread_full(fd, got, 5, 8), -1);
+	CU_ASSERT_EQUAL(errno, EIO);
+	close(fd);
+	CU_ASSERT_EQUAL(fd_pread_full(-1, got, 1, 0), -1);
+	tu_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 REEF_SUITE(fdread,
-    REEF_TEST(test_fdread_whole))
+    REEF_TEST(test_fdread_whole),
+    REEF_TEST(test_fdread_at))

@@ -327,6 +327,33 @@ set_inputs(const char *dir, const char *text)
 	free(p);
 }
 
+/*
+ * Write the outputs, then leave in .inputs (at inputs) the CSV's line
+ * and a vrps.json line ending in tail; the next run keeps vrps.csv if
+ * and only if kept.
+ */
+static void
+csv_next_to_json_line(struct kfix *f, const char *inputs, const char *tail,
+    int kept)
+{
+	char *all, *good, *line;
+	ino_t csv;
+
+	CU_ASSERT_EQUAL_FATAL(write_all(f), 0);
+	all = (char *)tu_read_file(inputs, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+	good = strstr(all, "vrps.csv ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+	*strchr(good, '\n') = '\0';
+	line = tu_asprintf("%s\nvrps.json %064d%s\n", good, 0, tail);
+	set_inputs(f->dir, line);
+	csv = ino_of(f->dir, "vrps.csv");
+	CU_ASSERT_EQUAL_FATAL(write_all(f), 0);
+	CU_ASSERT_EQUAL(ino_of(f->dir, "vrps.csv") == csv, kept);
+	free(line);
+	free(all);
+}
+
 static void
 test_outkeep_damaged(void)
 {
@@ -376,44 +403,17 @@ test_outkeep_damaged(void)
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
 	/*
 	 * Next to the CSV's good line, a body offset past the end, of 0,
-	 * with a leading zero, or a fifth field: the file is refused.
+	 * with a leading zero, or a fifth field: the file is refused.  With
+	 * a good body offset, the CSV is kept.
 	 */
 	{
 		static const char *const bad[] = { " 10 11", " 10 0",
 		    " 10 05", " 10 5 1", " 10 5 " };
-		char *all, *line, *good;
 		size_t i;
 
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-			all = (char *)tu_read_file(p, NULL);
-			CU_ASSERT_PTR_NOT_NULL_FATAL(all);
-			good = strstr(all, "vrps.csv ");
-			CU_ASSERT_PTR_NOT_NULL_FATAL(good);
-			*strchr(good, '\n') = '\0';
-			line = tu_asprintf("%s\nvrps.json %064d%s\n", good, 0,
-			    bad[i]);
-			set_inputs(f.dir, line);
-			csv = ino_of(f.dir, "vrps.csv");
-			CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-			CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-			free(line);
-			free(all);
-		}
-		/* The same with a good body offset: the CSV is kept. */
-		CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-		all = (char *)tu_read_file(p, NULL);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(all);
-		good = strstr(all, "vrps.csv ");
-		CU_ASSERT_PTR_NOT_NULL_FATAL(good);
-		*strchr(good, '\n') = '\0';
-		line = tu_asprintf("%s\nvrps.json %064d 10 5\n", good, 0);
-		set_inputs(f.dir, line);
-		csv = ino_of(f.dir, "vrps.csv");
-		CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-		CU_ASSERT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-		free(line);
-		free(all);
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			csv_next_to_json_line(&f, p, bad[i], 0);
+		csv_next_to_json_line(&f, p, " 10 5", 1);
 	}
 
 	/* The file in use no longer has the size recorded: written. */

@@ -58,6 +58,7 @@ struct json {
 	char		*buf;		/* text not yet handed to fp */
 	size_t		 len;
 	size_t		 cap;
+	uint64_t	 out;		/* bytes handed to fp or spliced */
 	int		 flags;
 	size_t		 flat_depth;	/* json_flat_from(); 0: none */
 	int		 failed;	/* sticky error */
@@ -87,6 +88,8 @@ flush_buf(struct json *j)
 
 	errno = 0;
 	failed = n > 0 && fwrite(j->buf, 1, n, j->fp) != n;
+	if (!failed)
+		j->out += n;
 	j->len = 0;
 	j->buf[0] = '\0';
 	return failed ? json_fail(j, errno != 0 ? errno : EIO) : 0;
@@ -578,6 +581,31 @@ json_flush(struct json *j)
 	if (j->fp == NULL)
 		return 0;
 	return flush_buf(j);
+}
+
+uint64_t
+json_offset(const struct json *j)
+{
+	return j->out + j->len;
+}
+
+int
+json_splice(struct json *j, uint64_t len)
+{
+	struct frame *f;
+
+	if (j->failed)
+		return -1;
+	if (j->fp == NULL || j->depth == 0 || j->have_key ||
+	    (f = &j->stack[j->depth - 1])->type != FRAME_ARRAY)
+		return json_fail(j, EINVAL);
+	if (f->count > 0 && emit(j, ",", 1) == -1)
+		return -1;
+	if (flush_buf(j) == -1)
+		return -1;
+	f->count++;
+	j->out += len;
+	return 0;
 }
 
 void

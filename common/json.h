@@ -60,6 +60,23 @@ void		 json_free(struct json *j);
 int		 json_flush(struct json *j);
 
 /*
+ * The number of bytes written so far (a FILE writer's, from where it
+ * started): those handed to the FILE, those still buffered and those
+ * json_splice() counted.
+ */
+uint64_t	 json_offset(const struct json *j);
+
+/*
+ * For a FILE writer whose innermost container is an array: the caller
+ * appends to the FILE itself, right after this call, len bytes of
+ * elements of that array as the writer lays them out, each after its
+ * separator and the first without a comma (as a first element is).
+ * Writes the comma they need, hands the text so far to the FILE and
+ * counts them (one element as far as separators go).  0, or -1.
+ */
+int		 json_splice(struct json *j, uint64_t len);
+
+/*
  * In pretty mode, lay out the contents of containers that lie depth or
  * more levels deep (the members of the top-level value lie 1 deep)
  * compactly, on the line where the container starts: with depth 3, the

@@ -47,9 +47,12 @@
 #include "validator/fetch.h"
 #include "validator/fetch_proc.h"
 #include "validator/incidence.h"
+#include "validator/outdir.h"
 #include "validator/output.h"
 #include "validator/ppmemo.h"
 #include "validator/report.h"
+#include "validator/reportidx.h"
+#include "validator/reportpatch.h"
 #include "validator/sandbox.h"
 #include "validator/slurm.h"
 #include "validator/tal.h"
@@ -631,6 +634,9 @@ struct run {
 	struct report_repo	*repos;		/* fetch results, for metrics */
 	size_t			 nrepos;
 	const unsigned char	*program;	/* NULL: unknown */
+	/* report.json may be patched: the points' entries were kept. */
+	int			 report_lazy;
+	struct report_points	 points;	/* output_data's */
 	int64_t			 start;		/* wall clock, s since epoch */
 	struct timespec		 t0;		/* CLOCK_MONOTONIC at start */
 };
@@ -862,6 +868,22 @@ walk_dir(const char *dir)
 		log_msg_errno(LOG_LEVEL_WARNING, dir, "mkdir");
 }
 
+/*
+ * Non-zero if outdir's run in use has a report.json index, so that the
+ * next report.json is likely patched from it (reportpatch.h): the walk
+ * then keeps every point's entries apart (walk.h, report_lazy).
+ */
+static int
+patch_base(const char *outdir)
+{
+	char path[MAX_PATH_LENGTH + 1];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", outdir,
+	    OUTDIR_CURRENT, REPORTIDX_FILE) >= sizeof(path))
+		return 0;
+	return access(path, R_OK) == 0;
+}
+
 /* walk_config's report_done: sort the report while the sets are. */
 static void
 report_sorted(void *arg)
@@ -927,6 +949,8 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	wc.report_defer = 1;
 	wc.report_point = report_cb_point;
 	wc.report_done = report_sorted;
+	wc.report_lazy = r->report_lazy = !o->full &&
+	    (o->formats & OUTPUT_REPORT) != 0 && patch_base(o->out_dir);
 	n = walk_run(&wc, &r->res);
 	/* The fetcher's work is over: let it go before the outputs. */
 	if (r->fetcher != NULL && fetch_proc_finish(r->fetcher) != 0)
@@ -1020,6 +1044,34 @@ write_metrics(const struct validate_opts *o, const struct run *r,
 	(void)output_write_metrics(o->out_dir, &m);
 }
 
+/* report_points' md: the digest of point i's entries. */
+static const unsigned char *
+point_md(void *arg, size_t i)
+{
+	struct run *r = arg;
+
+	return walk_result_point_md(&r->res, i);
+}
+
+/*
+ * report_points' fill: the entries of the points wanted; when that is
+ * all of them, as walk_result_report() passes them (giving back their
+ * memory as it goes).
+ */
+static int
+points_fill(void *arg, const unsigned char *want)
+{
+	struct run *r = arg;
+	size_t i;
+
+	for (i = 0; i < r->res.npoints && want[i]; i++)
+		;
+	if (i == r->res.npoints)
+		return walk_result_report(&r->res, report_cb_point, r->report);
+	return walk_result_report_some(&r->res, want, report_cb_point,
+	    r->report);
+}
+
 /* output_data's report_fill: the points' entries into the report. */
 static int
 report_fill(void *arg)
@@ -1085,6 +1137,13 @@ fill_meta(struct output_data *d, struct run *r, char *host,
 	d->report_fill = report_fill;
 	d->report_inputs = report_inputs;
 	d->report_fill_arg = r;
+	r->points.n = r->res.npoints;
+	r->points.md = point_md;
+	r->points.fill = points_fill;
+	r->points.arg = r;
+	d->report_points = &r->points;
+	/* Entries passed on during the walk: no old group may be copied. */
+	d->report_patch = r->report_lazy;
 	r->program = d->program;
 }
 

@@ -25,7 +25,9 @@ validator_libvalidator_a_SOURCES = \
 	validator/rrdp.h validator/rrdp_xml.c validator/rrdp_xml.h validator/rrdp_notification.c \
 	validator/rrdp_snapshot.c validator/rrdp_delta.c validator/rrdp_stage.c validator/rrdp_stage.h \
 	validator/uri.c validator/uri.h validator/rsync.c validator/rsync.h \
-	validator/report.c validator/report.h validator/slurm.c validator/slurm.h \
+	validator/report.c validator/report.h validator/report_int.h \
+	validator/reportidx.c validator/reportidx.h validator/reportpatch.c validator/reportpatch.h \
+	validator/slurm.c validator/slurm.h \
 	validator/output.c validator/output.h validator/output_csv.c validator/output_json.c \
 	validator/output_digest.c validator/output_digest.h \
 	validator/output_bgpd.c validator/output_bird.c validator/output_handoff.c \

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fdread.h"
 #include "common/gtime.h"
 #include "common/limits.h"
 #include "common/log.h"
@@ -21,30 +22,34 @@
 #include "validator/outkeep.h"
 #include "validator/output.h"
 #include "validator/report.h"
+#include "validator/reportidx.h"
+#include "validator/reportpatch.h"
 
 /* Longest format name accepted by output_parse_formats(). */
 #define OUTPUT_FORMAT_NAME_MAX	32
 
 const struct output_writer output_writers[] = {
 	{ OUTPUT_CSV,	  "csv",	"vrps.csv",	output_csv,
-	    output_csv_inputs, NULL, NULL, NULL, 0 },
+	    output_csv_inputs, NULL, NULL, NULL, 0, NULL, NULL },
 	{ OUTPUT_JSON,	  "json",	"vrps.json",	output_json, NULL,
-	    output_json_body_inputs, output_json_split, output_json_head, 0 },
+	    output_json_body_inputs, output_json_split, output_json_head, 0,
+	    NULL, NULL },
 	{ OUTPUT_BGPD,	  "bgpd",	"openbgpd",	output_bgpd, NULL, NULL,
-	    NULL, NULL, 0 },
+	    NULL, NULL, 0, NULL, NULL },
 	{ OUTPUT_BIRD,	  "bird",	"bird",		output_bird2, NULL, NULL,
-	    NULL, NULL, 0 },
+	    NULL, NULL, 0, NULL, NULL },
 	{ OUTPUT_BIRD1,	  "bird1",	"bird1v4",	output_bird1v4, NULL,
-	    NULL, NULL, NULL, 0 },
+	    NULL, NULL, NULL, 0, NULL, NULL },
 	{ OUTPUT_BIRD1,	  "bird1",	"bird1v6",	output_bird1v6, NULL,
-	    NULL, NULL, NULL, 0 },
+	    NULL, NULL, NULL, 0, NULL, NULL },
 	{ OUTPUT_HANDOFF, "handoff",	"reef.handoff",	output_handoff, NULL,
 	    output_handoff_body_inputs, output_handoff_split,
-	    output_handoff_head, HASH_SHA256_LEN },
+	    output_handoff_head, HASH_SHA256_LEN, NULL, NULL },
 	{ OUTPUT_REPORT,  "report",	"report.json",	output_report,
-	    output_report_inputs, NULL, NULL, NULL, 0 },
+	    output_report_inputs, NULL, NULL, NULL, 0, output_report_run,
+	    REPORTIDX_FILE },
 	{ 0,		  NULL,		NULL,		NULL,	NULL, NULL, NULL,
-	    NULL, 0 }
+	    NULL, 0, NULL, NULL }
 };
 
 /* Spellings accepted besides the names in the table. */
@@ -134,40 +139,9 @@ stream_size(FILE *fp)
 static int
 copy_tail(FILE *fp, int fd, uint64_t off, uint64_t len)
 {
-	char buf[65536];
-	off_t in = (off_t)off;
-	ssize_t n, w;
-	int out = fileno(fp), plain = 0;
-	size_t chunk;
-
 	if (fflush(fp) != 0)
 		return -1;
-	while (len > 0) {
-		chunk = len < SSIZE_MAX / 2 ? (size_t)len : SSIZE_MAX / 2;
-		if (!plain) {
-			n = copy_file_range(fd, &in, out, NULL, chunk, 0);
-			if (n == -1 && (errno == EXDEV || errno == ENOSYS ||
-			    errno == EOPNOTSUPP || errno == EINVAL ||
-			    errno == EPERM)) {
-				plain = 1;
-				continue;
-			}
-		} else {
-			if (chunk > sizeof(buf))
-				chunk = sizeof(buf);
-			if ((n = pread(fd, buf, chunk, in)) > 0) {
-				if ((w = write(out, buf, (size_t)n)) != n)
-					return -1;
-				in += n;
-			}
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;	/* the old file shrank: start again */
-		len -= (uint64_t)n;
-	}
-	return 0;
+	return fd_copy_range(fileno(fp), fd, off, len);
 }
 
 /* Add len bytes of fd from offset off to ctx.  0 or -1. */
@@ -293,14 +267,18 @@ write_one(struct outdir_run *run, const char *outdir,
 
 	have = keep != NULL && d->program != NULL && w->inputs != NULL &&
 	    w->inputs(d, md) == 0;
-	if (have && outkeep_try(keep, run, w->filename, md) == 0)
+	if (have && outkeep_try(keep, run, w->filename, md) == 0) {
+		if (w->companion != NULL)
+			(void)outdir_run_keep(run, w->companion);
 		return 0;
+	}
 	if ((fp = outdir_run_create(run, w->filename)) == NULL)
 		return -1;
 	if (w->body_inputs != NULL)
 		rc = write_body_kept(fp, run, w, d, keep, md, &size, &body);
 	else {
-		rc = w->write(fp, d);
+		rc = w->write_run != NULL ? w->write_run(fp, run, d) :
+		    w->write(fp, d);
 		if (rc == 0 && have)
 			size = stream_size(fp);
 	}
@@ -431,6 +409,140 @@ output_report(FILE *fp, const struct output_data *d)
 	if (d->report_fill != NULL && d->report_fill(d->report_fill_arg) != 0)
 		return -1;
 	return report_write_file(d->report, fp);
+}
+
+/* The context of report.json's index: the build and the TA names. */
+static int
+report_context(const struct output_data *d, unsigned char *md)
+{
+	static const char what[] = "reef report index 1";
+	struct hash_sha256_ctx h;
+	uint64_t n = d->nta;
+	size_t i;
+	int rc = 0;
+
+	if (hash_sha256_init(&h) == -1)
+		return -1;
+	rc |= hash_sha256_update(&h, what, sizeof(what));
+	rc |= hash_sha256_update(&h, d->program, OUTPUT_PROGRAM_LEN);
+	rc |= hash_sha256_update(&h, &n, sizeof(n));
+	for (i = 0; i < d->nta; i++) {
+		const char *name = output_ta_name(d, i);
+
+		rc |= hash_sha256_update(&h, name, strlen(name) + 1);
+	}
+	if (hash_sha256_final(&h, md) == -1 || rc != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The run in use's report.json index for context ctx into *ix, and its
+ * report.json, open, in *fd: 0, or -1 when either is missing or they
+ * do not belong together (nothing to free then).
+ */
+static int
+previous_index(struct outdir_run *run, const unsigned char *ctx,
+    struct reportidx *ix, int *fd)
+{
+	unsigned char *buf = NULL;
+	struct stat st;
+	ssize_t n;
+	int ifd;
+
+	*fd = -1;
+	if ((ifd = outdir_run_open_previous(run, REPORTIDX_FILE)) == -1)
+		return -1;
+	if (fstat(ifd, &st) == -1 || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > REPORTIDX_MAX_SIZE ||
+	    (buf = malloc((size_t)st.st_size + 1)) == NULL ||
+	    (n = fd_read_full(ifd, buf, (size_t)st.st_size + 1)) !=
+	    st.st_size) {
+		free(buf);
+		close(ifd);
+		return -1;
+	}
+	close(ifd);
+	if (reportidx_parse(ix, buf, (size_t)n) == -1)
+		return -1;
+	if (memcmp(ix->context, ctx, HASH_SHA256_LEN) == 0 &&
+	    (*fd = outdir_run_open_previous(run, "report.json")) != -1 &&
+	    fstat(*fd, &st) == 0 && (uint64_t)st.st_size == ix->size)
+		return 0;
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+	reportidx_free(ix);
+	return -1;
+}
+
+/* Write ix, the index of a report.json of size bytes, into run. */
+static void
+save_index(struct outdir_run *run, struct reportidx *ix, uint64_t size)
+{
+	unsigned char *buf;
+	size_t len;
+	FILE *fp;
+
+	if (size == UINT64_MAX || reportidx_encode(ix, size, &buf, &len) == -1)
+		return;
+	if ((fp = outdir_run_create(run, REPORTIDX_FILE)) != NULL) {
+		if (fwrite(buf, 1, len, fp) != len)
+			log_warnx_obj(REPORTIDX_FILE, "not written: the next "
+			    "run writes report.json in full");
+		(void)outdir_run_close(run, fp);
+	}
+	free(buf);
+}
+
+/*
+ * report.json patched from the run in use's where d has its points
+ * (reportpatch.h), with its index; else output_report().
+ */
+int
+output_report_run(FILE *fp, struct outdir_run *run,
+    const struct output_data *d)
+{
+	unsigned char ctx[HASH_SHA256_LEN];
+	struct reportidx old, ix;
+	uint64_t copied = 0, size;
+	int fd = -1, rc;
+
+	if (d->report_points == NULL || d->program == NULL ||
+	    report_context(d, ctx) == -1)
+		return output_report(fp, d);
+	if (!d->report_patch || previous_index(run, ctx, &old, &fd) == -1)
+		memset(&old, 0, sizeof(old));
+	reportidx_init(&ix, ctx);
+	rc = report_patch_write(d->report, d->report_points, fd != -1 ?
+	    &old : NULL, fd, fp, &ix, &copied);
+	if (rc == -1 && fd != -1) {
+		/* The old file failed us: write it all (points filled stay). */
+		log_warnx_obj("report.json", "previous file unusable; "
+		    "written in full");
+		reportidx_free(&ix);
+		reportidx_init(&ix, ctx);
+		if (fflush(fp) == 0 && ftruncate(fileno(fp), 0) == 0 &&
+		    lseek(fileno(fp), 0, SEEK_SET) == 0 &&
+		    fseeko(fp, 0, SEEK_SET) == 0) {
+			clearerr(fp);
+			rc = report_patch_write(d->report, d->report_points,
+			    NULL, -1, fp, &ix, &copied);
+		}
+	}
+	if (rc == 0) {
+		size = stream_size(fp);
+		save_index(run, &ix, size);
+		if (copied > 0)
+			log_info_obj("report.json", "%llu of %llu bytes copied "
+			    "from the previous run", (unsigned long long)copied,
+			    (unsigned long long)size);
+	}
+	if (fd != -1)
+		close(fd);
+	reportidx_free(&old);
+	reportidx_free(&ix);
+	return rc;
 }
 
 /*

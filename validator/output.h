@@ -33,6 +33,8 @@
 #include "common/vrpset.h"
 
 struct report;
+struct report_points;
+struct outdir_run;
 
 /* Output format flags (output_parse_formats()). */
 #define OUTPUT_CSV	0x01
@@ -103,6 +105,19 @@ struct output_data {
 	int			(*report_fill)(void *arg);
 	int			(*report_inputs)(void *arg, unsigned char *md);
 	void			*report_fill_arg;
+	/*
+	 * Those entries as points (validator/reportpatch.h): report.json
+	 * is then written by patching the run in use's where it can, and
+	 * gets an index for the next run (validator/reportidx.h); NULL:
+	 * report_fill as above.  Needs program.
+	 */
+	const struct report_points *report_points;
+	/*
+	 * With report_points: the report holds none of their entries yet,
+	 * so the run in use's report.json may be patched.  0: written in
+	 * full (with its index) from what report_points fills in.
+	 */
+	int			 report_patch;
 };
 
 #define OUTPUT_PROGRAM_LEN	32
@@ -138,6 +153,14 @@ struct output_writer {
 	 * the SHA-256 of all before them, which a copied body gets anew.
 	 */
 	size_t		 body_trailer;
+	/*
+	 * NULL, or how to write the file with the run directory at hand
+	 * (instead of write), and a file of that directory written with it
+	 * and kept with it (NULL: none).
+	 */
+	int		(*write_run)(FILE *, struct outdir_run *,
+			    const struct output_data *);
+	const char	*companion;
 };
 
 /* The writers, ended by an entry with a NULL name. */
@@ -151,6 +174,8 @@ int	output_bird1v4(FILE *, const struct output_data *);
 int	output_bird1v6(FILE *, const struct output_data *);
 int	output_handoff(FILE *, const struct output_data *);
 int	output_report(FILE *, const struct output_data *);
+int	output_report_run(FILE *, struct outdir_run *,
+	    const struct output_data *);
 
 /* The writers' inputs and parts (struct output_writer). */
 int	output_csv_inputs(const struct output_data *, unsigned char *);

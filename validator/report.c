@@ -25,6 +25,7 @@
 #include "common/limits.h"
 #include "common/prefix.h"
 #include "validator/report.h"
+#include "validator/report_int.h"
 #include "validator/walk.h"
 
 /* Arena blocks: 1 MiB each, so a reference is block number and offset. */
@@ -98,8 +99,9 @@ struct key {
 
 /*
  * One entry.  dir is a string of the report's dirs, type, reason,
- * issuer, manifest and ta of its strings (0: none), rec the arena
- * reference of the entry's record.  dir and the record's name make the
+ * issuer, manifest and ta of its strings (0: none), point one of its
+ * points (the publication point's digest, walk_detail's point_md; 0:
+ * none), rec the arena reference of the entry's record.  dir and the record's name make the
  * URI (split after the last '/', so the directory shared by a
  * publication point is stored once).  The insertion order, the last sort
  * key, is the entry's index.
@@ -120,6 +122,7 @@ struct report_entry {
 	uint32_t	 issuer;
 	uint32_t	 manifest;
 	uint32_t	 ta;
+	uint32_t	 point;
 	uint8_t		 flags;
 };
 
@@ -141,6 +144,7 @@ struct report {
 	struct arena		 arena;
 	struct intern		 dirs;		/* the URIs' directories */
 	struct intern		 strings;	/* the other strings */
+	struct intern		 points;	/* point digests (binary) */
 	struct report_entry	**chunks;
 	size_t			 nchunks, chunkcap;
 	size_t			 nentries;
@@ -217,6 +221,7 @@ report_free(struct report *r)
 	arena_free(&r->arena);
 	intern_free(&r->dirs);
 	intern_free(&r->strings);
+	intern_free(&r->points);
 	for (i = 0; i < r->nrepos; i++)
 		repo_entry_free(&r->repos[i]);
 	free(r->repos);
@@ -609,7 +614,7 @@ dir_len(const char *uri, size_t len)
 /* The interned strings of an entry: indices into entry_store()'s keys. */
 enum {
 	KEY_DIR, KEY_TYPE, KEY_REASON, KEY_ISSUER, KEY_MANIFEST, KEY_TA,
-	NKEYS
+	KEY_POINT, NKEYS
 };
 
 /*
@@ -633,6 +638,7 @@ entry_store(struct report *r, const struct key k[NKEYS], const char *base,
 	n.issuer = intern(&r->arena, &r->strings, &k[KEY_ISSUER], &err);
 	n.manifest = intern(&r->arena, &r->strings, &k[KEY_MANIFEST], &err);
 	n.ta = intern(&r->arena, &r->strings, &k[KEY_TA], &err);
+	n.point = intern(&r->arena, &r->points, &k[KEY_POINT], &err);
 	if (err || (size = record_size(blen, f, d)) == 0 ||
 	    (n.rec = arena_alloc(&r->arena, size)) == 0 ||
 	    (e = entry_next(r)) == NULL)
@@ -686,6 +692,8 @@ add_detail(struct report *r, const char *uri, const char *type,
 		    NULL, MAX_URI_LENGTH);
 		key_str(&k[KEY_TA], detail != NULL ? detail->ta : NULL,
 		    MAX_FILENAME_LENGTH);
+		key_set(&k[KEY_POINT], detail != NULL ? (const char *)
+		    detail->point_md : NULL, HASH_SHA256_LEN);
 	}
 	pthread_mutex_lock(&r->lock);
 	if (uri != NULL && entry_store(r, k, uri + dlen, len - dlen, f,
@@ -1469,52 +1477,190 @@ write_repos(struct json *j, struct report *r)
 }
 
 /*
+ * A report being written (report_int.h): the writer's state and the
+ * entries' write order, with the report's lock held throughout.
+ */
+struct report_cursor {
+	struct writer		 w;
+	struct report		*r;		/* NULL: an empty report */
+	const uint64_t		*order;
+	size_t			 n;
+	int			 head;		/* report_cursor_head() done */
+};
+
+struct report_cursor *
+report_cursor_open(struct report *r, struct json *j)
+{
+	struct report_cursor *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->r = r;
+	c->w.j = j;
+	c->w.r = r;
+	if (r == NULL)
+		return c;
+	pthread_mutex_lock(&r->lock);
+	c->n = r->nentries;
+	if (c->n > 0 && ((c->order = cached_order(r)) == NULL ||
+	    (c->w.dir_len = string_lengths(&r->arena, &r->dirs)) == NULL ||
+	    (c->w.str_len = string_lengths(&r->arena, &r->strings)) ==
+	    NULL)) {
+		(void)report_cursor_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+size_t
+report_cursor_n(const struct report_cursor *c)
+{
+	return c->n;
+}
+
+void
+report_cursor_counts(const struct report_cursor *c, struct report_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (c->r != NULL)
+		*out = c->r->counts;
+}
+
+/* Entry i of c in write order. */
+static const struct report_entry *
+cursor_entry(const struct report_cursor *c, size_t i)
+{
+	return entry_at(c->r, (uint32_t)c->order[i]);
+}
+
+uint32_t
+report_cursor_point(const struct report_cursor *c, size_t i)
+{
+	return cursor_entry(c, i)->point;
+}
+
+size_t
+report_cursor_npoints(const struct report_cursor *c)
+{
+	return c->r != NULL ? c->r->points.n : 0;
+}
+
+const unsigned char *
+report_cursor_point_md(const struct report_cursor *c, uint32_t id)
+{
+	return (const unsigned char *)intern_str(&c->r->arena, &c->r->points,
+	    id);
+}
+
+int
+report_cursor_accepted(const struct report_cursor *c, size_t i)
+{
+	return (cursor_entry(c, i)->flags & ENTRY_ACCEPTED) != 0;
+}
+
+size_t
+report_cursor_uri(const struct report_cursor *c, size_t i, char *buf)
+{
+	const struct report_entry *e = cursor_entry(c, i);
+	const char *base = arena_at(&c->r->arena, e->rec);
+	size_t dlen = c->w.dir_len[e->dir - 1], blen = strlen(base);
+
+	/* The URI was at most MAX_URI_LENGTH bytes when stored. */
+	memcpy(buf, intern_str(&c->r->arena, &c->r->dirs, e->dir), dlen);
+	memcpy(buf + dlen, base, blen + 1);
+	return dlen + blen;
+}
+
+const char *
+report_cursor_type(const struct report_cursor *c, size_t i)
+{
+	return intern_str(&c->r->arena, &c->r->strings,
+	    cursor_entry(c, i)->type);
+}
+
+int
+report_cursor_cmp(const struct report_cursor *c, size_t i, const char *uri,
+    const char *type)
+{
+	const struct report_entry *e = cursor_entry(c, i);
+	int k;
+
+	if ((k = cat2_cmp(intern_str(&c->r->arena, &c->r->dirs, e->dir),
+	    arena_at(&c->r->arena, e->rec), uri, "")) != 0)
+		return k;
+	k = strcmp(report_cursor_type(c, i), type);
+	return (k > 0) - (k < 0);
+}
+
+int
+report_cursor_same_key(const struct report_cursor *c, size_t i, size_t k)
+{
+	const struct report_entry *x = cursor_entry(c, i);
+	const struct report_entry *y = cursor_entry(c, k);
+
+	return uri_cmp(c->r, x, y) == 0 && (x->type == y->type ||
+	    strcmp(report_cursor_type(c, i), report_cursor_type(c, k)) == 0);
+}
+
+int
+report_cursor_head(struct report_cursor *c, const struct report_counts *n)
+{
+	struct json *j = c->w.j;
+
+	json_object_begin(j);
+	json_kv_uint(j, "accepted", n->accepted);
+	json_kv_uint(j, "rejected", n->rejected);
+	json_kv_uint(j, "dropped", n->dropped);
+	write_repos(j, c->r);
+	json_key(j, "objects");
+	c->head = 1;
+	return json_array_begin(j);
+}
+
+int
+report_cursor_entry(struct report_cursor *c, size_t i)
+{
+	prefetch_entry(c->r, c->order, c->n, i);
+	return write_entry(&c->w, cursor_entry(c, i));
+}
+
+int
+report_cursor_close(struct report_cursor *c)
+{
+	struct json *j = c->w.j;
+	int rc = -1;
+
+	if (c->head) {
+		json_array_end(j);
+		if (json_object_end(j) == 0 && !json_failed(j))
+			rc = 0;
+	}
+	if (c->r != NULL)
+		pthread_mutex_unlock(&c->r->lock);
+	free(c->w.dir_len);
+	free(c->w.str_len);
+	free(c);
+	return rc;
+}
+
+/*
  * Write the report as one JSON object to j (entries sorted by URI, type,
  * insertion order).  Returns 0 or -1.
  */
 int
 report_write(struct report *r, struct json *j)
 {
-	struct report_counts c;
-	struct writer w;
-	const uint64_t *order = NULL;
-	size_t i, n = 0;
-	int rc = -1;
+	struct report_cursor *c;
+	struct report_counts n;
+	size_t i;
 
-	memset(&c, 0, sizeof(c));
-	if (r != NULL) {
-		pthread_mutex_lock(&r->lock);
-		n = r->nentries;
-		c = r->counts;
-	}
-	memset(&w, 0, sizeof(w));
-	w.j = j;
-	w.r = r;
-	if (n > 0 && ((order = cached_order(r)) == NULL ||
-	    (w.dir_len = string_lengths(&r->arena, &r->dirs)) == NULL ||
-	    (w.str_len = string_lengths(&r->arena, &r->strings)) == NULL))
-		goto out;
-
-	json_object_begin(j);
-	json_kv_uint(j, "accepted", c.accepted);
-	json_kv_uint(j, "rejected", c.rejected);
-	json_kv_uint(j, "dropped", c.dropped);
-	write_repos(j, r);
-	json_key(j, "objects");
-	json_array_begin(j);
-	for (i = 0; i < n; i++) {
-		prefetch_entry(r, order, n, i);
-		write_entry(&w, entry_at(r, (uint32_t)order[i]));
-	}
-	json_array_end(j);
-	if (json_object_end(j) == 0 && !json_failed(j))
-		rc = 0;
- out:
-	if (r != NULL)
-		pthread_mutex_unlock(&r->lock);
-	free(w.dir_len);
-	free(w.str_len);
-	return rc;
+	if ((c = report_cursor_open(r, j)) == NULL)
+		return -1;
+	report_cursor_counts(c, &n);
+	report_cursor_head(c, &n);
+	for (i = 0; i < c->n; i++)
+		report_cursor_entry(c, i);
+	return report_cursor_close(c);
 }
 
 /*

@@ -176,6 +176,7 @@ struct named_report {
 	walk_report_fn	 fn;
 	void		*arg;
 	const char	*ta;
+	const unsigned char *point;	/* walk_detail's point_md */
 };
 
 static void
@@ -190,6 +191,7 @@ named_report(void *arg, const char *uri, const char *type, int ok,
 	else
 		memset(&d, 0, sizeof(d));
 	d.ta = nr->ta;
+	d.point_md = nr->point;
 	nr->fn(nr->arg, uri, type, ok, why, &d);
 }
 
@@ -544,15 +546,16 @@ block_room(struct walk *w, size_t len)
 }
 
 /*
- * Pass the entries of points[0..n) to fn(arg, ...) with their TA's name
- * (ta_names, ntas of them), and give back each block of *blocks once its
- * points are passed.  Returns 0, or -1 when a point's entries do not
- * decode (the others are passed).
+ * Pass the entries of points[0..n) (those i with want[i] set, want not
+ * NULL) to fn(arg, ...) with their TA's name (ta_names, ntas of them),
+ * and, want NULL, give back each block of *blocks once its points are
+ * passed.  Returns 0, or -1 when a point's entries do not decode (the
+ * others are passed).
  */
 static int
 emit_points(struct ppmemo_entries *points, size_t n,
-    struct walk_entry_block **blocks, const char *const *ta_names,
-    size_t ntas, walk_report_fn fn, void *arg)
+    const unsigned char *want, struct walk_entry_block **blocks,
+    const char *const *ta_names, size_t ntas, walk_report_fn fn, void *arg)
 {
 	struct walk_entry_block *b;
 	struct named_report nr;
@@ -562,7 +565,10 @@ emit_points(struct ppmemo_entries *points, size_t n,
 	nr.fn = fn;
 	nr.arg = arg;
 	for (i = 0; i < n; i++) {
+		if (want != NULL && !want[i])
+			continue;
 		nr.ta = points[i].ta < ntas ? ta_names[points[i].ta] : NULL;
+		nr.point = points[i].digest;
 		if (ppmemo_entries_emit(&points[i], named_report, &nr) ==
 		    -1) {
 			log_errorx_obj(points[i].mft, "report entries "
@@ -574,7 +580,8 @@ emit_points(struct ppmemo_entries *points, size_t n,
 		points[i].len = 0;
 		points[i].memo = NULL;
 		points[i].n = 0;
-		while ((b = *blocks) != NULL && b->end <= i + 1) {
+		while (want == NULL && (b = *blocks) != NULL &&
+		    b->end <= i + 1) {
 			*blocks = b->next;
 			munmap(b, b->size);
 		}
@@ -609,8 +616,9 @@ walk_report_point(void *arg, const char *uri, const char *type, int ok,
  * kept as it is and the entries never needed.  The first point whose
  * result changed means it will likely be written: the entries kept so
  * far are passed on, and from then on each worker passes its point's
- * entries at once, as they come, keeping only their digest.  e: the
- * point's (malloc'd data).
+ * entries at once, as they come, keeping only their digest; with
+ * report_lazy, never (the report is patched from few).  e: the point's
+ * (malloc'd data).
  */
 static void
 emit_eager(struct walk *w, struct ppmemo_entries *e)
@@ -621,19 +629,20 @@ emit_eager(struct walk *w, struct ppmemo_entries *e)
 	if (e->ca_uri == NULL)
 		return;
 	if (!__atomic_load_n(&w->eager, __ATOMIC_ACQUIRE)) {
-		if (!e->changed)
+		if (!e->changed || w->cfg->report_lazy)
 			return;
 		pthread_mutex_lock(&w->lock);
 		if (!w->eager) {
-			(void)emit_points(w->points, w->npoints, &w->blocks,
-			    w->ta_names, w->cfg->ntals, walk_report_point, w);
+			(void)emit_points(w->points, w->npoints, NULL,
+			    &w->blocks, w->ta_names, w->cfg->ntals,
+			    walk_report_point, w);
 			blocks_free(w->blocks);
 			w->blocks = w->last_block = NULL;
 			__atomic_store_n(&w->eager, 1, __ATOMIC_RELEASE);
 		}
 		pthread_mutex_unlock(&w->lock);
 	}
-	(void)emit_points(e, 1, &none, w->ta_names, w->cfg->ntals,
+	(void)emit_points(e, 1, NULL, &none, w->ta_names, w->cfg->ntals,
 	    walk_report_point, w);
 	free(data);
 }
@@ -747,6 +756,7 @@ run_task(void *arg)
 	ra.fn = walk_report_cb;
 	ra.arg = w;
 	ra.ta = ta_name(w, t->ta);
+	ra.point = NULL;
 	ctx.report = named_report;
 	ctx.report_arg = &ra;
 	if (defer != NULL)
@@ -962,9 +972,11 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	/*
 	 * Without records, no point's result is known before; with a
 	 * fetcher, report.json gets this run's fetch times and is written in
-	 * any case: the entries go to the report as they come.
+	 * any case: the entries go to the report as they come.  Unless the
+	 * caller patches the report (report_lazy) and needs few of them.
 	 */
-	w.eager = w.memo == NULL || cfg->fetcher != NULL;
+	w.eager = !cfg->report_lazy && (w.memo == NULL ||
+	    cfg->fetcher != NULL);
 	for (i = 0; i < cfg->ntals; i++)
 		w.ta_names[i] = cfg->tals[i]->name;
 	if ((w.pool = threadpool_new(cfg->threads)) == NULL) {
@@ -1042,8 +1054,22 @@ walk_result_free(struct walk_result *res)
 int
 walk_result_report(struct walk_result *res, walk_report_fn fn, void *arg)
 {
-	return emit_points(res->points, res->npoints, &res->blocks,
+	return emit_points(res->points, res->npoints, NULL, &res->blocks,
 	    (const char *const *)res->ta_names, res->ntas, fn, arg);
+}
+
+int
+walk_result_report_some(struct walk_result *res, const unsigned char *want,
+    walk_report_fn fn, void *arg)
+{
+	return emit_points(res->points, res->npoints, want, &res->blocks,
+	    (const char *const *)res->ta_names, res->ntas, fn, arg);
+}
+
+const unsigned char *
+walk_result_point_md(const struct walk_result *res, size_t i)
+{
+	return res->points[i].digest;
 }
 
 static int

@@ -54,6 +54,13 @@ struct walk_detail {
 	uint32_t		 customer;
 	const uint32_t		*providers;
 	size_t			 nproviders;
+	/*
+	 * For an entry of a publication point's objects passed on from
+	 * the result (report_defer): the digest (HASH_SHA256_LEN bytes) of
+	 * all that point's entries, ppmemo.h struct ppmemo_entries; NULL
+	 * otherwise.
+	 */
+	const unsigned char	*point_md;
 };
 
 /*
@@ -114,6 +121,14 @@ struct walk_config {
 	 * are passed on during the walk (report_arg too; NULL: report).
 	 */
 	walk_report_fn	 report_point;
+	/*
+	 * With report_defer: keep every point's entries in the result
+	 * even once a point's result changed or a fetcher runs, instead of
+	 * passing them on during the walk.  For a caller that patches the
+	 * report in use (validator/reportpatch.h) and so needs the entries
+	 * of the points that changed only.
+	 */
+	int		 report_lazy;
 	/*
 	 * Called once (NULL: not), in a worker while the payload sets are
 	 * sorted, with report_arg, when every entry of the run was passed to
@@ -195,6 +210,17 @@ int		 walk_run(const struct walk_config *cfg,
  */
 int		 walk_result_report(struct walk_result *res,
 		    walk_report_fn fn, void *arg);
+
+/*
+ * walk_result_report() of the points i of res->points with want[i] set
+ * only; the others keep their entries for a later call.
+ */
+int		 walk_result_report_some(struct walk_result *res,
+		    const unsigned char *want, walk_report_fn fn, void *arg);
+
+/* The digest of point i's entries (walk_detail's point_md). */
+const unsigned char *walk_result_point_md(const struct walk_result *res,
+		    size_t i);
 
 /*
  * The digest of the report entries kept in res: of every point's

@@ -12,7 +12,8 @@ FUZZ_CC = clang
 FUZZ_SAN = address,undefined
 FUZZ_CFLAGS = -g -O1 -D_GNU_SOURCE -I$(top_srcdir) -I$(top_builddir) $(XML_CFLAGS)
 FUZZ_HARNESSES = fuzz_tal fuzz_cert fuzz_certee fuzz_resder fuzz_crl fuzz_cms fuzz_der fuzz_mft fuzz_roa fuzz_aspa fuzz_gbr fuzz_rrdp \
-	fuzz_uri fuzz_jsonread fuzz_handoff fuzz_rtr_pdu fuzz_storepack
+	fuzz_uri fuzz_jsonread fuzz_handoff fuzz_rtr_pdu fuzz_storepack \
+	fuzz_reportidx
 FUZZ_LIBSRC = $(filter %.c,$(validator_libvalidator_a_SOURCES) $(rtrd_librtrd_a_SOURCES) \
 	$(common_libreef_a_SOURCES))
 FUZZ_OBJS = $(FUZZ_LIBSRC:%.c=tests/fuzz/obj/%.o)

@@ -158,6 +158,32 @@ pack_seeds() {
 	done
 }
 
+# u64 N: eight big-endian bytes.
+u64() {
+	u32 0; u32 "$1"
+}
+
+# index_seeds DIR: report.json indexes (validator/reportidx.h) without
+# their closing digest, which the harness appends: one group, then two.
+index_seeds() {
+	{
+		printf REEFRIX1; printf '%032d' 0; u64 400
+		u32 1; u32 1; u32 40
+		u64 10; u64 200; u32 2; u32 1; u32 1; u32 0; u32 0; u32 20
+		printf '%032d' 1
+		printf 'rsync://a/b.roa\0roa\0rsync://a/c.roa\0roa\0'
+	} >"$1/index1"
+	{
+		printf REEFRIX1; printf '%032d' 0; u64 400
+		u32 2; u32 2; u32 80
+		u64 10; u64 100; u32 2; u32 2; u32 1; u32 0; u32 0; u32 20
+		u64 111; u64 100; u32 1; u32 1; u32 1; u32 1; u32 40; u32 60
+		printf '%032d' 1; printf '%032d' 2
+		printf 'rsync://a/b.roa\0roa\0rsync://a/c.roa\0roa\0'
+		printf 'rsync://a/d.cer\0cer\0rsync://a/e.crl\0crl\0'
+	} >"$1/index2"
+}
+
 # seeds HARNESS DIR: fill DIR with the seeds of HARNESS's input type.
 seeds() {
 	case $1 in
@@ -181,6 +207,7 @@ seeds() {
 	fuzz_uri) uri_seeds "$2" ;;
 	fuzz_jsonread) copy_seeds "$2" json ;;
 	fuzz_storepack) pack_seeds "$2" ;;
+	fuzz_reportidx) index_seeds "$2" ;;
 	*) ;;	# no corpus of this type: libFuzzer starts from nothing
 	esac
 }

@@ -682,6 +682,9 @@ kept_when_unchanged(const char *cache, const char *out)
 	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "all"),
 	    REEF_OK);
 	CU_ASSERT_EQUAL(out_ino(out, "vrps.csv"), csv);
+	/* Online, report.json is new (fetch times) but its objects copied. */
+	CU_ASSERT(log != NULL && vu_file_has(log, "bytes copied from the "
+	    "previous run"));
 	free(log);
 	CU_ASSERT_EQUAL(mkdir(fresh, 0755), 0);
 	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, fresh, NULL,

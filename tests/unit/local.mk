@@ -19,6 +19,7 @@ tests_unit_reef_tests_SOURCES = \
 	tests/unit/test_output.c tests/unit/test_report.c tests/unit/test_slurm.c \
 	tests/unit/test_cache.c tests/unit/test_repo.c tests/unit/test_memo.c tests/unit/test_outdir.c \
 	tests/unit/test_outkeep.c tests/unit/test_fdread.c tests/unit/test_storepack.c \
+	tests/unit/test_reportpatch.c \
 	tests/unit/test_rrdp_stage.c tests/unit/test_sandbox.c tests/unit/test_fetch_proc.c \
 	tests/unit/test_certder.c tests/unit/test_certkey.c tests/unit/test_pubkey.c \
 	tests/unit/test_certee.c tests/unit/test_certee.h \

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/asn.h"
+#include "common/be32.h"
 #include "common/gtime.h"
 #include "common/json.h"
 #include "common/vrpset.h"
@@ -27,13 +28,6 @@ static uint16_t
 get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
 }
 
 /* A complete header from the router: count it. */
@@ -84,7 +78,7 @@ metrics_tap_rx(struct rtrd_stats *st, struct metrics_tap *t,
 		if (t->hlen < PDU_HEADER_LEN)
 			break;
 		t->hlen = 0;
-		plen = get32(t->hdr + 4);
+		plen = be32_get(t->hdr + 4);
 		if (plen < PDU_HEADER_LEN || plen > PDU_MAX_LEN) {
 			t->lost = 1;
 			break;

@@ -26,6 +26,7 @@
 
 #include <curl/curl.h>
 
+#include "common/be32.h"
 #include "common/limits.h"
 #include "validator/http.h"
 
@@ -319,13 +320,6 @@ v4_dubious(uint32_t a)
 	return NULL;
 }
 
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /*
  * Special-use IPv6 ranges (RFC 6890, RFC 4291); an IPv4 address carried
  * inside (mapped, compatible, NAT64, 6to4) is judged as IPv4.
@@ -339,12 +333,13 @@ v6_dubious(const unsigned char *a)
 	static const unsigned char nat64[12] = { 0, 0x64, 0xff, 0x9b };
 
 	if (memcmp(a, zero, 12) == 0) {
-		if (be32(a + 12) <= 1)
-			return be32(a + 12) == 0 ? "unspecified" : "loopback";
+		if (be32_get(a + 12) <= 1)
+			return be32_get(a + 12) == 0 ? "unspecified" :
+			    "loopback";
 		return "IPv4-compatible (RFC 4291)";
 	}
 	if (memcmp(a, mapped, 12) == 0 || memcmp(a, nat64, 12) == 0)
-		return v4_dubious(be32(a + 12));
+		return v4_dubious(be32_get(a + 12));
 	if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xff && a[3] == 0x9b &&
 	    a[4] == 0x00 && a[5] == 0x01)
 		return "local-use NAT64 (RFC 8215)";
@@ -353,7 +348,7 @@ v6_dubious(const unsigned char *a)
 	if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
 		return "documentation (RFC 3849)";
 	if (a[0] == 0x20 && a[1] == 0x02)
-		return v4_dubious(be32(a + 2));
+		return v4_dubious(be32_get(a + 2));
 	if ((a[0] & 0xfe) == 0xfc)
 		return "unique local (RFC 4193)";
 	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)

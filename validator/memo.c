@@ -560,9 +560,9 @@ memo_w_u8(struct memo_wbuf *w, uint8_t v)
 void
 memo_w_u32(struct memo_wbuf *w, uint32_t v)
 {
-	unsigned char b[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff,
-	    v & 0xff };
+	unsigned char b[4];
 
+	be32_put(b, v);
 	memo_w_bytes(w, b, sizeof(b));
 }
 
@@ -627,8 +627,7 @@ memo_r_u32(struct memo_rbuf *r)
 	unsigned char b[4];
 
 	(void)memo_r_bytes(r, b, sizeof(b));
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
+	return be32_get(b);
 }
 
 uint64_t

@@ -185,15 +185,8 @@ reportidx_add(struct reportidx *ix, const struct reportidx *old, size_t g,
 static unsigned char *
 put64(unsigned char *p, uint64_t v)
 {
-	be32_put(p, (uint32_t)(v >> 32));
-	be32_put(p + 4, (uint32_t)v);
+	be64_put(p, v);
 	return p + 8;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	return (uint64_t)be32_get(p) << 32 | be32_get(p + 4);
 }
 
 int
@@ -282,8 +275,8 @@ parse_groups(struct reportidx *ix, const unsigned char *p)
 
 	for (i = 0; i < ix->ngroups; i++, p += REPORTIDX_GROUP_LEN) {
 		g = &ix->groups[i];
-		g->off = get64(p);
-		g->len = get64(p + 8);
+		g->off = be64_get(p);
+		g->len = be64_get(p + 8);
 		g->n = be32_get(p + 16);
 		g->accepted = be32_get(p + 20);
 		g->npoints = be32_get(p + 24);
@@ -321,7 +314,7 @@ reportidx_parse(struct reportidx *ix, unsigned char *buf, size_t len)
 	p += REPORTIDX_MAGIC_LEN;
 	memcpy(ix->context, p, HASH_SHA256_LEN);
 	p += HASH_SHA256_LEN;
-	ix->size = get64(p);
+	ix->size = be64_get(p);
 	ix->ngroups = be32_get(p + 8);
 	ix->nmd = be32_get(p + 12);
 	ix->keybytes = be32_get(p + 16);

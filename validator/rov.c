@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "common/asn.h"
+#include "common/be32.h"
 #include "validator/rov.h"
 
 #define ROV_NONE	UINT32_MAX
@@ -59,13 +60,6 @@ struct rov_index {
 	struct rov_fam	fam[2];		/* [0] IPv4, [1] IPv6 */
 };
 
-static uint32_t
-addr4(const uint8_t *a)
-{
-	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
-	    (uint32_t)a[2] << 8 | a[3];
-}
-
 static uint64_t
 addr64(const uint8_t *a)
 {
@@ -86,7 +80,7 @@ mask64(unsigned int len)
 static uint64_t
 key4_of(const struct prefix *p)
 {
-	return (uint64_t)addr4(p->addr) << 8 | p->len;
+	return (uint64_t)be32_get(p->addr) << 8 | p->len;
 }
 
 static struct key6

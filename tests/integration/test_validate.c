@@ -652,18 +652,6 @@ setup_or_skip(void)
 	    "--scale small --generations 2") == 1;
 }
 
-/* The inode number of OUTDIR/name (through its link); 0 if none. */
-static ino_t
-out_ino(const char *out, const char *name)
-{
-	struct stat st;
-	char *p = tu_asprintf("%s/%s", out, name);
-	ino_t ino = stat(p, &st) == 0 ? st.st_ino : 0;
-
-	free(p);
-	return ino;
-}
-
 /*
  * Nothing new on the servers: the run keeps vrps.csv as it is
  * (validator/outkeep.h); report.json holds this run's fetch times, so it
@@ -676,12 +664,12 @@ static void
 kept_when_unchanged(const char *cache, const char *out)
 {
 	char *log = NULL, *fresh = scratch("out-", "gens-fresh");
-	ino_t rep, csv = out_ino(out, "vrps.csv");
+	ino_t rep, csv = tu_ino(out, "vrps.csv");
 
 	CU_ASSERT_NOT_EQUAL(csv, 0);
 	CU_ASSERT_EQUAL(reef_fetch(fx.vu.repo, cache, out, &log, "all"),
 	    REEF_OK);
-	CU_ASSERT_EQUAL(out_ino(out, "vrps.csv"), csv);
+	CU_ASSERT_EQUAL(tu_ino(out, "vrps.csv"), csv);
 	/* Online, report.json is new (fetch times) but its objects copied. */
 	CU_ASSERT(log != NULL && vu_file_has(log, "bytes copied from the "
 	    "previous run"));
@@ -689,10 +677,10 @@ kept_when_unchanged(const char *cache, const char *out)
 	CU_ASSERT_EQUAL(mkdir(fresh, 0755), 0);
 	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, fresh, NULL,
 	    "--offline"), REEF_OK);
-	rep = out_ino(fresh, "report.json");
+	rep = tu_ino(fresh, "report.json");
 	CU_ASSERT_EQUAL(reef_run(fx.vu.repo, cache, fresh, NULL,
 	    "--offline"), REEF_OK);
-	CU_ASSERT_EQUAL(out_ino(fresh, "report.json"), rep);
+	CU_ASSERT_EQUAL(tu_ino(fresh, "report.json"), rep);
 	CU_ASSERT_EQUAL(tu_system("cmp -s '%s/vrps.csv' '%s/vrps.csv' && "
 	    "sed -n '/^  \"objects\": \\[/,$p' '%s/report.json' >'%s/a' && "
 	    "sed -n '/^  \"objects\": \\[/,$p' '%s/report.json' >'%s/b' && "

@@ -102,18 +102,6 @@ kfix_free(struct kfix *f)
 	free(f->dir);
 }
 
-/* Inode number of OUTDIR/name (through the public link); 0 if none. */
-static ino_t
-ino_of(const char *dir, const char *name)
-{
-	struct stat st;
-	char *path = tu_asprintf("%s/%s", dir, name);
-	ino_t ino = stat(path, &st) == 0 ? st.st_ino : 0;
-
-	free(path);
-	return ino;
-}
-
 /* Whether OUTDIR/name holds what writer w writes from d now. */
 static int
 holds(const char *dir, const char *name,
@@ -153,9 +141,9 @@ test_outkeep_unchanged(void)
 
 	kfix_init(&f);
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	csv = ino_of(f.dir, "vrps.csv");
-	rep = ino_of(f.dir, "report.json");
-	json = ino_of(f.dir, "vrps.json");
+	csv = tu_ino(f.dir, "vrps.csv");
+	rep = tu_ino(f.dir, "report.json");
+	json = tu_ino(f.dir, "vrps.json");
 	inputs = tu_asprintf("%s/.current/%s", f.dir, OUTKEEP_FILE);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text = tu_read_file(inputs, NULL));
 	/* Lines come in the order the writers finish. */
@@ -171,16 +159,16 @@ test_outkeep_unchanged(void)
 	/* Same data, a later run: kept; the JSON (it has the time) is not. */
 	f.d.buildtime = T0 + 600;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "report.json"), rep);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.json"), json);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "report.json"), rep);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.json"), json);
 	CU_ASSERT(holds(f.dir, "vrps.csv", output_csv, &f.d));
 	CU_ASSERT(holds(f.dir, "report.json", output_report, &f.d));
 	CU_ASSERT(holds(f.dir, "vrps.json", output_json, &f.d));
 	/* Still recorded, so a third run keeps them too. */
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "report.json"), rep);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "report.json"), rep);
 	free(inputs);
 	kfix_free(&f);
 }
@@ -195,49 +183,49 @@ test_outkeep_changed(void)
 
 	kfix_init(&f);
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	csv = ino_of(f.dir, "vrps.csv");
-	rep = ino_of(f.dir, "report.json");
+	csv = tu_ino(f.dir, "vrps.csv");
+	rep = tu_ino(f.dir, "report.json");
 
 	/* One VRP's ASN differs: the CSV is written, the report kept. */
 	other = make_vrps(300, 65001);
 	f.d.vrps = other;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "report.json"), rep);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "report.json"), rep);
 	CU_ASSERT(holds(f.dir, "vrps.csv", output_csv, &f.d));
-	csv = ino_of(f.dir, "vrps.csv");
+	csv = tu_ino(f.dir, "vrps.csv");
 
 	/* One reason differs: the report is written. */
 	r2 = make_report("RFC 6488 section 3: worse");
 	f.d.report = r2;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "report.json"), rep);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "report.json"), rep);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 	CU_ASSERT(holds(f.dir, "report.json", output_report, &f.d));
-	rep = ino_of(f.dir, "report.json");
+	rep = tu_ino(f.dir, "report.json");
 
 	/* A TA renamed changes what the CSV prints. */
 	f.d.ta_names = ta_renamed;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 	CU_ASSERT(holds(f.dir, "vrps.csv", output_csv, &f.d));
-	csv = ino_of(f.dir, "vrps.csv");
+	csv = tu_ino(f.dir, "vrps.csv");
 
 	/* Another build: everything written. */
 	f.program[0] ^= 1;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "report.json"), rep);
-	csv = ino_of(f.dir, "vrps.csv");
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "report.json"), rep);
+	csv = tu_ino(f.dir, "vrps.csv");
 
 	/* No build identity: written, and nothing recorded for the next. */
 	f.d.program = NULL;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-	csv = ino_of(f.dir, "vrps.csv");
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
+	csv = tu_ino(f.dir, "vrps.csv");
 	f.d.program = f.program;
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 
 	vrpset_free(other);
 	report_free(r2);
@@ -350,9 +338,9 @@ csv_next_to_json_line(struct kfix *f, const char *inputs, const char *tail,
 	*strchr(good, '\n') = '\0';
 	line = tu_asprintf("%s\nvrps.json %064d%s\n", good, 0, tail);
 	set_inputs(f->dir, line);
-	csv = ino_of(f->dir, "vrps.csv");
+	csv = tu_ino(f->dir, "vrps.csv");
 	CU_ASSERT_EQUAL_FATAL(write_all(f), 0);
-	CU_ASSERT_EQUAL(ino_of(f->dir, "vrps.csv") == csv, kept);
+	CU_ASSERT_EQUAL(tu_ino(f->dir, "vrps.csv") == csv, kept);
 	free(line);
 	free(all);
 }
@@ -371,20 +359,20 @@ test_outkeep_damaged(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text = (char *)tu_read_file(p, &len));
 
 	/* The last line cut short: the whole file is refused. */
-	csv = ino_of(f.dir, "vrps.csv");
-	rep = ino_of(f.dir, "report.json");
+	csv = tu_ino(f.dir, "vrps.csv");
+	rep = tu_ino(f.dir, "report.json");
 	text[len - 2] = '\0';
 	set_inputs(f.dir, text);
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "report.json"), rep);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "report.json"), rep);
 	CU_ASSERT(holds(f.dir, "vrps.csv", output_csv, &f.d));
 	free(text);
 
 	/* The file written then is whole again: the next run keeps both. */
-	csv = ino_of(f.dir, "vrps.csv");
+	csv = tu_ino(f.dir, "vrps.csv");
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 
 	/* A digest with a digit that is not hex, a size with a leading
 	 * zero, a name with a slash: each refused. */
@@ -392,15 +380,15 @@ test_outkeep_damaged(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lf = strchr(text, ' '));
 	lf[1] = 'g';
 	set_inputs(f.dir, text);
-	csv = ino_of(f.dir, "vrps.csv");
+	csv = tu_ino(f.dir, "vrps.csv");
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 	free(text);
 	set_inputs(f.dir, "vrps.csv 00000000000000000000000000000000000000"
 	    "00000000000000000000000000 01\n");
-	csv = ino_of(f.dir, "vrps.csv");
+	csv = tu_ino(f.dir, "vrps.csv");
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 	set_inputs(f.dir, "../vrps.csv 0000000000000000000000000000000000000"
 	    "000000000000000000000000000 1\n");
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
@@ -420,14 +408,14 @@ test_outkeep_damaged(void)
 	}
 
 	/* The file in use no longer has the size recorded: written. */
-	csv = ino_of(f.dir, "vrps.csv");
+	csv = tu_ino(f.dir, "vrps.csv");
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 	free(p);
 	p = tu_asprintf("%s/.current/vrps.csv", f.dir);
 	CU_ASSERT_EQUAL(truncate(p, 10), 0);
 	CU_ASSERT_EQUAL_FATAL(write_all(&f), 0);
-	CU_ASSERT_NOT_EQUAL(ino_of(f.dir, "vrps.csv"), csv);
+	CU_ASSERT_NOT_EQUAL(tu_ino(f.dir, "vrps.csv"), csv);
 	CU_ASSERT(holds(f.dir, "vrps.csv", output_csv, &f.d));
 	free(p);
 	kfix_free(&f);

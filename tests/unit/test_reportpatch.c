@@ -10,8 +10,6 @@
  * written in full from all the entries, with the same index.  The index
  * file's reader refuses every malformed variant.
  */
-#include <sys/stat.h>
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -512,18 +510,6 @@ t_inputs(void *arg, unsigned char *md)
 	return hash_sha256_final(&h, md);
 }
 
-/* Inode of dir/.current/name, 0 if none. */
-static ino_t
-t_ino(const char *dir, const char *name)
-{
-	char *path = tu_asprintf("%s/.current/%s", dir, name);
-	struct stat st;
-	ino_t ino = stat(path, &st) == 0 ? st.st_ino : 0;
-
-	free(path);
-	return ino;
-}
-
 /*
  * One run's report.json into dir as reef validate writes it (tas: the TA
  * names); 1 if it holds the bytes of the report written in full.
@@ -587,18 +573,18 @@ test_reportpatch_outdir(void)
 		t_point_add(&run, i);
 	CU_ASSERT(t_outdir(&run, dir, tas, &copied));
 	CU_ASSERT(!copied);
-	CU_ASSERT_NOT_EQUAL(idx = t_ino(dir, REPORTIDX_FILE), 0);
+	CU_ASSERT_NOT_EQUAL(idx = tu_ino(dir, ".current/" REPORTIDX_FILE), 0);
 	/* Changed: patched. */
 	t_mutate(&run, 1);
 	CU_ASSERT(t_outdir(&run, dir, tas, &copied));
 	CU_ASSERT(copied);
-	CU_ASSERT_NOT_EQUAL(t_ino(dir, REPORTIDX_FILE), idx);
+	CU_ASSERT_NOT_EQUAL(tu_ino(dir, ".current/" REPORTIDX_FILE), idx);
 	/* Unchanged: kept, and its index with it. */
-	rep = t_ino(dir, "report.json");
-	idx = t_ino(dir, REPORTIDX_FILE);
+	rep = tu_ino(dir, "report.json");
+	idx = tu_ino(dir, ".current/" REPORTIDX_FILE);
 	CU_ASSERT(t_outdir(&run, dir, tas, &copied));
-	CU_ASSERT_EQUAL(t_ino(dir, "report.json"), rep);
-	CU_ASSERT_EQUAL(t_ino(dir, REPORTIDX_FILE), idx);
+	CU_ASSERT_EQUAL(tu_ino(dir, "report.json"), rep);
+	CU_ASSERT_EQUAL(tu_ino(dir, ".current/" REPORTIDX_FILE), idx);
 	/* Other TA names: the index is not this run's. */
 	t_mutate(&run, 2);
 	CU_ASSERT(t_outdir(&run, dir, other, &copied));

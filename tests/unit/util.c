@@ -98,6 +98,17 @@ tu_rmtree(const char *path)
 		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+ino_t
+tu_ino(const char *dir, const char *name)
+{
+	char *path = tu_asprintf("%s/%s", dir, name);
+	struct stat st;
+	ino_t ino = stat(path, &st) == 0 ? st.st_ino : 0;
+
+	free(path);
+	return ino;
+}
+
 unsigned char *
 tu_read_file(const char *path, size_t *len)
 {

@@ -6,6 +6,8 @@
 #ifndef REEF_TESTS_UTIL_H
 #define REEF_TESTS_UTIL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -37,6 +39,9 @@ void		 tu_rmtree(const char *path);
 
 /* Read a whole file; malloc'd, NUL-terminated, *len without the NUL.  NULL on error. */
 unsigned char	*tu_read_file(const char *path, size_t *len);
+
+/* The inode number of dir/name (links followed); 0 if there is none. */
+ino_t		 tu_ino(const char *dir, const char *name);
 int		 tu_write_file(const char *path, const void *buf, size_t len);
 
 /*

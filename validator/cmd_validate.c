@@ -868,20 +868,28 @@ walk_dir(const char *dir)
 		log_msg_errno(LOG_LEVEL_WARNING, dir, "mkdir");
 }
 
+_Static_assert(MEMO_TAG_LEN == REPORTIDX_PROGRAM_LEN,
+    "report.json's index names the build as the memo does");
+
 /*
- * Non-zero if outdir's run in use has a report.json index, so that the
- * next report.json is likely patched from it (reportpatch.h): the walk
- * then keeps every point's entries apart (walk.h, report_lazy).
+ * Non-zero if outdir's run in use has a report.json index written by
+ * program, so that the next report.json is likely patched from it
+ * (reportpatch.h): the walk then keeps every point's entries apart
+ * (walk.h, report_lazy).
  */
 static int
-patch_base(const char *outdir)
+patch_base(const char *outdir, const unsigned char *program)
 {
 	char path[MAX_PATH_LENGTH + 1];
+	int fd, by;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", outdir,
-	    OUTDIR_CURRENT, REPORTIDX_FILE) >= sizeof(path))
+	    OUTDIR_CURRENT, REPORTIDX_FILE) >= sizeof(path) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	return access(path, R_OK) == 0;
+	by = reportidx_by(fd, program);
+	close(fd);
+	return by;
 }
 
 /* walk_config's report_done: sort the report while the sets are. */
@@ -949,8 +957,9 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	wc.report_defer = 1;
 	wc.report_point = report_cb_point;
 	wc.report_done = report_sorted;
-	wc.report_lazy = r->report_lazy = !o->full &&
-	    (o->formats & OUTPUT_REPORT) != 0 && patch_base(o->out_dir);
+	wc.report_lazy = r->report_lazy = !o->full && wc.memo_tag != NULL &&
+	    (o->formats & OUTPUT_REPORT) != 0 &&
+	    patch_base(o->out_dir, wc.memo_tag);
 	n = walk_run(&wc, &r->res);
 	/* The fetcher's work is over: let it go before the outputs. */
 	if (r->fetcher != NULL && fetch_proc_finish(r->fetcher) != 0)

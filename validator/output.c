@@ -411,6 +411,9 @@ output_report(FILE *fp, const struct output_data *d)
 	return report_write_file(d->report, fp);
 }
 
+_Static_assert(OUTPUT_PROGRAM_LEN == REPORTIDX_PROGRAM_LEN,
+    "report.json's index names the build as the outputs do");
+
 /* The context of report.json's index: the build and the TA names. */
 static int
 report_context(const struct output_data *d, unsigned char *md)
@@ -513,7 +516,7 @@ output_report_run(FILE *fp, struct outdir_run *run,
 		return output_report(fp, d);
 	if (!d->report_patch || previous_index(run, ctx, &old, &fd) == -1)
 		memset(&old, 0, sizeof(old));
-	reportidx_init(&ix, ctx);
+	reportidx_init(&ix, d->program, ctx);
 	rc = report_patch_write(d->report, d->report_points, fd != -1 ?
 	    &old : NULL, fd, fp, &ix, &copied);
 	if (rc == -1 && fd != -1) {
@@ -521,7 +524,7 @@ output_report_run(FILE *fp, struct outdir_run *run,
 		log_warnx_obj("report.json", "previous file unusable; "
 		    "written in full");
 		reportidx_free(&ix);
-		reportidx_init(&ix, ctx);
+		reportidx_init(&ix, d->program, ctx);
 		if (fflush(fp) == 0 && ftruncate(fileno(fp), 0) == 0 &&
 		    lseek(fileno(fp), 0, SEEK_SET) == 0 &&
 		    fseeko(fp, 0, SEEK_SET) == 0) {

@@ -5,14 +5,28 @@
 #include <string.h>
 
 #include "common/be32.h"
+#include "common/fdread.h"
 #include "common/hash.h"
 #include "validator/reportidx.h"
 
 void
-reportidx_init(struct reportidx *ix, const unsigned char *context)
+reportidx_init(struct reportidx *ix, const unsigned char *program,
+    const unsigned char *context)
 {
 	memset(ix, 0, sizeof(*ix));
+	memcpy(ix->program, program, sizeof(ix->program));
 	memcpy(ix->context, context, sizeof(ix->context));
+}
+
+int
+reportidx_by(int fd, const unsigned char *program)
+{
+	unsigned char b[REPORTIDX_MAGIC_LEN + REPORTIDX_PROGRAM_LEN];
+
+	return fd_pread_full(fd, b, sizeof(b), 0) == 0 &&
+	    memcmp(b, REPORTIDX_MAGIC, REPORTIDX_MAGIC_LEN) == 0 &&
+	    memcmp(b + REPORTIDX_MAGIC_LEN, program,
+	    REPORTIDX_PROGRAM_LEN) == 0;
 }
 
 void
@@ -209,6 +223,8 @@ reportidx_encode(struct reportidx *ix, uint64_t size, unsigned char **buf,
 	p = b;
 	memcpy(p, REPORTIDX_MAGIC, REPORTIDX_MAGIC_LEN);
 	p += REPORTIDX_MAGIC_LEN;
+	memcpy(p, ix->program, REPORTIDX_PROGRAM_LEN);
+	p += REPORTIDX_PROGRAM_LEN;
 	memcpy(p, ix->context, HASH_SHA256_LEN);
 	p += HASH_SHA256_LEN;
 	p = put64(p, size);
@@ -312,6 +328,8 @@ reportidx_parse(struct reportidx *ix, unsigned char *buf, size_t len)
 	    memcmp(p, REPORTIDX_MAGIC, REPORTIDX_MAGIC_LEN) != 0)
 		goto bad;
 	p += REPORTIDX_MAGIC_LEN;
+	memcpy(ix->program, p, REPORTIDX_PROGRAM_LEN);
+	p += REPORTIDX_PROGRAM_LEN;
 	memcpy(ix->context, p, HASH_SHA256_LEN);
 	p += HASH_SHA256_LEN;
 	ix->size = be64_get(p);

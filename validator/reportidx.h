@@ -15,7 +15,9 @@
  * File layout (integers big-endian, no padding):
  *
  *	"REEFRIX1"	magic
- *	context		32 bytes: the writer's build and TA names
+ *	program		32 bytes: the writer's build (output.h
+ *			OUTPUT_PROGRAM_LEN), told before validating
+ *	context		32 bytes: a digest of the build and the TA names
  *	size		u64, of the report.json described
  *	ngroups, npoints, keybytes	u32 each
  *	groups		ngroups * REPORTIDX_GROUP_LEN bytes: offset u64,
@@ -38,8 +40,9 @@
 #define REPORTIDX_FILE		".report.idx"
 #define REPORTIDX_MAGIC		"REEFRIX1"
 #define REPORTIDX_MAGIC_LEN	8
-#define REPORTIDX_HEAD_LEN	\
-	(REPORTIDX_MAGIC_LEN + HASH_SHA256_LEN + 8 + 12)
+#define REPORTIDX_PROGRAM_LEN	32	/* OUTPUT_PROGRAM_LEN, MEMO_TAG_LEN */
+#define REPORTIDX_HEAD_LEN	(REPORTIDX_MAGIC_LEN + \
+	REPORTIDX_PROGRAM_LEN + HASH_SHA256_LEN + 8 + 12)
 #define REPORTIDX_GROUP_LEN	40
 /* Largest index read (a global report has some 40,000 groups: 7 MB). */
 #define REPORTIDX_MAX_SIZE	((size_t)1 << 30)
@@ -60,6 +63,7 @@ struct reportidx_group {
 
 /* An index read (reportidx_parse()) or being built (reportidx_open()...). */
 struct reportidx {
+	unsigned char		 program[REPORTIDX_PROGRAM_LEN];
 	unsigned char		 context[HASH_SHA256_LEN];
 	uint64_t		 size;		/* of the report.json */
 	struct reportidx_group	*groups;
@@ -73,8 +77,18 @@ struct reportidx {
 	int			 failed;	/* building: out of memory */
 };
 
-/* An empty index for context (to build); free with reportidx_free(). */
-void	reportidx_init(struct reportidx *ix, const unsigned char *context);
+/*
+ * An empty index of program for context (to build); free with
+ * reportidx_free().
+ */
+void	reportidx_init(struct reportidx *ix, const unsigned char *program,
+	    const unsigned char *context);
+
+/*
+ * Non-zero if the index file open as fd was written by program (as far
+ * as its first bytes tell: a hint, reportidx_parse() decides).
+ */
+int	reportidx_by(int fd, const unsigned char *program);
 
 /* Free what ix holds and zero it; NULL is accepted. */
 void	reportidx_free(struct reportidx *ix);

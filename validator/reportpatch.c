@@ -257,10 +257,12 @@ put_entry(struct merge *m, size_t i)
 	const char *type = report_cursor_type(m->c, i);
 	uint32_t id = report_cursor_point(m->c, i);
 	uint64_t start = json_offset(m->j) + (m->elements > 0);
-	int ok = report_cursor_accepted(m->c, i);
+	int ok = report_cursor_accepted(m->c, i), have_uri = 0;
 
-	(void)report_cursor_uri(m->c, i, m->uri);
+	/* The URI is needed to open or close a group only. */
 	if (!m->ix->open) {
+		(void)report_cursor_uri(m->c, i, m->uri);
+		have_uri = 1;
 		reportidx_open(m->ix, start, m->uri, type);
 		m->serial++;
 		m->maxlast = i;
@@ -280,8 +282,11 @@ put_entry(struct merge *m, size_t i)
 	m->elements++;
 	/* Equal keys stay in one group: their order is the insertion's. */
 	if (m->maxlast <= i && (i + 1 == report_cursor_n(m->c) ||
-	    !report_cursor_same_key(m->c, i, i + 1)))
+	    !report_cursor_same_key(m->c, i, i + 1))) {
+		if (!have_uri)
+			(void)report_cursor_uri(m->c, i, m->uri);
 		reportidx_close(m->ix, json_offset(m->j), m->uri, type);
+	}
 	return 0;
 }
 

@@ -167,14 +167,14 @@ u64() {
 # their closing digest, which the harness appends: one group, then two.
 index_seeds() {
 	{
-		printf REEFRIX1; printf '%032d' 0; u64 400
+		printf REEFRIX1; printf '%064d' 0; u64 400
 		u32 1; u32 1; u32 40
 		u64 10; u64 200; u32 2; u32 1; u32 1; u32 0; u32 0; u32 20
 		printf '%032d' 1
 		printf 'rsync://a/b.roa\0roa\0rsync://a/c.roa\0roa\0'
 	} >"$1/index1"
 	{
-		printf REEFRIX1; printf '%032d' 0; u64 400
+		printf REEFRIX1; printf '%064d' 0; u64 400
 		u32 2; u32 2; u32 80
 		u64 10; u64 100; u32 2; u32 2; u32 1; u32 0; u32 0; u32 20
 		u64 111; u64 100; u32 1; u32 1; u32 1; u32 1; u32 40; u32 60

@@ -216,7 +216,7 @@ t_write(struct t_run *run, const struct reportidx *old, FILE *oldfp,
 	memset(ctx, 7, sizeof(ctx));
 	run->r = t_report();
 	run->filled = 0;
-	reportidx_init(&ix, ctx);
+	reportidx_init(&ix, ctx, ctx);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(*fp = tmpfile());
 	CU_ASSERT_EQUAL(report_patch_write(run->r, &pts, old,
 	    oldfp != NULL ? fileno(oldfp) : -1, *fp, &ix, &copied), 0);
@@ -385,7 +385,7 @@ test_reportpatch_short_file(void)
 	CU_ASSERT_EQUAL_FATAL(ftruncate(fileno(fp), (off_t)len / 2), 0);
 	CU_ASSERT_EQUAL_FATAL(reportidx_parse(&old, idx, idxlen), 0);
 	memset(ctx, 7, sizeof(ctx));
-	reportidx_init(&ix, ctx);
+	reportidx_init(&ix, ctx, ctx);
 	pts.n = run.n;
 	run.r = t_report();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp2 = tmpfile());
@@ -489,9 +489,11 @@ test_reportidx_malformed(void)
 	be32_put(c + groups + REPORTIDX_GROUP_LEN + 32, 0);
 	t_reseal(c, idxlen);
 	CU_ASSERT_EQUAL(reportidx_parse(&ix, c, idxlen), -1);
-	/* The context differs: parsed (the caller compares it). */
+	/* The program or context differs: parsed (the caller compares). */
 	CU_ASSERT_EQUAL(t_parse_altered(idx, idxlen, REPORTIDX_MAGIC_LEN, 1,
 	    1), 0);
+	CU_ASSERT_EQUAL(t_parse_altered(idx, idxlen, REPORTIDX_MAGIC_LEN +
+	    REPORTIDX_PROGRAM_LEN, 1, 1), 0);
 	free(idx);
 }
 

@@ -960,6 +960,8 @@ run_walk(const struct validate_opts *o, struct run *r, int64_t now)
 	wc.report_lazy = r->report_lazy = !o->full && wc.memo_tag != NULL &&
 	    (o->formats & OUTPUT_REPORT) != 0 &&
 	    patch_base(o->out_dir, wc.memo_tag);
+	/* Without report.json, the points' entries are not needed at all. */
+	wc.report_drop = (o->formats & OUTPUT_REPORT) == 0;
 	n = walk_run(&wc, &r->res);
 	/* The fetcher's work is over: let it go before the outputs. */
 	if (r->fetcher != NULL && fetch_proc_finish(r->fetcher) != 0)

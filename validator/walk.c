@@ -629,7 +629,8 @@ emit_eager(struct walk *w, struct ppmemo_entries *e)
 	if (e->ca_uri == NULL)
 		return;
 	if (!__atomic_load_n(&w->eager, __ATOMIC_ACQUIRE)) {
-		if (!e->changed || w->cfg->report_lazy)
+		if (!e->changed || w->cfg->report_lazy ||
+		    w->cfg->report_drop)
 			return;
 		pthread_mutex_lock(&w->lock);
 		if (!w->eager) {
@@ -659,6 +660,13 @@ keep_entries_locked(struct walk *w, struct ppmemo_entries *e)
 		w->fatal = 1;
 	if (e->ca_uri == NULL)
 		return;		/* none: the point was not processed */
+	if (w->cfg->report_drop) {
+		free(e->data);
+		e->data = NULL;
+		e->len = 0;
+		e->memo = NULL;
+		e->n = 0;
+	}
 	if (w->npoints == w->points_cap) {
 		cap = w->points_cap == 0 ? 1024 : w->points_cap * 2;
 		if ((n = reallocarray(w->points, cap, sizeof(*n))) == NULL) {
@@ -975,8 +983,8 @@ walk_run(const struct walk_config *cfg, struct walk_result *out)
 	 * any case: the entries go to the report as they come.  Unless the
 	 * caller patches the report (report_lazy) and needs few of them.
 	 */
-	w.eager = !cfg->report_lazy && (w.memo == NULL ||
-	    cfg->fetcher != NULL);
+	w.eager = !cfg->report_lazy && !cfg->report_drop &&
+	    (w.memo == NULL || cfg->fetcher != NULL);
 	for (i = 0; i < cfg->ntals; i++)
 		w.ta_names[i] = cfg->tals[i]->name;
 	if ((w.pool = threadpool_new(cfg->threads)) == NULL) {

@@ -130,6 +130,12 @@ struct walk_config {
 	 */
 	int		 report_lazy;
 	/*
+	 * With report_defer: the points' entries are never needed (no
+	 * report.json is written); only their digests are kept, and
+	 * walk_result_report() passes nothing.
+	 */
+	int		 report_drop;
+	/*
 	 * Called once (NULL: not), in a worker while the payload sets are
 	 * sorted, with report_arg, when every entry of the run was passed to
 	 * the report during the walk, none kept apart: the report is then

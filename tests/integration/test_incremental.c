@@ -171,6 +171,14 @@ outcome_free(struct outcome *o)
 	lines_free(&o->report);
 }
 
+/*
+ * How side A keeps the points' entries: every other run lazily (as reef
+ * validate does when it patches report.json), or dropped (no
+ * report.json: only their digest is kept).
+ */
+static unsigned int side_runs;
+static int side_drop;
+
 static void
 run_side(const struct fix *f, const struct side *s, int64_t now, int full,
     struct outcome *o)
@@ -196,6 +204,8 @@ run_side(const struct fix *f, const struct side *s, int64_t now, int full,
 	 * validate does, and passes them on at the end. */
 	cfg.report_defer = s->memo != NULL;
 	cfg.report_point = collect;
+	cfg.report_lazy = cfg.report_defer && (side_runs++ & 1);
+	cfg.report_drop = cfg.report_defer && side_drop;
 	CU_ASSERT_EQUAL_FATAL(walk_run(&cfg, &res), 0);
 	if (cfg.report_defer) {
 		CU_ASSERT_EQUAL(walk_result_report_digest(&res, o->entries),
@@ -396,6 +406,35 @@ mixed_tree(const struct fix *f)
 }
 
 /* Generations, a no-change re-run, time moving both ways. */
+/*
+ * Side A without report.json (walk.h report_drop), on gen2 in full then
+ * reused: the same payloads and counters, the points' entries digested
+ * alike but never passed on.
+ */
+static void
+drop_step(struct fix *f, const char *t2, size_t points)
+{
+	struct outcome kept, dropped;
+	size_t i;
+
+	feed(f, t2);
+	for (i = 0; i < 2; i++) {
+		run_side(f, &f->a, NOW + 3600, i == 0, &kept);
+		side_drop = 1;
+		run_side(f, &f->a, NOW + 3600, i == 0, &dropped);
+		side_drop = 0;
+		CU_ASSERT(same_lines("report_drop", "payloads",
+		    &dropped.payloads, &kept.payloads));
+		CU_ASSERT_EQUAL(memcmp(dropped.entries, kept.entries,
+		    sizeof(kept.entries)), 0);
+		CU_ASSERT(dropped.report.n < kept.report.n);
+		CU_ASSERT_EQUAL(dropped.stats.pubpoints_reused,
+		    i == 0 ? 0 : points);
+		outcome_free(&kept);
+		outcome_free(&dropped);
+	}
+}
+
 static void
 test_incremental_generations(void)
 {
@@ -434,6 +473,7 @@ test_incremental_generations(void)
 	feed(&f, t1);	/* replay of an older generation */
 	(void)step(&f, "gen1 replayed", NOW + 7200, NULL);
 	(void)step(&f, "gen1 replayed again", NOW + 7200, NULL);
+	drop_step(&f, t2, points);
 	free(t1);
 	free(t2);
 	free(mix);

@@ -567,10 +567,7 @@ entries_set(struct ppmemo_entries *e, const struct pubpoint_ctx *ctx,
     unsigned char *data, size_t len, uint32_t n, const unsigned char *md,
     struct memo *m, const struct memo_tail *tail)
 {
-	int read_now = e->read_now;
-
 	memset(e, 0, sizeof(*e));
-	e->read_now = read_now;
 	e->data = data;
 	e->len = len;
 	e->n = n;
@@ -684,6 +681,7 @@ struct replay {
 	size_t		 dir_len;	/* mft_dir_len(ctx) */
 	int		 dir_same;	/* the directory is as recorded */
 	struct ppmemo_entries *defer;	/* NULL: entries to ctx->report */
+	int		 read_now;	/* ppmemo_process()'s */
 	struct memo	*m;
 	struct memo_tail tail;		/* the record's: its report entries */
 };
@@ -1255,7 +1253,7 @@ replay_reports(struct replay *p)
 	use = (rejected > 0 ? ENTRY_LOG : 0) | (s.fn != NULL ? ENTRY_PASS :
 	    0);
 	/* Wanted at once and at hand: read (ppmemo_entries_emit() checks). */
-	if (use != 0 || (p->defer != NULL && p->defer->read_now &&
+	if (use != 0 || (p->defer != NULL && p->read_now &&
 	    p->tail.data != NULL)) {
 		if (read_entries(p->m, ctx->ca->mft, &p->tail, md, &data) == -1)
 			return -1;
@@ -1290,7 +1288,7 @@ replay_free(struct replay *p)
 /* Reuse the record of ctx's point if it may be.  0 (reused) or -1. */
 static int
 replay(const struct pubpoint_ctx *ctx, struct memo *m,
-    struct pubpoint_out *o, struct ppmemo_entries *defer)
+    struct pubpoint_out *o, struct ppmemo_entries *defer, int read_now)
 {
 	struct replay p;
 	unsigned char *buf;
@@ -1304,6 +1302,7 @@ replay(const struct pubpoint_ctx *ctx, struct memo *m,
 	p.dfd = -1;
 	p.ctx = ctx;
 	p.defer = defer;
+	p.read_now = read_now;
 	p.m = m;
 	p.dir_len = mft_dir_len(ctx);
 	p.r.data = buf;
@@ -1381,13 +1380,13 @@ reparse(const struct cert *lc)
 static int
 process_replayed(const struct pubpoint_ctx *ctx, struct memo *m,
     enum ppmemo_mode mode, struct pubpoint_out *out,
-    struct ppmemo_entries *defer)
+    struct ppmemo_entries *defer, int read_now)
 {
 	struct pubpoint_ctx c = *ctx;
 	int rc;
 
 	if (m != NULL && mode == PPMEMO_REUSE &&
-	    replay(ctx, m, out, defer) == 0)
+	    replay(ctx, m, out, defer, read_now) == 0)
 		return 0;
 	memset(out, 0, sizeof(*out));
 	if ((c.ca = reparse(ctx->ca)) == NULL) {
@@ -1403,19 +1402,15 @@ process_replayed(const struct pubpoint_ctx *ctx, struct memo *m,
 int
 ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
     enum ppmemo_mode mode, struct pubpoint_out *out,
-    struct ppmemo_entries *defer)
+    struct ppmemo_entries *defer, int read_now)
 {
-	int read_now = defer != NULL && defer->read_now;
-
-	if (defer != NULL) {
+	if (defer != NULL)
 		memset(defer, 0, sizeof(*defer));
-		defer->read_now = read_now;
-	}
 	if (ctx->ca->x509 == NULL && ctx->ca->der == NULL &&
 	    ctx->ca->has_der_hash)
-		return process_replayed(ctx, m, mode, out, defer);
+		return process_replayed(ctx, m, mode, out, defer, read_now);
 	if (m != NULL && mode == PPMEMO_REUSE && ctx->ca->mft != NULL &&
-	    replay(ctx, m, out, defer) == 0)
+	    replay(ctx, m, out, defer, read_now) == 0)
 		return 0;
 	return full(ctx, m, out, defer);
 }

@@ -80,13 +80,6 @@ struct ppmemo_entries {
 	 * held: the report will likely change.  0 for a reused point.
 	 */
 	int		 changed;
-	/*
-	 * Set by the caller of ppmemo_process() (which keeps it): the
-	 * entries are passed on as soon as it returns, so a reused point's
-	 * are read if they came with the record instead of being left in
-	 * it.
-	 */
-	int		 read_now;
 };
 
 /*
@@ -94,11 +87,14 @@ struct ppmemo_entries {
  * out->stats.pubpoints_reused is 1.  With defer NULL the report entries
  * go to ctx->report; else (ctx->report unused) into *defer, which the
  * caller frees with ppmemo_entries_free() (objects rejected are still
- * logged at once).  Returns what pubpoint_process() would.
+ * logged at once).  read_now (with defer): the caller passes the entries
+ * on as soon as this returns, so a reused point's are read if they came
+ * with the record instead of being left in it.  Returns what
+ * pubpoint_process() would.
  */
 int	ppmemo_process(const struct pubpoint_ctx *ctx, struct memo *m,
 	    enum ppmemo_mode mode, struct pubpoint_out *out,
-	    struct ppmemo_entries *defer);
+	    struct ppmemo_entries *defer, int read_now);
 
 /*
  * Pass the entries of e to fn(arg, ...) as ppmemo_process() would have

@@ -767,10 +767,10 @@ run_task(void *arg)
 	ra.point = NULL;
 	ctx.report = named_report;
 	ctx.report_arg = &ra;
-	if (defer != NULL)
-		e.read_now = __atomic_load_n(&w->eager, __ATOMIC_ACQUIRE);
+	/* Passed on at once (emit_eager()) when the walk is eager. */
 	(void)ppmemo_process(&ctx, w->memo, w->cfg->memo_full ?
-	    PPMEMO_REBUILD : PPMEMO_REUSE, &out, defer);
+	    PPMEMO_REBUILD : PPMEMO_REUSE, &out, defer,
+	    __atomic_load_n(&w->eager, __ATOMIC_ACQUIRE));
 	if (defer != NULL)
 		emit_eager(w, defer);
 	cs = child_tasks(w, t, &out, &nomem);

@@ -129,6 +129,17 @@ t_point_add(struct t_run *run, unsigned int k)
 		t_point_new(&run->p[run->n++], dir);
 }
 
+/* An empty run, then n points. */
+static void
+t_start(struct t_run *run, unsigned int n)
+{
+	unsigned int i;
+
+	memset(run, 0, sizeof(*run));
+	for (i = 0; i < n; i++)
+		t_point_add(run, i);
+}
+
 static const unsigned char *
 t_md(void *arg, size_t i)
 {
@@ -250,6 +261,20 @@ t_plain(struct t_run *run, size_t *len)
 	return b;
 }
 
+/* Non-zero if got (len bytes) is the report of run written in full. */
+static int
+t_is_plain(struct t_run *run, const unsigned char *got, size_t len)
+{
+	unsigned char *want;
+	size_t wlen;
+	int same;
+
+	want = t_plain(run, &wlen);
+	same = len == wlen && memcmp(got, want, wlen) == 0;
+	free(want);
+	return same;
+}
+
 /* The next generation: points changed, gone and new. */
 static void
 t_mutate(struct t_run *run, unsigned int gen)
@@ -289,14 +314,12 @@ test_reportpatch_generations(void)
 {
 	static struct t_run run;
 	struct reportidx old;
-	unsigned char *idx = NULL, *idx2, *want, *got;
-	size_t idxlen, idx2len, wlen, glen, filled;
+	unsigned char *idx = NULL, *idx2, *got;
+	size_t idxlen, idx2len, glen, filled;
 	FILE *fp = NULL, *fp2, *prev = NULL;
-	unsigned int gen, i;
+	unsigned int gen;
 
-	memset(&run, 0, sizeof(run));
-	for (i = 0; i < T_POINTS; i++)
-		t_point_add(&run, i);
+	t_start(&run, T_POINTS);
 	for (gen = 0; gen <= T_GENERATIONS; gen++) {
 		if (gen > 0)
 			t_mutate(&run, gen);
@@ -307,10 +330,8 @@ test_reportpatch_generations(void)
 		}
 		filled = t_write(&run, prev != NULL ? &old : NULL, prev, &fp,
 		    &idx2, &idx2len);
-		want = t_plain(&run, &wlen);
 		got = t_slurp(fp, &glen);
-		CU_ASSERT_EQUAL(glen, wlen);
-		CU_ASSERT(glen == wlen && memcmp(got, want, wlen) == 0);
+		CU_ASSERT(t_is_plain(&run, got, glen));
 		if (prev != NULL) {
 			/* Most points were copied, not filled. */
 			CU_ASSERT(filled > 0 && filled < run.n / 2);
@@ -324,7 +345,6 @@ test_reportpatch_generations(void)
 		CU_ASSERT(idxlen == idx2len && memcmp(idx, idx2, idxlen) == 0);
 		fclose(fp2);
 		free(idx2);
-		free(want);
 		free(got);
 		prev = fp;
 	}
@@ -338,26 +358,21 @@ test_reportpatch_same_digest(void)
 {
 	static struct t_run run;
 	struct reportidx old;
-	unsigned char *idx, *idx2, *want, *got;
-	size_t idxlen, idx2len, wlen, glen;
+	unsigned char *idx, *idx2, *got;
+	size_t idxlen, idx2len, glen;
 	FILE *fp, *fp2;
-	unsigned int i;
 
-	memset(&run, 0, sizeof(run));
-	for (i = 0; i < 40; i++)
-		t_point_add(&run, i);
+	t_start(&run, 40);
 	(void)t_write(&run, NULL, NULL, &fp, &idx, &idxlen);
 	run.p[run.n] = run.p[5];
 	run.n++;
 	CU_ASSERT_EQUAL_FATAL(reportidx_parse(&old, idx, idxlen), 0);
 	CU_ASSERT_EQUAL(t_write(&run, &old, fp, &fp2, &idx2, &idx2len),
 	    run.n);
-	want = t_plain(&run, &wlen);
 	got = t_slurp(fp2, &glen);
-	CU_ASSERT(glen == wlen && memcmp(got, want, wlen) == 0);
+	CU_ASSERT(t_is_plain(&run, got, glen));
 	reportidx_free(&old);
 	free(idx2);
-	free(want);
 	free(got);
 	fclose(fp);
 	fclose(fp2);
@@ -375,11 +390,8 @@ test_reportpatch_short_file(void)
 	struct reportidx ix;
 	unsigned char ctx[HASH_SHA256_LEN];
 	FILE *fp, *fp2;
-	unsigned int i;
 
-	memset(&run, 0, sizeof(run));
-	for (i = 0; i < 50; i++)
-		t_point_add(&run, i);
+	t_start(&run, 50);
 	(void)t_write(&run, NULL, NULL, &fp, &idx, &idxlen);
 	free(t_slurp(fp, &len));
 	CU_ASSERT_EQUAL_FATAL(ftruncate(fileno(fp), (off_t)len / 2), 0);
@@ -438,9 +450,7 @@ test_reportidx_malformed(void)
 	size_t idxlen, groups, ng, i, bad = 0;
 	FILE *fp;
 
-	memset(&run, 0, sizeof(run));
-	for (i = 0; i < 20; i++)
-		t_point_add(&run, (unsigned int)i);
+	t_start(&run, 20);
 	(void)t_write(&run, NULL, NULL, &fp, &idx, &idxlen);
 	fclose(fp);
 	ng = be32_get(idx + REPORTIDX_HEAD_LEN - 12);
@@ -522,10 +532,10 @@ t_outdir(struct t_run *run, const char *dir, const char *const *tas,
     int *copied)
 {
 	struct report_points pts = { run->n, t_md, t_fill, run };
-	unsigned char program[OUTPUT_PROGRAM_LEN], *want, *have;
+	unsigned char program[OUTPUT_PROGRAM_LEN], *have;
 	struct output_data d;
 	char *path = tu_asprintf("%s/report.json", dir);
-	size_t wlen, hlen;
+	size_t hlen;
 	int same;
 
 	memset(program, 0x5a, sizeof(program));
@@ -545,10 +555,8 @@ t_outdir(struct t_run *run, const char *dir, const char *const *tas,
 	(void)tu_log_capture_end();
 	report_free(run->r);
 	run->r = NULL;
-	want = t_plain(run, &wlen);
 	have = tu_read_file(path, &hlen);
-	same = have != NULL && hlen == wlen && memcmp(have, want, wlen) == 0;
-	free(want);
+	same = have != NULL && t_is_plain(run, have, hlen);
 	free(have);
 	free(path);
 	return same;
@@ -568,11 +576,8 @@ test_reportpatch_outdir(void)
 	char *dir = tu_tmpdir("reportpatch"), *p;
 	ino_t rep, idx;
 	int copied;
-	unsigned int i;
 
-	memset(&run, 0, sizeof(run));
-	for (i = 0; i < 80; i++)
-		t_point_add(&run, i);
+	t_start(&run, 80);
 	CU_ASSERT(t_outdir(&run, dir, tas, &copied));
 	CU_ASSERT(!copied);
 	CU_ASSERT_NOT_EQUAL(idx = tu_ino(dir, ".current/" REPORTIDX_FILE), 0);
